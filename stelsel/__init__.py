@@ -1,0 +1,3 @@
+"""stelsel: software for the Dutch stelsel van mkb-dienstverlening."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,44 @@
+"""The `stelsel` command."""
+
+import logging
+
+import typer
+import uvicorn
+
+from stelsel.bootstrap import prepare
+from stelsel.config import get_settings
+from stelsel.db import get_engine
+
+app = typer.Typer(help="stelsel: dienstenregister, wegwijzer en warme doorverwijzing.",
+                  no_args_is_help=True)
+
+
+@app.command()
+def init(
+    zonder_register: bool = typer.Option(
+        False, "--zonder-register", help="Alleen schema en geografie, geen gebundeld register."
+    ),
+) -> None:
+    """Create or upgrade the database and load the bundled register when it is empty."""
+    result = prepare(get_engine(), with_register=not zonder_register)
+    typer.echo(
+        f"Database klaar: {result['gemeenten']} gemeenten, {result['aanbieders']} aanbieders en "
+        f"{result['diensten']} diensten geladen."
+    )
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Adres om op te luisteren."),
+    port: int = typer.Option(8000, help="Poort."),
+    workers: int = typer.Option(1, help="Aantal processen."),
+) -> None:
+    """Serve the API and pages; prepares an empty database with the bundled register first."""
+    logging.basicConfig(level=get_settings().log_level)
+    prepare(get_engine())
+    uvicorn.run("stelsel.web:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level=get_settings().log_level.lower())
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,41 @@
+"""Settings, read from the environment (STELSEL_*) in this one place."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent
+
+
+class Settings(BaseSettings):
+    """All settings of stelsel. Each field is documented in docs/configuratie.md."""
+
+    model_config = SettingsConfigDict(env_prefix="STELSEL_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{REPO_DIR / 'stelsel.db'}",
+        description="SQLAlchemy database URL. SQLite file by default; postgresql+psycopg://… in production.",
+    )
+    data_dir: Path = Field(
+        default=REPO_DIR / "data",
+        description="Folder with the bundled register (register/) and geography (geo/).",
+    )
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public base URL, used for links in API responses and e-mails.",
+    )
+    secret_key: str = Field(
+        default="dev-only-change-me",
+        description="Secret for signing sessions and links. Must be set in production.",
+        repr=False,
+    )
+    log_level: str = Field(default="INFO", description="Log level (DEBUG, INFO, WARNING, ERROR).")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (cached; tests clear the cache to change them)."""
+    return Settings()

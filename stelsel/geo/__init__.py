@@ -1,0 +1,1 @@
+"""Dutch geography: gemeenten, provincies, arbeidsmarktregio's, COROP, postcodes, woonplaatsen."""

@@ -1,0 +1,36 @@
+"""API shapes of the geography."""
+
+from pydantic import BaseModel
+
+from stelsel.geo.models import Gemeente
+
+
+class Regio(BaseModel):
+    code: str
+    naam: str
+
+
+class GemeenteRead(BaseModel):
+    code: str
+    naam: str
+    provincie: Regio
+    corop: Regio
+    arbeidsmarktregio: Regio
+    inwoners: int | None = None
+
+
+class GemeentePagina(BaseModel):
+    resultaten: list[GemeenteRead]
+    totaal: int
+    volgende: str | None
+
+
+def gemeente_read(g: Gemeente) -> GemeenteRead:
+    return GemeenteRead(
+        code=g.code,
+        naam=g.naam,
+        provincie=Regio(code=g.provincie.code, naam=g.provincie.naam),
+        corop=Regio(code=g.corop.code, naam=g.corop.naam),
+        arbeidsmarktregio=Regio(code=g.arbeidsmarktregio.code, naam=g.arbeidsmarktregio.naam),
+        inwoners=g.inwoners,
+    )

@@ -1,0 +1,196 @@
+"""Geography service: load reference data and resolve what a user types to a gemeente.
+
+This module is the geo domain's public face: other domains call these functions and never
+query the geo tables themselves.
+"""
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from stelsel.geo.models import (
+    Arbeidsmarktregio,
+    Corop,
+    Gemeente,
+    Plaatsnaam,
+    Postcodegebied,
+    Provincie,
+)
+
+_SUFFIX = re.compile(r"\s*\([^)]*\)\s*$")
+
+
+class GemeenteOnbekend(ValueError):
+    """The text does not identify exactly one gemeente."""
+
+    def __init__(self, tekst: str, kandidaten: list[str] | None = None):
+        self.tekst = tekst
+        self.kandidaten = kandidaten or []
+        if self.kandidaten:
+            msg = f"'{tekst}' past bij meerdere gemeenten: {', '.join(self.kandidaten)}"
+        else:
+            msg = f"'{tekst}' is geen bekende gemeente, woonplaats, CBS-code of postcode"
+        super().__init__(msg)
+
+
+@dataclass(frozen=True)
+class Gebied:
+    """The areas a gemeente lies in, by kind: used to match a dienst's werkgebied."""
+
+    gemeente: str
+    provincie: str
+    corop: str
+    arbeidsmarktregio: str
+
+    def codes(self) -> list[tuple[str, str]]:
+        return [
+            ("gemeente", self.gemeente),
+            ("provincie", self.provincie),
+            ("corop", self.corop),
+            ("arbeidsmarktregio", self.arbeidsmarktregio),
+        ]
+
+
+def normaliseer(naam: str) -> str:
+    """Lower-case, accents removed, punctuation folded: 'Súdwest-Fryslân' → 'sudwest fryslan'."""
+    text = unicodedata.normalize("NFKD", naam).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-z0-9]+", " ", text.lower())
+    return text.strip()
+
+
+def is_loaded(*, session: Session) -> bool:
+    """Whether the geography reference data is present."""
+    return session.scalar(select(func.count()).select_from(Gemeente)) > 0
+
+
+def load(*, session: Session, geo_dir: Path) -> int:
+    """Load gemeenten, regions, postcodes and place names from CSV; returns gemeenten loaded."""
+    with open(geo_dir / "gemeenten.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    provincies = {r["provinciecode"]: r["provincie"] for r in rows}
+    corops = {r["corop_code"]: r["corop"] for r in rows}
+    amrs = {r["arbeidsmarktregio_code"]: r["arbeidsmarktregio"] for r in rows}
+    session.add_all(Provincie(code=c, naam=n) for c, n in sorted(provincies.items()))
+    session.add_all(Corop(code=c, naam=n) for c, n in sorted(corops.items()))
+    session.add_all(Arbeidsmarktregio(code=c, naam=n) for c, n in sorted(amrs.items()))
+    session.flush()
+    plaatsnamen: set[tuple[str, int, str]] = set()
+    for r in rows:
+        session.add(
+            Gemeente(
+                code=r["gemeentecode"],
+                naam=r["gemeentenaam"],
+                provincie_code=r["provinciecode"],
+                corop_code=r["corop_code"],
+                arbeidsmarktregio_code=r["arbeidsmarktregio_code"],
+                inwoners=int(r["inwoners_2022_01_01"]) if r["inwoners_2022_01_01"] else None,
+            )
+        )
+        plaatsnamen.add((r["gemeentenaam"], 0, r["gemeentecode"]))
+        plaatsnamen.add((_SUFFIX.sub("", r["gemeentenaam"]), 0, r["gemeentecode"]))
+    session.flush()
+    with open(geo_dir / "aliassen.csv", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            plaatsnamen.add((r["naam"], 1, r["gemeentecode"]))
+    with open(geo_dir / "woonplaatsen.csv", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            plaatsnamen.add((r["woonplaatsnaam"], 2, r["gemeentecode"]))
+    session.add_all(
+        Plaatsnaam(naam=n, naam_genormaliseerd=normaliseer(n), rang=rang, gemeente_code=code)
+        for n, rang, code in sorted(plaatsnamen)
+    )
+    with open(geo_dir / "pc4_gemeente.csv", encoding="utf-8") as f:
+        session.add_all(
+            Postcodegebied(pc4=r["pc4"], gemeente_code=r["gemeentecode"]) for r in csv.DictReader(f)
+        )
+    session.flush()
+    return len(rows)
+
+
+def get(*, session: Session, code: str) -> Gemeente | None:
+    """A gemeente by CBS code (GM0014)."""
+    return session.get(Gemeente, code.upper())
+
+
+def get_all(*, session: Session, provincie: str | None = None) -> list[Gemeente]:
+    """All gemeenten sorted by name, optionally of one provincie (code or name)."""
+    stmt = select(Gemeente).order_by(Gemeente.naam)
+    if provincie:
+        stmt = stmt.join(Provincie).where(
+            (Provincie.code == provincie.upper()) | (func.lower(Provincie.naam) == provincie.lower())
+        )
+    return list(session.scalars(stmt))
+
+
+def resolve(*, session: Session, tekst: str) -> Gemeente:
+    """Find the gemeente meant by a CBS code, a 4-digit postcode, a gemeente or woonplaats name.
+
+    Raises GemeenteOnbekend when nothing or more than one gemeente fits.
+    """
+    text = tekst.strip()
+    if re.fullmatch(r"(?i)gm\d{4}", text):
+        gemeente = session.get(Gemeente, text.upper())
+        if gemeente:
+            return gemeente
+        raise GemeenteOnbekend(tekst)
+    postcode = re.fullmatch(r"(\d{4})\s*(?:[a-zA-Z]{2})?", text)
+    if postcode:
+        pc = session.get(Postcodegebied, postcode.group(1))
+        if pc:
+            return session.get_one(Gemeente, pc.gemeente_code)
+        raise GemeenteOnbekend(tekst)
+    key = normaliseer(text)
+    if not key:
+        raise GemeenteOnbekend(tekst)
+    matches = session.execute(
+        select(Plaatsnaam.rang, Plaatsnaam.gemeente_code)
+        .where(Plaatsnaam.naam_genormaliseerd == key)
+        .order_by(Plaatsnaam.rang)
+    ).all()
+    if not matches:
+        raise GemeenteOnbekend(tekst)
+    best = matches[0].rang
+    codes = sorted({m.gemeente_code for m in matches if m.rang == best})
+    if len(codes) > 1:
+        namen = [session.get_one(Gemeente, c).naam for c in codes]
+        raise GemeenteOnbekend(tekst, namen)
+    return session.get_one(Gemeente, codes[0])
+
+
+def gebied(gemeente: Gemeente) -> Gebied:
+    """The areas a gemeente lies in."""
+    return Gebied(
+        gemeente=gemeente.code,
+        provincie=gemeente.provincie_code,
+        corop=gemeente.corop_code,
+        arbeidsmarktregio=gemeente.arbeidsmarktregio_code,
+    )
+
+
+def known_codes(*, session: Session) -> dict[str, set[str]]:
+    """All valid area codes per werkgebied kind, for validating imports."""
+    return {
+        "provincie": set(session.scalars(select(Provincie.code))),
+        "arbeidsmarktregio": set(session.scalars(select(Arbeidsmarktregio.code))),
+        "corop": set(session.scalars(select(Corop.code))),
+        "gemeente": set(session.scalars(select(Gemeente.code))),
+    }
+
+
+def area_names(*, session: Session) -> dict[tuple[str, str], str]:
+    """Display names of all areas, keyed by (kind, code)."""
+    names: dict[tuple[str, str], str] = {}
+    for kind, model in (
+        ("provincie", Provincie),
+        ("arbeidsmarktregio", Arbeidsmarktregio),
+        ("corop", Corop),
+        ("gemeente", Gemeente),
+    ):
+        for code, naam in session.execute(select(model.code, model.naam)):
+            names[(kind, code)] = naam
+    return names

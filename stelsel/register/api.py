@@ -1,0 +1,126 @@
+"""Register API routes: thin; parse, call the service, shape the answer."""
+
+from datetime import date
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy.orm import Session
+
+from stelsel.api import Paginering, bad_request, get_session, not_found, page_envelope, paginering
+from stelsel.geo import service as geo
+from stelsel.register import service, taxonomie as tx
+from stelsel.register.schemas import (
+    AanbiederPagina,
+    AanbiederRead,
+    DienstPagina,
+    DienstRead,
+    ThemaRead,
+    aanbieder_read,
+    dienst_read,
+)
+
+router = APIRouter(tags=["dienstenregister"])
+
+
+def _check(name: str, value: str | None, vocab: tuple[tx.Term, ...]) -> str | None:
+    if value is not None and value not in tx.codes(vocab):
+        raise bad_request(name, f"'{value}' is onbekend; kies uit {', '.join(tx.codes(vocab))}")
+    return value
+
+
+def resolve_gemeente_param(session: Session, value: str | None, name: str = "gemeente"):
+    """Resolve a gemeente query parameter or raise a 400 naming it."""
+    if value is None:
+        return None
+    try:
+        return geo.resolve(session=session, tekst=value)
+    except geo.GemeenteOnbekend as e:
+        raise bad_request(name, str(e)) from None
+
+
+@router.get("/aanbieders", response_model=AanbiederPagina, operation_id="listAanbieders",
+            summary="Aanbieders in het register")
+def list_aanbieders(
+    request: Request,
+    niveau: str | None = Query(None, description="landelijk, regionaal of lokaal"),
+    soort: str | None = Query(None, description="publiek, semipubliek, non-profit, …"),
+    q: str | None = Query(None, max_length=200, description="Zoek op (korte) naam"),
+    p: Paginering = Depends(paginering),
+    session: Session = Depends(get_session),
+):
+    _check("niveau", niveau, tx.NIVEAUS)
+    _check("soort", soort, tx.AANBIEDER_SOORTEN)
+    items, total = service.get_all_aanbieders(
+        session=session, niveau=niveau, soort=soort, q=q, offset=p.offset, limit=p.per_pagina
+    )
+    body = [aanbieder_read(a, len(a.diensten)) for a in items]
+    return page_envelope(request, p, body, total)
+
+
+@router.get("/aanbieders/{id}", response_model=AanbiederRead, operation_id="getAanbieder",
+            summary="Eén aanbieder", responses={404: {"description": "Niet gevonden"}})
+def get_aanbieder(id: str, session: Session = Depends(get_session)):
+    a = service.get_aanbieder(session=session, aanbieder_id=id)
+    if a is None:
+        raise not_found(f"Aanbieder '{id}'")
+    return aanbieder_read(a, len(a.diensten))
+
+
+@router.get("/diensten", response_model=DienstPagina, operation_id="listDiensten",
+            summary="Diensten in het register, te filteren")
+def list_diensten(
+    request: Request,
+    thema: str | None = Query(None, description="Themacode, bijvoorbeeld financiering"),
+    soort: str | None = Query(None, description="Soort dienst: informatie, advies, …"),
+    fase: str | None = Query(None, description="Klantreisfase: ontmoeten, weten, willen, kunnen"),
+    doelgroep: str | None = Query(None, description="Doelgroep, bijvoorbeeld starters"),
+    gemeente: str | None = Query(
+        None, max_length=100,
+        description="Naam, woonplaats, CBS-code of postcode: landelijke diensten plus diensten "
+        "waarvan het werkgebied deze gemeente dekt",
+    ),
+    aanbieder: str | None = Query(None, description="Id of slug van de aanbieder"),
+    q: str | None = Query(None, max_length=200, description="Zoektekst"),
+    peildatum: date | None = Query(None, description="Alleen diensten die op deze datum gelden"),
+    p: Paginering = Depends(paginering),
+    session: Session = Depends(get_session),
+):
+    f = service.DienstFilter(
+        thema=_check("thema", thema, tx.THEMAS),
+        soort=_check("soort", soort, tx.DIENST_SOORTEN),
+        fase=_check("fase", fase, tx.FASEN),
+        doelgroep=_check("doelgroep", doelgroep, tx.DOELGROEPEN),
+        q=q.strip() if q else None,
+        peildatum=peildatum,
+    )
+    g = resolve_gemeente_param(session, gemeente)
+    if g is not None:
+        f.gebied = geo.gebied(g)
+    if aanbieder is not None:
+        a = service.get_aanbieder(session=session, aanbieder_id=aanbieder)
+        if a is None:
+            raise bad_request("aanbieder", f"'{aanbieder}' is geen bekende aanbieder")
+        f.aanbieder_id = a.id
+    items, total = service.get_all_diensten(
+        session=session, filter=f, offset=p.offset, limit=p.per_pagina
+    )
+    namen = geo.area_names(session=session)
+    return page_envelope(request, p, [dienst_read(d, namen) for d in items], total)
+
+
+@router.get("/diensten/{id}", response_model=DienstRead, operation_id="getDienst",
+            summary="Eén dienst", responses={404: {"description": "Niet gevonden"}})
+def get_dienst(id: str, session: Session = Depends(get_session)):
+    d = service.get_dienst(session=session, dienst_id=id)
+    if d is None:
+        raise not_found(f"Dienst '{id}'")
+    return dienst_read(d, geo.area_names(session=session))
+
+
+@router.get("/themas", response_model=list[ThemaRead], operation_id="listThemas",
+            summary="De thema's en transitiethema's")
+def list_themas():
+    return [ThemaRead(code=t.code, naam=t.naam, omschrijving=t.omschrijving, soort="thema")
+            for t in tx.THEMAS] + [
+        ThemaRead(code=t.code, naam=t.naam, omschrijving=t.omschrijving, soort="transitiethema")
+        for t in tx.TRANSITIETHEMAS
+    ]

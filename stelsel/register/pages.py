@@ -1,0 +1,5 @@
+"""Register pages (server-rendered)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
