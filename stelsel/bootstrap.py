@@ -27,7 +27,7 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")
 
 
 def prepare(engine: Engine, *, with_register: bool = True, data_dir: Path | None = None) -> dict:
