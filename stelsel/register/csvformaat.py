@@ -276,7 +276,7 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _write(path: Path, kolommen: list[str], rows: Iterable[dict[str, str]]) -> None:
+def write_rows(path: Path, kolommen: list[str], rows: Iterable[dict[str, str]]) -> None:
     with open(path, "w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=kolommen, lineterminator="\n")
         writer.writeheader()
@@ -306,5 +306,5 @@ def write_dir(
             )
             yield row
 
-    _write(map_ / AANBIEDERS_CSV, AANBIEDER_KOLOMMEN, aanbieder_rows())
-    _write(map_ / DIENSTEN_CSV, DIENST_KOLOMMEN, dienst_rows())
+    write_rows(map_ / AANBIEDERS_CSV, AANBIEDER_KOLOMMEN, aanbieder_rows())
+    write_rows(map_ / DIENSTEN_CSV, DIENST_KOLOMMEN, dienst_rows())
