@@ -258,7 +258,9 @@ def build(uit: Path) -> csvformaat.Register:
     }
     with tempfile.TemporaryDirectory() as tmp:
         ruw = Path(tmp)
-        csvformaat.write_rows(ruw / csvformaat.AANBIEDERS_CSV, csvformaat.AANBIEDER_KOLOMMEN, aanbieders)
+        csvformaat.write_rows(
+            ruw / csvformaat.AANBIEDERS_CSV, csvformaat.AANBIEDER_KOLOMMEN, aanbieders
+        )
         csvformaat.write_rows(ruw / csvformaat.DIENSTEN_CSV, csvformaat.DIENST_KOLOMMEN, diensten)
         register = csvformaat.read_dir(ruw, geldig)
     zonder_dienst = {a.id for a in register.aanbieders} - {d.aanbieder for d in register.diensten}

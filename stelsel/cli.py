@@ -9,8 +9,9 @@ from stelsel.bootstrap import prepare
 from stelsel.config import get_settings
 from stelsel.db import get_engine
 
-app = typer.Typer(help="stelsel: dienstenregister, wegwijzer en warme doorverwijzing.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="stelsel: dienstenregister, wegwijzer en warme doorverwijzing.", no_args_is_help=True
+)
 
 
 @app.command()
@@ -36,8 +37,14 @@ def serve(
     """Serve the API and pages; prepares an empty database with the bundled register first."""
     logging.basicConfig(level=get_settings().log_level)
     prepare(get_engine())
-    uvicorn.run("stelsel.web:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level=get_settings().log_level.lower())
+    uvicorn.run(
+        "stelsel.web:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=get_settings().log_level.lower(),
+    )
 
 
 if __name__ == "__main__":

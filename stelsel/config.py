@@ -17,7 +17,9 @@ class Settings(BaseSettings):
 
     database_url: str = Field(
         default=f"sqlite:///{REPO_DIR / 'stelsel.db'}",
-        description="SQLAlchemy database URL. SQLite file by default; postgresql+psycopg://… in production.",
+        description=(
+            "SQLAlchemy database URL. SQLite file by default; postgresql+psycopg://… in production."
+        ),
     )
     data_dir: Path = Field(
         default=REPO_DIR / "data",

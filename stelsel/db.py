@@ -39,8 +39,9 @@ def get_engine(url: str | None = None) -> Engine:
 def session_factory(bind: Engine | Connection) -> sessionmaker[Session]:
     """Sessions on an engine, or on a connection inside an outer transaction (tests)."""
     if isinstance(bind, Connection):
-        return sessionmaker(bind=bind, expire_on_commit=False,
-                            join_transaction_mode="create_savepoint")
+        return sessionmaker(
+            bind=bind, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
     return sessionmaker(bind=bind, expire_on_commit=False)
 
 

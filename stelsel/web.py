@@ -35,7 +35,11 @@ def create_app(engine: Engine | Connection | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _page_error(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
-        return render(request, "fout.html", {"status": exc.status_code, "detail": exc.detail},
-                      status_code=exc.status_code)
+        return render(
+            request,
+            "fout.html",
+            {"status": exc.status_code, "detail": exc.detail},
+            status_code=exc.status_code,
+        )
 
     return app

@@ -30,7 +30,9 @@ def pg_admin_url() -> str:
     if not url:
         out = subprocess.run(
             ["bash", str(REPO / "scripts" / "ensure-postgres.sh")],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         )
         url = out.stdout.strip().splitlines()[-1]
         os.environ["STELSEL_TEST_POSTGRES_URL"] = url

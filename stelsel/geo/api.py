@@ -10,8 +10,12 @@ from stelsel.geo.schemas import GemeentePagina, GemeenteRead, gemeente_read
 router = APIRouter(tags=["geografie"])
 
 
-@router.get("/gemeenten", response_model=GemeentePagina, operation_id="listGemeenten",
-            summary="Alle gemeenten (indeling 2025)")
+@router.get(
+    "/gemeenten",
+    response_model=GemeentePagina,
+    operation_id="listGemeenten",
+    summary="Alle gemeenten (indeling 2025)",
+)
 def list_gemeenten(
     request: Request,
     provincie: str | None = Query(None, description="Code (PV21) of naam van de provincie"),
@@ -23,9 +27,13 @@ def list_gemeenten(
     return page_envelope(request, p, [gemeente_read(g) for g in page], len(alle))
 
 
-@router.get("/gemeenten/{code}", response_model=GemeenteRead, operation_id="getGemeente",
-            summary="Eén gemeente, op CBS-code, naam, woonplaats of postcode",
-            responses={404: {"description": "Niet gevonden"}})
+@router.get(
+    "/gemeenten/{code}",
+    response_model=GemeenteRead,
+    operation_id="getGemeente",
+    summary="Eén gemeente, op CBS-code, naam, woonplaats of postcode",
+    responses={404: {"description": "Niet gevonden"}},
+)
 def get_gemeente(code: str, session: Session = Depends(get_session)):
     try:
         return gemeente_read(service.resolve(session=session, tekst=code))

@@ -122,7 +122,8 @@ def get_all(*, session: Session, provincie: str | None = None) -> list[Gemeente]
     stmt = select(Gemeente).order_by(Gemeente.naam)
     if provincie:
         stmt = stmt.join(Provincie).where(
-            (Provincie.code == provincie.upper()) | (func.lower(Provincie.naam) == provincie.lower())
+            (Provincie.code == provincie.upper())
+            | (func.lower(Provincie.naam) == provincie.lower())
         )
     return list(session.scalars(stmt))
 

@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 
 from stelsel.api import Paginering, bad_request, get_session, not_found, page_envelope, paginering
 from stelsel.geo import service as geo
-from stelsel.register import service, taxonomie as tx
+from stelsel.register import service
+from stelsel.register import taxonomie as tx
 from stelsel.register.schemas import (
     AanbiederPagina,
     AanbiederRead,
@@ -37,8 +38,12 @@ def resolve_gemeente_param(session: Session, value: str | None, name: str = "gem
         raise bad_request(name, str(e)) from None
 
 
-@router.get("/aanbieders", response_model=AanbiederPagina, operation_id="listAanbieders",
-            summary="Aanbieders in het register")
+@router.get(
+    "/aanbieders",
+    response_model=AanbiederPagina,
+    operation_id="listAanbieders",
+    summary="Aanbieders in het register",
+)
 def list_aanbieders(
     request: Request,
     niveau: str | None = Query(None, description="landelijk, regionaal of lokaal"),
@@ -56,8 +61,13 @@ def list_aanbieders(
     return page_envelope(request, p, body, total)
 
 
-@router.get("/aanbieders/{id}", response_model=AanbiederRead, operation_id="getAanbieder",
-            summary="Eén aanbieder", responses={404: {"description": "Niet gevonden"}})
+@router.get(
+    "/aanbieders/{id}",
+    response_model=AanbiederRead,
+    operation_id="getAanbieder",
+    summary="Eén aanbieder",
+    responses={404: {"description": "Niet gevonden"}},
+)
 def get_aanbieder(id: str, session: Session = Depends(get_session)):
     a = service.get_aanbieder(session=session, aanbieder_id=id)
     if a is None:
@@ -65,8 +75,12 @@ def get_aanbieder(id: str, session: Session = Depends(get_session)):
     return aanbieder_read(a, len(a.diensten))
 
 
-@router.get("/diensten", response_model=DienstPagina, operation_id="listDiensten",
-            summary="Diensten in het register, te filteren")
+@router.get(
+    "/diensten",
+    response_model=DienstPagina,
+    operation_id="listDiensten",
+    summary="Diensten in het register, te filteren",
+)
 def list_diensten(
     request: Request,
     thema: str | None = Query(None, description="Themacode, bijvoorbeeld financiering"),
@@ -74,7 +88,8 @@ def list_diensten(
     fase: str | None = Query(None, description="Klantreisfase: ontmoeten, weten, willen, kunnen"),
     doelgroep: str | None = Query(None, description="Doelgroep, bijvoorbeeld starters"),
     gemeente: str | None = Query(
-        None, max_length=100,
+        None,
+        max_length=100,
         description="Naam, woonplaats, CBS-code of postcode: landelijke diensten plus diensten "
         "waarvan het werkgebied deze gemeente dekt",
     ),
@@ -107,8 +122,13 @@ def list_diensten(
     return page_envelope(request, p, [dienst_read(d, namen) for d in items], total)
 
 
-@router.get("/diensten/{id}", response_model=DienstRead, operation_id="getDienst",
-            summary="Eén dienst", responses={404: {"description": "Niet gevonden"}})
+@router.get(
+    "/diensten/{id}",
+    response_model=DienstRead,
+    operation_id="getDienst",
+    summary="Eén dienst",
+    responses={404: {"description": "Niet gevonden"}},
+)
 def get_dienst(id: str, session: Session = Depends(get_session)):
     d = service.get_dienst(session=session, dienst_id=id)
     if d is None:
@@ -116,11 +136,17 @@ def get_dienst(id: str, session: Session = Depends(get_session)):
     return dienst_read(d, geo.area_names(session=session))
 
 
-@router.get("/themas", response_model=list[ThemaRead], operation_id="listThemas",
-            summary="De thema's en transitiethema's")
+@router.get(
+    "/themas",
+    response_model=list[ThemaRead],
+    operation_id="listThemas",
+    summary="De thema's en transitiethema's",
+)
 def list_themas():
-    return [ThemaRead(code=t.code, naam=t.naam, omschrijving=t.omschrijving, soort="thema")
-            for t in tx.THEMAS] + [
+    return [
+        ThemaRead(code=t.code, naam=t.naam, omschrijving=t.omschrijving, soort="thema")
+        for t in tx.THEMAS
+    ] + [
         ThemaRead(code=t.code, naam=t.naam, omschrijving=t.omschrijving, soort="transitiethema")
         for t in tx.TRANSITIETHEMAS
     ]

@@ -158,7 +158,9 @@ class _RowReader:
         return value
 
 
-def _read_rows(path: Path, kolommen: list[str], problemen: list[Probleem]) -> list[tuple[int, dict]]:
+def _read_rows(
+    path: Path, kolommen: list[str], problemen: list[Probleem]
+) -> list[tuple[int, dict]]:
     if not path.exists():
         problemen.append(Probleem(path.name, 0, "-", "bestand ontbreekt"))
         return []
@@ -251,7 +253,10 @@ def _werkgebied(r: _RowReader, geldige: dict[str, set[str]]) -> list[tuple[str, 
     for part in value.split(";"):
         soort, _, code = part.strip().partition(":")
         if soort not in tx.WERKGEBIED_SOORTEN:
-            r.fout("werkgebied", f"'{part}': soort moet een van {', '.join(tx.WERKGEBIED_SOORTEN)} zijn")
+            r.fout(
+                "werkgebied",
+                f"'{part}': soort moet een van {', '.join(tx.WERKGEBIED_SOORTEN)} zijn",
+            )
         elif code not in geldige.get(soort, set()):
             r.fout("werkgebied", f"'{part}': onbekende {soort}-code")
         else:

@@ -109,7 +109,7 @@ class DienstKenmerk(Base):
 
 
 class DienstWerkgebied(Base):
-    """One area a regional or local dienst serves (provincie, arbeidsmarktregio, corop, gemeente)."""
+    """One area a regional or local dienst serves: provincie, arbeidsmarktregio, corop, gemeente."""
 
     __tablename__ = "dienst_werkgebied"
     __table_args__ = (

@@ -26,7 +26,9 @@ class AanbiederRead(AanbiederKort):
     telefoon: str
     omschrijving: str
     bron: str
-    gecontroleerd_op: date = Field(description="Datum waarop de gegevens laatst zijn gecontroleerd.")
+    gecontroleerd_op: date = Field(
+        description="Datum waarop de gegevens laatst zijn gecontroleerd."
+    )
     aantal_diensten: int
 
 
@@ -123,4 +125,3 @@ def dienst_read(d: Dienst, gebiedsnamen: dict[tuple[str, str], str]) -> DienstRe
         trefwoorden=[t for t in d.trefwoorden.split(";") if t],
         website=d.website,
     )
-

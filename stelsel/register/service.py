@@ -14,7 +14,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from stelsel.geo import service as geo
-from stelsel.register import csvformaat
+from stelsel.register import csvformaat, taxonomie
 from stelsel.register.csvformaat import AanbiederRecord, DienstRecord, Register
 from stelsel.register.models import (
     Aanbieder,
@@ -184,7 +184,6 @@ def dienst_record(d: Dienst) -> DienstRecord:
     )
 
 
-
 # --- queries -------------------------------------------------------------------------------
 
 
@@ -317,3 +316,13 @@ def get_all_dienst_records(*, session: Session) -> list[tuple[uuid.UUID, str, Di
         (d.id, d.aanbieder.naam, dienst_record(d))
         for d in session.scalars(select(Dienst).order_by(Dienst.slug))
     ]
+
+
+def diensten_per_thema(*, session: Session, gebied: geo.Gebied) -> dict[str, list[Dienst]]:
+    """Diensten available in an area, grouped per thema (regional and local first)."""
+    diensten, _ = get_all_diensten(session=session, filter=DienstFilter(gebied=gebied))
+    groups: dict[str, list[Dienst]] = {code: [] for code in taxonomie.codes(taxonomie.THEMAS)}
+    for d in diensten:
+        for code in d.codes("thema"):
+            groups[code].append(d)
+    return {code: items for code, items in groups.items() if items}

@@ -26,7 +26,11 @@ THEMAS: tuple[Term, ...] = (
         "Wet- en regelgeving",
         "Regels, vergunningen, belastingen en administratieve plichten.",
     ),
-    Term("internationalisering", "Internationalisering", "Exporteren, importeren en zakendoen over de grens."),
+    Term(
+        "internationalisering",
+        "Internationalisering",
+        "Exporteren, importeren en zakendoen over de grens.",
+    ),
     Term("innovatie", "Innovatie", "Nieuwe producten, diensten of technieken ontwikkelen, R&D."),
     Term(
         "bedrijfsvoering",
@@ -36,8 +40,14 @@ THEMAS: tuple[Term, ...] = (
 )
 
 TRANSITIETHEMAS: tuple[Term, ...] = (
-    Term("verduurzaming", "Verduurzaming", "Energie besparen, CO2 verminderen, duurzaam ondernemen."),
-    Term("digitalisering", "Digitalisering", "Digitale middelen, online verkopen, data en automatisering."),
+    Term(
+        "verduurzaming", "Verduurzaming", "Energie besparen, CO2 verminderen, duurzaam ondernemen."
+    ),
+    Term(
+        "digitalisering",
+        "Digitalisering",
+        "Digitale middelen, online verkopen, data en automatisering.",
+    ),
     Term("circulair", "Circulair ondernemen", "Grondstoffen hergebruiken en afval voorkomen."),
     Term("arbeidsmarkt", "Arbeidsmarkt", "Krapte, omscholing en wendbaar personeel."),
 )
