@@ -326,3 +326,11 @@ def diensten_per_thema(*, session: Session, gebied: geo.Gebied) -> dict[str, lis
         for code in d.codes("thema"):
             groups[code].append(d)
     return {code: items for code, items in groups.items() if items}
+
+
+def last_modified(*, session: Session) -> dict[str, str]:
+    """When each dienst last changed (ISO 8601, UTC), by slug."""
+    return {
+        slug: ts.isoformat(timespec="milliseconds")
+        for slug, ts in session.execute(select(Dienst.slug, Dienst.bijgewerkt_op))
+    }
