@@ -9,12 +9,14 @@ from stelsel.bootstrap import prepare
 from stelsel.config import get_settings
 from stelsel.db import get_engine
 from stelsel.register.cli import export_app, import_app
+from stelsel.wegwijzer.cli import evalueer_app
 
 app = typer.Typer(
     help="stelsel: dienstenregister, wegwijzer en warme doorverwijzing.", no_args_is_help=True
 )
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
+app.add_typer(evalueer_app, name="evalueer")
 
 
 @app.command()

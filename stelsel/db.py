@@ -15,6 +15,9 @@ class Base(DeclarativeBase):
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # Let SQLAlchemy, not pysqlite, control transactions, so SAVEPOINTs work (SQLAlchemy's
+    # documented recipe for pysqlite); BEGIN is emitted in _sqlite_begin.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
@@ -26,6 +29,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
@@ -63,3 +67,4 @@ def import_all_models() -> None:
     """Import every domain's models so Base.metadata knows all tables."""
     import stelsel.geo.models  # noqa: F401
     import stelsel.register.models  # noqa: F401
+    import stelsel.wegwijzer.models  # noqa: F401

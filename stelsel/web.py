@@ -15,6 +15,8 @@ from stelsel.geo.api import router as geo_api
 from stelsel.pages import render
 from stelsel.register.api import router as register_api
 from stelsel.register.pages import router as register_pages
+from stelsel.wegwijzer.api import router as wegwijzer_api
+from stelsel.wegwijzer.pages import router as wegwijzer_pages
 
 log = logging.getLogger(__name__)
 
@@ -26,12 +28,13 @@ def create_app(engine: Engine | Connection | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
 
-    api = create_api([register_api, geo_api])
+    api = create_api([register_api, geo_api, wegwijzer_api])
     api.state.engine = engine
     api.state.sessions = app.state.sessions
     app.mount("/api/v1", api)
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
     app.include_router(register_pages)
+    app.include_router(wegwijzer_pages)
 
     @app.exception_handler(StarletteHTTPException)
     async def _page_error(request: Request, exc: StarletteHTTPException) -> HTMLResponse:

@@ -310,12 +310,14 @@ def counts(*, session: Session) -> dict[str, int]:
     }
 
 
-def get_all_dienst_records(*, session: Session) -> list[tuple[uuid.UUID, str, DienstRecord]]:
-    """Every dienst as (id, aanbieder naam, record): the input for search indexes."""
-    return [
-        (d.id, d.aanbieder.naam, dienst_record(d))
-        for d in session.scalars(select(Dienst).order_by(Dienst.slug))
-    ]
+def versie(*, session: Session) -> tuple:
+    """A value that changes whenever the register's content changes (for caches)."""
+    return tuple(
+        session.execute(
+            select(func.count(), func.max(model.bijgewerkt_op)).select_from(model)
+        ).one()
+        for model in (Aanbieder, Dienst)
+    )
 
 
 def diensten_per_thema(*, session: Session, gebied: geo.Gebied) -> dict[str, list[Dienst]]:

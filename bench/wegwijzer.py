@@ -1,0 +1,147 @@
+"""Latency of POST /api/v1/wegwijzer over HTTP, at the bundled register size and with a
+synthetic register of 20,000 diensten. Prints p50/p95/p99 in milliseconds.
+
+    .venv/bin/python bench/wegwijzer.py [--verzoeken 300] [--groot 20000]
+"""
+
+import argparse
+import csv
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parent.parent
+VRAGEN = [
+    ("Ik wil geld lenen om mijn winkel te verbouwen", None),
+    ("Mijn vacatures blijven openstaan, wie helpt?", "Utrecht"),
+    ("Hoe doe ik btw-aangifte?", None),
+    ("Ik dreig failliet te gaan", "Zwolle"),
+    ("export naar Frankrijk", None),
+    ("subsidie voor zonnepanelen op mijn bedrijfspand", "8911"),
+    ("Ik zoek een adviseur die met mij meedenkt", "Emmen"),
+    ("wbso aanvragen", None),
+    ("Welke vergunning heb ik nodig voor een terras?", "Amsterdam"),
+    ("Ik wil mijn personeel laten omscholen", "5611"),
+    ("investeerder voor mijn startup", "Delft"),
+    ("Hoe beveilig ik mijn webshop tegen hackers?", None),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def synthetic_register(uit: Path, aantal: int, seed: int = 7) -> None:
+    """A register of `aantal` diensten made by recombining the bundled ones."""
+    rng = random.Random(seed)
+    bron = REPO / "data" / "register"
+    with open(bron / "aanbieders.csv", encoding="utf-8") as f:
+        aanbieders = list(csv.DictReader(f))
+    with open(bron / "diensten.csv", encoding="utf-8") as f:
+        diensten = list(csv.DictReader(f))
+    with open(REPO / "data" / "geo" / "gemeenten.csv", encoding="utf-8") as f:
+        gemeenten = [r["gemeentecode"] for r in csv.DictReader(f)]
+    uit.mkdir(parents=True, exist_ok=True)
+    extra = aantal - len(diensten)
+    nieuwe_aanbieders = []
+    for i in range(extra // 4):
+        a = dict(rng.choice(aanbieders))
+        a["id"] = f"synthetisch-{i}"
+        a["naam"] = f"{a['naam']} (synthetisch {i})"
+        nieuwe_aanbieders.append(a)
+    rijen = list(diensten)
+    for i in range(extra):
+        d = dict(rng.choice(diensten))
+        other = rng.choice(diensten)
+        d["id"] = f"synthetisch-dienst-{i}"
+        d["aanbieder"] = nieuwe_aanbieders[i % len(nieuwe_aanbieders)]["id"]
+        d["naam"] = f"{d['naam']} {other['naam'].split(' ')[0]} {i}"
+        d["omschrijving"] = d["omschrijving"] + " " + other["omschrijving"]
+        d["werkgebied"] = "landelijk" if rng.random() < 0.2 else f"gemeente:{rng.choice(gemeenten)}"
+        d["geldig_tot"] = ""
+        rijen.append(d)
+    for name, rows in (("aanbieders.csv", aanbieders + nieuwe_aanbieders), ("diensten.csv", rijen)):
+        with open(uit / name, "w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(rows[0].keys()), lineterminator="\n")
+            w.writeheader()
+            w.writerows(rows)
+
+
+def measure(database_url: str, verzoeken: int) -> dict[str, float]:
+    port = free_port()
+    env = {**os.environ, "STELSEL_DATABASE_URL": database_url, "STELSEL_LOG_LEVEL": "WARNING"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "stelsel.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(Path(tempfile.gettempdir()) / "bench-wegwijzer-server.log", "w"),
+    )
+    url = f"http://127.0.0.1:{port}/api/v1/wegwijzer"
+    try:
+        with httpx.Client(timeout=30) as client:
+            deadline = time.monotonic() + 300
+            while True:
+                try:
+                    client.get(url.replace("/wegwijzer", "/themas"))
+                    break
+                except httpx.TransportError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.5)
+            for vraag, gemeente in VRAGEN:  # warm-up
+                client.post(url, json={"vraag": vraag, "gemeente": gemeente})
+            tijden = []
+            for i in range(verzoeken):
+                vraag, gemeente = VRAGEN[i % len(VRAGEN)]
+                start = time.perf_counter()
+                r = client.post(url, json={"vraag": vraag, "gemeente": gemeente})
+                tijden.append((time.perf_counter() - start) * 1000)
+                assert r.status_code == 200, r.text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    tijden.sort()
+    return {
+        "p50": statistics.median(tijden),
+        "p95": tijden[int(0.95 * len(tijden)) - 1],
+        "p99": tijden[int(0.99 * len(tijden)) - 1],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--verzoeken", type=int, default=300)
+    parser.add_argument("--groot", type=int, default=20000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        klein = measure(f"sqlite:///{tmp / 'gebundeld.db'}", args.verzoeken)
+        synthetic_register(tmp / "groot", args.groot)
+        groot_url = f"sqlite:///{tmp / 'groot.db'}"
+        subprocess.run(
+            [sys.executable, "-m", "stelsel.cli", "import", "csv", str(tmp / "groot")],
+            cwd=REPO,
+            env={**os.environ, "STELSEL_DATABASE_URL": groot_url},
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        groot = measure(groot_url, args.verzoeken)
+    print(f"wegwijzer over HTTP, {args.verzoeken} verzoeken na opwarmen (ms):")
+    print(f"{'register':<28}{'p50':>8}{'p95':>8}{'p99':>8}")
+    for naam, m in (("gebundeld (927 diensten)", klein), (f"synthetisch ({args.groot})", groot)):
+        print(f"{naam:<28}{m['p50']:>8.1f}{m['p95']:>8.1f}{m['p99']:>8.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Wegwijzer: from an entrepreneur's question to the right services in their region."""

@@ -1,0 +1,76 @@
+"""Wegwijzer API route."""
+
+from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
+
+from stelsel.api import bad_request, get_session
+from stelsel.geo import service as geo
+from stelsel.register import taxonomie as tx
+from stelsel.wegwijzer import service
+from stelsel.wegwijzer.schemas import (
+    AanbiederKort,
+    DienstKort,
+    GemeenteKort,
+    WegwijzerAntwoord,
+    WegwijzerResultaat,
+    WegwijzerVraag,
+)
+
+router = APIRouter(tags=["wegwijzer"])
+
+
+def toelichting(advies: service.Advies) -> str:
+    """Plain-Dutch summary of the analysis."""
+    if not advies.themas:
+        return "We konden uw vraag niet goed plaatsen. Probeer het met andere woorden."
+    labels = [tx.label(tx.THEMAS, c).lower() for c in advies.ook_over]
+    tekst = f"Uw vraag gaat vooral over {tx.label(tx.THEMAS, advies.themas[0]).lower()}."
+    if labels:
+        tekst += " Uw vraag gaat ook over " + " en ".join(labels) + "."
+    return tekst
+
+
+@router.post(
+    "/wegwijzer",
+    response_model=WegwijzerAntwoord,
+    operation_id="postWegwijzer",
+    summary="De juiste diensten voor een vraag in eigen woorden",
+)
+def wegwijzer(body: WegwijzerVraag, session: Session = Depends(get_session)):
+    try:
+        advies = service.advies(
+            session=session,
+            vraag=body.vraag,
+            gemeente=body.gemeente,
+            aantal=body.aantal,
+            profiel=service.Profiel(fase=body.fase, grootte=body.grootte, sector=body.sector),
+            bewaar_vraag=body.toestemming_opslaan_vraag,
+        )
+    except service.VraagOngeldig as e:
+        raise bad_request("vraag", str(e)) from None
+    except geo.GemeenteOnbekend as e:
+        raise bad_request("gemeente", str(e)) from None
+    return WegwijzerAntwoord(
+        themas=advies.themas,
+        soort=advies.soort,
+        ook_over=advies.ook_over,
+        toelichting=toelichting(advies),
+        gemeente=GemeenteKort(**advies.gemeente) if advies.gemeente else None,
+        resultaten=[
+            WegwijzerResultaat(
+                dienst=DienstKort(
+                    id=r.dienst_id,
+                    slug=r.dienst_slug,
+                    naam=r.dienst_naam,
+                    url=f"/diensten/{r.dienst_slug}",
+                ),
+                aanbieder=AanbiederKort(id=r.aanbieder_id, naam=r.aanbieder_naam),
+                score=r.score,
+                uitleg=r.uitleg,
+                begin_hier=r.begin_hier,
+                landelijk=r.landelijk,
+            )
+            for r in advies.resultaten
+        ],
+        verbeterd=advies.verbeterd,
+    )

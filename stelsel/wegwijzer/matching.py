@@ -1,0 +1,294 @@
+"""The wegwijzer's matching core: pure Python and NumPy, no database.
+
+A question is analysed into thema's and soort (informatie/advies) from the domain lexicon and
+from the thema's of the services it retrieves; services are retrieved with BM25 over Dutch
+stems (bm25s), the query expanded with lexicon synonyms and typos corrected against the index
+vocabulary (rapidfuzz), then re-ranked by thema fit, soort fit and region, one per provider.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import bm25s
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from stelsel.register import taxonomie as tx
+from stelsel.wegwijzer import lexicon as lx
+from stelsel.wegwijzer.tekst import stam, stammen, woorden
+
+THEMAS = tx.codes(tx.THEMAS)
+INFORMATIE_SOORTEN = {"informatie", "tool", "financiering"}
+ADVIES_SOORTEN = {"advies", "programma", "netwerk", "opleiding"}
+VRAAGWOORDEN = {"hoe", "wat", "welke", "welk", "wanneer", "moet", "mag", "is", "zijn", "waar"}
+
+
+@dataclass(frozen=True)
+class Document:
+    """One dienst as the matcher sees it."""
+
+    dienst_id: str
+    slug: str
+    naam: str
+    omschrijving: str
+    trefwoorden: tuple[str, ...]
+    aanbieder_id: str
+    aanbieder_naam: str
+    aanbieder_korte_naam: str
+    eerstelijns: bool
+    themas: tuple[str, ...]
+    doelgroepen: tuple[str, ...]
+    soort: str
+    kosten: str
+    landelijk: bool
+    gebieden: frozenset[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Weging:
+    """Weights of the ranking; one set for all questions."""
+
+    uitbreiding: float = 0.5  # BM25 of lexicon expansions relative to the question's own words
+    thema: float = 0.35  # share of the question's thema's the dienst covers
+    soort: float = 0.1  # dienst soort fits informatie/advies
+    regio: float = 0.5  # regional or local dienst covering the user's gemeente (when relevant)
+    eerstelijns: float = 0.05  # first-line provider
+    profiel: float = 0.1  # dienst's doelgroepen include the user's profile (starter, zzp, …)
+    retrieval_thema: float = 0.6  # weight of retrieved services' thema's in the analysis
+    thema_drempel: float = 0.5  # a thema is in when its score ≥ this share of the best
+
+
+@dataclass
+class Analyse:
+    themas: list[str]
+    soort: str
+    thema_scores: dict[str, float]
+    termen: list[lx.Term] = field(default_factory=list)
+    verbeterd: dict[str, str] = field(default_factory=dict)  # typo → correction
+
+
+@dataclass
+class Treffer:
+    document: Document
+    score: float
+    thema_overlap: list[str]
+    in_regio: bool
+    woorden: list[str]
+
+
+class Matcher:
+    """An index over the register's diensten; build once, query many times."""
+
+    def __init__(
+        self,
+        documenten: Sequence[Document],
+        termen: list[lx.Term],
+        stopwoorden: frozenset[str],
+        weging: Weging | None = None,
+    ):
+        self.docs = list(documenten)
+        self.termen = termen
+        self.stopwoorden = stopwoorden
+        self.w = weging or Weging()
+        corpus = [self._doc_stems(d) for d in self.docs]
+        self.bm25 = bm25s.BM25()
+        self.bm25.index(corpus, show_progress=False)
+        self.doc_stems = [set(c) for c in corpus]
+        vocab = {w for d in self.docs for w in woorden(self._doc_text(d))}
+        vocab |= {w for t in termen for s in t.uitbreiding for w in woorden(s)}
+        self.vocab = sorted(w for w in vocab if len(w) >= 3)
+        self.vocab_set = set(self.vocab)
+        n = len(self.docs)
+        self.thema_matrix = np.zeros((n, len(THEMAS)), dtype=np.float32)
+        for i, d in enumerate(self.docs):
+            for t in d.themas:
+                self.thema_matrix[i, THEMAS.index(t)] = 1.0
+        self.landelijk = np.array([d.landelijk for d in self.docs], dtype=bool)
+        self.eerstelijns = np.array([d.eerstelijns for d in self.docs], dtype=np.float32)
+        self.doelgroepen = [frozenset(d.doelgroepen) for d in self.docs]
+        self.soort_info = np.array([d.soort in INFORMATIE_SOORTEN for d in self.docs], dtype=bool)
+        self.per_gebied: dict[tuple[str, str], list[int]] = {}
+        for i, d in enumerate(self.docs):
+            for g in d.gebieden:
+                self.per_gebied.setdefault(g, []).append(i)
+
+    @staticmethod
+    def _doc_text(d: Document) -> str:
+        return " ".join(
+            [
+                d.naam,
+                d.omschrijving,
+                " ".join(d.trefwoorden),
+                d.aanbieder_naam,
+                d.aanbieder_korte_naam,
+            ]
+        )
+
+    def _doc_stems(self, d: Document) -> list[str]:
+        # name and keywords count twice: they say what the service is
+        sterk = " ".join([d.naam, " ".join(d.trefwoorden), d.aanbieder_korte_naam])
+        zwak = " ".join([d.omschrijving, d.aanbieder_naam])
+        return stammen(woorden(sterk) * 2 + woorden(zwak), self.stopwoorden)
+
+    # --- analysis ----------------------------------------------------------------------------
+
+    def _verbeter(self, words: list[str]) -> tuple[list[str], dict[str, str]]:
+        """Replace unknown words by the closest index word (typos), when close enough."""
+        out, fixed = [], {}
+        for w in words:
+            if len(w) >= 5 and w not in self.vocab_set and w not in self.stopwoorden:
+                best = process.extractOne(w, self.vocab, scorer=fuzz.ratio, score_cutoff=84)
+                if best:
+                    fixed[w] = best[0]
+                    w = best[0]
+            out.append(w)
+        return out, fixed
+
+    def _scores(self, stems: list[str], uitbreiding: list[str]) -> np.ndarray:
+        scores = self.bm25.get_scores(stems) if stems else np.zeros(len(self.docs), np.float32)
+        if uitbreiding:
+            scores = scores + self.w.uitbreiding * self.bm25.get_scores(uitbreiding)
+        return scores
+
+    def analyseer(self, vraag: str) -> tuple[Analyse, np.ndarray, list[str]]:
+        """Thema's and soort of a question, plus the BM25 scores of every document."""
+        words, fixed = self._verbeter(woorden(vraag))
+        alle_stammen = [stam(w) for w in words]
+        termen = lx.zoek(self.termen, alle_stammen)
+        stems = stammen(words, self.stopwoorden)
+        uitbreiding = [
+            s
+            for t in termen
+            for u in t.uitbreiding
+            for s in stammen(woorden(u), self.stopwoorden)
+            if s not in stems
+        ]
+        scores = self._scores(stems, uitbreiding)
+
+        # a thema named by any lexicon term counts fully, however often it is named
+        lex = np.zeros(len(THEMAS), dtype=np.float32)
+        for t in termen:
+            for code in t.themas:
+                lex[THEMAS.index(code)] = 1.0
+        top = np.argsort(-scores)[:10]
+        top = top[scores[top] > 0]
+        retrieval = np.zeros(len(THEMAS), dtype=np.float32)
+        if len(top):
+            weights = scores[top] / scores[top].max()
+            per_doc = self.thema_matrix[top] / np.maximum(
+                self.thema_matrix[top].sum(1, keepdims=True), 1
+            )
+            retrieval = (weights[:, None] * per_doc).sum(0)
+            retrieval /= retrieval.max() or 1.0
+        combined = lex + self.w.retrieval_thema * retrieval
+        themas: list[str] = []
+        if combined.max() > 0:
+            drempel = self.w.thema_drempel * combined.max()
+            order = np.argsort(-combined)
+            themas = [THEMAS[i] for i in order if combined[i] >= drempel and combined[i] > 0]
+        info = sum(t.soort == "informatie" for t in termen)
+        advies = sum(t.soort == "advies" for t in termen)
+        if info != advies:
+            soort = "informatie" if info > advies else "advies"
+        else:
+            soort = "informatie" if words and words[0] in VRAAGWOORDEN else "advies"
+        analyse = Analyse(
+            themas=themas,
+            soort=soort,
+            thema_scores={THEMAS[i]: float(combined[i]) for i in range(len(THEMAS))},
+            termen=termen,
+            verbeterd=fixed,
+        )
+        return analyse, scores, stems + uitbreiding
+
+    # --- ranking -----------------------------------------------------------------------------
+
+    def beschikbaar(self, gebied: Sequence[tuple[str, str]] | None) -> np.ndarray:
+        """Mask of documents available in an area: national ones plus those covering it."""
+        mask = self.landelijk.copy()
+        for g in gebied or ():
+            mask[self.per_gebied.get(g, [])] = True
+        return mask
+
+    def zoek(
+        self,
+        vraag: str,
+        gebied: Sequence[tuple[str, str]] | None = None,
+        aantal: int = 5,
+        doelgroepen: frozenset[str] = frozenset(),
+    ) -> tuple[Analyse, list[Treffer]]:
+        """Analyse the question and rank the diensten available in the area, one per provider."""
+        analyse, scores, query_stems = self.analyseer(vraag)
+        mask = self.beschikbaar(gebied)
+        if not mask.any():
+            return analyse, []
+        bm = np.where(mask, scores, 0.0)
+        bm = bm / (bm.max() or 1.0)
+        q_themas = np.zeros(len(THEMAS), dtype=np.float32)
+        for t in analyse.themas:
+            q_themas[THEMAS.index(t)] = 1.0
+        overlap = (self.thema_matrix @ q_themas) / max(q_themas.sum(), 1.0)
+        soort_fit = self.soort_info if analyse.soort == "informatie" else ~self.soort_info
+        regionaal = ~self.landelijk & mask if gebied else np.zeros_like(mask)
+        # relevant: matches the words and, when the question has thema's, one of them
+        relevant = (bm > 0.15) & ((overlap > 0) | (q_themas.sum() == 0))
+        total = (
+            bm
+            + self.w.thema * overlap
+            + self.w.soort * soort_fit * (bm > 0)
+            + self.w.regio * (regionaal & relevant)
+            + self.w.eerstelijns * self.eerstelijns * relevant
+        )
+        if doelgroepen:
+            past = np.array([bool(g & doelgroepen) for g in self.doelgroepen], dtype=bool)
+            total = total + self.w.profiel * (past & relevant)
+        total = np.where(mask & ((bm > 0) | (overlap > 0)), total, -np.inf)
+        treffers: list[Treffer] = []
+        gezien: set[str] = set()
+        query_set = set(query_stems)
+        for i in np.argsort(-total):
+            if not np.isfinite(total[i]) or len(treffers) >= aantal:
+                break
+            d = self.docs[i]
+            if d.aanbieder_id in gezien:
+                continue
+            gezien.add(d.aanbieder_id)
+            treffers.append(
+                Treffer(
+                    document=d,
+                    score=round(float(total[i]), 4),
+                    thema_overlap=[t for t in analyse.themas if t in d.themas],
+                    in_regio=bool(regionaal[i]),
+                    woorden=sorted(query_set & self.doc_stems[i])[:5],
+                )
+            )
+        return analyse, treffers
+
+
+def uitleg(t: Treffer, analyse: Analyse, regionaam: str | None) -> str:
+    """A short Dutch explanation of why a dienst fits the question."""
+    delen = []
+    if t.thema_overlap:
+        labels = [tx.label(tx.THEMAS, c).lower() for c in t.thema_overlap]
+        delen.append("Past bij uw vraag over " + _opsomming(labels) + ".")
+    elif t.woorden:
+        delen.append("Sluit aan bij de woorden in uw vraag.")
+    if t.in_regio:
+        delen.append(f"Voor ondernemers in {regionaam}." if regionaam else "In uw regio.")
+    elif t.document.landelijk:
+        delen.append("Landelijk beschikbaar.")
+    if t.document.eerstelijns:
+        delen.append(
+            f"{t.document.aanbieder_naam} is een eerste aanspreekpunt en verwijst u zo nodig door."
+        )
+    delen.append(tx.label(tx.KOSTEN, t.document.kosten) + ".")
+    return " ".join(delen)
+
+
+def ook_over(analyse: Analyse) -> list[str]:
+    """The thema's beyond the main one, for 'uw vraag gaat ook over …'."""
+    return analyse.themas[1:]
+
+
+def _opsomming(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]

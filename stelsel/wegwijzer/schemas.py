@@ -1,0 +1,64 @@
+"""API shapes of the wegwijzer."""
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from stelsel.wegwijzer.service import MAX_VRAAG
+
+
+class WegwijzerVraag(BaseModel):
+    vraag: str = Field(description="De vraag in eigen woorden.", max_length=MAX_VRAAG)
+    gemeente: str | None = Field(
+        None, max_length=100, description="Gemeente, woonplaats, CBS-code of postcode (4 cijfers)."
+    )
+    aantal: int = Field(5, ge=1, le=20, description="Hoeveel diensten terug (1–20).")
+    fase: Literal["starter", "gevestigd"] | None = Field(None, description="Fase van het bedrijf.")
+    grootte: Literal["zzp", "micro", "klein", "middelgroot"] | None = Field(
+        None, description="Grootte van het bedrijf."
+    )
+    sector: str | None = Field(None, max_length=100, description="Sector, in eigen woorden.")
+    toestemming_opslaan_vraag: bool = Field(
+        False, description="Mag de tekst van de vraag bewaard worden om het aanbod te verbeteren?"
+    )
+
+
+class DienstKort(BaseModel):
+    id: str
+    slug: str
+    naam: str
+    url: str
+
+
+class AanbiederKort(BaseModel):
+    id: str
+    naam: str
+
+
+class WegwijzerResultaat(BaseModel):
+    dienst: DienstKort
+    aanbieder: AanbiederKort
+    score: float
+    uitleg: str
+    begin_hier: bool = Field(description="De beste eerste deur voor deze vraag.")
+    landelijk: bool
+
+
+class GemeenteKort(BaseModel):
+    code: str
+    naam: str
+    provincie: str
+
+
+class WegwijzerAntwoord(BaseModel):
+    themas: list[str] = Field(
+        description="Themacodes waar de vraag over gaat, belangrijkste eerst."
+    )
+    soort: Literal["informatie", "advies"]
+    ook_over: list[str] = Field(description="Thema's naast het belangrijkste.")
+    toelichting: str = Field(
+        description="Korte uitleg in gewone taal, zoals 'Uw vraag gaat ook over personeel.'"
+    )
+    gemeente: GemeenteKort | None
+    resultaten: list[WegwijzerResultaat]
+    verbeterd: dict[str, str] = Field(description="Woorden die als tikfout zijn verbeterd.")

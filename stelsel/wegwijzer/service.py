@@ -1,0 +1,209 @@
+"""Wegwijzer service: the domain's public face.
+
+`advies()` answers a question; other domains (doorverwijzing) call it to suggest where to
+refer. The search index is built once per process and rebuilt when the register changes.
+"""
+
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from stelsel.config import get_settings
+from stelsel.db import session_factory
+from stelsel.geo import service as geo
+from stelsel.register import service as register
+from stelsel.wegwijzer import lexicon as lx
+from stelsel.wegwijzer.matching import Document, Matcher, ook_over, uitleg
+from stelsel.wegwijzer.models import Vraagsignaal
+from stelsel.wegwijzer.tekst import lees_stopwoorden
+
+MAX_VRAAG = 1000
+
+
+class VraagOngeldig(ValueError):
+    """The question is empty or too long."""
+
+
+@dataclass
+class Resultaat:
+    dienst_id: str
+    dienst_slug: str
+    dienst_naam: str
+    aanbieder_id: str
+    aanbieder_naam: str
+    score: float
+    uitleg: str
+    begin_hier: bool
+    landelijk: bool
+
+
+@dataclass
+class Profiel:
+    fase: str | None = None  # starter | gevestigd
+    grootte: str | None = None  # zzp | micro | klein | middelgroot
+    sector: str | None = None  # free text; not used for ranking yet
+
+    def doelgroepen(self) -> frozenset[str]:
+        """The register's doelgroep codes this profile belongs to."""
+        groups = {"starter": "starters", "gevestigd": "peloton"}
+        return frozenset(g for g in (groups.get(self.fase or ""), self.grootte) if g)
+
+
+@dataclass
+class Advies:
+    themas: list[str]
+    soort: str
+    ook_over: list[str]
+    gemeente: dict | None
+    resultaten: list[Resultaat] = field(default_factory=list)
+    verbeterd: dict[str, str] = field(default_factory=dict)
+
+
+_lock = threading.Lock()
+_cache: dict[str, tuple[tuple, Matcher]] = {}
+
+
+def documenten(*, session: Session) -> list[Document]:
+    """Every dienst of the register as a matcher document."""
+    diensten, _ = register.get_all_diensten(session=session, filter=register.DienstFilter())
+    return [
+        Document(
+            dienst_id=str(d.id),
+            slug=d.slug,
+            naam=d.naam,
+            omschrijving=d.omschrijving,
+            trefwoorden=tuple(t for t in d.trefwoorden.split(";") if t),
+            aanbieder_id=str(d.aanbieder.id),
+            aanbieder_naam=d.aanbieder.naam,
+            aanbieder_korte_naam=d.aanbieder.korte_naam,
+            eerstelijns=d.aanbieder.eerstelijns,
+            themas=tuple(d.codes("thema")),
+            doelgroepen=tuple(d.codes("doelgroep")),
+            soort=d.soort,
+            kosten=d.kosten,
+            landelijk=d.landelijk,
+            gebieden=frozenset((w.soort, w.code) for w in d.werkgebied),
+        )
+        for d in diensten
+        if d.geldig_tot is None or d.geldig_tot >= datetime.now(UTC).date()
+    ]
+
+
+def bouw_matcher(docs: list[Document], data_dir: Path | None = None) -> Matcher:
+    """A matcher over documents with the lexicon and stop words from the data folder."""
+    data_dir = (data_dir or get_settings().data_dir) / "wegwijzer"
+    return Matcher(
+        docs, lx.lees(data_dir / "lexicon.csv"), lees_stopwoorden(data_dir / "stopwoorden.txt")
+    )
+
+
+def matcher(*, session: Session) -> Matcher:
+    """The process-wide matcher for this database, rebuilt when the register changed."""
+    key = str(session.get_bind().engine.url)
+    versie = register.versie(session=session)
+    cached = _cache.get(key)
+    if cached and cached[0] == versie:
+        return cached[1]
+    with _lock:
+        cached = _cache.get(key)
+        if cached and cached[0] == versie:
+            return cached[1]
+        m = bouw_matcher(documenten(session=session))
+        _cache[key] = (versie, m)
+        return m
+
+
+def advies(
+    *,
+    session: Session,
+    vraag: str,
+    gemeente: str | None = None,
+    aantal: int = 5,
+    profiel: Profiel | None = None,
+    bewaar_vraag: bool = False,
+    registreer: bool = True,
+) -> Advies:
+    """Thema's, soort and the best diensten for a question in a gemeente (raises VraagOngeldig
+    or geo.GemeenteOnbekend)."""
+    vraag = (vraag or "").strip()
+    if not vraag:
+        raise VraagOngeldig("de vraag is leeg")
+    if len(vraag) > MAX_VRAAG:
+        raise VraagOngeldig(f"de vraag is langer dan {MAX_VRAAG} tekens")
+    g = geo.resolve(session=session, tekst=gemeente) if gemeente and gemeente.strip() else None
+    gebied = geo.gebied(g).codes() if g else None
+    m = matcher(session=session)
+    doelgroepen = profiel.doelgroepen() if profiel else frozenset()
+    analyse, treffers = m.zoek(vraag, gebied, aantal, doelgroepen)
+    resultaten = [
+        Resultaat(
+            dienst_id=t.document.dienst_id,
+            dienst_slug=t.document.slug,
+            dienst_naam=t.document.naam,
+            aanbieder_id=t.document.aanbieder_id,
+            aanbieder_naam=t.document.aanbieder_naam,
+            score=t.score,
+            uitleg=uitleg(t, analyse, g.naam if g else None),
+            begin_hier=i == 0,
+            landelijk=t.document.landelijk,
+        )
+        for i, t in enumerate(treffers)
+    ]
+    if registreer:
+        _registreer(
+            session,
+            Vraagsignaal(
+                id=uuid.uuid4(),
+                tijdstip=datetime.now(UTC),
+                themas=";".join(analyse.themas),
+                soort=analyse.soort,
+                gemeente_code=g.code if g else None,
+                provincie_code=g.provincie_code if g else None,
+                vraag=vraag if bewaar_vraag else None,
+                aantal_resultaten=len(resultaten),
+            ),
+        )
+    return Advies(
+        themas=analyse.themas,
+        soort=analyse.soort,
+        ook_over=ook_over(analyse),
+        gemeente={"code": g.code, "naam": g.naam, "provincie": g.provincie.naam} if g else None,
+        resultaten=resultaten,
+        verbeterd=analyse.verbeterd,
+    )
+
+
+def _registreer(session: Session, signaal: Vraagsignaal) -> None:
+    """Store a demand signal in its own short transaction.
+
+    The request's session has been reading; on SQLite a read transaction cannot be upgraded to
+    a write once another connection has committed, so the signal gets a fresh transaction.
+    """
+    with session_factory(session.get_bind())() as own:
+        own.add(signaal)
+        own.commit()
+
+
+def vraagsignalen(
+    *, session: Session, dagen: int = 30, provincie: str | None = None
+) -> list[tuple[str, str | None, int]]:
+    """Demand per thema and gemeente over the last days: (thema, gemeente_code, aantal)."""
+    since = datetime.now(UTC) - timedelta(days=dagen)
+    stmt = select(Vraagsignaal.themas, Vraagsignaal.gemeente_code, func.count()).where(
+        Vraagsignaal.tijdstip >= since
+    )
+    if provincie:
+        stmt = stmt.where(Vraagsignaal.provincie_code == provincie)
+    counts: dict[tuple[str, str | None], int] = {}
+    for themas, gemeente, n in session.execute(
+        stmt.group_by(Vraagsignaal.themas, Vraagsignaal.gemeente_code)
+    ):
+        for t in (themas or "").split(";"):
+            if t:
+                counts[(t, gemeente)] = counts.get((t, gemeente), 0) + n
+    return sorted(((t, g, n) for (t, g), n in counts.items()), key=lambda r: (-r[2], r[0]))

@@ -1,0 +1,209 @@
+"""The matching core, without a database: lexicon, analysis, ranking, explanations."""
+
+from pathlib import Path
+
+import pytest
+
+from stelsel.wegwijzer import lexicon as lx
+from stelsel.wegwijzer.matching import Document, Matcher, ook_over, uitleg
+from stelsel.wegwijzer.tekst import lees_stopwoorden
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "wegwijzer"
+
+
+def doc(
+    slug,
+    aanbieder,
+    naam,
+    tekst,
+    themas,
+    soort="advies",
+    gebieden=(),
+    eerstelijns=False,
+    doelgroepen=(),
+):
+    return Document(
+        dienst_id=slug,
+        slug=slug,
+        naam=naam,
+        omschrijving=tekst,
+        trefwoorden=(),
+        aanbieder_id=aanbieder,
+        aanbieder_naam=aanbieder.title(),
+        aanbieder_korte_naam="",
+        eerstelijns=eerstelijns,
+        themas=tuple(themas),
+        doelgroepen=tuple(doelgroepen),
+        soort=soort,
+        kosten="gratis",
+        landelijk=not gebieden,
+        gebieden=frozenset(gebieden),
+    )
+
+
+DOCS = [
+    doc(
+        "krediet",
+        "bankhulp",
+        "Lening A",
+        "Een lening voor uw bedrijf.",
+        ["financiering"],
+        "financiering",
+        doelgroepen=["starters"],
+    ),
+    doc(
+        "krediet2",
+        "bankhulp",
+        "Lening C",
+        "Een lening voor uw bedrijf.",
+        ["financiering"],
+        "financiering",
+    ),
+    doc(
+        "groeilening",
+        "groeifonds",
+        "Lening B",
+        "Een lening voor uw bedrijf.",
+        ["financiering"],
+        "financiering",
+        doelgroepen=["peloton"],
+    ),
+    doc(
+        "vacatures",
+        "werkpunt",
+        "Personeel vinden",
+        "Hulp bij vacatures en werving van medewerkers.",
+        ["personeel"],
+    ),
+    doc(
+        "btw",
+        "fiscus",
+        "Btw-aangifte",
+        "Uitleg over btw en aangifte doen.",
+        ["wet-en-regelgeving"],
+        "informatie",
+    ),
+    doc(
+        "faillissement",
+        "reddingslijn",
+        "Hulp bij faillissement",
+        "Advies als uw bedrijf failliet dreigt te gaan.",
+        ["zwaar-weer"],
+    ),
+    doc(
+        "friesland",
+        "fryske-hub",
+        "Eerste aanspreekpunt in Friesland",
+        "Advies voor ondernemers in Friesland.",
+        ["bedrijfsvoering"],
+        gebieden=[("provincie", "PV21")],
+        eerstelijns=True,
+    ),
+    doc(
+        "landelijk-advies",
+        "loket",
+        "Advies voor ondernemers",
+        "Advies voor alle ondernemers.",
+        ["bedrijfsvoering"],
+        eerstelijns=True,
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return Matcher(DOCS, lx.lees(DATA / "lexicon.csv"), lees_stopwoorden(DATA / "stopwoorden.txt"))
+
+
+@pytest.mark.parametrize(
+    ("vraag", "thema"),
+    [
+        ("Ik wil geld lenen voor een nieuwe machine", "financiering"),
+        ("Mijn vacatures blijven openstaan", "personeel"),
+        ("Hoe doe ik btw-aangifte?", "wet-en-regelgeving"),
+        ("Mijn bedrijf gaat bijna failliet", "zwaar-weer"),
+        ("export naar Frankrijk", "internationalisering"),
+        ("wbso", "innovatie"),
+    ],
+)
+def test_main_thema(matcher, vraag, thema):
+    analyse, _, _ = matcher.analyseer(vraag)
+    assert thema in analyse.themas
+
+
+def test_question_spanning_themes_says_so(matcher):
+    analyse, _, _ = matcher.analyseer("Ik zoek een lening om personeel aan te nemen")
+    assert set(analyse.themas[:2]) == {"financiering", "personeel"}
+    assert ook_over(analyse) == analyse.themas[1:]
+
+
+@pytest.mark.parametrize(
+    ("vraag", "soort"),
+    [
+        ("Welke regels gelden voor mijn terras?", "informatie"),
+        ("Ik zoek een coach die mij kan begeleiden", "advies"),
+        ("Wie kan mij helpen met mijn schulden?", "advies"),
+    ],
+)
+def test_soort(matcher, vraag, soort):
+    assert matcher.analyseer(vraag)[0].soort == soort
+
+
+def test_typo_is_corrected(matcher):
+    analyse, treffers = matcher.zoek("faillisement dreigt")
+    assert analyse.verbeterd == {"faillisement": "faillissement"}
+    assert treffers[0].document.slug == "faillissement"
+
+
+def test_one_result_per_provider(matcher):
+    _, treffers = matcher.zoek("lening krediet", aantal=5)
+    aanbieders = [t.document.aanbieder_id for t in treffers]
+    assert len(aanbieders) == len(set(aanbieders))
+
+
+def test_region_filter_and_regional_first_door(matcher):
+    _, zonder = matcher.zoek("advies voor mijn bedrijf als ondernemer")
+    assert "friesland" not in [t.document.slug for t in zonder]
+    friesland = [("gemeente", "GM0080"), ("provincie", "PV21")]
+    _, met = matcher.zoek("advies voor mijn bedrijf als ondernemer", friesland)
+    assert met[0].document.slug == "friesland" and met[0].in_regio
+    _, elders = matcher.zoek("advies voor mijn bedrijf als ondernemer", [("provincie", "PV22")])
+    assert "friesland" not in [t.document.slug for t in elders]
+
+
+def test_profile_prefers_matching_doelgroep(matcher):
+    _, starter = matcher.zoek("lening", doelgroepen=frozenset({"starters"}))
+    _, gevestigd = matcher.zoek("lening", doelgroepen=frozenset({"peloton"}))
+    assert starter[0].document.slug == "krediet"
+    assert gevestigd[0].document.slug == "groeilening"
+
+
+def test_explanation_names_thema_region_and_cost(matcher):
+    analyse, treffers = matcher.zoek("advies voor mijn bedrijf", [("provincie", "PV21")])
+    tekst = uitleg(treffers[0], analyse, "Leeuwarden")
+    assert "Past bij uw vraag over vernieuwen van de bedrijfsvoering." in tekst
+    assert "Voor ondernemers in Leeuwarden." in tekst
+    assert "eerste aanspreekpunt" in tekst and "Gratis." in tekst
+
+
+def test_nonsense_finds_nothing(matcher):
+    analyse, treffers = matcher.zoek("qqq zzz")
+    assert analyse.themas == [] and treffers == []
+
+
+def test_lexicon_rejects_unknown_codes(tmp_path):
+    bad = tmp_path / "lexicon.csv"
+    bad.write_text("term,themas,uitbreiding,soort\nlening,geld,,\n", encoding="utf-8")
+    with pytest.raises(lx.LexiconFout, match="lexicon.csv:2: themas: onbekend thema 'geld'"):
+        lx.lees(bad)
+    bad.write_text(
+        "term,themas,uitbreiding,soort\nlening,financiering,,misschien\n", encoding="utf-8"
+    )
+    with pytest.raises(lx.LexiconFout, match="soort"):
+        lx.lees(bad)
+
+
+def test_bundled_lexicon_loads():
+    terms = lx.lees(DATA / "lexicon.csv")
+    assert len(terms) > 200
+    assert any(t.stammen == ("wbso",) for t in terms)

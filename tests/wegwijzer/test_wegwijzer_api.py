@@ -1,0 +1,135 @@
+"""POST /api/v1/wegwijzer and the page, on SQLite and PostgreSQL."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from stelsel.wegwijzer import service
+from stelsel.wegwijzer.evaluatie import Baseline, Voorspelling, evalueer, lees_aliassen, lees_vragen
+from stelsel.wegwijzer.models import Vraagsignaal
+
+EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
+
+
+def ask(client, **body):
+    return client.post("/api/v1/wegwijzer", json=body)
+
+
+def test_answer_shape(client):
+    r = ask(client, vraag="Ik wil geld lenen om een bedrijfsbus te kopen", gemeente="Utrecht")
+    assert r.status_code == 200 and r.headers["API-Version"]
+    body = r.json()
+    assert body["themas"][0] == "financiering"
+    assert body["soort"] in ("informatie", "advies")
+    assert body["gemeente"]["code"] == "GM0344"
+    assert 1 <= len(body["resultaten"]) <= 5
+    first = body["resultaten"][0]
+    assert first["begin_hier"] and not any(r["begin_hier"] for r in body["resultaten"][1:])
+    assert first["dienst"]["id"] and first["dienst"]["naam"] and first["aanbieder"]["naam"]
+    assert first["uitleg"].startswith("Past bij uw vraag over financiering")
+    assert client.get(first["dienst"]["url"]).status_code == 200
+    scores = [r["score"] for r in body["resultaten"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_regional_first_door_ranks_first(client):
+    body = ask(
+        client,
+        vraag="Waar vind ik een adviseur die met mij meedenkt over mijn bedrijf?",
+        gemeente="Sneek",
+    ).json()
+    assert body["resultaten"][0]["aanbieder"]["naam"] == "YnBusiness"
+    body = ask(
+        client,
+        vraag="Waar vind ik een adviseur die met mij meedenkt over mijn bedrijf?",
+        gemeente="7811",
+    ).json()  # Emmen, Drenthe
+    assert body["resultaten"][0]["aanbieder"]["naam"] == "Ik Ben Drents Ondernemer"
+
+
+def test_spanning_question_says_so(client):
+    body = ask(client, vraag="Ik wil digitaliseren en zoek daarvoor een lening").json()
+    assert {"bedrijfsvoering", "financiering"} <= set(body["themas"])
+    assert "ook over" in body["toelichting"]
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        ({"vraag": ""}, "vraag"),
+        ({"vraag": "   "}, "vraag"),
+        ({"vraag": "x" * 1001}, "vraag"),
+        ({}, "vraag"),
+        ({"vraag": "btw", "gemeente": "Atlantis"}, "gemeente"),
+        ({"vraag": "btw", "aantal": 0}, "aantal"),
+        ({"vraag": "btw", "aantal": 21}, "aantal"),
+        ({"vraag": "btw", "fase": "oud"}, "fase"),
+    ],
+)
+def test_bad_requests(client, body, name):
+    r = ask(client, **body)
+    assert r.status_code == 400
+    assert r.headers["content-type"] == "application/problem+json"
+    assert [p["name"] for p in r.json()["invalid_params"]] == [name]
+
+
+def test_signals_keep_text_only_with_consent(client, session):
+    ask(client, vraag="Hoe vraag ik een octrooi aan?", gemeente="Leeuwarden")
+    ask(client, vraag="Ik wil stoppen met mijn bedrijf", toestemming_opslaan_vraag=True)
+    signalen = session.scalars(select(Vraagsignaal).order_by(Vraagsignaal.tijdstip)).all()
+    assert len(signalen) == 2
+    eerste, tweede = signalen
+    assert eerste.vraag is None and "innovatie" in eerste.themas
+    assert (eerste.gemeente_code, eerste.provincie_code) == ("GM0080", "PV21")
+    assert tweede.vraag == "Ik wil stoppen met mijn bedrijf" and tweede.gemeente_code is None
+    per_thema = service.vraagsignalen(session=session, provincie="PV21")
+    assert ("innovatie", "GM0080", 1) in per_thema
+
+
+def test_page_without_javascript(client):
+    r = client.get("/wegwijzer", params={"vraag": "Ik wil exporteren", "gemeente": "Zwolle"})
+    assert r.status_code == 200
+    assert "Begin hier" in r.text and "Ook relevant" in r.text
+    assert "Resultaten voor Zwolle" in r.text
+    r = client.get("/wegwijzer", params={"vraag": ""})
+    assert r.status_code == 400 and 'aria-invalid="true"' in r.text
+
+
+def test_dev_set_quality(session):
+    """Quality gate on the development set: the targets of the wegwijzer issue."""
+    vragen = lees_vragen(EVAL / "wegwijzer-dev.jsonl")
+    aliassen = lees_aliassen(EVAL / "aanbieders-aliases.json")
+
+    def voorspel(v):
+        a = service.advies(session=session, vraag=v.vraag, gemeente=v.gemeente, registreer=False)
+        return Voorspelling(a.themas, a.soort, [r.aanbieder_naam for r in a.resultaten])
+
+    ons = evalueer(vragen, voorspel, aliassen)
+    basis = evalueer(vragen, Baseline(service.documenten(session=session)).voorspel, aliassen)
+    assert ons.hit3 >= 0.90 and ons.hit1 >= 0.70 and ons.thema_f1 >= 0.85
+    assert ons.hit3 - basis.hit3 >= 0.15
+
+
+def test_concurrent_questions_all_succeed(databases):
+    """Reads and signal writes of parallel requests do not block each other (SQLite too)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from fastapi.testclient import TestClient
+
+    from stelsel.web import create_app
+
+    engine = databases.engine(with_register=True)
+    vragen = ["Ik wil geld lenen", "vacature vullen", "btw", "export", "failliet", "octrooi"] * 4
+    with TestClient(create_app(engine)) as c:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            codes = list(
+                pool.map(
+                    lambda v: c.post("/api/v1/wegwijzer", json={"vraag": v}).status_code, vragen
+                )
+            )
+    assert codes == [200] * len(vragen)
+    with engine.connect() as conn:
+        from sqlalchemy import func
+
+        assert conn.execute(select(func.count()).select_from(Vraagsignaal)).scalar() == len(vragen)
