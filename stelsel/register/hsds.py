@@ -40,6 +40,11 @@ TAXONOMIEEN: dict[str, tuple[str, str, tuple[tx.Term, ...]]] = {
     "kosten": ("stelsel-kosten", "Kosten voor de ondernemer.", tx.KOSTEN),
 }
 BESTANDEN = ("organizations", "services", "taxonomies", "taxonomy_terms")
+# What an HSDS 3.0 API answers at its root ("/"); written as index.json beside the lists.
+META = {
+    "version": "3.0",
+    "openapi_url": "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json",
+}
 
 
 def _uuid(*parts: str) -> str:
@@ -179,10 +184,12 @@ def _attributes(sid: str, d) -> list[dict]:
 
 
 def write(map_: Path, documenten: dict[str, list[dict]]) -> None:
-    """Write each list as <name>.json (UTF-8, sorted keys, stable order)."""
+    """Write index.json and each list as <name>.json (UTF-8, sorted keys, stable order)."""
     map_.mkdir(parents=True, exist_ok=True)
-    for name in BESTANDEN:
-        items = sorted(documenten[name], key=lambda o: o["id"])
+    inhoud = {"index": META} | {
+        name: sorted(documenten[name], key=lambda o: o["id"]) for name in BESTANDEN
+    }
+    for name, data in inhoud.items():
         (map_ / f"{name}.json").write_text(
-            json.dumps(items, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+            json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
         )

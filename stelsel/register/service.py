@@ -7,7 +7,7 @@ register's tables themselves.
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 from sqlalchemy import exists, func, or_, select
@@ -70,13 +70,14 @@ def load(
     bestaand = set(session.scalars(select(Aanbieder.slug))) | set(
         session.scalars(select(Dienst.slug))
     )
+    # line = record number + 1 (header), as the CSV reader counts
     botsingen = [
-        csvformaat.Probleem(csvformaat.AANBIEDERS_CSV, 0, "id", f"'{a.id}' bestaat al")
-        for a in register.aanbieders
+        csvformaat.Probleem(csvformaat.AANBIEDERS_CSV, i + 2, "id", f"'{a.id}' bestaat al")
+        for i, a in enumerate(register.aanbieders)
         if a.id in bestaand
     ] + [
-        csvformaat.Probleem(csvformaat.DIENSTEN_CSV, 0, "id", f"'{d.id}' bestaat al")
-        for d in register.diensten
+        csvformaat.Probleem(csvformaat.DIENSTEN_CSV, i + 2, "id", f"'{d.id}' bestaat al")
+        for i, d in enumerate(register.diensten)
         if d.id in bestaand
     ]
     if botsingen:
@@ -331,8 +332,12 @@ def diensten_per_thema(*, session: Session, gebied: geo.Gebied) -> dict[str, lis
 
 
 def last_modified(*, session: Session) -> dict[str, str]:
-    """When each dienst last changed (ISO 8601, UTC), by slug."""
+    """When each dienst last changed (RFC 3339, UTC, e.g. 2026-11-23T02:03:21.123Z), by slug."""
+    # SQLite hands back naive datetimes; every stored timestamp is UTC.
     return {
-        slug: ts.isoformat(timespec="milliseconds")
+        slug: (ts if ts.tzinfo else ts.replace(tzinfo=UTC))
+        .astimezone(UTC)
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z")
         for slug, ts in session.execute(select(Dienst.slug, Dienst.bijgewerkt_op))
     }

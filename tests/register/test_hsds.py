@@ -1,6 +1,8 @@
 """The HSDS 3.0 export validates against the official Open Referral schemas."""
 
 import json
+import re
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,27 @@ from referencing.jsonschema import DRAFT202012
 from stelsel.geo import service as geo
 from stelsel.register import hsds, service
 
-SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "hsds-3.0" / "schema"
+DATA = Path(__file__).resolve().parents[1] / "data"
+SCHEMAS = DATA / "hsds-3.0" / "schema"
+SCHEMA_PER_FILE = {
+    "organizations": "organization",
+    "services": "service",
+    "taxonomies": "taxonomy",
+    "taxonomy_terms": "taxonomy_term",
+}
+RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
+
+# jsonschema only checks "date-time" with an optional package; check it here, strictly.
+format_checker = FormatChecker()
+
+
+@format_checker.checks("date-time", raises=ValueError)
+def _date_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not RFC3339.match(value):
+        raise ValueError(f"{value!r} is not an RFC 3339 date-time")
+    return datetime.fromisoformat(value).tzinfo is not None
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +45,7 @@ def validators() -> dict[str, Draft202012Validator]:
         schemas[path.stem] = contents
         registry = registry.with_resource(path.name, Resource(contents, DRAFT202012))
     return {
-        name: Draft202012Validator(schema, registry=registry, format_checker=FormatChecker())
+        name: Draft202012Validator(schema, registry=registry, format_checker=format_checker)
         for name, schema in schemas.items()
     }
 
@@ -38,12 +60,12 @@ def documenten(session):
 
 def test_every_object_validates(validators, documenten):
     _, docs = documenten
-    for file, schema in [
-        ("organizations", "organization"),
-        ("services", "service"),
-        ("taxonomies", "taxonomy"),
-        ("taxonomy_terms", "taxonomy_term"),
-    ]:
+    assert_valid(validators, docs)
+    assert all("last_modified" in s for s in docs["services"])
+
+
+def assert_valid(validators, docs: dict[str, list[dict]]) -> None:
+    for file, schema in SCHEMA_PER_FILE.items():
         assert docs[file]
         for obj in docs[file]:
             errors = list(validators[schema].iter_errors(obj))
@@ -81,3 +103,55 @@ def test_export_is_deterministic(documenten, tmp_path):
         assert (tmp_path / "a" / f"{name}.json").read_bytes() == (
             tmp_path / "b" / f"{name}.json"
         ).read_bytes()
+
+
+def test_cli_export_of_a_small_register(databases, stelsel, validators, tmp_path):
+    """Import the small fixture into an empty database and export it as HSDS, twice."""
+    url = databases.url()
+    assert stelsel(url, "import", "csv", str(DATA / "register-klein")).exit_code == 0
+    for uit in ("een", "twee"):
+        r = stelsel(url, "export", "hsds", "--uit", str(tmp_path / uit))
+        assert r.exit_code == 0, r.output
+    assert "2 organizations, 3 services" in r.output
+    names = ["index", *hsds.BESTANDEN]
+    for name in names:
+        een = (tmp_path / "een" / f"{name}.json").read_bytes()
+        assert een == (tmp_path / "twee" / f"{name}.json").read_bytes(), name
+    docs = {n: json.loads((tmp_path / "een" / f"{n}.json").read_text("utf-8")) for n in names}
+    assert_valid(validators, docs)
+
+    # index.json is what an HSDS API answers at "/"
+    openapi = json.loads((SCHEMAS / "openapi.json").read_text(encoding="utf-8"))
+    root = openapi["paths"]["/"]["get"]["responses"]["200"]["content"]["application/json"]
+    Draft202012Validator(root["schema"]).validate(docs["index"])
+    assert docs["index"]["version"] == "3.0"
+
+    orgs = {o["name"]: o for o in docs["organizations"]}
+    ohf = orgs['Ondernemershuis "Fryslân", Leeuwarden']
+    assert ohf["alternate_name"] == "OHF"
+    assert ohf["phones"][0]["number"] == "058 123 45 67"
+    services = {s["name"]: s for s in docs["services"]}
+    groei = services["Groeiadvies, op maat"]
+    assert groei["organization_id"] == ohf["id"]
+    assert groei["status"] == "active"
+    assert [a["name"] for a in groei["service_areas"]] == [
+        "Friesland",
+        "Friesland",
+        "Noord-Friesland",
+        "Groningen",
+        "Leeuwarden",
+    ]
+    per_taxonomy: dict[str, list[str]] = {}
+    for a in groei["attributes"]:
+        per_taxonomy.setdefault(a["link_type"], []).append(a["taxonomy_term"]["code"])
+    assert per_taxonomy == {
+        "stelsel-thema": ["financiering", "innovatie"],
+        "stelsel-transitiethema": ["verduurzaming", "digitalisering"],
+        "stelsel-dienstsoort": ["advies"],
+        "stelsel-klantreisfase": ["weten", "kunnen"],
+        "stelsel-doelgroep": ["groeien", "klein"],
+        "stelsel-kanaal": ["online", "fysiek"],
+        "stelsel-kosten": ["voucher"],
+    }
+    assert [a["name"] for a in services["Zzp-ontbijt"]["service_areas"]] == ["Nederland"]
+    assert services["Oude cursus"]["status"] == "inactive"  # geldig_tot 2020-12-31

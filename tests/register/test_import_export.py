@@ -1,83 +1,57 @@
-"""`stelsel export csv`, `stelsel import csv` and `stelsel export hsds` (both backends)."""
+"""`stelsel export csv` and `stelsel import csv` (both backends)."""
 
+import csv
 import shutil
 from pathlib import Path
 
-import pytest
-from sqlalchemy import func, select
-from typer.testing import CliRunner
-
-from stelsel.cli import app
-from stelsel.config import get_settings
-from stelsel.db import get_engine, session_scope
-from stelsel.register.models import Aanbieder, Dienst
-
 DATA = Path(__file__).resolve().parents[1] / "data"
-REPO = Path(__file__).resolve().parents[2]
+BUNDLED = Path(__file__).resolve().parents[2] / "data" / "register"
+KLEIN = DATA / "register-klein"
+FILES = ("aanbieders.csv", "diensten.csv")
 
 
-@pytest.fixture
-def stelsel(monkeypatch):
-    """Run the CLI against a given database URL."""
-    runner = CliRunner()
-
-    def run(url: str, *args: str):
-        monkeypatch.setenv("STELSEL_DATABASE_URL", url)
-        get_settings.cache_clear()
-        get_engine.cache_clear()
-        try:
-            return runner.invoke(app, list(args))
-        finally:
-            get_engine().dispose()
-            get_engine.cache_clear()
-            get_settings.cache_clear()
-
-    return run
+def rows(path: Path) -> int:
+    with open(path, encoding="utf-8", newline="") as f:
+        return sum(1 for _ in csv.reader(f)) - 1
 
 
-def counts(url: str) -> tuple[int, int]:
-    from stelsel.db import make_engine
-
-    engine = make_engine(url)
-    with session_scope(engine) as s:
-        result = (
-            s.scalar(select(func.count()).select_from(Aanbieder)),
-            s.scalar(select(func.count()).select_from(Dienst)),
-        )
-    engine.dispose()
-    return result
-
-
-def test_round_trip_is_lossless(databases, stelsel, tmp_path):
+def test_bundled_register_round_trip_is_lossless(databases, stelsel, register_counts, tmp_path):
     bron = databases.engine(with_register=True).url.render_as_string(hide_password=False)
     r = stelsel(bron, "export", "csv", "--uit", str(tmp_path / "een"))
     assert r.exit_code == 0, r.output
-    leeg = databases.url()
+    leeg = databases.url()  # no schema, no geography
     r = stelsel(leeg, "import", "csv", str(tmp_path / "een"))
     assert r.exit_code == 0, r.output
-    assert "485 aanbieders en 927 diensten geïmporteerd" in r.output
+    a, d = rows(BUNDLED / "aanbieders.csv"), rows(BUNDLED / "diensten.csv")
+    assert f"{a} aanbieders en {d} diensten geïmporteerd" in r.output
+    assert register_counts(leeg) == (a, d)
     r = stelsel(leeg, "export", "csv", "--uit", str(tmp_path / "twee"))
     assert r.exit_code == 0, r.output
-    for name in ("aanbieders.csv", "diensten.csv"):
+    for name in FILES:
         een = (tmp_path / "een" / name).read_bytes()
-        assert een == (tmp_path / "twee" / name).read_bytes()
-        assert een == (REPO / "data" / "register" / name).read_bytes()
+        assert een == (tmp_path / "twee" / name).read_bytes(), name
+        # the bundled files are themselves in canonical export form
+        assert een == (BUNDLED / name).read_bytes(), name
 
 
-def test_import_into_empty_database_loads_only_what_it_is_given(databases, stelsel, tmp_path):
-    klein = tmp_path / "klein"
-    klein.mkdir()
-    for name in ("aanbieders.csv", "diensten.csv"):
-        lines = (REPO / "data" / "register" / name).read_text(encoding="utf-8").splitlines()
-        keep = [lines[0]] + [ln for ln in lines[1:] if ln.startswith(("kvk", "rvo"))]
-        (klein / name).write_text("\n".join(keep) + "\n", encoding="utf-8")
+def test_small_register_round_trip_and_nothing_else_is_loaded(
+    databases, stelsel, register_counts, tmp_path
+):
+    """Quotes, commas, newlines, accents, area lists and dates survive import and export."""
     leeg = databases.url()
-    r = stelsel(leeg, "import", "csv", str(klein))
+    r = stelsel(leeg, "import", "csv", str(KLEIN))
     assert r.exit_code == 0, r.output
-    assert counts(leeg) == (2, sum(1 for _ in (klein / "diensten.csv").open()) - 1)
+    assert r.output == "2 aanbieders en 3 diensten geïmporteerd\n"  # no progress bar noise
+    assert register_counts(leeg) == (2, 3)  # not the bundled register
+    r = stelsel(leeg, "export", "csv", "--uit", str(tmp_path / "uit"))
+    assert r.exit_code == 0, r.output
+    for name in FILES:
+        assert (tmp_path / "uit" / name).read_bytes() == (KLEIN / name).read_bytes(), name
 
 
-def test_invalid_import_reports_every_problem_and_writes_nothing(databases, stelsel):
+def test_invalid_import_reports_every_problem_and_writes_nothing(
+    databases, stelsel, register_counts
+):
     leeg = databases.url()
     r = stelsel(leeg, "import", "csv", str(DATA / "register-fouten"))
     assert r.exit_code == 1
@@ -92,6 +66,7 @@ def test_invalid_import_reports_every_problem_and_writes_nothing(databases, stel
         "aanbieders.csv:4: omschrijving: verplicht veld is leeg",
         "aanbieders.csv:4: gecontroleerd_op: '23-11-2026' is geen datum",
         "aanbieders.csv:5: id: 'goed' staat ook op regel 2",
+        "aanbieders.csv:5: naam: 'Goede Aanbieder' staat ook op regel 2",
         "diensten.csv:3: aanbieder: 'onbekend' staat niet in aanbieders.csv",
         "diensten.csv:3: themas: 'geld' is onbekend",
         "diensten.csv:3: werkgebied: 'provincie:PV99': onbekende provincie-code",
@@ -102,30 +77,50 @@ def test_invalid_import_reports_every_problem_and_writes_nothing(databases, stel
         "diensten.csv:4: kosten: 'duur' is onbekend",
         "diensten.csv:4: werkgebied: 'wijk:1': soort moet een van",
         "diensten.csv:4: geldig_tot: ligt voor geldig_van",
+        "diensten.csv:5: id: 'd1' staat ook op regel 2",
     ]
     for line in expected:
         assert line in out, line
-    assert "Niets geïmporteerd" in out
-    assert counts(leeg) == (0, 0)
+    problem_lines = [ln for ln in out.splitlines() if ln.startswith(FILES)]
+    assert len(problem_lines) == len(expected)  # nothing else, each reported once
+    assert "Niets geïmporteerd: 21 probleem/problemen." in out
+    assert register_counts(leeg) == (0, 0)
 
 
-def test_missing_column_and_existing_ids(databases, stelsel, tmp_path):
+def test_missing_column_is_reported_and_nothing_written(
+    databases, stelsel, register_counts, tmp_path
+):
     kapot = tmp_path / "kapot"
-    shutil.copytree(REPO / "data" / "register", kapot)
-    text = (
-        (kapot / "diensten.csv")
-        .read_text(encoding="utf-8")
-        .replace(",trefwoorden,", ",woorden,", 1)
-    )
-    (kapot / "diensten.csv").write_text(text, encoding="utf-8")
+    shutil.copytree(KLEIN, kapot)
+    text = (kapot / "diensten.csv").read_text(encoding="utf-8")
+    (kapot / "diensten.csv").write_text(text.replace(",trefwoorden,", ",woorden,", 1), "utf-8")
     leeg = databases.url()
     r = stelsel(leeg, "import", "csv", str(kapot))
     assert r.exit_code == 1
     assert "diensten.csv:1: trefwoorden: kolom ontbreekt" in r.output
     assert "diensten.csv:1: woorden: onbekende kolom" in r.output
-    assert counts(leeg) == (0, 0)
-    # importing the bundled register twice: the second run is refused whole
-    assert stelsel(leeg, "import", "csv", str(REPO / "data" / "register")).exit_code == 0
-    r = stelsel(leeg, "import", "csv", str(REPO / "data" / "register"))
-    assert r.exit_code == 1 and "'kvk' bestaat al" in r.output
-    assert counts(leeg) == (485, 927)
+    assert register_counts(leeg) == (0, 0)
+
+
+def test_existing_ids_refuse_the_whole_import(databases, stelsel, register_counts, tmp_path):
+    leeg = databases.url()
+    assert stelsel(leeg, "import", "csv", str(KLEIN)).exit_code == 0
+    # one new aanbieder and one that exists already: neither is written
+    deels = tmp_path / "deels"
+    deels.mkdir()
+    lines = (KLEIN / "aanbieders.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    nieuw = "nieuw,Nieuwe aanbieder,,publiek,landelijk,ja,nee,,,,Nieuw.,test,2026-11-23\n"
+    (deels / "aanbieders.csv").write_text(lines[0] + nieuw + lines[-1], encoding="utf-8")
+    header = (KLEIN / "diensten.csv").read_text(encoding="utf-8").splitlines(keepends=True)[0]
+    (deels / "diensten.csv").write_text(header, encoding="utf-8")
+    r = stelsel(leeg, "import", "csv", str(deels))
+    assert r.exit_code == 1
+    assert "aanbieders.csv:3: id: 'zzp-netwerk' bestaat al" in r.output
+    assert "'nieuw'" not in r.output
+    assert register_counts(leeg) == (2, 3)
+
+
+def test_import_of_a_missing_folder_fails_cleanly(databases, stelsel, tmp_path):
+    r = stelsel(databases.url(), "import", "csv", str(tmp_path / "bestaat-niet"))
+    assert r.exit_code == 1
+    assert "geen map" in r.output
