@@ -49,9 +49,12 @@ class ProblemError(Exception):
         title: str,
         detail: str,
         invalid_params: list[tuple[str, str]] | None = None,
+        bewaar: bool = False,
     ):
         self.status, self.title, self.detail = status, title, detail
         self.invalid_params = invalid_params
+        # Keep what the request wrote (an audit entry of a refusal) instead of rolling back.
+        self.bewaar = bewaar
         super().__init__(detail)
 
 
@@ -163,6 +166,9 @@ def get_session(request: Request) -> Iterator[Session]:
     try:
         yield session
         session.commit()
+    except ProblemError as e:
+        session.commit() if e.bewaar else session.rollback()
+        raise
     except BaseException:
         session.rollback()
         raise

@@ -8,6 +8,7 @@ import uvicorn
 from stelsel.bootstrap import prepare
 from stelsel.config import get_settings
 from stelsel.db import get_engine
+from stelsel.doorverwijzing.cli import gebruiker_app, opschonen, outbox_app
 from stelsel.register.cli import export_app, import_app
 from stelsel.wegwijzer.cli import evalueer_app
 
@@ -17,6 +18,9 @@ app = typer.Typer(
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
 app.add_typer(evalueer_app, name="evalueer")
+app.add_typer(gebruiker_app, name="gebruiker")
+app.add_typer(outbox_app, name="outbox")
+app.command("opschonen")(opschonen)
 
 
 @app.command()

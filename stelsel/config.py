@@ -35,6 +35,27 @@ class Settings(BaseSettings):
         repr=False,
     )
     log_level: str = Field(default="INFO", description="Log level (DEBUG, INFO, WARNING, ERROR).")
+    eerste_contact_werkdagen: int = Field(
+        default=3, ge=1, description="Working days a receiver has for first contact on a referral."
+    )
+    bewaartermijn_dagen: int = Field(
+        default=365,
+        ge=1,
+        description="Days after a case is closed before `stelsel opschonen` removes personal data.",
+    )
+    smtp_host: str = Field(
+        default="", description="SMTP server for e-mail; empty: write .eml files."
+    )
+    smtp_port: int = Field(default=25, description="SMTP port.")
+    mail_afzender: str = Field(default="stelsel@localhost", description="From address of e-mails.")
+    mail_map: Path = Field(
+        default=REPO_DIR / "uitvoer" / "mail",
+        description="Folder for e-mails as .eml files when no SMTP server is set.",
+    )
+    cookie_secure: bool = Field(
+        default=False,
+        description="Send the session cookie over HTTPS only (set true in production).",
+    )
 
 
 @lru_cache

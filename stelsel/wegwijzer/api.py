@@ -8,8 +8,8 @@ from stelsel.geo import service as geo
 from stelsel.register import taxonomie as tx
 from stelsel.wegwijzer import service
 from stelsel.wegwijzer.schemas import (
-    AanbiederKort,
-    DienstKort,
+    WegwijzerAanbieder,
+    WegwijzerDienst,
     GemeenteKort,
     WegwijzerAntwoord,
     WegwijzerResultaat,
@@ -58,13 +58,13 @@ def wegwijzer(body: WegwijzerVraag, session: Session = Depends(get_session)):
         gemeente=GemeenteKort(**advies.gemeente) if advies.gemeente else None,
         resultaten=[
             WegwijzerResultaat(
-                dienst=DienstKort(
+                dienst=WegwijzerDienst(
                     id=r.dienst_id,
                     slug=r.dienst_slug,
                     naam=r.dienst_naam,
                     url=f"/diensten/{r.dienst_slug}",
                 ),
-                aanbieder=AanbiederKort(id=r.aanbieder_id, naam=r.aanbieder_naam),
+                aanbieder=WegwijzerAanbieder(id=r.aanbieder_id, naam=r.aanbieder_naam),
                 score=r.score,
                 uitleg=r.uitleg,
                 begin_hier=r.begin_hier,

@@ -23,21 +23,21 @@ class WegwijzerVraag(BaseModel):
     )
 
 
-class DienstKort(BaseModel):
+class WegwijzerDienst(BaseModel):
     id: str
     slug: str
     naam: str
     url: str
 
 
-class AanbiederKort(BaseModel):
+class WegwijzerAanbieder(BaseModel):
     id: str
     naam: str
 
 
 class WegwijzerResultaat(BaseModel):
-    dienst: DienstKort
-    aanbieder: AanbiederKort
+    dienst: WegwijzerDienst
+    aanbieder: WegwijzerAanbieder
     score: float
     uitleg: str
     begin_hier: bool = Field(description="De beste eerste deur voor deze vraag.")

@@ -33,13 +33,18 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory) -> Iterator[str]:
+def live_database_url(tmp_path_factory) -> str:
+    """The database of the live server (for arranging data such as user accounts)."""
+    return f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}"
+
+
+@pytest.fixture(scope="session")
+def base_url(live_database_url) -> Iterator[str]:
     """URL of a live stelsel server on its own SQLite database with the bundled register."""
-    db = tmp_path_factory.mktemp("e2e") / "e2e.db"
     port = _free_port()
     env = {
         **os.environ,
-        "STELSEL_DATABASE_URL": f"sqlite:///{db}",
+        "STELSEL_DATABASE_URL": live_database_url,
         "STELSEL_BASE_URL": f"http://127.0.0.1:{port}",
     }
     proc = subprocess.Popen(

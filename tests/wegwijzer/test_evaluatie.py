@@ -1,6 +1,5 @@
 """Evaluation metrics and the alias rule, on hand-made predictions."""
 
-
 from stelsel.wegwijzer.evaluatie import Voorspelling, Vraag, evalueer, lees_vragen, past
 
 ALIASSEN = {"KVK": ["kvk", "kamer van koophandel"], "ROM": ["rom", "oost nl"], "115": ["115"]}

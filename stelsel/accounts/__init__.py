@@ -1,0 +1,1 @@
+"""Accounts: users, roles, API tokens, web sessions and the audit log."""

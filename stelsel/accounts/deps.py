@@ -1,0 +1,47 @@
+"""Request dependencies: who is calling. Identity providers are tried in order, so an OIDC
+provider can be added to IDENTITY_PROVIDERS without touching any route."""
+
+import uuid
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from stelsel.accounts import service
+from stelsel.accounts.rollen import Actor
+from stelsel.api import ProblemError, get_session
+
+
+def bearer_token(request: Request, session: Session) -> Actor | None:
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        return service.by_token(session=session, token=auth[7:].strip())
+    return None
+
+
+def web_session(request: Request, session: Session) -> Actor | None:
+    gebruiker_id = request.scope.get("session", {}).get("gebruiker_id")
+    if gebruiker_id:
+        try:
+            return service.by_id(session=session, gebruiker_id=uuid.UUID(gebruiker_id))
+        except ValueError:
+            return None
+    return None
+
+
+IDENTITY_PROVIDERS = [bearer_token, web_session]
+
+
+def huidige_actor(request: Request, session: Session = Depends(get_session)) -> Actor | None:
+    """The caller, or None when not logged in."""
+    for provider in IDENTITY_PROVIDERS:
+        actor = provider(request, session)
+        if actor is not None:
+            return actor
+    return None
+
+
+def vereist_actor(actor: Actor | None = Depends(huidige_actor)) -> Actor:
+    """The caller; 401 when not logged in."""
+    if actor is None:
+        raise ProblemError(401, "Niet ingelogd", "Log in of stuur een geldig bearer-token mee.")
+    return actor

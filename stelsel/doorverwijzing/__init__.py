@@ -1,0 +1,1 @@
+"""Warme doorverwijzing: hulpvragen with consent, referrals and their lifecycle."""

@@ -1,0 +1,393 @@
+"""Referral API: hulpvragen, doorverwijzingen, statistics. Bearer token or web session."""
+
+import uuid
+from datetime import date, datetime
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from stelsel.accounts import service as accounts
+from stelsel.accounts.deps import vereist_actor
+from stelsel.accounts.rollen import Actor
+from stelsel.api import (
+    Paginering,
+    ProblemError,
+    bad_request,
+    get_session,
+    page_envelope,
+    paginering,
+)
+from stelsel.doorverwijzing import levenscyclus as lc
+from stelsel.doorverwijzing import service
+from stelsel.doorverwijzing.models import Doorverwijzing
+
+router = APIRouter(tags=["doorverwijzing"])
+FOUTEN = {
+    401: {"description": "Niet ingelogd"},
+    403: {"description": "Geen toegang"},
+    404: {"description": "Niet gevonden"},
+}
+
+
+class Ondernemer(BaseModel):
+    naam: str = Field(max_length=200)
+    email: str = Field(max_length=200)
+    telefoon: str | None = Field(None, max_length=50)
+    kvk_nummer: str | None = Field(None, description="8 cijfers")
+
+
+class ToestemmingIn(BaseModel):
+    delen_met_ontvanger: bool
+    tekst_versie: str = Field(max_length=40, description="Versie van de getoonde toestemmingstekst")
+
+
+class HulpvraagIn(BaseModel):
+    ondernemer: Ondernemer
+    vraag: str = Field(max_length=5000)
+    gemeente: str | None = Field(None, max_length=100)
+    urgentie: str = "normaal"
+    themas: list[str] | None = Field(None, description="Standaard voorgesteld door de wegwijzer")
+    toestemming: ToestemmingIn
+
+
+class HulpvraagAangemaakt(BaseModel):
+    id: uuid.UUID
+    themas: list[str]
+    prive_link: str = Field(description="Link voor de ondernemer; wordt maar één keer getoond")
+
+
+class DoorverwijzingIn(BaseModel):
+    hulpvraag: uuid.UUID
+    naar_aanbieder: str
+    dienst: str | None = None
+    notitie: str | None = Field(None, max_length=5000)
+
+
+class StatusIn(BaseModel):
+    status: str
+    reden: str | None = Field(None, max_length=2000)
+    uitkomst: str | None = None
+
+
+class AanbiederRef(BaseModel):
+    id: uuid.UUID
+    naam: str
+
+
+class Persoonsgegevens(BaseModel):
+    ondernemer: Ondernemer
+    vraag: str | None
+
+
+class DoorverwijzingRead(BaseModel):
+    id: uuid.UUID
+    hulpvraag: uuid.UUID
+    van_aanbieder: AanbiederRef
+    naar_aanbieder: AanbiederRef
+    dienst: uuid.UUID | None
+    vorige: uuid.UUID | None
+    status: str
+    fhir_status: str
+    reden: str | None
+    uitkomst: str | None
+    themas: list[str]
+    gemeente_code: str | None
+    aangemaakt_op: datetime
+    ontvangen_op: datetime | None
+    eerste_contact_voor: date
+    te_laat: bool
+    notitie: str | None = None
+    gegevens: Persoonsgegevens | None = Field(
+        None,
+        description="Alleen voor verzender en ontvanger, zolang de ondernemer toestemming geeft",
+    )
+
+
+class DoorverwijzingPagina(BaseModel):
+    resultaten: list[DoorverwijzingRead]
+    totaal: int
+    volgende: str | None
+
+
+def lees(session: Session, dv: Doorverwijzing, met_gegevens: bool) -> DoorverwijzingRead:
+    h = dv.hulpvraag
+    zichtbaar = met_gegevens and service.persoonsgegevens_zichtbaar(dv)
+    return DoorverwijzingRead(
+        id=dv.id,
+        hulpvraag=dv.hulpvraag_id,
+        van_aanbieder=AanbiederRef(
+            id=dv.van_aanbieder_id, naam=service._naam(session, dv.van_aanbieder_id)
+        ),
+        naar_aanbieder=AanbiederRef(
+            id=dv.naar_aanbieder_id, naam=service._naam(session, dv.naar_aanbieder_id)
+        ),
+        dienst=dv.dienst_id,
+        vorige=dv.vorige_id,
+        status=dv.status,
+        fhir_status=lc.FHIR[dv.status],
+        reden=dv.reden,
+        uitkomst=dv.uitkomst,
+        themas=[t for t in h.themas.split(";") if t],
+        gemeente_code=h.gemeente_code,
+        aangemaakt_op=dv.aangemaakt_op,
+        ontvangen_op=dv.ontvangen_op,
+        eerste_contact_voor=dv.eerste_contact_voor,
+        te_laat=service.te_laat(dv),
+        notitie=dv.notitie if zichtbaar else None,
+        gegevens=Persoonsgegevens(
+            ondernemer=Ondernemer(
+                naam=h.ondernemer_naam or "",
+                email=h.ondernemer_email or "",
+                telefoon=h.ondernemer_telefoon,
+                kvk_nummer=h.kvk_nummer,
+            ),
+            vraag=h.vraag,
+        )
+        if zichtbaar
+        else None,
+    )
+
+
+def _weiger(
+    session: Session,
+    actor: Actor,
+    status: int,
+    object_type: str,
+    object_id: str | None,
+    detail: str,
+):
+    """Refuse with 403/404, keeping an audit entry even though the request fails."""
+    accounts.audit(
+        session=session,
+        actor=actor,
+        actie="toegang",
+        object_type=object_type,
+        object_id=object_id,
+        toegestaan=False,
+    )
+    title = "Geen toegang" if status == 403 else "Niet gevonden"
+    return ProblemError(status, title, detail, bewaar=True)
+
+
+@router.post(
+    "/hulpvragen",
+    status_code=201,
+    response_model=HulpvraagAangemaakt,
+    operation_id="createHulpvraag",
+    summary="Een hulpvraag vastleggen, met toestemming",
+    responses=FOUTEN,
+)
+def create_hulpvraag(
+    body: HulpvraagIn,
+    request: Request,
+    actor: Actor = Depends(vereist_actor),
+    session: Session = Depends(get_session),
+):
+    try:
+        h, code = service.create_hulpvraag(
+            session=session,
+            actor=actor,
+            data=service.NieuweHulpvraag(
+                naam=body.ondernemer.naam,
+                email=body.ondernemer.email,
+                telefoon=body.ondernemer.telefoon,
+                kvk_nummer=body.ondernemer.kvk_nummer,
+                vraag=body.vraag,
+                gemeente=body.gemeente,
+                urgentie=body.urgentie,
+                themas=body.themas,
+                delen_met_ontvanger=body.toestemming.delen_met_ontvanger,
+                tekst_versie=body.toestemming.tekst_versie,
+            ),
+        )
+    except service.Verboden as e:
+        raise _weiger(session, actor, 403, "hulpvraag", None, str(e)) from None
+    except service.Ongeldig as e:
+        raise bad_request(e.veld, e.reden) from None
+    base = str(request.base_url).rstrip("/").removesuffix("/api/v1")
+    return HulpvraagAangemaakt(
+        id=h.id,
+        themas=[t for t in h.themas.split(";") if t],
+        prive_link=f"{base}/mijn-hulpvraag/{code}",
+    )
+
+
+@router.post(
+    "/doorverwijzingen",
+    status_code=201,
+    response_model=DoorverwijzingRead,
+    operation_id="createDoorverwijzing",
+    summary="Een hulpvraag warm doorverwijzen",
+    responses=FOUTEN,
+)
+def create_doorverwijzing(
+    body: DoorverwijzingIn,
+    actor: Actor = Depends(vereist_actor),
+    session: Session = Depends(get_session),
+):
+    try:
+        dv = service.create_doorverwijzing(
+            session=session,
+            actor=actor,
+            hulpvraag_id=body.hulpvraag,
+            naar_aanbieder=body.naar_aanbieder,
+            dienst=body.dienst,
+            notitie=body.notitie,
+        )
+    except service.Verboden as e:
+        raise _weiger(session, actor, 403, "doorverwijzing", None, str(e)) from None
+    except service.NietGevonden:
+        raise _weiger(
+            session, actor, 404, "hulpvraag", str(body.hulpvraag), "Deze hulpvraag bestaat niet."
+        ) from None
+    except service.Ongeldig as e:
+        raise bad_request(e.veld, e.reden) from None
+    return lees(session, dv, met_gegevens=True)
+
+
+@router.get(
+    "/doorverwijzingen",
+    response_model=DoorverwijzingPagina,
+    operation_id="listDoorverwijzingen",
+    summary="Doorverwijzingen van en naar uw organisatie",
+    responses=FOUTEN,
+)
+def list_doorverwijzingen(
+    request: Request,
+    richting: str | None = None,
+    p: Paginering = Depends(paginering),
+    actor: Actor = Depends(vereist_actor),
+    session: Session = Depends(get_session),
+):
+    if richting not in (None, "in", "uit"):
+        raise bad_request("richting", "in of uit")
+    try:
+        rows, total = service.get_all(
+            session=session, actor=actor, richting=richting, offset=p.offset, limit=p.per_pagina
+        )
+    except service.Verboden as e:
+        raise _weiger(session, actor, 403, "doorverwijzing", None, str(e)) from None
+    return page_envelope(request, p, [lees(session, d, met_gegevens=False) for d in rows], total)
+
+
+@router.get(
+    "/doorverwijzingen/statistieken",
+    operation_id="getStatistieken",
+    summary="Cijfers zonder persoonsgegevens (regio en stelsel)",
+    responses=FOUTEN,
+)
+def statistieken(
+    actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
+) -> dict:
+    try:
+        return service.statistieken(session=session, actor=actor)
+    except service.Verboden as e:
+        raise _weiger(session, actor, 403, "statistieken", None, str(e)) from None
+
+
+@router.get(
+    "/doorverwijzingen/{id}",
+    response_model=DoorverwijzingRead,
+    operation_id="getDoorverwijzing",
+    summary="Eén doorverwijzing (verzender of ontvanger)",
+    responses=FOUTEN,
+)
+def get_doorverwijzing(
+    id: uuid.UUID, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
+):
+    try:
+        dv, _ = service.get(session=session, actor=actor, doorverwijzing_id=id)
+    except service.NietGevonden:
+        raise _weiger(
+            session, actor, 404, "doorverwijzing", str(id), "Deze doorverwijzing bestaat niet."
+        ) from None
+    return lees(session, dv, met_gegevens=True)
+
+
+@router.patch(
+    "/doorverwijzingen/{id}",
+    response_model=DoorverwijzingRead,
+    operation_id="updateDoorverwijzing",
+    summary="De status van een doorverwijzing wijzigen",
+    responses={**FOUTEN, 409: {"description": "Deze overgang kan niet"}},
+)
+def patch_doorverwijzing(
+    id: uuid.UUID,
+    body: StatusIn,
+    actor: Actor = Depends(vereist_actor),
+    session: Session = Depends(get_session),
+):
+    try:
+        dv = service.wijzig_status(
+            session=session,
+            actor=actor,
+            doorverwijzing_id=id,
+            status=body.status,
+            reden=body.reden,
+            uitkomst=body.uitkomst,
+        )
+    except service.NietGevonden:
+        raise _weiger(
+            session, actor, 404, "doorverwijzing", str(id), "Deze doorverwijzing bestaat niet."
+        ) from None
+    except lc.GeenRecht as e:
+        raise _weiger(session, actor, 403, "doorverwijzing", str(id), str(e)) from None
+    except lc.OngeldigeOvergang as e:
+        raise ProblemError(409, "Conflict", str(e)) from None
+    except ValueError as e:
+        veld, _, reden = str(e).partition(": ")
+        raise bad_request(veld, reden) from None
+    return lees(session, dv, met_gegevens=True)
+
+
+def _hulpvraag_voor(session: Session, actor: Actor, id: uuid.UUID, doel: str):
+    try:
+        return service.get_hulpvraag(session=session, actor=actor, hulpvraag_id=id, doel=doel)
+    except (service.NietGevonden, service.Verboden):
+        raise _weiger(
+            session, actor, 404, "hulpvraag", str(id), "Deze hulpvraag bestaat niet."
+        ) from None
+
+
+@router.get(
+    "/hulpvragen/{id}/inzage",
+    operation_id="getInzage",
+    summary="Alle gegevens over de ondernemer van een hulpvraag (AVG-inzage)",
+    responses=FOUTEN,
+)
+def inzage(
+    id: uuid.UUID, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
+) -> dict:
+    h = _hulpvraag_voor(session, actor, id, "inzageverzoek ondernemer")
+    return service.inzage(session=session, hulpvraag=h, door=actor)
+
+
+@router.delete(
+    "/hulpvragen/{id}/toestemming",
+    status_code=204,
+    operation_id="deleteToestemming",
+    summary="Toestemming intrekken namens de ondernemer",
+    responses=FOUTEN,
+)
+def trek_in(
+    id: uuid.UUID, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
+):
+    h = _hulpvraag_voor(session, actor, id, "toestemming intrekken op verzoek")
+    service.trek_toestemming_in(session=session, hulpvraag=h, door=actor)
+
+
+@router.delete(
+    "/hulpvragen/{id}/persoonsgegevens",
+    status_code=204,
+    operation_id="deletePersoonsgegevens",
+    summary="Persoonsgegevens verwijderen op verzoek van de ondernemer",
+    responses=FOUTEN,
+)
+def verwijder(
+    id: uuid.UUID, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
+):
+    h = _hulpvraag_voor(session, actor, id, "verwijderverzoek ondernemer")
+    service.anonimiseer(
+        session=session, hulpvraag=h, door=actor, doel="verwijderverzoek ondernemer"
+    )

@@ -1,0 +1,80 @@
+"""`stelsel gebruiker maak`, `stelsel opschonen`, `stelsel outbox verwerk`."""
+
+import typer
+
+from stelsel.accounts import service as accounts
+from stelsel.bootstrap import prepare
+from stelsel.db import get_engine, session_scope
+from stelsel.doorverwijzing import outbox, service
+
+gebruiker_app = typer.Typer(help="Gebruikers beheren.", no_args_is_help=True)
+outbox_app = typer.Typer(help="Meldingen versturen.", no_args_is_help=True)
+
+
+@gebruiker_app.command("maak")
+def maak(
+    email: str = typer.Option(..., "--email"),
+    rol: str = typer.Option(
+        ..., "--rol", help="adviseur, regiocoordinator, stelselregisseur, beheerder"
+    ),
+    aanbieder: str = typer.Option(
+        None, "--aanbieder", help="Id of slug van de aanbieder (adviseur)."
+    ),
+    regio: str = typer.Option(
+        None, "--regio", help="Provincie- of arbeidsmarktregiocode (PV21, AM01)."
+    ),
+    naam: str = typer.Option("", "--naam"),
+    wachtwoord_vragen: bool = typer.Option(
+        False, "--wachtwoord-vragen", help="Vraag een wachtwoord voor inloggen op de website."
+    ),
+    toon_token: bool = typer.Option(
+        False, "--toon-token", help="Maak een API-token en toon het (alleen nu)."
+    ),
+) -> None:
+    """Create a user; with --toon-token the API token is printed alone on the last line."""
+    wachtwoord = (
+        typer.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
+        if wachtwoord_vragen
+        else None
+    )
+    engine = get_engine()
+    prepare(engine)
+    try:
+        with session_scope(engine) as session:
+            g = accounts.create(
+                session=session,
+                email=email,
+                rol=rol,
+                aanbieder=aanbieder,
+                regio=regio,
+                naam=naam,
+                wachtwoord=wachtwoord,
+            )
+            token = accounts.create_token(session=session, gebruiker=g) if toon_token else None
+            gebruiker_id = g.id
+    except accounts.GebruikerOngeldig as e:
+        typer.echo(f"{e.veld}: {e.reden}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Gebruiker {gebruiker_id} aangemaakt met rol {rol}.")
+    if token:
+        typer.echo(token)
+
+
+def opschonen() -> None:
+    """Remove personal data of closed cases past the retention period."""
+    engine = get_engine()
+    prepare(engine)
+    with session_scope(engine) as session:
+        n = service.opschonen(session=session)
+    typer.echo(f"{n} hulpvra{'ag' if n == 1 else 'gen'} geanonimiseerd.")
+
+
+@outbox_app.command("verwerk")
+def verwerk() -> None:
+    """Deliver due e-mails and webhooks."""
+    engine = get_engine()
+    prepare(engine)
+    result = outbox.verwerk(engine)
+    typer.echo(
+        f"{result['verzonden']} verzonden, {result['mislukt']} mislukt (volgt later opnieuw)."
+    )

@@ -1,0 +1,402 @@
+"""Referral pages: login, inbox and outbox, a case with its chain, the referral form with
+suggestions from the wegwijzer, a referral's actions, and the entrepreneur's private page.
+Forms carry a CSRF token bound to the session."""
+
+import hmac
+import json
+import secrets
+import uuid
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from stelsel.accounts import service as accounts
+from stelsel.accounts.deps import huidige_actor
+from stelsel.accounts.rollen import Actor
+from stelsel.api import get_session
+from stelsel.doorverwijzing import levenscyclus as lc
+from stelsel.doorverwijzing import service
+from stelsel.pages import render, templates
+
+router = APIRouter(include_in_schema=False)
+TOESTEMMINGSTEKST_VERSIE = "2026-11-v1"
+templates.env.globals["STATUS_LABELS"] = {
+    lc.VERZONDEN: "Verzonden",
+    lc.ONTVANGEN: "Ontvangen",
+    lc.GEACCEPTEERD: "Geaccepteerd",
+    lc.GEWEIGERD: "Geweigerd",
+    lc.IN_BEHANDELING: "In behandeling",
+    lc.AFGEROND: "Afgerond",
+    lc.GEANNULEERD: "Geannuleerd",
+}
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = request.session["csrf"] = secrets.token_urlsafe(24)
+    return token
+
+
+def check_csrf(request: Request, token: str) -> None:
+    if not hmac.compare_digest(request.session.get("csrf", ""), token or ""):
+        raise HTTPException(400, "Het formulier is verlopen. Laad de pagina opnieuw.")
+
+
+def _page(request: Request, name: str, ctx: dict, status_code: int = 200):
+    ctx.setdefault("menu", "doorverwijzingen")
+    ctx["csrf"] = csrf_token(request)
+    return render(request, name, ctx, status_code=status_code)
+
+
+def _login_nodig(actor: Actor | None, request: Request) -> RedirectResponse | None:
+    if actor is None:
+        return RedirectResponse(f"/inloggen?verder={request.url.path}", status_code=303)
+    return None
+
+
+@router.get("/inloggen")
+def login_form(request: Request, verder: str = "/doorverwijzingen"):
+    return _page(request, "doorverwijzing/inloggen.html", {"verder": verder, "fout": None})
+
+
+@router.post("/inloggen")
+def login(
+    request: Request,
+    email: str = Form(""),
+    wachtwoord: str = Form(""),
+    csrf: str = Form(""),
+    verder: str = Form("/doorverwijzingen"),
+    session: Session = Depends(get_session),
+):
+    check_csrf(request, csrf)
+    actor = accounts.by_password(session=session, email=email, wachtwoord=wachtwoord)
+    if actor is None:
+        return _page(
+            request,
+            "doorverwijzing/inloggen.html",
+            {"verder": verder, "fout": "E-mailadres of wachtwoord klopt niet."},
+            400,
+        )
+    request.session.clear()
+    request.session["gebruiker_id"] = str(actor.id)
+    request.session["csrf"] = secrets.token_urlsafe(24)
+    target = (
+        verder if verder.startswith("/") and not verder.startswith("//") else "/doorverwijzingen"
+    )
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/uitloggen")
+def logout(request: Request, csrf: str = Form("")):
+    check_csrf(request, csrf)
+    request.session.clear()
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/doorverwijzingen")
+def lijst(
+    request: Request,
+    actor: Actor | None = Depends(huidige_actor),
+    session: Session = Depends(get_session),
+):
+    if (redirect := _login_nodig(actor, request)) is not None:
+        return redirect
+    try:
+        inbox, _ = service.get_all(session=session, actor=actor, richting="in", limit=100)
+        outbox, _ = service.get_all(session=session, actor=actor, richting="uit", limit=100)
+    except service.Verboden as e:
+        raise HTTPException(403, str(e)) from None
+    return _page(
+        request,
+        "doorverwijzing/lijst.html",
+        {
+            "inbox": inbox,
+            "outbox": outbox,
+            "naam": lambda i: service._naam(session, i),
+            "te_laat": service.te_laat,
+        },
+    )
+
+
+@router.get("/hulpvragen/nieuw")
+def nieuw_form(request: Request, actor: Actor | None = Depends(huidige_actor)):
+    if (redirect := _login_nodig(actor, request)) is not None:
+        return redirect
+    return _page(
+        request,
+        "doorverwijzing/hulpvraag_nieuw.html",
+        {"fouten": {}, "invoer": {}, "versie": TOESTEMMINGSTEKST_VERSIE},
+    )
+
+
+@router.post("/hulpvragen/nieuw")
+def nieuw(
+    request: Request,
+    naam: str = Form(""),
+    email: str = Form(""),
+    telefoon: str = Form(""),
+    kvk_nummer: str = Form(""),
+    vraag: str = Form(""),
+    gemeente: str = Form(""),
+    toestemming: str = Form(""),
+    csrf: str = Form(""),
+    actor: Actor | None = Depends(huidige_actor),
+    session: Session = Depends(get_session),
+):
+    check_csrf(request, csrf)
+    if (redirect := _login_nodig(actor, request)) is not None:
+        return redirect
+    invoer = {
+        "naam": naam,
+        "email": email,
+        "telefoon": telefoon,
+        "kvk_nummer": kvk_nummer,
+        "vraag": vraag,
+        "gemeente": gemeente,
+        "toestemming": bool(toestemming),
+    }
+    try:
+        h, code = service.create_hulpvraag(
+            session=session,
+            actor=actor,
+            data=service.NieuweHulpvraag(
+                naam=naam,
+                email=email,
+                telefoon=telefoon or None,
+                kvk_nummer=kvk_nummer or None,
+                vraag=vraag,
+                gemeente=gemeente or None,
+                delen_met_ontvanger=bool(toestemming),
+                tekst_versie=TOESTEMMINGSTEKST_VERSIE,
+            ),
+        )
+    except service.Ongeldig as e:
+        return _page(
+            request,
+            "doorverwijzing/hulpvraag_nieuw.html",
+            {
+                "fouten": {e.veld.split(".")[-1]: e.reden},
+                "invoer": invoer,
+                "versie": TOESTEMMINGSTEKST_VERSIE,
+            },
+            400,
+        )
+    except service.Verboden as e:
+        raise HTTPException(403, str(e)) from None
+    request.session["nieuwe_link"] = f"/mijn-hulpvraag/{code}"
+    return RedirectResponse(f"/hulpvragen/{h.id}", status_code=303)
+
+
+@router.get("/hulpvragen/{hulpvraag_id}")
+def hulpvraag(
+    hulpvraag_id: uuid.UUID,
+    request: Request,
+    actor: Actor | None = Depends(huidige_actor),
+    session: Session = Depends(get_session),
+):
+    if (redirect := _login_nodig(actor, request)) is not None:
+        return redirect
+    try:
+        h = service.get_hulpvraag(
+            session=session, actor=actor, hulpvraag_id=hulpvraag_id, doel="hulpvraag bekijken"
+        )
+    except (service.NietGevonden, service.Verboden):
+        accounts.audit_los(
+            bind=session.get_bind(),
+            actor=actor,
+            actie="lezen",
+            object_type="hulpvraag",
+            object_id=str(hulpvraag_id),
+            toegestaan=False,
+        )
+        raise HTTPException(404, "Deze hulpvraag bestaat niet.") from None
+    from stelsel.wegwijzer import service as wegwijzer
+
+    suggesties = []
+    if h.vraag:
+        advies = wegwijzer.advies(
+            session=session,
+            vraag=h.vraag[:1000],
+            gemeente=h.gemeente_code,
+            aantal=6,
+            registreer=False,
+        )
+        suggesties = [r for r in advies.resultaten if r.aanbieder_id != str(actor.aanbieder_id)][:5]
+    keten = service.keten(session=session, hulpvraag_id=h.id)
+    return _page(
+        request,
+        "doorverwijzing/hulpvraag.html",
+        {
+            "h": h,
+            "keten": keten,
+            "kenmerken": service.keten_kenmerken(keten),
+            "suggesties": suggesties,
+            "naam": lambda i: service._naam(session, i),
+            "nieuwe_link": request.session.pop("nieuwe_link", None),
+            "fout": request.session.pop("fout", None),
+        },
+    )
+
+
+@router.post("/hulpvragen/{hulpvraag_id}/doorverwijzen")
+def doorverwijzen(
+    hulpvraag_id: uuid.UUID,
+    request: Request,
+    naar_aanbieder: str = Form(""),
+    dienst: str = Form(""),
+    notitie: str = Form(""),
+    csrf: str = Form(""),
+    actor: Actor | None = Depends(huidige_actor),
+    session: Session = Depends(get_session),
+):
+    check_csrf(request, csrf)
+    if (redirect := _login_nodig(actor, request)) is not None:
+        return redirect
+    try:
+        dv = service.create_doorverwijzing(
+            session=session,
+            actor=actor,
+            hulpvraag_id=hulpvraag_id,
+            naar_aanbieder=naar_aanbieder,
+            dienst=dienst or None,
+            notitie=notitie,
+        )
+    except service.Ongeldig as e:
+        request.session["fout"] = e.reden
+        return RedirectResponse(f"/hulpvragen/{hulpvraag_id}", status_code=303)
+    except service.NietGevonden:
+        raise HTTPException(404, "Deze hulpvraag bestaat niet.") from None
+    except service.Verboden as e:
+        raise HTTPException(403, str(e)) from None
+    return RedirectResponse(f"/doorverwijzingen/{dv.id}", status_code=303)
+
+
+@router.get("/doorverwijzingen/{doorverwijzing_id}")
+def doorverwijzing(
+    doorverwijzing_id: uuid.UUID,
+    request: Request,
+    actor: Actor | None = Depends(huidige_actor),
+    session: Session = Depends(get_session),
+):
+    if (redirect := _login_nodig(actor, request)) is not None:
+        return redirect
+    try:
+        dv, partij = service.get(session=session, actor=actor, doorverwijzing_id=doorverwijzing_id)
+    except service.NietGevonden:
+        accounts.audit_los(
+            bind=session.get_bind(),
+            actor=actor,
+            actie="lezen",
+            object_type="doorverwijzing",
+            object_id=str(doorverwijzing_id),
+            toegestaan=False,
+        )
+        raise HTTPException(404, "Deze doorverwijzing bestaat niet.") from None
+    stappen = [
+        naar for (van, naar), wie in lc.OVERGANGEN.items() if van == dv.status and wie == partij
+    ]
+    return _page(
+        request,
+        "doorverwijzing/doorverwijzing.html",
+        {
+            "dv": dv,
+            "partij": partij,
+            "stappen": stappen,
+            "zichtbaar": service.persoonsgegevens_zichtbaar(dv),
+            "naam": lambda i: service._naam(session, i),
+            "te_laat": service.te_laat(dv),
+            "uitkomsten": lc.UITKOMSTEN,
+            "fout": request.session.pop("fout", None),
+        },
+    )
+
+
+@router.post("/doorverwijzingen/{doorverwijzing_id}/status")
+def status(
+    doorverwijzing_id: uuid.UUID,
+    request: Request,
+    status: str = Form(""),
+    reden: str = Form(""),
+    uitkomst: str = Form(""),
+    csrf: str = Form(""),
+    actor: Actor | None = Depends(huidige_actor),
+    session: Session = Depends(get_session),
+):
+    check_csrf(request, csrf)
+    if (redirect := _login_nodig(actor, request)) is not None:
+        return redirect
+    try:
+        service.wijzig_status(
+            session=session,
+            actor=actor,
+            doorverwijzing_id=doorverwijzing_id,
+            status=status,
+            reden=reden or None,
+            uitkomst=uitkomst or None,
+        )
+    except service.NietGevonden:
+        raise HTTPException(404, "Deze doorverwijzing bestaat niet.") from None
+    except (lc.OngeldigeOvergang, lc.GeenRecht, ValueError) as e:
+        request.session["fout"] = str(e)
+    return RedirectResponse(f"/doorverwijzingen/{doorverwijzing_id}", status_code=303)
+
+
+@router.get("/mijn-hulpvraag/{code}")
+def mijn_hulpvraag(code: str, request: Request, session: Session = Depends(get_session)):
+    h = service.by_toegangscode(session=session, code=code)
+    if h is None:
+        raise HTTPException(404, "Deze link klopt niet of is verlopen.")
+    keten = service.keten(session=session, hulpvraag_id=h.id)
+    return _page(
+        request,
+        "doorverwijzing/mijn_hulpvraag.html",
+        {
+            "menu": None,
+            "h": h,
+            "keten": keten,
+            "code": code,
+            "naam": lambda i: service._naam(session, i),
+            "toestemming": h.toestemming(),
+        },
+    )
+
+
+@router.post("/mijn-hulpvraag/{code}/intrekken")
+def intrekken(
+    code: str, request: Request, csrf: str = Form(""), session: Session = Depends(get_session)
+):
+    check_csrf(request, csrf)
+    h = service.by_toegangscode(session=session, code=code)
+    if h is None:
+        raise HTTPException(404, "Deze link klopt niet of is verlopen.")
+    service.trek_toestemming_in(session=session, hulpvraag=h, door=None)
+    return RedirectResponse(f"/mijn-hulpvraag/{code}", status_code=303)
+
+
+@router.post("/mijn-hulpvraag/{code}/verwijderen")
+def verwijderen(
+    code: str, request: Request, csrf: str = Form(""), session: Session = Depends(get_session)
+):
+    check_csrf(request, csrf)
+    h = service.by_toegangscode(session=session, code=code)
+    if h is None:
+        raise HTTPException(404, "Deze link klopt niet of is verlopen.")
+    service.anonimiseer(session=session, hulpvraag=h, door=None, doel="verwijderverzoek ondernemer")
+    return RedirectResponse(f"/mijn-hulpvraag/{code}", status_code=303)
+
+
+@router.get("/mijn-hulpvraag/{code}/inzage")
+def mijn_inzage(code: str, session: Session = Depends(get_session)):
+    h = service.by_toegangscode(session=session, code=code)
+    if h is None:
+        raise HTTPException(404, "Deze link klopt niet of is verlopen.")
+    body = json.dumps(
+        service.inzage(session=session, hulpvraag=h, door=None), ensure_ascii=False, indent=1
+    )
+    return Response(
+        body,
+        media_type="application/json",
+        headers={"Content-Disposition": 'attachment; filename="mijn-gegevens.json"'},
+    )

@@ -1,0 +1,287 @@
+"""Referrals over the API: the flow, consent, the permission matrix, privacy and audit."""
+
+import logging
+
+import pytest
+from conftest import HULPVRAAG, PERSOONSGEGEVENS, bearer
+from sqlalchemy import func, select
+
+from stelsel.accounts.models import AuditRegel
+
+ROLLEN = [
+    "anoniem",
+    "verzender",
+    "ontvanger",
+    "derde",
+    "regiocoordinator",
+    "stelselregisseur",
+    "beheerder",
+]
+
+
+def test_flow_with_outcome_for_sender(client, tokens, zaak):
+    dv = zaak["doorverwijzing"]
+    assert dv["status"] == "verzonden" and dv["fhir_status"] == "requested"
+    assert dv["themas"] == ["financiering"] and dv["gemeente_code"] == "GM0080"
+    assert zaak["hulpvraag"]["prive_link"].split("/mijn-hulpvraag/")[1]
+    url = f"/api/v1/doorverwijzingen/{dv['id']}"
+    ontvanger = bearer(tokens["ontvanger"])
+    eerst = client.get(url, headers=ontvanger).json()
+    assert eerst["status"] == "ontvangen" and eerst["ontvangen_op"]
+    assert eerst["gegevens"]["ondernemer"]["naam"] == "Jan de Vries"
+    assert eerst["notitie"] == "Graag snel bellen"
+    for body in (
+        {"status": "geaccepteerd"},
+        {"status": "in_behandeling"},
+        {"status": "afgerond", "uitkomst": "opgelost"},
+    ):
+        r = client.patch(url, json=body, headers=ontvanger)
+        assert r.status_code == 200, r.text
+    uit = client.get(
+        "/api/v1/doorverwijzingen", params={"richting": "uit"}, headers=bearer(tokens["verzender"])
+    ).json()
+    assert uit["totaal"] == 1
+    assert (
+        uit["resultaten"][0]["status"] == "afgerond"
+        and uit["resultaten"][0]["uitkomst"] == "opgelost"
+    )
+    assert uit["resultaten"][0]["gegevens"] is None  # lists carry no personal data
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "name"),
+    [
+        ({"status": "verzonden"}, 409, None),
+        ({"status": "afgerond"}, 409, None),
+        ({"status": "geweigerd"}, 400, "reden"),
+        ({"status": "kapot"}, 400, "status"),
+    ],
+)
+def test_illegal_transitions(client, tokens, zaak, body, status, name):
+    url = f"/api/v1/doorverwijzingen/{zaak['doorverwijzing']['id']}"
+    r = client.patch(url, json=body, headers=bearer(tokens["ontvanger"]))
+    assert r.status_code == status and r.headers["content-type"] == "application/problem+json"
+    if name:
+        assert r.json()["invalid_params"][0]["name"] == name
+
+
+def test_nothing_after_afgerond(client, tokens, zaak):
+    url = f"/api/v1/doorverwijzingen/{zaak['doorverwijzing']['id']}"
+    h = bearer(tokens["ontvanger"])
+    client.patch(url, json={"status": "geaccepteerd"}, headers=h)
+    client.patch(url, json={"status": "afgerond", "uitkomst": "deels_opgelost"}, headers=h)
+    for body in ({"status": "in_behandeling"}, {"status": "geweigerd", "reden": "x"}):
+        assert client.patch(url, json=body, headers=h).status_code == 409
+    assert (
+        client.patch(
+            url, json={"status": "geannuleerd"}, headers=bearer(tokens["verzender"])
+        ).status_code
+        == 409
+    )
+
+
+def test_no_referral_without_consent(client, tokens):
+    zonder = {**HULPVRAAG, "toestemming": {"delen_met_ontvanger": False, "tekst_versie": "v1"}}
+    h = client.post("/api/v1/hulpvragen", json=zonder, headers=bearer(tokens["verzender"])).json()
+    r = client.post(
+        "/api/v1/doorverwijzingen",
+        json={"hulpvraag": h["id"], "naar_aanbieder": "qredits"},
+        headers=bearer(tokens["verzender"]),
+    )
+    assert r.status_code == 400
+    assert r.json()["invalid_params"][0]["name"] == "toestemming"
+
+
+def test_withdrawing_consent_hides_personal_data(client, tokens, zaak):
+    code = zaak["hulpvraag"]["prive_link"].split("/mijn-hulpvraag/")[1]
+    page = client.get(f"/mijn-hulpvraag/{code}")
+    assert page.status_code == 200 and "Toestemming intrekken" in page.text
+    csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
+    r = client.post(
+        f"/mijn-hulpvraag/{code}/intrekken", data={"csrf": csrf}, follow_redirects=False
+    )
+    assert r.status_code == 303
+    dv = client.get(
+        f"/api/v1/doorverwijzingen/{zaak['doorverwijzing']['id']}",
+        headers=bearer(tokens["ontvanger"]),
+    ).json()
+    assert dv["gegevens"] is None and dv["notitie"] is None
+    r = client.post(
+        "/api/v1/doorverwijzingen",
+        headers=bearer(tokens["verzender"]),
+        json={"hulpvraag": zaak["hulpvraag"]["id"], "naar_aanbieder": "rvo"},
+    )
+    assert r.status_code == 400 and r.json()["invalid_params"][0]["name"] == "toestemming"
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        (
+            {**HULPVRAAG, "ondernemer": {**HULPVRAAG["ondernemer"], "kvk_nummer": "1234"}},
+            "ondernemer.kvk_nummer",
+        ),
+        (
+            {**HULPVRAAG, "ondernemer": {**HULPVRAAG["ondernemer"], "email": "geen-mail"}},
+            "ondernemer.email",
+        ),
+        ({**HULPVRAAG, "gemeente": "Atlantis"}, "gemeente"),
+        ({**HULPVRAAG, "vraag": " "}, "vraag"),
+        ({k: v for k, v in HULPVRAAG.items() if k != "toestemming"}, "toestemming"),
+    ],
+)
+def test_hulpvraag_validation(client, tokens, body, name):
+    r = client.post("/api/v1/hulpvragen", json=body, headers=bearer(tokens["verzender"]))
+    assert r.status_code == 400
+    assert r.json()["invalid_params"][0]["name"] == name
+
+
+def _call(client, endpoint, zaak, headers):
+    dv_id = zaak["doorverwijzing"]["id"]
+    if endpoint == "POST /hulpvragen":
+        return client.post("/api/v1/hulpvragen", json=HULPVRAAG, headers=headers)
+    if endpoint == "POST /doorverwijzingen":
+        return client.post(
+            "/api/v1/doorverwijzingen",
+            headers=headers,
+            json={"hulpvraag": zaak["hulpvraag"]["id"], "naar_aanbieder": "ondernemersklankbord"},
+        )
+    if endpoint == "GET /doorverwijzingen":
+        return client.get("/api/v1/doorverwijzingen", headers=headers)
+    if endpoint == "GET /doorverwijzingen/{id}":
+        return client.get(f"/api/v1/doorverwijzingen/{dv_id}", headers=headers)
+    if endpoint == "PATCH /doorverwijzingen/{id}":
+        return client.patch(
+            f"/api/v1/doorverwijzingen/{dv_id}", json={"status": "geaccepteerd"}, headers=headers
+        )
+    if endpoint == "GET /doorverwijzingen/statistieken":
+        return client.get("/api/v1/doorverwijzingen/statistieken", headers=headers)
+    if endpoint == "GET /audit":
+        return client.get("/api/v1/audit", headers=headers)
+    raise AssertionError(endpoint)
+
+
+#            anoniem verzender ontvanger derde regio stelsel beheer
+MATRIX = {
+    "POST /hulpvragen": (401, 201, 201, 201, 403, 403, 403),
+    "POST /doorverwijzingen": (401, 201, 201, 404, 403, 403, 403),
+    "GET /doorverwijzingen": (401, 200, 200, 200, 403, 403, 403),
+    "GET /doorverwijzingen/{id}": (401, 200, 200, 404, 404, 404, 404),
+    "PATCH /doorverwijzingen/{id}": (401, 403, 200, 404, 404, 404, 404),
+    "GET /doorverwijzingen/statistieken": (401, 403, 403, 403, 200, 200, 403),
+    "GET /audit": (401, 403, 403, 403, 403, 200, 200),
+}
+CELLS = [(e, rol, codes[i]) for e, codes in MATRIX.items() for i, rol in enumerate(ROLLEN)]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "rol", "verwacht"), CELLS, ids=[f"{e}-{r}" for e, r, _ in CELLS]
+)
+def test_permission_matrix(client, session, tokens, zaak, endpoint, rol, verwacht):
+    geweigerd_voor = session.scalar(select(func.count()).where(AuditRegel.uitkomst == "geweigerd"))
+    r = _call(client, endpoint, zaak, bearer(tokens[rol]))
+    assert r.status_code == verwacht, r.text
+    if verwacht >= 400:
+        assert r.headers["content-type"] == "application/problem+json"
+    geweigerd_na = session.scalar(select(func.count()).where(AuditRegel.uitkomst == "geweigerd"))
+    if verwacht in (403, 404):
+        assert geweigerd_na == geweigerd_voor + 1, "a refused request leaves an audit entry"
+    if rol in ("regiocoordinator", "stelselregisseur", "beheerder") and verwacht == 200:
+        for waarde in PERSOONSGEGEVENS:
+            assert waarde not in r.text, f"personal data in a response for {rol}"
+
+
+def test_statistics_are_regional(client, tokens, zaak, session):
+    from stelsel.accounts import service as accounts
+
+    g = accounts.create(
+        session=session, email="d@drenthe.example.nl", rol="regiocoordinator", regio="PV22"
+    )
+    drenthe = accounts.create_token(session=session, gebruiker=g)
+    fryslan = client.get(
+        "/api/v1/doorverwijzingen/statistieken", headers=bearer(tokens["regiocoordinator"])
+    ).json()
+    assert fryslan["aantal_doorverwijzingen"] == 1 and fryslan["per_status"]["verzonden"] == 1
+    leeg = client.get("/api/v1/doorverwijzingen/statistieken", headers=bearer(drenthe)).json()
+    assert leeg["aantal_doorverwijzingen"] == 0
+
+
+def test_chain_pingpong_is_counted(client, tokens, zaak):
+    url = f"/api/v1/doorverwijzingen/{zaak['doorverwijzing']['id']}"
+    client.patch(url, json={"status": "geaccepteerd"}, headers=bearer(tokens["ontvanger"]))
+    terug = client.post(
+        "/api/v1/doorverwijzingen",
+        headers=bearer(tokens["ontvanger"]),
+        json={"hulpvraag": zaak["hulpvraag"]["id"], "naar_aanbieder": "kvk"},
+    )
+    assert terug.status_code == 201 and terug.json()["vorige"] == zaak["doorverwijzing"]["id"]
+    assert client.get(url, headers=bearer(tokens["verzender"])).json()["uitkomst"] == "doorverwezen"
+    stats = client.get(
+        "/api/v1/doorverwijzingen/statistieken", headers=bearer(tokens["stelselregisseur"])
+    ).json()
+    assert stats["pingpong"] == 1 and stats["gemiddeld_aantal_hops"] == 2.0
+
+
+def test_audit_records_reads_of_personal_data(client, tokens, zaak):
+    client.get(
+        f"/api/v1/doorverwijzingen/{zaak['doorverwijzing']['id']}",
+        headers=bearer(tokens["ontvanger"]),
+    )
+    log = client.get(
+        "/api/v1/audit", params={"perPagina": 100}, headers=bearer(tokens["beheerder"])
+    ).json()
+    acties = {(r["actie"], r["object_type"], r["uitkomst"]) for r in log["resultaten"]}
+    assert ("aanmaken", "hulpvraag", "toegestaan") in acties
+    assert ("doorverwijzen", "doorverwijzing", "toegestaan") in acties
+    assert ("lezen", "doorverwijzing", "toegestaan") in acties
+    assert ("status_ontvangen", "doorverwijzing", "toegestaan") in acties
+    for waarde in PERSOONSGEGEVENS:
+        assert waarde not in str(log)
+
+
+def test_no_personal_data_in_logs(client, tokens, caplog):
+    caplog.set_level(logging.DEBUG)
+    h = client.post(
+        "/api/v1/hulpvragen", json=HULPVRAAG, headers=bearer(tokens["verzender"])
+    ).json()
+    dv = client.post(
+        "/api/v1/doorverwijzingen",
+        headers=bearer(tokens["verzender"]),
+        json={"hulpvraag": h["id"], "naar_aanbieder": "qredits"},
+    ).json()
+    client.get(f"/api/v1/doorverwijzingen/{dv['id']}", headers=bearer(tokens["ontvanger"]))
+    client.post(
+        "/api/v1/hulpvragen", json={**HULPVRAAG, "vraag": ""}, headers=bearer(tokens["verzender"])
+    )
+    for waarde in PERSOONSGEGEVENS:
+        assert waarde not in caplog.text
+
+
+def test_inzage_and_deletion_on_request(client, tokens, zaak):
+    hid = zaak["hulpvraag"]["id"]
+    r = client.get(f"/api/v1/hulpvragen/{hid}/inzage", headers=bearer(tokens["ontvanger"]))
+    assert (
+        r.status_code == 200
+        and r.json()["hulpvraag"]["ondernemer"]["email"] == "jan.devries@example.nl"
+    )
+    assert (
+        client.get(f"/api/v1/hulpvragen/{hid}/inzage", headers=bearer(tokens["derde"])).status_code
+        == 404
+    )
+    r = client.delete(
+        f"/api/v1/hulpvragen/{hid}/persoonsgegevens", headers=bearer(tokens["verzender"])
+    )
+    assert r.status_code == 204
+    na = client.get(f"/api/v1/hulpvragen/{hid}/inzage", headers=bearer(tokens["verzender"])).json()
+    assert na["hulpvraag"]["ondernemer"] == {
+        "naam": None,
+        "email": None,
+        "telefoon": None,
+        "kvk_nummer": None,
+    }
+    assert na["hulpvraag"]["vraag"] is None and na["hulpvraag"]["themas"] == ["financiering"]
+    dv = client.get(
+        f"/api/v1/doorverwijzingen/{zaak['doorverwijzing']['id']}",
+        headers=bearer(tokens["ontvanger"]),
+    )
+    assert dv.json()["gegevens"] is None

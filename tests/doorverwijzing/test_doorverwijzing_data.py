@@ -1,0 +1,228 @@
+"""Concurrency, outbox delivery after a crash, and retention (real, committed databases)."""
+
+import threading
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from stelsel.accounts import service as accounts
+from stelsel.config import get_settings
+from stelsel.db import session_factory, session_scope
+from stelsel.doorverwijzing import levenscyclus as lc
+from stelsel.doorverwijzing import outbox, service
+from stelsel.doorverwijzing.models import Bericht, Doorverwijzing, Hulpvraag, Koppeling
+
+
+def _zaak(engine, naar="qredits") -> tuple[uuid.UUID, list, list]:
+    """Committed: users of KVK and the receiver, and one referral from KVK."""
+    with session_scope(engine) as s:
+        a = accounts.actor(
+            accounts.create(
+                session=s,
+                email=f"a{uuid.uuid4().hex[:6]}@kvk.example.nl",
+                rol="adviseur",
+                aanbieder="kvk",
+            )
+        )
+        ontvangers = [
+            accounts.actor(
+                accounts.create(
+                    session=s,
+                    email=f"b{i}{uuid.uuid4().hex[:6]}@x.example.nl",
+                    rol="adviseur",
+                    aanbieder=naar,
+                )
+            )
+            for i in range(2)
+        ]
+        h, _ = service.create_hulpvraag(
+            session=s,
+            actor=a,
+            data=service.NieuweHulpvraag(
+                naam="Jan",
+                email="jan@example.nl",
+                vraag="lening nodig",
+                gemeente="Leeuwarden",
+                delen_met_ontvanger=True,
+                tekst_versie="v1",
+                themas=["financiering"],
+            ),
+        )
+        dv = service.create_doorverwijzing(
+            session=s, actor=a, hulpvraag_id=h.id, naar_aanbieder=naar
+        )
+        return dv.id, [a], ontvangers
+
+
+def test_two_advisers_accept_at_once_exactly_one_wins(databases, backend):
+    engine = databases.engine(with_register=True)
+    dv_id, _, (b1, b2) = _zaak(engine)
+    barrier = threading.Barrier(2)
+    uitkomsten: list[str] = []
+
+    def accepteer(actor):
+        s = session_factory(engine)()
+        try:
+            s.get(Doorverwijzing, dv_id)  # both read the same status first
+            barrier.wait()
+            service.wijzig_status(
+                session=s, actor=actor, doorverwijzing_id=dv_id, status=lc.GEACCEPTEERD
+            )
+            s.commit()
+            uitkomsten.append("gewonnen")
+        except lc.OngeldigeOvergang:
+            s.rollback()
+            uitkomsten.append("409")
+        except Exception as e:  # noqa: BLE001 - SQLite may refuse the second writer outright
+            s.rollback()
+            uitkomsten.append(type(e).__name__)
+        finally:
+            s.close()
+
+    threads = [threading.Thread(target=accepteer, args=(b,)) for b in (b1, b2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert uitkomsten.count("gewonnen") == 1, uitkomsten
+    if backend == "postgresql":
+        assert sorted(uitkomsten) == ["409", "gewonnen"]
+    with session_scope(engine) as s:
+        assert s.get(Doorverwijzing, dv_id).status == lc.GEACCEPTEERD
+
+
+def test_outbox_survives_a_crash_and_delivers_once(databases, tmp_path, monkeypatch):
+    monkeypatch.setenv("STELSEL_MAIL_MAP", str(tmp_path / "mail"))
+    get_settings.cache_clear()
+    engine = databases.engine(with_register=True)
+    try:
+        dv_id, _, _ = _zaak(engine)
+        with session_scope(engine) as s:
+            berichten = s.scalars(select(Bericht)).all()
+            assert len(berichten) == 2 and {b.status for b in berichten} == {"wachtend"}
+
+        def crash(_):
+            raise ConnectionError("mail server down")
+
+        monkeypatch.setattr(outbox, "_email", crash)
+        assert outbox.verwerk(engine) == {"verzonden": 0, "mislukt": 2}
+        monkeypatch.undo()
+        monkeypatch.setenv("STELSEL_MAIL_MAP", str(tmp_path / "mail"))
+        later = lambda: datetime.now(UTC) + timedelta(hours=1)  # noqa: E731 - after the backoff
+        assert outbox.verwerk(engine, nu=later) == {"verzonden": 2, "mislukt": 0}
+        assert outbox.verwerk(engine, nu=later) == {"verzonden": 0, "mislukt": 0}
+        assert len(list(Path(tmp_path / "mail").glob("*.eml"))) == 2
+        with session_scope(engine) as s:
+            assert {(b.status, b.pogingen, b.laatste_fout) for b in s.scalars(select(Bericht))} == {
+                ("verzonden", 2, "ConnectionError")
+            }
+    finally:
+        get_settings.cache_clear()
+
+
+def test_lease_expired_message_from_a_crashed_worker_is_retried(databases, tmp_path, monkeypatch):
+    monkeypatch.setenv("STELSEL_MAIL_MAP", str(tmp_path / "mail"))
+    get_settings.cache_clear()
+    engine = databases.engine(with_register=True)
+    try:
+        _zaak(engine)
+        with session_scope(engine) as s:  # a worker claimed everything, then died
+            for b in s.scalars(select(Bericht)):
+                b.status, b.volgende_poging = "bezig", datetime.now(UTC) + outbox.LEASE
+        assert outbox.verwerk(engine) == {"verzonden": 0, "mislukt": 0}  # lease still running
+        later = lambda: datetime.now(UTC) + outbox.LEASE + timedelta(seconds=1)  # noqa: E731
+        assert outbox.verwerk(engine, nu=later)["verzonden"] == 2
+    finally:
+        get_settings.cache_clear()
+
+
+def test_signed_webhook(databases, monkeypatch):
+    engine = databases.engine(with_register=True)
+    gezien = []
+
+    class Antwoord:
+        def raise_for_status(self):
+            pass
+
+    def post(url, content, headers, timeout):
+        gezien.append((url, content, headers))
+        return Antwoord()
+
+    with session_scope(engine) as s:
+        qredits = __import__("stelsel.register.service", fromlist=["x"]).get_aanbieder(
+            session=s, aanbieder_id="qredits"
+        )
+        s.add(
+            Koppeling(
+                aanbieder_id=qredits.id,
+                webhook_url="https://qredits.example.nl/hook",
+                geheim="s3cr3t",
+            )
+        )
+    _zaak(engine)
+    monkeypatch.setattr(outbox.httpx, "post", post)
+    monkeypatch.setattr(outbox, "_email", lambda b: None)
+    outbox.verwerk(engine)
+    ((url, body, headers),) = gezien
+    assert url == "https://qredits.example.nl/hook"
+    assert headers["X-Stelsel-Signature"] == outbox.handtekening("s3cr3t", body)
+    assert headers["Idempotency-Key"].endswith(":nieuw:webhook")
+    assert b"Jan" not in body  # notifications carry no personal data
+
+
+def test_retention_anonymises_closed_cases_only(databases):
+    engine = databases.engine(with_register=True)
+    dv_id, _, (b1, _) = _zaak(engine)
+    open_id, _, _ = _zaak(engine)
+    with session_scope(engine) as s:
+        service.wijzig_status(session=s, actor=b1, doorverwijzing_id=dv_id, status=lc.GEACCEPTEERD)
+        service.wijzig_status(
+            session=s, actor=b1, doorverwijzing_id=dv_id, status=lc.AFGEROND, uitkomst="opgelost"
+        )
+    nu = datetime.now(UTC)
+    with session_scope(engine) as s:
+        assert service.opschonen(session=s, nu=nu) == 0  # retention period not over
+    with session_scope(engine) as s:
+        assert service.opschonen(session=s, nu=nu + timedelta(days=366)) == 1
+    with session_scope(engine) as s:
+        gesloten = s.get(Doorverwijzing, dv_id).hulpvraag
+        assert (
+            gesloten.ondernemer_naam is None
+            and gesloten.vraag is None
+            and gesloten.geanonimiseerd_op
+        )
+        assert gesloten.themas == "financiering" and gesloten.gemeente_code == "GM0080"
+        assert s.get(Doorverwijzing, open_id).hulpvraag.ondernemer_naam == "Jan"
+        assert (
+            s.scalar(select(Hulpvraag).where(Hulpvraag.geanonimiseerd_op.is_not(None))) is not None
+        )
+
+
+def test_inzage_exports_everything_about_the_entrepreneur(databases):
+    engine = databases.engine(with_register=True)
+    dv_id, _, _ = _zaak(engine)
+    with session_scope(engine) as s:
+        h = s.get(Doorverwijzing, dv_id).hulpvraag
+        data = service.inzage(session=s, hulpvraag=h, door=None)
+    assert data["hulpvraag"]["ondernemer"]["naam"] == "Jan"
+    assert data["toestemmingen"][0]["tekst_versie"] == "v1"
+    assert data["doorverwijzingen"][0]["naar_aanbieder"].startswith("Qredits")
+
+
+@pytest.mark.parametrize("rol", ["regiocoordinator", "stelselregisseur"])
+def test_aggregate_roles_cannot_open_cases(databases, rol):
+    engine = databases.engine(with_register=True)
+    dv_id, _, _ = _zaak(engine)
+    with session_scope(engine) as s:
+        g = accounts.create(
+            session=s,
+            email=f"{rol}@example.nl",
+            rol=rol,
+            regio="PV21" if rol == "regiocoordinator" else None,
+        )
+        actor = accounts.actor(g)
+        with pytest.raises(service.NietGevonden):
+            service.get(session=s, actor=actor, doorverwijzing_id=dv_id)
