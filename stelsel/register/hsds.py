@@ -39,6 +39,19 @@ TAXONOMIEEN: dict[str, tuple[str, str, tuple[tx.Term, ...]]] = {
     "kanalen": ("stelsel-kanaal", "Kanaal waarlangs de dienst wordt geleverd.", tx.KANALEN),
     "kosten": ("stelsel-kosten", "Kosten voor de ondernemer.", tx.KOSTEN),
 }
+ORGANISATIE_TAXONOMIEEN: dict[str, tuple[str, str, tuple[tx.Term, ...]]] = {
+    # aanbieder attribute: (taxonomy name, description, vocabulary)
+    "soort": (
+        "stelsel-aanbiedersoort",
+        "Soort aanbieder: publiek, semipubliek, non-profit, vertegenwoordiging, privaat.",
+        tx.AANBIEDER_SOORTEN,
+    ),
+    "niveau": (
+        "stelsel-niveau",
+        "Waar de aanbieder werkt: landelijk, regionaal of lokaal.",
+        tx.NIVEAUS,
+    ),
+}
 BESTANDEN = ("organizations", "services", "taxonomies", "taxonomy_terms")
 # What an HSDS 3.0 API answers at its root ("/"); written as index.json beside the lists.
 META = {
@@ -62,7 +75,7 @@ def _term_id(taxonomy: str, code: str) -> str:
 def taxonomies() -> tuple[list[dict], list[dict]]:
     """HSDS taxonomy and taxonomy_term objects for our vocabularies."""
     tax, terms = [], []
-    for name, description, vocab in TAXONOMIEEN.values():
+    for name, description, vocab in [*TAXONOMIEEN.values(), *ORGANISATIE_TAXONOMIEEN.values()]:
         tax.append(
             {"id": _taxonomy_id(name), "name": name, "description": description, "version": "1"}
         )
@@ -92,10 +105,12 @@ def convert(
     peildatum = peildatum or date.today()
     organisaties = []
     for a in register.aanbieders:
+        oid = str(slug_uuid("aanbieder", a.id))
         org = {
-            "id": str(slug_uuid("aanbieder", a.id)),
+            "id": oid,
             "name": a.naam,
             "description": a.omschrijving,
+            "attributes": _attributes(oid, "organization", a, ORGANISATIE_TAXONOMIEEN),
         }
         if a.korte_naam and a.korte_naam != a.naam:
             org["alternate_name"] = a.korte_naam
@@ -121,7 +136,7 @@ def convert(
             "status": "active" if actief else "inactive",
             "fees_description": tx.label(tx.KOSTEN, d.kosten),
             "service_areas": _service_areas(sid, d.werkgebied, gebiedsnamen),
-            "attributes": _attributes(sid, d),
+            "attributes": _attributes(sid, "service", d, TAXONOMIEEN),
         }
         if d.website:
             service["url"] = d.website
@@ -158,18 +173,18 @@ def _service_areas(sid: str, werkgebied, gebiedsnamen) -> list[dict]:
     ]
 
 
-def _attributes(sid: str, d) -> list[dict]:
+def _attributes(link_id: str, entity: str, record, taxonomieen) -> list[dict]:
     result = []
-    for attr, (taxonomy, _, vocab) in TAXONOMIEEN.items():
-        value = getattr(d, attr)
+    for attr, (taxonomy, _, vocab) in taxonomieen.items():
+        value = getattr(record, attr)
         for code in [value] if isinstance(value, str) else value:
             term = _term_id(taxonomy, code)
             result.append(
                 {
-                    "id": _uuid("attribute", sid, taxonomy, code),
-                    "link_id": sid,
+                    "id": _uuid("attribute", link_id, taxonomy, code),
+                    "link_id": link_id,
                     "link_type": taxonomy,
-                    "link_entity": "service",
+                    "link_entity": entity,
                     "taxonomy_term_id": term,
                     "taxonomy_term": {
                         "id": term,

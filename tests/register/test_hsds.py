@@ -12,6 +12,7 @@ from referencing.jsonschema import DRAFT202012
 
 from stelsel.geo import service as geo
 from stelsel.register import hsds, service
+from stelsel.register.models import slug_uuid
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SCHEMAS = DATA / "hsds-3.0" / "schema"
@@ -76,11 +77,22 @@ def test_counts_and_links_match_the_register(documenten):
     register, docs = documenten
     assert len(docs["organizations"]) == len(register.aanbieders)
     assert len(docs["services"]) == len(register.diensten)
+    vocabs = [*hsds.TAXONOMIEEN.values(), *hsds.ORGANISATIE_TAXONOMIEEN.values()]
+    assert len(docs["taxonomies"]) == len(vocabs)
+    assert len(docs["taxonomy_terms"]) == sum(len(v) for _, _, v in vocabs)
     org_ids = {o["id"] for o in docs["organizations"]}
     term_ids = {t["id"] for t in docs["taxonomy_terms"]}
+    for o in docs["organizations"]:
+        assert len(o["attributes"]) == 2  # soort and niveau
+        assert {a["taxonomy_term_id"] for a in o["attributes"]} <= term_ids
+    diensten = {str(slug_uuid("dienst", d.id)): d for d in register.diensten}
     for s in docs["services"]:
+        d = diensten[s["id"]]
+        assert s["organization_id"] == str(slug_uuid("aanbieder", d.aanbieder))
         assert s["organization_id"] in org_ids
-        assert s["service_areas"]
+        assert len(s["service_areas"]) == max(1, len(d.werkgebied))
+        labels = d.themas + d.transitiethemas + d.fasen + d.doelgroepen + d.kanalen
+        assert len(s["attributes"]) == len(labels) + 2  # plus soort and kosten
         assert {a["taxonomy_term_id"] for a in s["attributes"]} <= term_ids
     wbso = next(s for s in docs["services"] if s["name"].startswith("WBSO"))
     codes = {
@@ -152,6 +164,10 @@ def test_cli_export_of_a_small_register(databases, stelsel, validators, tmp_path
         "stelsel-doelgroep": ["groeien", "klein"],
         "stelsel-kanaal": ["online", "fysiek"],
         "stelsel-kosten": ["voucher"],
+    }
+    assert {a["link_type"]: a["taxonomy_term"]["code"] for a in ohf["attributes"]} == {
+        "stelsel-aanbiedersoort": "semipubliek",
+        "stelsel-niveau": "regionaal",
     }
     assert [a["name"] for a in services["Zzp-ontbijt"]["service_areas"]] == ["Nederland"]
     assert services["Oude cursus"]["status"] == "inactive"  # geldig_tot 2020-12-31

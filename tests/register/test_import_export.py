@@ -55,7 +55,8 @@ def test_invalid_import_reports_every_problem_and_writes_nothing(
     leeg = databases.url()
     r = stelsel(leeg, "import", "csv", str(DATA / "register-fouten"))
     assert r.exit_code == 1
-    out = r.output
+    assert r.stdout == ""  # problems go to stderr
+    out = r.stderr
     expected = [
         "aanbieders.csv:3: id: 'Fout Id' is geen geldige id",
         "aanbieders.csv:4: soort: 'geheim' is onbekend",
