@@ -23,7 +23,8 @@ test: install
 	$(VENV)/bin/ruff check stelsel tests bench scripts
 	$(VENV)/bin/ruff format --check stelsel tests bench scripts
 	STELSEL_TEST_POSTGRES_URL="$$(bash scripts/ensure-postgres.sh)" \
-	  $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
+	  $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -q -m "not e2e"
+	$(VENV)/bin/pytest -q -m e2e -p no:xdist
 
 lint: install
 	$(VENV)/bin/ruff check stelsel tests bench scripts

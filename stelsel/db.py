@@ -16,7 +16,7 @@ class Base(DeclarativeBase):
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     # Let SQLAlchemy, not pysqlite, control transactions, so SAVEPOINTs work (SQLAlchemy's
-    # documented recipe for pysqlite); BEGIN is emitted in _sqlite_begin.
+    # documented recipe for pysqlite); BEGIN is emitted by the "begin" listener below.
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
@@ -29,7 +29,9 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        # IMMEDIATE: take SQLite's single write lock at the start, so concurrent requests that
+        # read and then write queue on the busy timeout instead of failing on a stale snapshot.
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 

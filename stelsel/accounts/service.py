@@ -169,15 +169,6 @@ def audit(
     )
 
 
-def audit_los(*, bind, **kwargs) -> None:
-    """Append an audit entry in its own transaction: kept even when the request fails."""
-    from stelsel.db import session_factory
-
-    with session_factory(bind)() as own:
-        audit(session=own, **kwargs)
-        own.commit()
-
-
 def get_audit(
     *, session: Session, offset: int = 0, limit: int = 100
 ) -> tuple[list[AuditRegel], int]:

@@ -50,6 +50,19 @@ def _page(request: Request, name: str, ctx: dict, status_code: int = 200):
     return render(request, name, ctx, status_code=status_code)
 
 
+def _weiger(session: Session, actor: Actor, object_type: str, object_id: uuid.UUID) -> None:
+    """Record a refused read; committed now because the error response rolls back."""
+    accounts.audit(
+        session=session,
+        actor=actor,
+        actie="lezen",
+        object_type=object_type,
+        object_id=str(object_id),
+        toegestaan=False,
+    )
+    session.commit()
+
+
 def _login_nodig(actor: Actor | None, request: Request) -> RedirectResponse | None:
     if actor is None:
         return RedirectResponse(f"/inloggen?verder={request.url.path}", status_code=303)
@@ -203,14 +216,7 @@ def hulpvraag(
             session=session, actor=actor, hulpvraag_id=hulpvraag_id, doel="hulpvraag bekijken"
         )
     except (service.NietGevonden, service.Verboden):
-        accounts.audit_los(
-            bind=session.get_bind(),
-            actor=actor,
-            actie="lezen",
-            object_type="hulpvraag",
-            object_id=str(hulpvraag_id),
-            toegestaan=False,
-        )
+        _weiger(session, actor, "hulpvraag", hulpvraag_id)
         raise HTTPException(404, "Deze hulpvraag bestaat niet.") from None
     from stelsel.wegwijzer import service as wegwijzer
 
@@ -285,14 +291,7 @@ def doorverwijzing(
     try:
         dv, partij = service.get(session=session, actor=actor, doorverwijzing_id=doorverwijzing_id)
     except service.NietGevonden:
-        accounts.audit_los(
-            bind=session.get_bind(),
-            actor=actor,
-            actie="lezen",
-            object_type="doorverwijzing",
-            object_id=str(doorverwijzing_id),
-            toegestaan=False,
-        )
+        _weiger(session, actor, "doorverwijzing", doorverwijzing_id)
         raise HTTPException(404, "Deze doorverwijzing bestaat niet.") from None
     stappen = [
         naar for (van, naar), wie in lc.OVERGANGEN.items() if van == dv.status and wie == partij

@@ -8,10 +8,10 @@ from stelsel.geo import service as geo
 from stelsel.register import taxonomie as tx
 from stelsel.wegwijzer import service
 from stelsel.wegwijzer.schemas import (
-    WegwijzerAanbieder,
-    WegwijzerDienst,
     GemeenteKort,
+    WegwijzerAanbieder,
     WegwijzerAntwoord,
+    WegwijzerDienst,
     WegwijzerResultaat,
     WegwijzerVraag,
 )

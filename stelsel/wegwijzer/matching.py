@@ -56,6 +56,7 @@ class Weging:
     profiel: float = 0.1  # dienst's doelgroepen include the user's profile (starter, zzp, …)
     retrieval_thema: float = 0.6  # weight of retrieved services' thema's in the analysis
     thema_drempel: float = 0.5  # a thema is in when its score ≥ this share of the best
+    classificatie: float = 0.0  # weight of the classifier's thema probabilities (0 = off)
 
 
 @dataclass
@@ -107,6 +108,9 @@ class Matcher:
         self.eerstelijns = np.array([d.eerstelijns for d in self.docs], dtype=np.float32)
         self.doelgroepen = [frozenset(d.doelgroepen) for d in self.docs]
         self.soort_info = np.array([d.soort in INFORMATIE_SOORTEN for d in self.docs], dtype=bool)
+        self.classifier = None
+        if self.w.classificatie > 0:
+            self.classifier = _train_classifier(corpus, [d.themas for d in self.docs])
         self.per_gebied: dict[tuple[str, str], list[int]] = {}
         for i, d in enumerate(self.docs):
             for g in d.gebieden:
@@ -181,6 +185,12 @@ class Matcher:
             retrieval = (weights[:, None] * per_doc).sum(0)
             retrieval /= retrieval.max() or 1.0
         combined = lex + self.w.retrieval_thema * retrieval
+        if self.classifier is not None and (stems or uitbreiding):
+            vec, model = self.classifier
+            proba = np.asarray(model.predict_proba(vec.transform([" ".join(stems + uitbreiding)])))[
+                0
+            ]
+            combined = combined + self.w.classificatie * proba.astype(np.float32)
         themas: list[str] = []
         if combined.max() > 0:
             drempel = self.w.thema_drempel * combined.max()
@@ -263,6 +273,23 @@ class Matcher:
                 )
             )
         return analyse, treffers
+
+
+def _train_classifier(corpus: list[list[str]], labels: list[tuple[str, ...]]):
+    """Weak supervision: the register's own diensten (stems → thema's), one-vs-rest."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+
+    y = np.zeros((len(labels), len(THEMAS)), dtype=int)
+    for i, ts in enumerate(labels):
+        for t in ts:
+            y[i, THEMAS.index(t)] = 1
+    vec = TfidfVectorizer(analyzer=str.split, sublinear_tf=True, min_df=1)
+    x = vec.fit_transform([" ".join(c) for c in corpus])
+    model = OneVsRestClassifier(LogisticRegression(C=4.0, max_iter=300))
+    model.fit(x, y)
+    return vec, model
 
 
 def uitleg(t: Treffer, analyse: Analyse, regionaam: str | None) -> str:

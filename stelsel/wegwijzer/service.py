@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from stelsel.config import get_settings
-from stelsel.db import session_factory
 from stelsel.geo import service as geo
 from stelsel.register import service as register
 from stelsel.wegwijzer import lexicon as lx
@@ -179,14 +178,10 @@ def advies(
 
 
 def _registreer(session: Session, signaal: Vraagsignaal) -> None:
-    """Store a demand signal in its own short transaction.
-
-    The request's session has been reading; on SQLite a read transaction cannot be upgraded to
-    a write once another connection has committed, so the signal gets a fresh transaction.
-    """
-    with session_factory(session.get_bind())() as own:
-        own.add(signaal)
-        own.commit()
+    """Store a demand signal with the request (SQLite transactions take the write lock up
+    front, see db.py, so reading and then writing is safe under concurrency)."""
+    session.add(signaal)
+    session.flush()
 
 
 def vraagsignalen(

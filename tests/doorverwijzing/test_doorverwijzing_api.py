@@ -285,3 +285,50 @@ def test_inzage_and_deletion_on_request(client, tokens, zaak):
         headers=bearer(tokens["ontvanger"]),
     )
     assert dv.json()["gegevens"] is None
+
+
+def test_pages_refuse_other_providers_with_404_and_audit(client, session, tokens, zaak):
+    from stelsel.accounts import service as accounts
+
+    g = accounts.create(
+        session=session,
+        email="p@rvo.example.nl",
+        rol="adviseur",
+        aanbieder="rvo",
+        wachtwoord="lang-genoeg-wachtwoord",
+    )
+    session.flush()
+    page = client.get("/inloggen")
+    csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
+    r = client.post(
+        "/inloggen",
+        data={
+            "email": g.email,
+            "wachtwoord": "lang-genoeg-wachtwoord",
+            "csrf": csrf,
+            "verder": "/doorverwijzingen",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    voor = session.scalar(select(func.count()).where(AuditRegel.uitkomst == "geweigerd"))
+    assert client.get(f"/doorverwijzingen/{zaak['doorverwijzing']['id']}").status_code == 404
+    assert client.get(f"/hulpvragen/{zaak['hulpvraag']['id']}").status_code == 404
+    assert (
+        session.scalar(select(func.count()).where(AuditRegel.uitkomst == "geweigerd")) == voor + 2
+    )
+
+
+def test_login_requires_csrf_and_right_password(client, tokens):
+    assert (
+        client.post(
+            "/inloggen", data={"email": "a@kvk.example.nl", "wachtwoord": "x", "csrf": "fout"}
+        ).status_code
+        == 400
+    )
+    csrf = client.get("/inloggen").text.split('name="csrf" value="')[1].split('"')[0]
+    r = client.post(
+        "/inloggen", data={"email": "a@kvk.example.nl", "wachtwoord": "fout", "csrf": csrf}
+    )
+    assert r.status_code == 400 and "klopt niet" in r.text
+    assert client.get("/doorverwijzingen", follow_redirects=False).status_code == 303

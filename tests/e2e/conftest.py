@@ -39,7 +39,7 @@ def live_database_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def base_url(live_database_url) -> Iterator[str]:
+def base_url(live_database_url, tmp_path_factory) -> Iterator[str]:
     """URL of a live stelsel server on its own SQLite database with the bundled register."""
     port = _free_port()
     env = {
@@ -52,13 +52,13 @@ def base_url(live_database_url) -> Iterator[str]:
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=open(tmp_path_factory.mktemp("e2e-log") / "server.log", "w"),  # noqa: SIM115
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while True:
         if proc.poll() is not None:
-            raise RuntimeError(proc.stderr.read().decode())
+            raise RuntimeError("live server stopped; see server.log in the test's tmp folder")
         try:
             if httpx.get(url + "/", timeout=2).status_code == 200:
                 break

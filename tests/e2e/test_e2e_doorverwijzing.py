@@ -2,6 +2,7 @@
 A sees the outcome; every page passes the accessibility scan."""
 
 import pytest
+from playwright.sync_api import expect
 
 from stelsel.accounts import service as accounts
 from stelsel.db import make_engine, session_scope
@@ -42,31 +43,27 @@ def test_refer_accept_close_and_see_outcome(browser, base_url, live_database_url
     a.get_by_label("De ondernemer geeft toestemming").check()
     assert axe_check(a) == []
     a.get_by_role("button", name="Hulpvraag vastleggen").click()
-    a.wait_for_load_state()
-    assert a.get_by_text("Geef deze persoonlijke link aan de ondernemer.").is_visible()
+    expect(a.get_by_text("Geef deze persoonlijke link aan de ondernemer.")).to_be_visible()
     assert axe_check(a) == []
     gekozen = a.locator("input[name=naar_aanbieder]:checked")
     aanbieder_id = gekozen.get_attribute("value")
     maak_adviseur(live_database_url, "b@ontvanger.e2e.nl", aanbieder_id)
     a.get_by_role("button", name="Warm doorverwijzen").click()
-    a.wait_for_load_state()
-    assert a.locator("#status").inner_text() == "Verzonden"
+    expect(a.locator("#status")).to_have_text("Verzonden")
 
     b = browser.new_context(base_url=base_url).new_page()
     inloggen(b, "b@ontvanger.e2e.nl")
     b.get_by_role("link", name="Doorverwijzing 1").first.click()
-    b.wait_for_load_state()
-    assert "Jan de Vries" in b.locator("main").inner_text()
-    assert b.locator("#status").inner_text() == "Ontvangen"
+    expect(b.locator("#status")).to_have_text("Ontvangen")
+    expect(b.locator("main")).to_contain_text("Jan de Vries")
     assert axe_check(b) == []
     b.get_by_role("button", name="Accepteren").click()
-    b.wait_for_load_state()
+    expect(b.locator("#status")).to_have_text("Geaccepteerd")
     b.get_by_label("Uitkomst").select_option("opgelost")
     b.get_by_role("button", name="Afronden").click()
-    b.wait_for_load_state()
-    assert b.locator("#status").inner_text() == "Afgerond: opgelost"
+    expect(b.locator("#status")).to_have_text("Afgerond: opgelost")
 
     a.goto("/doorverwijzingen")
     uit = a.locator("table", has=a.locator("caption", has_text="Verstuurd (outbox)"))
-    assert "Afgerond (opgelost)" in uit.inner_text()
+    expect(uit).to_contain_text("Afgerond (opgelost)")
     assert axe_check(a) == []

@@ -207,3 +207,16 @@ def test_bundled_lexicon_loads():
     terms = lx.lees(DATA / "lexicon.csv")
     assert len(terms) > 200
     assert any(t.stammen == ("wbso",) for t in terms)
+
+
+def test_optional_classifier_learns_themas_from_the_register():
+    from stelsel.wegwijzer.matching import Weging
+
+    m = Matcher(
+        DOCS,
+        [],  # no lexicon: the thema can only come from retrieval and the classifier
+        lees_stopwoorden(DATA / "stopwoorden.txt"),
+        Weging(retrieval_thema=0.0, classificatie=1.0),
+    )
+    analyse, _, _ = m.analyseer("lening voor mijn bedrijf")
+    assert analyse.themas[0] == "financiering"
