@@ -56,6 +56,7 @@ class Weging:
     profiel: float = 0.1  # dienst's doelgroepen include the user's profile (starter, zzp, …)
     retrieval_thema: float = 0.6  # weight of retrieved services' thema's in the analysis
     thema_drempel: float = 0.5  # a thema is in when its score ≥ this share of the best
+    soort_retrieval: float = 0.0  # lean of the retrieved diensten' soort (informatie/advies)
     classificatie: float = 0.0  # weight of the classifier's thema probabilities (0 = off)
 
 
@@ -198,10 +199,14 @@ class Matcher:
             themas = [THEMAS[i] for i in order if combined[i] >= drempel and combined[i] > 0]
         info = sum(t.soort == "informatie" for t in termen)
         advies = sum(t.soort == "advies" for t in termen)
-        if info != advies:
-            soort = "informatie" if info > advies else "advies"
-        else:
-            soort = "informatie" if words and words[0] in VRAAGWOORDEN else "advies"
+        neiging = float(info - advies)
+        if words and words[0] in VRAAGWOORDEN:
+            neiging += 0.5
+        if self.w.soort_retrieval and len(top):
+            neiging += self.w.soort_retrieval * float(
+                (weights * (2 * self.soort_info[top] - 1)).sum() / weights.sum()
+            )
+        soort = "informatie" if neiging > 0 else "advies"
         analyse = Analyse(
             themas=themas,
             soort=soort,
