@@ -175,7 +175,12 @@ def _read_rows(
             problemen.append(Probleem(path.name, 1, k, "onbekende kolom"))
         if missing:
             return []
-        return [(i, row) for i, row in enumerate(reader, start=2)]
+        # the line a record starts on, also when earlier cells span several lines
+        rows, previous = [], reader.line_num
+        for row in reader:
+            rows.append((previous + 1, row))
+            previous = reader.line_num
+        return rows
 
 
 def read_dir(map_: Path, geldige_gebieden: dict[str, set[str]]) -> Register:

@@ -93,22 +93,15 @@ def load(
     return len(register.aanbieders), len(register.diensten)
 
 
+# Fields an aanbieder has in the CSV and in the table alike (the slug is the CSV's id).
+_AANBIEDER_VELDEN = [k for k in csvformaat.AANBIEDER_KOLOMMEN if k != "id"]
+
+
 def _aanbieder_from_record(a: AanbiederRecord) -> Aanbieder:
     return Aanbieder(
         id=slug_uuid("aanbieder", a.id),
         slug=a.id,
-        naam=a.naam,
-        korte_naam=a.korte_naam,
-        soort=a.soort,
-        niveau=a.niveau,
-        eerstelijns=a.eerstelijns,
-        tweedelijns=a.tweedelijns,
-        website=a.website,
-        email=a.email,
-        telefoon=a.telefoon,
-        omschrijving=a.omschrijving,
-        bron=a.bron,
-        gecontroleerd_op=a.gecontroleerd_op,
+        **{k: getattr(a, k) for k in _AANBIEDER_VELDEN},
     )
 
 
@@ -142,21 +135,7 @@ def to_register(*, session: Session) -> Register:
     diensten = session.scalars(select(Dienst).order_by(Dienst.slug)).all()
     return Register(
         aanbieders=[
-            AanbiederRecord(
-                id=a.slug,
-                naam=a.naam,
-                korte_naam=a.korte_naam,
-                soort=a.soort,
-                niveau=a.niveau,
-                eerstelijns=a.eerstelijns,
-                tweedelijns=a.tweedelijns,
-                website=a.website,
-                email=a.email,
-                telefoon=a.telefoon,
-                omschrijving=a.omschrijving,
-                bron=a.bron,
-                gecontroleerd_op=a.gecontroleerd_op,
-            )
+            AanbiederRecord(id=a.slug, **{k: getattr(a, k) for k in _AANBIEDER_VELDEN})
             for a in aanbieders
         ],
         diensten=[dienst_record(d) for d in diensten],

@@ -125,3 +125,23 @@ def test_import_of_a_missing_folder_fails_cleanly(databases, stelsel, tmp_path):
     r = stelsel(databases.url(), "import", "csv", str(tmp_path / "bestaat-niet"))
     assert r.exit_code == 1
     assert "geen map" in r.output
+
+
+def test_line_numbers_count_physical_lines(tmp_path):
+    from stelsel.register import csvformaat
+
+    (tmp_path / "aanbieders.csv").write_text(
+        ",".join(csvformaat.AANBIEDER_KOLOMMEN) + "\n"
+        'a,Een,,publiek,landelijk,ja,nee,,,,"Twee\nregels",bron,2026-11-23\n'
+        "b,Twee,,geheim,landelijk,ja,nee,,,,Tekst,bron,2026-11-23\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "diensten.csv").write_text(
+        ",".join(csvformaat.DIENST_KOLOMMEN) + "\n", encoding="utf-8"
+    )
+    with pytest.raises(csvformaat.ImportFout) as e:
+        csvformaat.read_dir(tmp_path, {})
+    assert [str(p) for p in e.value.problemen] == [
+        "aanbieders.csv:4: soort: 'geheim' is onbekend; kies uit publiek, semipubliek, non-profit, "
+        "vertegenwoordiging, privaat"
+    ]
