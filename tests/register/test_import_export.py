@@ -128,6 +128,8 @@ def test_import_of_a_missing_folder_fails_cleanly(databases, stelsel, tmp_path):
 
 
 def test_line_numbers_count_physical_lines(tmp_path):
+    import pytest
+
     from stelsel.register import csvformaat
 
     (tmp_path / "aanbieders.csv").write_text(
