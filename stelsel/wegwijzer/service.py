@@ -185,20 +185,23 @@ def _registreer(session: Session, signaal: Vraagsignaal) -> None:
 
 
 def vraagsignalen(
-    *, session: Session, dagen: int = 30, provincie: str | None = None
+    *,
+    session: Session,
+    dagen: int = 30,
+    provincie: str | None = None,
+    per: str = "gemeente",
 ) -> list[tuple[str, str | None, int]]:
-    """Demand per thema and gemeente over the last days: (thema, gemeente_code, aantal)."""
+    """Demand per thema and gemeente (or provincie) over the last days: (thema, code, aantal)."""
+    if per not in ("gemeente", "provincie"):
+        raise ValueError("per must be 'gemeente' or 'provincie'")
+    gebied = Vraagsignaal.gemeente_code if per == "gemeente" else Vraagsignaal.provincie_code
     since = datetime.now(UTC) - timedelta(days=dagen)
-    stmt = select(Vraagsignaal.themas, Vraagsignaal.gemeente_code, func.count()).where(
-        Vraagsignaal.tijdstip >= since
-    )
+    stmt = select(Vraagsignaal.themas, gebied, func.count()).where(Vraagsignaal.tijdstip >= since)
     if provincie:
         stmt = stmt.where(Vraagsignaal.provincie_code == provincie)
     counts: dict[tuple[str, str | None], int] = {}
-    for themas, gemeente, n in session.execute(
-        stmt.group_by(Vraagsignaal.themas, Vraagsignaal.gemeente_code)
-    ):
+    for themas, code, n in session.execute(stmt.group_by(Vraagsignaal.themas, gebied)):
         for t in (themas or "").split(";"):
             if t:
-                counts[(t, gemeente)] = counts.get((t, gemeente), 0) + n
+                counts[(t, code)] = counts.get((t, code), 0) + n
     return sorted(((t, g, n) for (t, g), n in counts.items()), key=lambda r: (-r[2], r[0]))

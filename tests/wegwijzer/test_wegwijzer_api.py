@@ -85,6 +85,9 @@ def test_signals_keep_text_only_with_consent(client, session):
     assert tweede.vraag == "Ik wil stoppen met mijn bedrijf" and tweede.gemeente_code is None
     per_thema = service.vraagsignalen(session=session, provincie="PV21")
     assert ("innovatie", "GM0080", 1) in per_thema
+    per_provincie = service.vraagsignalen(session=session, per="provincie")
+    assert ("innovatie", "PV21", 1) in per_provincie
+    assert all(code != "GM0080" for _, code, _ in per_provincie)
 
 
 def test_page_without_javascript(client):
