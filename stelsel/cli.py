@@ -5,6 +5,7 @@ import logging
 import typer
 import uvicorn
 
+from stelsel import logboek
 from stelsel.bootstrap import prepare
 from stelsel.config import get_settings
 from stelsel.db import get_engine
@@ -45,6 +46,7 @@ def serve(
 ) -> None:
     """Serve the API and pages; prepares an empty database with the bundled register first."""
     logging.basicConfig(level=get_settings().log_level)
+    logboek.installeer()
     prepare(get_engine())
     uvicorn.run(
         "stelsel.web:create_app",
