@@ -158,6 +158,13 @@ def _call(client, endpoint, zaak, headers):
         return client.get("/api/v1/doorverwijzingen/statistieken", headers=headers)
     if endpoint == "GET /audit":
         return client.get("/api/v1/audit", headers=headers)
+    hv_id = zaak["hulpvraag"]["id"]
+    if endpoint == "GET /hulpvragen/{id}/inzage":
+        return client.get(f"/api/v1/hulpvragen/{hv_id}/inzage", headers=headers)
+    if endpoint == "DELETE /hulpvragen/{id}/toestemming":
+        return client.delete(f"/api/v1/hulpvragen/{hv_id}/toestemming", headers=headers)
+    if endpoint == "DELETE /hulpvragen/{id}/persoonsgegevens":
+        return client.delete(f"/api/v1/hulpvragen/{hv_id}/persoonsgegevens", headers=headers)
     raise AssertionError(endpoint)
 
 
@@ -170,7 +177,25 @@ MATRIX = {
     "PATCH /doorverwijzingen/{id}": (401, 403, 200, 404, 404, 404, 404),
     "GET /doorverwijzingen/statistieken": (401, 403, 403, 403, 200, 200, 403),
     "GET /audit": (401, 403, 403, 403, 403, 200, 200),
+    "GET /hulpvragen/{id}/inzage": (401, 200, 200, 404, 404, 404, 404),
+    "DELETE /hulpvragen/{id}/toestemming": (401, 204, 204, 404, 404, 404, 404),
+    "DELETE /hulpvragen/{id}/persoonsgegevens": (401, 204, 204, 404, 404, 404, 404),
 }
+
+
+def test_matrix_covers_every_endpoint():
+    from stelsel.accounts.api import router as accounts_router
+    from stelsel.doorverwijzing.api import router as doorverwijzing_router
+
+    routes = {
+        f"{m} {r.path}"
+        for router in (accounts_router, doorverwijzing_router)
+        for r in router.routes
+        for m in r.methods
+    }
+    assert routes == set(MATRIX)
+
+
 CELLS = [(e, rol, codes[i]) for e, codes in MATRIX.items() for i, rol in enumerate(ROLLEN)]
 
 
