@@ -1,61 +1,185 @@
-"""Build the bundled register (data/register/) from the curated sources and the geography.
+"""Build the bundled register (data/register/) from the curated rows and the geography.
 
-Curated rows live in data/bron/{aanbieders,diensten}.csv. Rows that exist once per area are
-generated here: a werkgeversservicepunt and a leerwerkloket per arbeidsmarktregio, and a
-gemeente with its ondernemersloket and Bbz/schuldhulp desk per gemeente. The result is validated
-with the same reader the import uses, then written in the export format.
+    .venv/bin/python scripts/bouw_register.py            # write data/register/
+    .venv/bin/python scripts/bouw_register.py --check    # exit 1 if data/register/ is stale
+    .venv/bin/python scripts/bouw_register.py --uit DIR  # write somewhere else
+    .venv/bin/python scripts/bouw_register.py --bron DIR # read curated rows from elsewhere
 
-    .venv/bin/python scripts/bouw_register.py [--check]
+Curated rows live in data/bron/{aanbieders,diensten}.csv, in the format of
+docs/register-csv.md. Rows that exist once per area are generated here from
+data/geo/gemeenten.csv:
 
---check exits non-zero when the committed files differ from what the sources give.
+- per arbeidsmarktregio a werkgeversservicepunt (personeel vinden; van werk naar werk) and a
+  leerwerkloket (scholing en leven lang ontwikkelen);
+- per gemeente the gemeente itself, with its ondernemersloket and its Bbz/schuldhulp desk.
+
+Everything is validated before anything is written: codes against the vocabularies of
+stelsel.register.taxonomie, references to aanbieders, unique ids and names, thema's, werkgebied
+codes against gemeenten.csv, dates, web addresses. Every problem is reported as
+`file:line: field: reason` and the script exits 1 without writing.
+
+The output is exactly what `stelsel export csv` writes for the same register: rows sorted by id,
+lists in vocabulary order, werkgebied by kind then code, dates ISO, booleans ja/nee. Standard
+library only, plus the vocabularies.
 """
 
+import argparse
 import csv
+import io
 import re
 import sys
-import tempfile
 import unicodedata
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from stelsel.register import csvformaat
-
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from stelsel.register import taxonomie as tx  # noqa: E402
+
 BRON = REPO / "data" / "bron"
-GEO = REPO / "data" / "geo"
+GEMEENTEN = REPO / "data" / "geo" / "gemeenten.csv"
 UIT = REPO / "data" / "register"
 GECONTROLEERD = "2026-11-23"
 
+AANBIEDER_KOLOMMEN = [
+    "id", "naam", "korte_naam", "soort", "niveau", "eerstelijns", "tweedelijns", "website",
+    "email", "telefoon", "omschrijving", "bron", "gecontroleerd_op",
+]  # fmt: skip
+DIENST_KOLOMMEN = [
+    "id", "aanbieder", "naam", "omschrijving", "themas", "transitiethemas", "soort", "fasen",
+    "doelgroepen", "kanalen", "kosten", "werkgebied", "geldig_van", "geldig_tot", "trefwoorden",
+    "website",
+]  # fmt: skip
+LIJSTEN = {
+    "themas": tx.THEMAS,
+    "transitiethemas": tx.TRANSITIETHEMAS,
+    "fasen": tx.FASEN,
+    "doelgroepen": tx.DOELGROEPEN,
+    "kanalen": tx.KANALEN,
+}
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+
+
+# --------------------------------------------------------------------------- rows and problems
+
+
+@dataclass
+class Rij:
+    """One row with where it came from, for error messages."""
+
+    bestand: str
+    regel: int
+    velden: dict[str, str]
+
+
+class Fouten(Exception):
+    def __init__(self, meldingen: list[str]):
+        self.meldingen = meldingen
+        super().__init__(f"{len(meldingen)} probleem/problemen")
+
+
+def lees(path: Path, kolommen: list[str], fouten: list[str]) -> list[Rij]:
+    naam = _toon(path)
+    if not path.exists():
+        fouten.append(f"{naam}:0: -: bestand ontbreekt")
+        return []
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        header = reader.fieldnames or []
+        for k in kolommen:
+            if k not in header:
+                fouten.append(f"{naam}:1: {k}: kolom ontbreekt")
+        for k in header:
+            if k not in kolommen:
+                fouten.append(f"{naam}:1: {k}: onbekende kolom")
+        rijen = []
+        for regel, row in enumerate(reader, start=2):
+            if None in row:
+                fouten.append(f"{naam}:{regel}: -: meer cellen dan kolommen")
+            rijen.append(Rij(naam, regel, {k: (row.get(k) or "").strip() for k in kolommen}))
+        return rijen
+
+
+GEO_KOLOMMEN = [
+    "gemeentecode", "gemeentenaam", "provinciecode", "corop_code", "arbeidsmarktregio_code",
+    "arbeidsmarktregio",
+]  # fmt: skip
+
+
+def lees_gemeenten(fouten: list[str]) -> list[Rij]:
+    """The gemeenten with the codes of the areas they lie in (extra columns are ignored)."""
+    naam = _toon(GEMEENTEN)
+    with open(GEMEENTEN, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        missing = [k for k in GEO_KOLOMMEN if k not in (reader.fieldnames or [])]
+        for k in missing:
+            fouten.append(f"{naam}:1: {k}: kolom ontbreekt")
+        if missing:
+            return []
+        rijen = [
+            Rij(naam, regel, {k: (row.get(k) or "").strip() for k in GEO_KOLOMMEN})
+            for regel, row in enumerate(reader, start=2)
+        ]
+    for rij in rijen:
+        for k, v in rij.velden.items():
+            if not v:
+                fouten.append(f"{naam}:{rij.regel}: {k}: verplicht veld is leeg")
+    if not rijen:
+        fouten.append(f"{naam}:0: -: geen gemeenten gevonden")
+    return rijen
+
+
+def _toon(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(REPO))
+    except ValueError:
+        return str(path)
+
 
 def slugify(naam: str) -> str:
+    """'s-Gravenhage -> s-gravenhage, Súdwest-Fryslân -> sudwest-fryslan."""
     text = unicodedata.normalize("NFKD", naam).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
-def read(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+# --------------------------------------------------------------------------- generated rows
 
 
-def aanbieder(**kw) -> dict[str, str]:
-    row = dict.fromkeys(csvformaat.AANBIEDER_KOLOMMEN, "")
-    row.update(gecontroleerd_op=GECONTROLEERD, **kw)
-    return row
+def _aanbieder(bestand: str, regel: int, **velden: str) -> Rij:
+    row = dict.fromkeys(AANBIEDER_KOLOMMEN, "")
+    row.update(gecontroleerd_op=GECONTROLEERD, **velden)
+    return Rij(bestand, regel, row)
 
 
-def dienst(**kw) -> dict[str, str]:
-    row = dict.fromkeys(csvformaat.DIENST_KOLOMMEN, "")
-    row.update(**kw)
-    return row
+def _dienst(bestand: str, regel: int, **velden: str) -> Rij:
+    row = dict.fromkeys(DIENST_KOLOMMEN, "")
+    row.update(**velden)
+    return Rij(bestand, regel, row)
 
 
-def per_arbeidsmarktregio(regios: dict[str, str]) -> tuple[list[dict], list[dict]]:
-    aanbieders, diensten = [], []
-    for code, naam in sorted(regios.items()):
+def per_arbeidsmarktregio(gemeenten: list[Rij]) -> tuple[list[Rij], list[Rij]]:
+    """A werkgeversservicepunt and a leerwerkloket in every arbeidsmarktregio."""
+    regios: dict[str, tuple[str, int]] = {}
+    for g in gemeenten:
+        regios.setdefault(
+            g.velden["arbeidsmarktregio_code"], (g.velden["arbeidsmarktregio"], g.regel)
+        )
+    bestand = _toon(GEMEENTEN)
+    aanbieders: list[Rij] = []
+    diensten: list[Rij] = []
+    for code, (naam, regel) in sorted(regios.items()):
         slug = slugify(naam)
         gebied = f"arbeidsmarktregio:{code}"
+        wsp = f"werkgeversservicepunt-{slug}"
         aanbieders.append(
-            aanbieder(
-                id=f"werkgeversservicepunt-{slug}",
+            _aanbieder(
+                bestand,
+                regel,
+                id=wsp,
                 naam=f"Werkgeversservicepunt {naam}",
                 korte_naam="WSP",
                 soort="publiek",
@@ -63,23 +187,25 @@ def per_arbeidsmarktregio(regios: dict[str, str]) -> tuple[list[dict], list[dict
                 eerstelijns="ja",
                 tweedelijns="ja",
                 omschrijving=(
-                    f"Het werkgeversservicepunt (WSP) in de arbeidsmarktregio {naam} is een "
-                    "samenwerking van gemeenten en UWV. U vindt hier hulp bij het vinden van "
-                    "personeel, ook mensen met een afstand tot de arbeidsmarkt."
+                    f"In de arbeidsmarktregio {naam} werken de gemeenten en UWV samen in één "
+                    "werkgeversservicepunt. Daar helpen ze u gratis aan personeel, ook aan "
+                    "mensen die extra steun nodig hebben om aan het werk te komen."
                 ),
                 bron="000 Tabel 7-9; Bijlage 3 (Tabel 12, voetnoot 38); CBS arbeidsmarktregio's",
             )
         )
         diensten.append(
-            dienst(
-                id=f"werkgeversservicepunt-{slug}-personeel-vinden",
-                aanbieder=f"werkgeversservicepunt-{slug}",
+            _dienst(
+                bestand,
+                regel,
+                id=f"{wsp}-personeel-vinden",
+                aanbieder=wsp,
                 naam=f"Personeel vinden via het werkgeversservicepunt {naam}",
                 omschrijving=(
-                    "Heeft u een vacature die moeilijk te vullen is? Het werkgeversservicepunt "
-                    "zoekt met u naar geschikte kandidaten uit de regio, ook mensen met een "
-                    "uitkering of een beperking. U hoort welke regelingen er zijn, zoals "
-                    "loonkostensubsidie, proefplaatsing en no-riskpolis."
+                    "Lukt het niet om een vacature te vullen? Het werkgeversservicepunt zoekt "
+                    "met u naar kandidaten uit de regio. Dat kunnen ook mensen zijn met een "
+                    "uitkering of een beperking. U hoort welke regelingen u daarbij helpen, "
+                    "zoals loonkostensubsidie, een proefplaatsing en de no-riskpolis."
                 ),
                 themas="personeel",
                 transitiethemas="arbeidsmarkt",
@@ -90,39 +216,46 @@ def per_arbeidsmarktregio(regios: dict[str, str]) -> tuple[list[dict], list[dict
                 kosten="gratis",
                 werkgebied=gebied,
                 trefwoorden=(
-                    "vacature;personeel vinden;werknemers zoeken;medewerkers werven;wsp;"
-                    "werkgeversservicepunt;banenafspraak;participatiewet;afstand tot de "
-                    "arbeidsmarkt;loonkostensubsidie;no-riskpolis;proefplaatsing;sollicitanten"
+                    "vacature;personeel vinden;personeel zoeken;werknemers zoeken;"
+                    "medewerkers werven;werkgeversservicepunt;wsp;afstand tot de arbeidsmarkt;"
+                    "arbeidsbeperking;banenafspraak;participatiewet;loonkostensubsidie;"
+                    "no-riskpolis;proefplaatsing;jobcoach;sollicitanten;statushouders"
                 ),
             )
         )
         diensten.append(
-            dienst(
-                id=f"werkgeversservicepunt-{slug}-van-werk-naar-werk",
-                aanbieder=f"werkgeversservicepunt-{slug}",
+            _dienst(
+                bestand,
+                regel,
+                id=f"{wsp}-van-werk-naar-werk",
+                aanbieder=wsp,
                 naam=f"Van werk naar werk in de regio {naam}",
                 omschrijving=(
-                    "Moet u afscheid nemen van medewerkers, of zoekt u juist mensen uit een "
-                    "andere sector? Het regionale mobiliteitsteam van het werkgeversservicepunt "
-                    "helpt medewerkers naar ander werk en werkgevers aan omscholers."
+                    "Moet u medewerkers laten gaan, bijvoorbeeld door een reorganisatie? Het "
+                    "regionale mobiliteitsteam helpt hen op weg naar ander werk. Zoekt u juist "
+                    "mensen uit een andere sector, dan brengt het team u met hen in contact."
                 ),
                 themas="personeel",
                 transitiethemas="arbeidsmarkt",
                 soort="advies",
                 fasen="willen;kunnen",
-                doelgroepen="peloton;hervormen",
+                doelgroepen="peloton;hervormen;klein;middelgroot",
                 kanalen="telefoon;fysiek",
                 kosten="gratis",
                 werkgebied=gebied,
                 trefwoorden=(
-                    "mobiliteitsteam;regionaal mobiliteitsteam;van werk naar werk;ontslag;"
-                    "reorganisatie;omscholing;zij-instromers;overstap andere sector"
+                    "regionaal mobiliteitsteam;mobiliteitsteam;rmt;van werk naar werk;"
+                    "ontslag;boventallig;reorganisatie;afvloeiing;omscholen;zij-instromers;"
+                    "overstap andere sector;outplacement"
                 ),
             )
         )
+        lwl = f"leerwerkloket-{slug}"
         aanbieders.append(
-            aanbieder(
-                id=f"leerwerkloket-{slug}",
+            _aanbieder(
+                bestand,
+                regel,
+                id=lwl,
                 naam=f"Leerwerkloket {naam}",
                 korte_naam="Leerwerkloket",
                 soort="semipubliek",
@@ -130,22 +263,25 @@ def per_arbeidsmarktregio(regios: dict[str, str]) -> tuple[list[dict], list[dict
                 eerstelijns="ja",
                 tweedelijns="nee",
                 omschrijving=(
-                    f"Het leerwerkloket {naam} geeft werkgevers en werkenden gratis advies "
-                    "over leren en werken: scholing, erkenning van ervaring en een leven lang "
-                    "ontwikkelen."
+                    f"Het leerwerkloket {naam} is een samenwerking van onderwijs, gemeenten "
+                    "en UWV. Werkgevers en werkenden krijgen er gratis advies over leren naast "
+                    "het werk en over scholing."
                 ),
-                bron="000 Tabel 7; Tabel 9; Bijlage 3 (Tabel 16)",
+                bron="000 Tabel 7; Tabel 9; Bijlage 3 (Tabel 16); CBS arbeidsmarktregio's",
             )
         )
         diensten.append(
-            dienst(
-                id=f"leerwerkloket-{slug}-scholing-personeel",
-                aanbieder=f"leerwerkloket-{slug}",
-                naam=f"Advies over scholing van uw personeel ({naam})",
+            _dienst(
+                bestand,
+                regel,
+                id=f"{lwl}-scholing-personeel",
+                aanbieder=lwl,
+                naam=f"Advies over leren en werken voor uw personeel ({naam})",
                 omschrijving=(
-                    "Wilt u uw medewerkers laten bijleren of omscholen? Het leerwerkloket "
-                    "adviseert u gratis over opleidingen, leren in de praktijk, een "
-                    "ervaringscertificaat (EVC) en subsidies voor scholing."
+                    "Wilt u dat uw medewerkers bijleren of omscholen? Het leerwerkloket "
+                    "adviseert u gratis over opleidingen, leren in de praktijk en een "
+                    "ervaringscertificaat (EVC). U hoort ook welke subsidies er zijn voor "
+                    "scholing."
                 ),
                 themas="personeel",
                 transitiethemas="arbeidsmarkt",
@@ -156,24 +292,28 @@ def per_arbeidsmarktregio(regios: dict[str, str]) -> tuple[list[dict], list[dict
                 kosten="gratis",
                 werkgebied=gebied,
                 trefwoorden=(
-                    "leven lang ontwikkelen;scholing;opleiding personeel;bijscholen;omscholen;"
-                    "evc;ervaringscertificaat;leren en werken;bbl;stap-budget;slim-regeling;"
-                    "leerwerkloket"
+                    "leerwerkloket;leven lang ontwikkelen;llo;scholing;opleiding personeel;"
+                    "bijscholen;omscholen;evc;ervaringscertificaat;leren en werken;bbl;"
+                    "praktijkleren;slim-regeling;subsidie scholing;loopbaanadvies"
                 ),
             )
         )
     return aanbieders, diensten
 
 
-def per_gemeente(gemeenten: list[dict[str, str]]) -> tuple[list[dict], list[dict]]:
-    aanbieders, diensten = [], []
-    for g in sorted(gemeenten, key=lambda g: g["gemeentecode"]):
-        naam, code = g["gemeentenaam"], g["gemeentecode"]
-        slug = slugify(naam)
+def per_gemeente(gemeenten: list[Rij]) -> tuple[list[Rij], list[Rij]]:
+    """Every gemeente, with its ondernemersloket and its Bbz and schuldhulp desk."""
+    aanbieders: list[Rij] = []
+    diensten: list[Rij] = []
+    for g in sorted(gemeenten, key=lambda g: g.velden["gemeentecode"]):
+        naam, code = g.velden["gemeentenaam"], g.velden["gemeentecode"]
+        gid = f"gemeente-{slugify(naam)}"
         gebied = f"gemeente:{code}"
         aanbieders.append(
-            aanbieder(
-                id=f"gemeente-{slug}",
+            _aanbieder(
+                g.bestand,
+                g.regel,
+                id=gid,
                 naam=f"Gemeente {naam}",
                 korte_naam=naam,
                 soort="publiek",
@@ -181,113 +321,318 @@ def per_gemeente(gemeenten: list[dict[str, str]]) -> tuple[list[dict], list[dict
                 eerstelijns="ja",
                 tweedelijns="ja",
                 omschrijving=(
-                    f"De gemeente {naam} helpt ondernemers met vergunningen, lokale regels en "
-                    "een bedrijfslocatie, en met de Bbz als het financieel tegenzit."
+                    f"De gemeente {naam} is uw aanspreekpunt voor vergunningen, lokale regels "
+                    "en een plek voor uw bedrijf. Komt u als zelfstandige niet rond, dan kan "
+                    "de gemeente u ook helpen."
                 ),
-                bron="000 Tabel 7-9; par. 2.2; Bijlage 3; CBS gemeentelijke indeling 2025",
+                bron="000 Tabel 6-9; par. 2.2; Bijlage 3 (Tabel 12); CBS gemeentelijke indeling",
             )
         )
         diensten.append(
-            dienst(
-                id=f"gemeente-{slug}-ondernemersloket",
-                aanbieder=f"gemeente-{slug}",
+            _dienst(
+                g.bestand,
+                g.regel,
+                id=f"{gid}-ondernemersloket",
+                aanbieder=gid,
                 naam=f"Ondernemersloket {naam}",
                 omschrijving=(
-                    f"Bij het ondernemersloket van de gemeente {naam} kunt u terecht met vragen "
-                    "over vergunningen, regels voor uw pand of terras, een bedrijfslocatie en "
-                    "lokale netwerken. Een accounthouder brengt u in contact met de juiste "
-                    "mensen binnen en buiten de gemeente."
+                    f"Het ondernemersloket van de gemeente {naam} helpt u met vergunningen en "
+                    "lokale regels, bijvoorbeeld voor uw pand, een terras of een evenement. "
+                    "Zoekt u een bedrijfslocatie, dan denkt de gemeente mee. Een accounthouder "
+                    "of bedrijfscontactfunctionaris brengt u in contact met de juiste mensen."
                 ),
                 themas="wet-en-regelgeving;bedrijfsvoering",
                 soort="informatie",
                 fasen="weten;willen",
-                doelgroepen="starters;peloton;zzp",
+                doelgroepen="starters;peloton;zzp;micro;klein",
                 kanalen="online;telefoon;fysiek",
                 kosten="gratis",
                 werkgebied=gebied,
                 trefwoorden=(
-                    "gemeente;ondernemersloket;bedrijvenloket;accounthouder;vergunning;"
-                    "omgevingsvergunning;exploitatievergunning;horecavergunning;terras;"
-                    "bestemmingsplan;omgevingsplan;bedrijfspand;bedrijventerrein;"
-                    "ondernemersvereniging;lokaal netwerk;markt;evenement"
+                    "gemeente;ondernemersloket;bedrijvenloket;accounthouder;"
+                    "bedrijfscontactfunctionaris;accountmanager bedrijven;vergunning;"
+                    "omgevingsvergunning;exploitatievergunning;horecavergunning;"
+                    "alcoholvergunning;terrasvergunning;evenementenvergunning;omgevingsplan;"
+                    "bestemmingsplan;bedrijfslocatie;bedrijfspand;bedrijventerrein;"
+                    "reclamebord;markt;lokale regels;precario"
                 ),
             )
         )
         diensten.append(
-            dienst(
-                id=f"gemeente-{slug}-bbz-en-schuldhulp",
-                aanbieder=f"gemeente-{slug}",
+            _dienst(
+                g.bestand,
+                g.regel,
+                id=f"{gid}-bbz-en-schuldhulp",
+                aanbieder=gid,
                 naam=f"Bbz en schuldhulp voor ondernemers in {naam}",
                 omschrijving=(
-                    "Komt u als zelfstandige niet rond, of heeft u schulden? De gemeente kan u "
-                    "tijdelijk inkomen geven of een lening voor bedrijfskapitaal via de Bbz, "
-                    "laat onderzoeken of uw bedrijf levensvatbaar is en helpt bij schulden, "
-                    "ook privé."
+                    "Komt u als zelfstandige tijdelijk niet rond? Via het Besluit "
+                    "bijstandverlening zelfstandigen (Bbz) kan de gemeente uw inkomen "
+                    "aanvullen of een lening voor bedrijfskapitaal geven. De gemeente laat "
+                    "ook onderzoeken of uw bedrijf kan doorgaan en helpt bij schulden."
                 ),
-                themas="zwaar-weer;financiering",
+                themas="financiering;zwaar-weer",
                 soort="advies",
                 fasen="willen;kunnen",
-                doelgroepen="zzp;micro;hervormen;stoppen;starters",
+                doelgroepen="starters;hervormen;stoppen;zzp;micro",
                 kanalen="telefoon;fysiek",
                 kosten="gratis",
                 werkgebied=gebied,
                 trefwoorden=(
                     "bbz;besluit bijstandverlening zelfstandigen;bijstand zelfstandige;"
-                    "schuldhulp;schuldhulpverlening;schulden;geldzorgen;inkomen;"
-                    "levensonderhoud;bedrijfskapitaal;rondkomen;stoppen met bedrijf;"
-                    "gemeente"
+                    "bijstand ondernemer;inkomen aanvullen;levensonderhoud;bedrijfskapitaal;"
+                    "niet rondkomen;geldzorgen;schulden;schuldhulp;schuldhulpverlening;"
+                    "levensvatbaarheid;stoppen met bedrijf;oudere zelfstandige;ioaz"
                 ),
             )
         )
     return aanbieders, diensten
 
 
-def build(uit: Path) -> csvformaat.Register:
-    """Combine curated and generated rows, validate them, write them to `uit`."""
-    gemeenten = read(GEO / "gemeenten.csv")
-    regios = {g["arbeidsmarktregio_code"]: g["arbeidsmarktregio"] for g in gemeenten}
-    a1, d1 = per_arbeidsmarktregio(regios)
-    a2, d2 = per_gemeente(gemeenten)
-    aanbieders = read(BRON / "aanbieders.csv") + a1 + a2
-    diensten = read(BRON / "diensten.csv") + d1 + d2
-    geldig = {
-        "provincie": {g["provinciecode"] for g in gemeenten},
-        "arbeidsmarktregio": set(regios),
-        "corop": {g["corop_code"] for g in gemeenten},
-        "gemeente": {g["gemeentecode"] for g in gemeenten},
-    }
-    with tempfile.TemporaryDirectory() as tmp:
-        ruw = Path(tmp)
-        csvformaat.write_rows(
-            ruw / csvformaat.AANBIEDERS_CSV, csvformaat.AANBIEDER_KOLOMMEN, aanbieders
-        )
-        csvformaat.write_rows(ruw / csvformaat.DIENSTEN_CSV, csvformaat.DIENST_KOLOMMEN, diensten)
-        register = csvformaat.read_dir(ruw, geldig)
-    zonder_dienst = {a.id for a in register.aanbieders} - {d.aanbieder for d in register.diensten}
-    if zonder_dienst:
-        raise SystemExit(f"aanbieders zonder dienst: {sorted(zonder_dienst)}")
-    csvformaat.write_dir(uit, register)
-    return register
+# --------------------------------------------------------------------------- validation
 
 
-def main() -> int:
-    check = "--check" in sys.argv
-    try:
-        if check:
-            with tempfile.TemporaryDirectory() as tmp:
-                build(Path(tmp))
-                same = all(
-                    (Path(tmp) / n).read_bytes() == (UIT / n).read_bytes()
-                    for n in (csvformaat.AANBIEDERS_CSV, csvformaat.DIENSTEN_CSV)
+class Controle:
+    """Checks rows and turns them into the canonical output cells, collecting problems."""
+
+    def __init__(self, gebieden: dict[str, set[str]]):
+        self.gebieden = gebieden
+        self.fouten: list[str] = []
+
+    def fout(self, rij: Rij, veld: str, reden: str) -> None:
+        self.fouten.append(f"{rij.bestand}:{rij.regel}: {veld}: {reden}")
+
+    def verplicht(self, rij: Rij, *velden: str) -> None:
+        for veld in velden:
+            if not rij.velden[veld]:
+                self.fout(rij, veld, "verplicht veld is leeg")
+
+    def slug(self, rij: Rij, veld: str) -> None:
+        value = rij.velden[veld]
+        if value and not SLUG.match(value):
+            self.fout(rij, veld, f"'{value}' is geen geldige id (alleen a-z, 0-9 en '-')")
+
+    def keuze(self, rij: Rij, veld: str, vocab: tuple[tx.Term, ...]) -> None:
+        value = rij.velden[veld]
+        if value and value not in tx.codes(vocab):
+            self.fout(rij, veld, f"'{value}' is onbekend; kies uit {', '.join(tx.codes(vocab))}")
+
+    def lijst(self, rij: Rij, veld: str, vocab: tuple[tx.Term, ...]) -> str:
+        allowed = tx.codes(vocab)
+        values = [v.strip() for v in rij.velden[veld].split(";") if v.strip()]
+        for v in values:
+            if v not in allowed:
+                self.fout(rij, veld, f"'{v}' is onbekend; kies uit {', '.join(allowed)}")
+        if len(set(values)) != len(values):
+            self.fout(rij, veld, "dubbele waarde")
+        return ";".join(c for c in allowed if c in values)
+
+    def janee(self, rij: Rij, veld: str) -> None:
+        value = rij.velden[veld]
+        if value and value not in ("ja", "nee"):
+            self.fout(rij, veld, f"'{value}' moet 'ja' of 'nee' zijn")
+
+    def datum(self, rij: Rij, veld: str) -> date | None:
+        value = rij.velden[veld]
+        if not value:
+            return None
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                raise ValueError
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fout(rij, veld, f"'{value}' is geen datum (JJJJ-MM-DD)")
+            return None
+
+    def url(self, rij: Rij, veld: str) -> None:
+        value = rij.velden[veld]
+        if value and not URL.match(value):
+            self.fout(rij, veld, f"'{value}' is geen geldig webadres (https://…)")
+
+    def werkgebied(self, rij: Rij) -> str:
+        value = rij.velden["werkgebied"]
+        if value == "landelijk":
+            return value
+        gebieden = []
+        for deel in (d.strip() for d in value.split(";") if d.strip()):
+            soort, _, code = deel.partition(":")
+            if soort not in tx.WERKGEBIED_SOORTEN:
+                self.fout(
+                    rij,
+                    "werkgebied",
+                    f"'{deel}': soort moet een van {', '.join(tx.WERKGEBIED_SOORTEN)} zijn "
+                    "(of het hele veld 'landelijk')",
                 )
-            print("data/register is actueel" if same else "data/register wijkt af: bouw opnieuw")
-            return 0 if same else 1
-        register = build(UIT)
-    except csvformaat.ImportFout as e:
-        for p in e.problemen:
-            print(p, file=sys.stderr)
+            elif code not in self.gebieden[soort]:
+                self.fout(rij, "werkgebied", f"'{deel}': onbekende {soort}-code")
+            else:
+                gebieden.append((soort, code))
+        if len(set(gebieden)) != len(gebieden):
+            self.fout(rij, "werkgebied", "dubbel gebied")
+        gebieden = sorted(set(gebieden), key=lambda g: (tx.WERKGEBIED_SOORTEN.index(g[0]), g[1]))
+        return ";".join(f"{s}:{c}" for s, c in gebieden)
+
+    def trefwoorden(self, rij: Rij) -> str:
+        woorden = [w.strip() for w in rij.velden["trefwoorden"].split(";") if w.strip()]
+        if len({w.lower() for w in woorden}) != len(woorden):
+            dubbel = ", ".join(sorted({w for w in woorden if woorden.count(w) > 1}))
+            self.fout(rij, "trefwoorden", f"dubbel trefwoord: {dubbel or '(hoofdletters)'}")
+        for w in woorden:
+            if w != w.lower():
+                self.fout(rij, "trefwoorden", f"'{w}': schrijf trefwoorden in kleine letters")
+        return ";".join(woorden)
+
+    # -- whole files
+
+    def aanbieders(self, rijen: list[Rij]) -> dict[str, dict[str, str]]:
+        ids: dict[str, Rij] = {}
+        namen: dict[str, Rij] = {}
+        uit: dict[str, dict[str, str]] = {}
+        for rij in rijen:
+            v = rij.velden
+            self.verplicht(
+                rij, "id", "naam", "soort", "niveau", "eerstelijns", "tweedelijns",
+                "omschrijving", "bron", "gecontroleerd_op",
+            )  # fmt: skip
+            self.slug(rij, "id")
+            self.keuze(rij, "soort", tx.AANBIEDER_SOORTEN)
+            self.keuze(rij, "niveau", tx.NIVEAUS)
+            self.janee(rij, "eerstelijns")
+            self.janee(rij, "tweedelijns")
+            self.url(rij, "website")
+            if v["email"] and not EMAIL.match(v["email"]):
+                self.fout(rij, "email", f"'{v['email']}' is geen geldig e-mailadres")
+            self.datum(rij, "gecontroleerd_op")
+            if v["id"] in ids:
+                eerder = ids[v["id"]]
+                self.fout(rij, "id", f"'{v['id']}' staat ook in {eerder.bestand}:{eerder.regel}")
+            if v["naam"].lower() in namen:
+                eerder = namen[v["naam"].lower()]
+                self.fout(
+                    rij, "naam", f"'{v['naam']}' staat ook in {eerder.bestand}:{eerder.regel}"
+                )
+            ids.setdefault(v["id"], rij)
+            namen.setdefault(v["naam"].lower(), rij)
+            uit.setdefault(v["id"], dict(v))
+        return uit
+
+    def diensten(
+        self, rijen: list[Rij], aanbieders: dict[str, dict[str, str]]
+    ) -> dict[str, dict[str, str]]:
+        ids: dict[str, Rij] = {}
+        uit: dict[str, dict[str, str]] = {}
+        for rij in rijen:
+            v = rij.velden
+            self.verplicht(
+                rij, "id", "aanbieder", "naam", "omschrijving", "themas", "soort", "kosten",
+                "werkgebied",
+            )  # fmt: skip
+            self.slug(rij, "id")
+            if v["aanbieder"] and v["aanbieder"] not in aanbieders:
+                self.fout(rij, "aanbieder", f"'{v['aanbieder']}' is geen bekende aanbieder")
+            self.keuze(rij, "soort", tx.DIENST_SOORTEN)
+            self.keuze(rij, "kosten", tx.KOSTEN)
+            self.url(rij, "website")
+            row = dict(v)
+            for veld, vocab in LIJSTEN.items():
+                row[veld] = self.lijst(rij, veld, vocab)
+            if v["werkgebied"]:
+                row["werkgebied"] = self.werkgebied(rij)
+            row["trefwoorden"] = self.trefwoorden(rij)
+            van, tot = self.datum(rij, "geldig_van"), self.datum(rij, "geldig_tot")
+            if van and tot and tot < van:
+                self.fout(rij, "geldig_tot", "ligt vóór geldig_van")
+            if v["id"] in ids:
+                eerder = ids[v["id"]]
+                self.fout(rij, "id", f"'{v['id']}' staat ook in {eerder.bestand}:{eerder.regel}")
+            ids.setdefault(v["id"], rij)
+            uit.setdefault(v["id"], row)
+        return uit
+
+    def elke_aanbieder_een_dienst(
+        self, rijen: list[Rij], diensten: dict[str, dict[str, str]]
+    ) -> None:
+        met_dienst = {d["aanbieder"] for d in diensten.values()}
+        for rij in rijen:
+            if rij.velden["id"] and rij.velden["id"] not in met_dienst:
+                self.fout(rij, "id", f"aanbieder '{rij.velden['id']}' heeft geen enkele dienst")
+
+
+# --------------------------------------------------------------------------- build
+
+
+def csv_tekst(kolommen: list[str], rows: list[dict[str, str]]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=kolommen, lineterminator="\n")
+    writer.writeheader()
+    for row in sorted(rows, key=lambda r: r["id"]):
+        writer.writerow({k: row[k] for k in kolommen})
+    return buf.getvalue()
+
+
+def bouw(bron: Path = BRON) -> dict[str, str]:
+    """Read, generate and validate; return {filename: text}. Raises Fouten."""
+    fouten: list[str] = []
+    gemeenten = lees_gemeenten(fouten)
+    if fouten:
+        raise Fouten(fouten)
+    gebieden = {
+        "provincie": {g.velden["provinciecode"] for g in gemeenten},
+        "corop": {g.velden["corop_code"] for g in gemeenten},
+        "arbeidsmarktregio": {g.velden["arbeidsmarktregio_code"] for g in gemeenten},
+        "gemeente": {g.velden["gemeentecode"] for g in gemeenten},
+    }
+    a_rijen = lees(bron / "aanbieders.csv", AANBIEDER_KOLOMMEN, fouten)
+    d_rijen = lees(bron / "diensten.csv", DIENST_KOLOMMEN, fouten)
+    if fouten:
+        raise Fouten(fouten)
+    for maak in (per_arbeidsmarktregio, per_gemeente):
+        a, d = maak(gemeenten)
+        a_rijen += a
+        d_rijen += d
+
+    c = Controle(gebieden)
+    aanbieders = c.aanbieders(a_rijen)
+    diensten = c.diensten(d_rijen, aanbieders)
+    c.elke_aanbieder_een_dienst(a_rijen, diensten)
+    if c.fouten:
+        raise Fouten(c.fouten)
+    return {
+        "aanbieders.csv": csv_tekst(AANBIEDER_KOLOMMEN, list(aanbieders.values())),
+        "diensten.csv": csv_tekst(DIENST_KOLOMMEN, list(diensten.values())),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--bron", type=Path, default=BRON, help="map met de handmatige rijen")
+    p.add_argument("--uit", type=Path, default=UIT, help="map om naartoe te schrijven")
+    p.add_argument("--check", action="store_true", help="alleen controleren of --uit actueel is")
+    args = p.parse_args(argv)
+    try:
+        bestanden = bouw(args.bron)
+    except Fouten as e:
+        for m in e.meldingen:
+            print(m, file=sys.stderr)
+        print(f"{len(e.meldingen)} probleem/problemen; niets geschreven", file=sys.stderr)
         return 1
-    print(f"{len(register.aanbieders)} aanbieders, {len(register.diensten)} diensten geschreven")
+    if args.check:
+        verschil = [
+            n
+            for n, tekst in bestanden.items()
+            if not (args.uit / n).exists() or (args.uit / n).read_bytes() != tekst.encode()
+        ]
+        if verschil:
+            print(f"{_toon(args.uit)} wijkt af ({', '.join(verschil)}): bouw opnieuw")
+            return 1
+        print(f"{_toon(args.uit)} is actueel")
+        return 0
+    args.uit.mkdir(parents=True, exist_ok=True)
+    for n, tekst in bestanden.items():
+        (args.uit / n).write_bytes(tekst.encode("utf-8"))
+    d = len(list(csv.DictReader(io.StringIO(bestanden["diensten.csv"]))))
+    a = len(list(csv.DictReader(io.StringIO(bestanden["aanbieders.csv"]))))
+    print(f"{a} aanbieders en {d} diensten geschreven naar {_toon(args.uit)}")
     return 0
 
 
