@@ -17,11 +17,14 @@ $(VENV)/.installed: pyproject.toml
 run: install
 	$(VENV)/bin/stelsel serve --host 127.0.0.1 --port 8000
 
-## Install test tools (PostgreSQL, Chromium, npm packages) and run every test, lint included.
+## Install test tools (PostgreSQL, Chromium, npm packages) and run every test: lint, types and
+## import contracts included.
 test: install
 	bash scripts/ensure-test-tools.sh
 	$(VENV)/bin/ruff check stelsel tests bench scripts
 	$(VENV)/bin/ruff format --check stelsel tests bench scripts
+	$(VENV)/bin/mypy stelsel
+	$(VENV)/bin/lint-imports
 	STELSEL_TEST_POSTGRES_URL="$$(bash scripts/ensure-postgres.sh)" \
 	  $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -q -m "not e2e"
 	$(VENV)/bin/pytest -q -m e2e -p no:xdist
@@ -29,6 +32,8 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check stelsel tests bench scripts
 	$(VENV)/bin/ruff format --check stelsel tests bench scripts
+	$(VENV)/bin/mypy stelsel
+	$(VENV)/bin/lint-imports
 
 ## Benchmarks: print latency and throughput figures (targets live in the issues).
 bench: install

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -12,6 +13,11 @@ from stelsel.config import get_settings
 
 class Base(DeclarativeBase):
     """Declarative base for every model of every domain."""
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, timezone-aware: the default for every timestamp column."""
+    return datetime.now(UTC)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

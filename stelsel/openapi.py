@@ -2,17 +2,22 @@
 
 import json
 import sys
+from typing import Any
 
+from fastapi import FastAPI
 from sqlalchemy import create_engine
+from starlette.routing import Mount
 
 
-def document() -> dict:
+def document() -> dict[str, Any]:
     """The OpenAPI document of the whole API, without touching a real database."""
     from stelsel.web import create_app
 
     app = create_app(create_engine("sqlite://"))
-    api = next(r.app for r in app.routes if getattr(r, "path", "") == "/api/v1")
-    return api.openapi()
+    for route in app.routes:
+        if isinstance(route, Mount) and route.path == "/api/v1" and isinstance(route.app, FastAPI):
+            return route.app.openapi()
+    raise LookupError("no FastAPI app mounted at /api/v1")
 
 
 if __name__ == "__main__":

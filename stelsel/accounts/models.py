@@ -6,8 +6,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from stelsel.db import Base
-from stelsel.register.models import utcnow
+from stelsel.db import Base, utcnow
 
 
 class Gebruiker(Base):

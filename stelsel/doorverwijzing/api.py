@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
@@ -23,7 +24,7 @@ from stelsel.doorverwijzing import service
 from stelsel.doorverwijzing.models import Doorverwijzing
 
 router = APIRouter(tags=["doorverwijzing"])
-FOUTEN = {
+FOUTEN: dict[int | str, dict[str, Any]] = {
     401: {"description": "Niet ingelogd"},
     403: {"description": "Geen toegang"},
     404: {"description": "Niet gevonden"},

@@ -6,8 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from stelsel.db import Base
-from stelsel.register.models import utcnow
+from stelsel.db import Base, utcnow
 
 
 class Hulpvraag(Base):

@@ -16,9 +16,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any, cast
 
 import httpx
-from sqlalchemy import Engine, select, update
+from sqlalchemy import CursorResult, Engine, select, update
 
 from stelsel.config import get_settings
 from stelsel.db import session_factory
@@ -80,19 +81,27 @@ def verwerk(bind: Engine, nu: Callable[[], datetime] = lambda: datetime.now(UTC)
         ).all()
     for bericht_id in ids:
         with sessions() as s:
-            claimed = s.execute(
-                update(Bericht)
-                .where(
-                    Bericht.id == bericht_id,
-                    Bericht.status.in_(("wachtend", "bezig")),
-                    Bericht.volgende_poging <= nu(),
-                )
-                .values(status="bezig", volgende_poging=nu() + LEASE, pogingen=Bericht.pogingen + 1)
-            ).rowcount
+            # an UPDATE without RETURNING gives a CursorResult; Session.execute is typed as Result
+            claim = cast(
+                "CursorResult[Any]",
+                s.execute(
+                    update(Bericht)
+                    .where(
+                        Bericht.id == bericht_id,
+                        Bericht.status.in_(("wachtend", "bezig")),
+                        Bericht.volgende_poging <= nu(),
+                    )
+                    .values(
+                        status="bezig", volgende_poging=nu() + LEASE, pogingen=Bericht.pogingen + 1
+                    )
+                ),
+            )
             s.commit()
-            if claimed != 1:
+            if claim.rowcount != 1:
                 continue  # another worker has it
             bericht = s.get(Bericht, bericht_id)
+            if bericht is None:
+                continue  # deleted since it was claimed: nothing left to deliver
             try:
                 if bericht.kanaal == "email":
                     _email(bericht)

@@ -63,10 +63,9 @@ def _weiger(session: Session, actor: Actor, object_type: str, object_id: uuid.UU
     session.commit()
 
 
-def _login_nodig(actor: Actor | None, request: Request) -> RedirectResponse | None:
-    if actor is None:
-        return RedirectResponse(f"/inloggen?verder={request.url.path}", status_code=303)
-    return None
+def _naar_login(request: Request) -> RedirectResponse:
+    """Send a caller who is not logged in to the login form, and back here afterwards."""
+    return RedirectResponse(f"/inloggen?verder={request.url.path}", status_code=303)
 
 
 @router.get("/inloggen")
@@ -114,8 +113,8 @@ def lijst(
     actor: Actor | None = Depends(huidige_actor),
     session: Session = Depends(get_session),
 ):
-    if (redirect := _login_nodig(actor, request)) is not None:
-        return redirect
+    if actor is None:
+        return _naar_login(request)
     try:
         inbox, _ = service.get_all(session=session, actor=actor, richting="in", limit=100)
         outbox, _ = service.get_all(session=session, actor=actor, richting="uit", limit=100)
@@ -135,8 +134,8 @@ def lijst(
 
 @router.get("/hulpvragen/nieuw")
 def nieuw_form(request: Request, actor: Actor | None = Depends(huidige_actor)):
-    if (redirect := _login_nodig(actor, request)) is not None:
-        return redirect
+    if actor is None:
+        return _naar_login(request)
     return _page(
         request,
         "doorverwijzing/hulpvraag_nieuw.html",
@@ -159,8 +158,8 @@ def nieuw(
     session: Session = Depends(get_session),
 ):
     check_csrf(request, csrf)
-    if (redirect := _login_nodig(actor, request)) is not None:
-        return redirect
+    if actor is None:
+        return _naar_login(request)
     invoer = {
         "naam": naam,
         "email": email,
@@ -209,8 +208,8 @@ def hulpvraag(
     actor: Actor | None = Depends(huidige_actor),
     session: Session = Depends(get_session),
 ):
-    if (redirect := _login_nodig(actor, request)) is not None:
-        return redirect
+    if actor is None:
+        return _naar_login(request)
     try:
         h = service.get_hulpvraag(
             session=session, actor=actor, hulpvraag_id=hulpvraag_id, doel="hulpvraag bekijken"
@@ -258,8 +257,8 @@ def doorverwijzen(
     session: Session = Depends(get_session),
 ):
     check_csrf(request, csrf)
-    if (redirect := _login_nodig(actor, request)) is not None:
-        return redirect
+    if actor is None:
+        return _naar_login(request)
     try:
         dv = service.create_doorverwijzing(
             session=session,
@@ -286,8 +285,8 @@ def doorverwijzing(
     actor: Actor | None = Depends(huidige_actor),
     session: Session = Depends(get_session),
 ):
-    if (redirect := _login_nodig(actor, request)) is not None:
-        return redirect
+    if actor is None:
+        return _naar_login(request)
     try:
         dv, partij = service.get(session=session, actor=actor, doorverwijzing_id=doorverwijzing_id)
     except service.NietGevonden:
@@ -324,8 +323,8 @@ def status(
     session: Session = Depends(get_session),
 ):
     check_csrf(request, csrf)
-    if (redirect := _login_nodig(actor, request)) is not None:
-        return redirect
+    if actor is None:
+        return _naar_login(request)
     try:
         service.wijzig_status(
             session=session,

@@ -11,8 +11,9 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from stelsel.accounts import rollen
@@ -495,11 +496,15 @@ def _zet(
     if status == lc.ONTVANGEN:
         values["ontvangen_op"] = nu
     oud = dv.status
-    result = session.execute(
-        update(Doorverwijzing)
-        .where(Doorverwijzing.id == dv.id, Doorverwijzing.status == oud)
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    # an UPDATE without RETURNING gives a CursorResult; Session.execute is typed as plain Result
+    result = cast(
+        "CursorResult[Any]",
+        session.execute(
+            update(Doorverwijzing)
+            .where(Doorverwijzing.id == dv.id, Doorverwijzing.status == oud)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if result.rowcount != 1:
         session.refresh(dv)

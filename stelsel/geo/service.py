@@ -65,7 +65,7 @@ def normaliseer(naam: str) -> str:
 
 def is_loaded(*, session: Session) -> bool:
     """Whether the geography reference data is present."""
-    return session.scalar(select(func.count()).select_from(Gemeente)) > 0
+    return session.execute(select(func.count()).select_from(Gemeente)).scalar_one() > 0
 
 
 def load(*, session: Session, geo_dir: Path) -> int:

@@ -191,7 +191,7 @@ def read_dir(map_: Path, geldige_gebieden: dict[str, set[str]]) -> Register:
     ids: dict[str, int] = {}
     for regel, row in _read_rows(map_ / AANBIEDERS_CSV, AANBIEDER_KOLOMMEN, problemen):
         r = _RowReader(AANBIEDERS_CSV, regel, row, problemen)
-        rec = AanbiederRecord(
+        aanbieder = AanbiederRecord(
             id=r.slug("id"),
             naam=r.text("naam", required=True, max_len=200),
             korte_naam=r.text("korte_naam", max_len=100),
@@ -206,20 +206,20 @@ def read_dir(map_: Path, geldige_gebieden: dict[str, set[str]]) -> Register:
             bron=r.text("bron", required=True),
             gecontroleerd_op=r.datum("gecontroleerd_op", required=True) or date.min,
         )
-        if rec.email and not re.match(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", rec.email):
-            r.fout("email", f"'{rec.email}' is geen geldig e-mailadres")
-        if rec.id in ids:
-            r.fout("id", f"'{rec.id}' staat ook op regel {ids[rec.id]}")
-        if rec.naam.lower() in namen:
-            r.fout("naam", f"'{rec.naam}' staat ook op regel {namen[rec.naam.lower()]}")
-        ids.setdefault(rec.id, regel)
-        namen.setdefault(rec.naam.lower(), regel)
-        register.aanbieders.append(rec)
+        if aanbieder.email and not re.match(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", aanbieder.email):
+            r.fout("email", f"'{aanbieder.email}' is geen geldig e-mailadres")
+        if aanbieder.id in ids:
+            r.fout("id", f"'{aanbieder.id}' staat ook op regel {ids[aanbieder.id]}")
+        if aanbieder.naam.lower() in namen:
+            r.fout("naam", f"'{aanbieder.naam}' staat ook op regel {namen[aanbieder.naam.lower()]}")
+        ids.setdefault(aanbieder.id, regel)
+        namen.setdefault(aanbieder.naam.lower(), regel)
+        register.aanbieders.append(aanbieder)
 
     dienst_ids: dict[str, int] = {}
     for regel, row in _read_rows(map_ / DIENSTEN_CSV, DIENST_KOLOMMEN, problemen):
         r = _RowReader(DIENSTEN_CSV, regel, row, problemen)
-        rec = DienstRecord(
+        dienst = DienstRecord(
             id=r.slug("id"),
             aanbieder=r.text("aanbieder", required=True),
             naam=r.text("naam", required=True, max_len=250),
@@ -237,14 +237,14 @@ def read_dir(map_: Path, geldige_gebieden: dict[str, set[str]]) -> Register:
             trefwoorden=[t.strip() for t in r.text("trefwoorden").split(";") if t.strip()],
             website=r.url("website"),
         )
-        if rec.aanbieder and rec.aanbieder not in ids:
-            r.fout("aanbieder", f"'{rec.aanbieder}' staat niet in {AANBIEDERS_CSV}")
-        if rec.geldig_van and rec.geldig_tot and rec.geldig_tot < rec.geldig_van:
+        if dienst.aanbieder and dienst.aanbieder not in ids:
+            r.fout("aanbieder", f"'{dienst.aanbieder}' staat niet in {AANBIEDERS_CSV}")
+        if dienst.geldig_van and dienst.geldig_tot and dienst.geldig_tot < dienst.geldig_van:
             r.fout("geldig_tot", "ligt voor geldig_van")
-        if rec.id in dienst_ids:
-            r.fout("id", f"'{rec.id}' staat ook op regel {dienst_ids[rec.id]}")
-        dienst_ids.setdefault(rec.id, regel)
-        register.diensten.append(rec)
+        if dienst.id in dienst_ids:
+            r.fout("id", f"'{dienst.id}' staat ook op regel {dienst_ids[dienst.id]}")
+        dienst_ids.setdefault(dienst.id, regel)
+        register.diensten.append(dienst)
     if problemen:
         raise ImportFout(problemen)
     return register

@@ -1,7 +1,7 @@
 """Register tables: aanbieders, diensten, their labels and werkgebied."""
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from stelsel.db import Base
+from stelsel.db import Base, utcnow
 
 # Stable UUIDs derived from slugs, so ids survive export/import and reloads.
 ID_NAMESPACE = uuid.UUID("6f1d4c0e-8a53-4f5e-9b0e-7c2f1d9a3b11")
@@ -25,10 +25,6 @@ ID_NAMESPACE = uuid.UUID("6f1d4c0e-8a53-4f5e-9b0e-7c2f1d9a3b11")
 def slug_uuid(kind: str, slug: str) -> uuid.UUID:
     """The stable UUID of an aanbieder or dienst slug."""
     return uuid.uuid5(ID_NAMESPACE, f"{kind}:{slug}")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Aanbieder(Base):

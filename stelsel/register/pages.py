@@ -6,11 +6,12 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
-from stelsel.api import get_session
+from stelsel.api import MAX_OFFSET, get_session
 from stelsel.geo import service as geo
 from stelsel.pages import render
 from stelsel.register import service
 from stelsel.register import taxonomie as tx
+from stelsel.register.models import Dienst
 
 router = APIRouter(include_in_schema=False)
 PER_PAGINA = 20
@@ -22,7 +23,13 @@ def _keuze(value: str | None, vocab: tuple[tx.Term, ...]) -> str | None:
 
 
 def _pagina(value: str | None) -> int:
-    return int(value) if value and value.isdigit() and int(value) > 0 else 1
+    """The page number from the query string; anything but a page that fits the database means 1.
+    (Not str.isdigit(): it accepts '²', which int() refuses.)"""
+    try:
+        nr = int(value or "1")
+    except ValueError:
+        return 1
+    return nr if 1 <= nr <= MAX_OFFSET // PER_PAGINA else 1
 
 
 @router.get("/")
@@ -58,7 +65,8 @@ def diensten(
         except geo.GemeenteOnbekend as e:
             fouten["gemeente"] = str(e)
     nr = _pagina(pagina)
-    items, totaal = ([], 0)
+    items: list[Dienst] = []
+    totaal = 0
     if not fouten:
         items, totaal = service.get_all_diensten(
             session=session, filter=f, offset=(nr - 1) * PER_PAGINA, limit=PER_PAGINA

@@ -6,6 +6,8 @@ from pydantic import BaseModel, Field
 
 from stelsel.wegwijzer.service import MAX_VRAAG
 
+Soort = Literal["informatie", "advies"]
+
 
 class WegwijzerVraag(BaseModel):
     vraag: str = Field(description="De vraag in eigen woorden.", max_length=MAX_VRAAG)
@@ -54,7 +56,7 @@ class WegwijzerAntwoord(BaseModel):
     themas: list[str] = Field(
         description="Themacodes waar de vraag over gaat, belangrijkste eerst."
     )
-    soort: Literal["informatie", "advies"]
+    soort: Soort
     ook_over: list[str] = Field(description="Thema's naast het belangrijkste.")
     toelichting: str = Field(
         description="Korte uitleg in gewone taal, zoals 'Uw vraag gaat ook over personeel.'"

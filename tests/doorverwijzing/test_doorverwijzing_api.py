@@ -357,3 +357,46 @@ def test_login_requires_csrf_and_right_password(client, tokens):
     )
     assert r.status_code == 400 and "klopt niet" in r.text
     assert client.get("/doorverwijzingen", follow_redirects=False).status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/doorverwijzingen"),
+        ("GET", "/hulpvragen/nieuw"),
+        ("POST", "/hulpvragen/nieuw"),
+        ("GET", "/hulpvragen/{hid}"),
+        ("POST", "/hulpvragen/{hid}/doorverwijzen"),
+        ("GET", "/doorverwijzingen/{did}"),
+        ("POST", "/doorverwijzingen/{did}/status"),
+    ],
+)
+def test_pages_send_anonymous_callers_to_login(client, session, zaak, method, path):
+    from stelsel.doorverwijzing.models import Doorverwijzing, Hulpvraag
+
+    url = path.format(hid=zaak["hulpvraag"]["id"], did=zaak["doorverwijzing"]["id"])
+    csrf = client.get("/inloggen").text.split('name="csrf" value="')[1].split('"')[0]
+    form = {
+        "csrf": csrf,
+        "naam": "Piet",
+        "email": "piet@example.nl",
+        "vraag": "Hulp bij exporteren",
+        "toestemming": "ja",
+        "naar_aanbieder": "rvo",
+        "status": "geannuleerd",
+    }
+    voor = (
+        session.scalar(select(func.count()).select_from(Hulpvraag)),
+        session.scalar(select(func.count()).select_from(Doorverwijzing)),
+        session.scalar(select(func.count()).select_from(AuditRegel)),
+    )
+    r = client.request(method, url, data=form if method == "POST" else None, follow_redirects=False)
+    assert r.status_code == 303
+    assert r.headers["location"] == f"/inloggen?verder={url}"
+    assert (
+        session.scalar(select(func.count()).select_from(Hulpvraag)),
+        session.scalar(select(func.count()).select_from(Doorverwijzing)),
+        session.scalar(select(func.count()).select_from(AuditRegel)),
+    ) == voor
+    api = client.get(f"/api/v1/doorverwijzingen/{zaak['doorverwijzing']['id']}")
+    assert api.status_code == 401  # the client really is anonymous

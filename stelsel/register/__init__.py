@@ -1,0 +1,1 @@
+"""Dienstenregister: aanbieders, diensten, taxonomie, and the CSV/HSDS import and export."""
