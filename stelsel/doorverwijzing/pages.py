@@ -126,7 +126,7 @@ def lijst(
         {
             "inbox": inbox,
             "outbox": outbox,
-            "naam": lambda i: service._naam(session, i),
+            "naam": lambda i: service.aanbieder_naam(session, i),
             "te_laat": service.te_laat,
         },
     )
@@ -217,18 +217,6 @@ def hulpvraag(
     except (service.NietGevonden, service.Verboden):
         _weiger(session, actor, "hulpvraag", hulpvraag_id)
         raise HTTPException(404, "Deze hulpvraag bestaat niet.") from None
-    from stelsel.wegwijzer import service as wegwijzer
-
-    suggesties = []
-    if h.vraag:
-        advies = wegwijzer.advies(
-            session=session,
-            vraag=h.vraag[:1000],
-            gemeente=h.gemeente_code,
-            aantal=6,
-            registreer=False,
-        )
-        suggesties = [r for r in advies.resultaten if r.aanbieder_id != str(actor.aanbieder_id)][:5]
     keten = service.keten(session=session, hulpvraag_id=h.id)
     return _page(
         request,
@@ -237,8 +225,8 @@ def hulpvraag(
             "h": h,
             "keten": keten,
             "kenmerken": service.keten_kenmerken(keten),
-            "suggesties": suggesties,
-            "naam": lambda i: service._naam(session, i),
+            "suggesties": service.suggesties(session=session, actor=actor, hulpvraag=h),
+            "naam": lambda i: service.aanbieder_naam(session, i),
             "nieuwe_link": request.session.pop("nieuwe_link", None),
             "fout": request.session.pop("fout", None),
         },
@@ -303,7 +291,7 @@ def doorverwijzing(
             "partij": partij,
             "stappen": stappen,
             "zichtbaar": service.persoonsgegevens_zichtbaar(dv),
-            "naam": lambda i: service._naam(session, i),
+            "naam": lambda i: service.aanbieder_naam(session, i),
             "te_laat": service.te_laat(dv),
             "uitkomsten": lc.UITKOMSTEN,
             "fout": request.session.pop("fout", None),
@@ -355,7 +343,7 @@ def mijn_hulpvraag(code: str, request: Request, session: Session = Depends(get_s
             "h": h,
             "keten": keten,
             "code": code,
-            "naam": lambda i: service._naam(session, i),
+            "naam": lambda i: service.aanbieder_naam(session, i),
             "toestemming": h.toestemming(),
         },
     )

@@ -31,6 +31,7 @@ from stelsel.doorverwijzing.models import (
 )
 from stelsel.geo import service as geo
 from stelsel.register import service as register
+from stelsel.wegwijzer import service as wegwijzer
 
 TOESTEMMING_WAT = "naam, e-mailadres, telefoon, KVK-nummer, uw vraag en gemeente"
 TOESTEMMING_DOEL = (
@@ -255,7 +256,7 @@ def inzage(*, session: Session, hulpvraag: Hulpvraag, door: Actor | None) -> dic
         "doorverwijzingen": [
             {
                 "id": str(d.id),
-                "naar_aanbieder": _naam(session, d.naar_aanbieder_id),
+                "naar_aanbieder": aanbieder_naam(session, d.naar_aanbieder_id),
                 "status": d.status,
                 "uitkomst": d.uitkomst,
                 "aangemaakt_op": d.aangemaakt_op.isoformat(),
@@ -318,13 +319,41 @@ def opschonen(*, session: Session, nu: datetime | None = None) -> int:
 # --- doorverwijzingen ----------------------------------------------------------------------
 
 
-def _naam(session: Session, aanbieder_id: uuid.UUID | None) -> str:
+def aanbieder_naam(session: Session, aanbieder_id: uuid.UUID | None) -> str:
+    """The name of an aanbieder, or '' when unknown."""
     a = (
         register.get_aanbieder(session=session, aanbieder_id=str(aanbieder_id))
         if aanbieder_id
         else None
     )
     return a.naam if a else ""
+
+
+# Warm referrals go to the stelsel's partners; private firms and umbrella entries such as
+# "Banken" or "Accountants" cannot take over a case.
+ONTVANGER_SOORTEN = frozenset({"publiek", "semipubliek", "non-profit"})
+
+
+def suggesties(
+    *, session: Session, actor: Actor, hulpvraag: Hulpvraag, aantal: int = 5
+) -> list[wegwijzer.Resultaat]:
+    """Where to refer a case: the wegwijzer's best diensten for its question and gemeente,
+    from partner providers other than the caller's own."""
+    if not hulpvraag.vraag:
+        return []
+    advies = wegwijzer.advies(
+        session=session,
+        vraag=hulpvraag.vraag[: wegwijzer.MAX_VRAAG],
+        gemeente=hulpvraag.gemeente_code,
+        aantal=aantal * 3,
+        registreer=False,
+    )
+    out = []
+    for r in advies.resultaten:
+        a = register.get_aanbieder(session=session, aanbieder_id=r.aanbieder_id)
+        if a and a.id != actor.aanbieder_id and a.soort in ONTVANGER_SOORTEN:
+            out.append(r)
+    return out[:aantal]
 
 
 def create_doorverwijzing(

@@ -14,6 +14,8 @@ from stelsel.db import session_factory, session_scope
 from stelsel.doorverwijzing import levenscyclus as lc
 from stelsel.doorverwijzing import outbox, service
 from stelsel.doorverwijzing.models import Bericht, Doorverwijzing, Hulpvraag, Koppeling
+from stelsel.register import service as register
+from stelsel.wegwijzer import service as wegwijzer
 
 
 def _zaak(engine, naar="qredits") -> tuple[uuid.UUID, list, list]:
@@ -224,3 +226,31 @@ def test_aggregate_roles_cannot_open_cases(databases, rol):
         actor = accounts.actor(g)
         with pytest.raises(service.NietGevonden):
             service.get(session=s, actor=actor, doorverwijzing_id=dv_id)
+
+
+def test_suggestions_are_partner_providers_other_than_ones_own(session):
+    kvk = accounts.actor(
+        accounts.create(session=session, email="s@kvk.example.nl", rol="adviseur", aanbieder="kvk")
+    )
+    h, _ = service.create_hulpvraag(
+        session=session,
+        actor=kvk,
+        data=service.NieuweHulpvraag(
+            naam="Jan",
+            email="jan@example.nl",
+            vraag="Mijn bank wil niet meer lenen voor een nieuwe bakoven, wie kan helpen?",
+            gemeente="Sneek",
+            delen_met_ontvanger=True,
+            tekst_versie="v1",
+        ),
+    )
+    namen = []
+    for r in service.suggesties(session=session, actor=kvk, hulpvraag=h):
+        a = register.get_aanbieder(session=session, aanbieder_id=r.aanbieder_id)
+        assert a is not None and a.id != kvk.aanbieder_id
+        assert a.soort in ("publiek", "semipubliek", "non-profit"), a.naam
+        namen.append(a.naam)
+    # the wegwijzer lists the banks for this question, but they cannot take over a case
+    advies = wegwijzer.advies(session=session, vraag=h.vraag, gemeente="Sneek", registreer=False)
+    assert "Banken" in [r.aanbieder_naam for r in advies.resultaten]
+    assert "Banken" not in namen and len(namen) == 5
