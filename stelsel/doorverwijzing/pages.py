@@ -15,6 +15,7 @@ from stelsel.accounts import service as accounts
 from stelsel.accounts.deps import huidige_actor
 from stelsel.accounts.rollen import Actor
 from stelsel.api import get_session
+from stelsel.config import get_settings
 from stelsel.doorverwijzing import levenscyclus as lc
 from stelsel.doorverwijzing import service
 from stelsel.pages import render, templates
@@ -139,7 +140,12 @@ def nieuw_form(request: Request, actor: Actor | None = Depends(huidige_actor)):
     return _page(
         request,
         "doorverwijzing/hulpvraag_nieuw.html",
-        {"fouten": {}, "invoer": {}, "versie": TOESTEMMINGSTEKST_VERSIE},
+        {
+            "fouten": {},
+            "invoer": {},
+            "versie": TOESTEMMINGSTEKST_VERSIE,
+            "werkdagen": get_settings().eerste_contact_werkdagen,
+        },
     )
 
 
@@ -152,6 +158,7 @@ def nieuw(
     kvk_nummer: str = Form(""),
     vraag: str = Form(""),
     gemeente: str = Form(""),
+    urgentie: str = Form("normaal"),
     toestemming: str = Form(""),
     csrf: str = Form(""),
     actor: Actor | None = Depends(huidige_actor),
@@ -161,6 +168,7 @@ def nieuw(
     if actor is None:
         return _naar_login(request)
     invoer = {
+        "urgentie": urgentie,
         "naam": naam,
         "email": email,
         "telefoon": telefoon,
@@ -180,6 +188,7 @@ def nieuw(
                 kvk_nummer=kvk_nummer or None,
                 vraag=vraag,
                 gemeente=gemeente or None,
+                urgentie=urgentie,
                 delen_met_ontvanger=bool(toestemming),
                 tekst_versie=TOESTEMMINGSTEKST_VERSIE,
             ),
@@ -192,6 +201,7 @@ def nieuw(
                 "fouten": {e.veld.split(".")[-1]: e.reden},
                 "invoer": invoer,
                 "versie": TOESTEMMINGSTEKST_VERSIE,
+                "werkdagen": get_settings().eerste_contact_werkdagen,
             },
             400,
         )

@@ -399,6 +399,8 @@ def create_doorverwijzing(
         dienst_id = d.id
     vorige = next((d for d in eerdere if d.naar_aanbieder_id == actor.aanbieder_id), None)
     nu = _now()
+    # an urgent case (urgentie 'hoog') gets first contact on the next working day
+    werkdagen = 1 if h.urgentie == "hoog" else get_settings().eerste_contact_werkdagen
     dv = Doorverwijzing(
         id=uuid.uuid4(),
         hulpvraag_id=h.id,
@@ -410,7 +412,7 @@ def create_doorverwijzing(
         status=lc.VERZONDEN,
         aangemaakt_op=nu,
         bijgewerkt_op=nu,
-        eerste_contact_voor=lc.plus_werkdagen(nu.date(), get_settings().eerste_contact_werkdagen),
+        eerste_contact_voor=lc.plus_werkdagen(nu.date(), werkdagen),
     )
     session.add(dv)
     session.add(Gebeurtenis(doorverwijzing_id=dv.id, naar_status=lc.VERZONDEN, actor_id=actor.id))

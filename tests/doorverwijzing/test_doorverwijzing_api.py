@@ -1,12 +1,15 @@
 """Referrals over the API: the flow, consent, the permission matrix, privacy and audit."""
 
 import logging
+from datetime import UTC, date, datetime
 
 import pytest
 from conftest import HULPVRAAG, PERSOONSGEGEVENS, bearer
 from sqlalchemy import func, select
 
 from stelsel.accounts.models import AuditRegel
+from stelsel.config import get_settings
+from stelsel.doorverwijzing import levenscyclus as lc
 
 ROLLEN = [
     "anoniem",
@@ -46,6 +49,23 @@ def test_flow_with_outcome_for_sender(client, tokens, zaak):
         and uit["resultaten"][0]["uitkomst"] == "opgelost"
     )
     assert uit["resultaten"][0]["gegevens"] is None  # lists carry no personal data
+
+
+def test_urgent_case_gets_first_contact_the_next_working_day(client, tokens, zaak):
+    verzender = bearer(tokens["verzender"])
+    r = client.post("/api/v1/hulpvragen", json={**HULPVRAAG, "urgentie": "hoog"}, headers=verzender)
+    assert r.status_code == 201, r.text
+    r = client.post(
+        "/api/v1/doorverwijzingen",
+        json={"hulpvraag": r.json()["id"], "naar_aanbieder": "qredits"},
+        headers=verzender,
+    )
+    dringend = date.fromisoformat(r.json()["eerste_contact_voor"])
+    normaal = date.fromisoformat(zaak["doorverwijzing"]["eerste_contact_voor"])
+    vandaag = datetime.now(UTC).date()
+    assert dringend == lc.plus_werkdagen(vandaag, 1)
+    assert normaal == lc.plus_werkdagen(vandaag, get_settings().eerste_contact_werkdagen)
+    assert dringend < normaal
 
 
 @pytest.mark.parametrize(
