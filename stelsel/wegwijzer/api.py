@@ -9,7 +9,6 @@ from stelsel.register import taxonomie as tx
 from stelsel.wegwijzer import service
 from stelsel.wegwijzer.schemas import (
     GemeenteKort,
-    Soort,
     WegwijzerAanbieder,
     WegwijzerAntwoord,
     WegwijzerDienst,
@@ -29,14 +28,6 @@ def toelichting(advies: service.Advies) -> str:
     if labels:
         tekst += " Uw vraag gaat ook over " + " en ".join(labels) + "."
     return tekst
-
-
-def _soort(soort: str) -> Soort:
-    """The analysis's soort as the API's literal type; matching yields no other value."""
-    match soort:
-        case "informatie" | "advies":
-            return soort
-    raise ValueError(f"onbekende soort {soort!r}")
 
 
 @router.post(
@@ -61,7 +52,7 @@ def wegwijzer(body: WegwijzerVraag, session: Session = Depends(get_session)):
         raise bad_request("gemeente", str(e)) from None
     return WegwijzerAntwoord(
         themas=advies.themas,
-        soort=_soort(advies.soort),
+        soort=advies.soort,
         ook_over=advies.ook_over,
         toelichting=toelichting(advies),
         gemeente=GemeenteKort(**advies.gemeente) if advies.gemeente else None,

@@ -8,6 +8,7 @@ vocabulary (rapidfuzz), then re-ranked by thema fit, soort fit and region, one p
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import bm25s
 import numpy as np
@@ -20,6 +21,7 @@ from stelsel.wegwijzer.tekst import stam, stammen, woorden
 THEMAS = tx.codes(tx.THEMAS)
 INFORMATIE_SOORTEN = {"informatie", "tool", "financiering"}
 ADVIES_SOORTEN = {"advies", "programma", "netwerk", "opleiding"}
+Soort = Literal["informatie", "advies"]
 VRAAGWOORDEN = {"hoe", "wat", "welke", "welk", "wanneer", "moet", "mag", "is", "zijn", "waar"}
 
 
@@ -63,7 +65,7 @@ class Weging:
 @dataclass
 class Analyse:
     themas: list[str]
-    soort: str
+    soort: Soort
     thema_scores: dict[str, float]
     termen: list[lx.Term] = field(default_factory=list)
     verbeterd: dict[str, str] = field(default_factory=dict)  # typo → correction
@@ -206,7 +208,7 @@ class Matcher:
             neiging += self.w.soort_retrieval * float(
                 (weights * (2 * self.soort_info[top] - 1)).sum() / weights.sum()
             )
-        soort = "informatie" if neiging > 0 else "advies"
+        soort: Soort = "informatie" if neiging > 0 else "advies"
         analyse = Analyse(
             themas=themas,
             soort=soort,

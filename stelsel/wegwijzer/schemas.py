@@ -4,9 +4,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from stelsel.wegwijzer.matching import Soort
 from stelsel.wegwijzer.service import MAX_VRAAG
-
-Soort = Literal["informatie", "advies"]
 
 
 class WegwijzerVraag(BaseModel):

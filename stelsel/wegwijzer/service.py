@@ -17,7 +17,7 @@ from stelsel.config import get_settings
 from stelsel.geo import service as geo
 from stelsel.register import service as register
 from stelsel.wegwijzer import lexicon as lx
-from stelsel.wegwijzer.matching import Document, Matcher, ook_over, uitleg
+from stelsel.wegwijzer.matching import Document, Matcher, Soort, ook_over, uitleg
 from stelsel.wegwijzer.models import Vraagsignaal
 from stelsel.wegwijzer.tekst import lees_stopwoorden
 
@@ -56,7 +56,7 @@ class Profiel:
 @dataclass
 class Advies:
     themas: list[str]
-    soort: str
+    soort: Soort
     ook_over: list[str]
     gemeente: dict | None
     resultaten: list[Resultaat] = field(default_factory=list)
