@@ -1,5 +1,9 @@
 """The domain lexicon (data/wegwijzer/lexicon.csv): words entrepreneurs use → thema's,
-query expansions and an information/advice lean. Data, not code."""
+query expansions and an information/advice lean. Data, not code.
+
+Terms match on Dutch stems, so 'lening' also finds 'leningen'. A term written with a leading
+'=' matches only the words as written: stemming merges some words that mean different things
+('regeling' and 'regelen', 'geld' and 'gelden')."""
 
 import csv
 from dataclasses import dataclass
@@ -11,10 +15,11 @@ from stelsel.wegwijzer.tekst import stam, woorden
 
 @dataclass(frozen=True)
 class Term:
-    stammen: tuple[str, ...]  # the term's word stems, matched as a contiguous run
+    stammen: tuple[str, ...]  # the term's stems (its words when exact), a contiguous run
     themas: tuple[str, ...]
     uitbreiding: tuple[str, ...]  # extra words (surface form) to add to the query
     soort: str  # 'informatie', 'advies' or ''
+    exact: bool = False  # match the words as written, not their stems
 
 
 class LexiconFout(ValueError):
@@ -37,38 +42,44 @@ def lees(path: Path) -> list[Term]:
                 raise LexiconFout(
                     f"{path.name}:{nr}: soort: '{soort}' moet informatie of advies zijn"
                 )
-            stems = tuple(stam(w) for w in woorden(row["term"]))
+            exact = row["term"].startswith("=")
+            words = woorden(row["term"])
+            stems = tuple(words) if exact else tuple(stam(w) for w in words)
             if not stems:
                 raise LexiconFout(f"{path.name}:{nr}: term: leeg")
             uitbreiding = tuple(
                 u.strip() for u in (row["uitbreiding"] or "").split(";") if u.strip()
             )
-            terms.append(Term(stems, themas, uitbreiding, soort))
+            terms.append(Term(stems, themas, uitbreiding, soort, exact))
     return _merge(terms)
 
 
 def _merge(terms: list[Term]) -> list[Term]:
     """One term per stem run: 'lening' and 'lenen' share a stem, so their data is combined."""
-    merged: dict[tuple[str, ...], Term] = {}
+    merged: dict[tuple[tuple[str, ...], bool], Term] = {}
     for t in terms:
-        old = merged.get(t.stammen)
+        key = (t.stammen, t.exact)
+        old = merged.get(key)
         if old is None:
-            merged[t.stammen] = t
+            merged[key] = t
             continue
-        merged[t.stammen] = Term(
+        merged[key] = Term(
             t.stammen,
             tuple(dict.fromkeys(old.themas + t.themas)),
             tuple(dict.fromkeys(old.uitbreiding + t.uitbreiding)),
             old.soort or t.soort,
+            t.exact,
         )
     return list(merged.values())
 
 
-def zoek(terms: list[Term], stems: list[str]) -> list[Term]:
-    """The lexicon terms whose stems occur as a contiguous run in the question's stems."""
+def zoek(terms: list[Term], stems: list[str], words: list[str]) -> list[Term]:
+    """The lexicon terms that occur as a contiguous run in the question: its stems, or for
+    exact terms its words (`stems[i]` is the stem of `words[i]`)."""
     found = []
     for term in terms:
+        seq = words if term.exact else stems
         n = len(term.stammen)
-        if any(tuple(stems[i : i + n]) == term.stammen for i in range(len(stems) - n + 1)):
+        if any(tuple(seq[i : i + n]) == term.stammen for i in range(len(seq) - n + 1)):
             found.append(term)
     return found

@@ -161,7 +161,7 @@ class Matcher:
         """Thema's and soort of a question, plus the BM25 scores of every document."""
         words, fixed = self._verbeter(woorden(vraag))
         alle_stammen = [stam(w) for w in words]
-        termen = lx.zoek(self.termen, alle_stammen)
+        termen = lx.zoek(self.termen, alle_stammen, words)
         stems = stammen(words, self.stopwoorden)
         uitbreiding = [
             s

@@ -6,7 +6,7 @@ import pytest
 
 from stelsel.wegwijzer import lexicon as lx
 from stelsel.wegwijzer.matching import Document, Matcher, ook_over, uitleg
-from stelsel.wegwijzer.tekst import lees_stopwoorden
+from stelsel.wegwijzer.tekst import lees_stopwoorden, stam, woorden
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "wegwijzer"
 
@@ -201,6 +201,24 @@ def test_lexicon_rejects_unknown_codes(tmp_path):
     )
     with pytest.raises(lx.LexiconFout, match="soort"):
         lx.lees(bad)
+
+
+def test_exact_terms_match_the_word_not_its_stem(tmp_path):
+    f = tmp_path / "lexicon.csv"
+    f.write_text(
+        "term,themas,uitbreiding,soort\n=regeling,financiering,,\nlening,financiering,,\n",
+        encoding="utf-8",
+    )
+    terms = lx.lees(f)
+
+    def themas(vraag):
+        words = woorden(vraag)
+        return {c for t in lx.zoek(terms, [stam(w) for w in words], words) for c in t.themas}
+
+    assert stam("regelen") == stam("regeling")  # why exact terms exist
+    assert themas("is er een regeling voor mij") == {"financiering"}
+    assert themas("wat moet ik regelen") == set()
+    assert themas("twee leningen") == {"financiering"}  # stems still match for plain terms
 
 
 def test_bundled_lexicon_loads():
