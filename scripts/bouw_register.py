@@ -382,7 +382,8 @@ def per_gemeente(gemeenten: list[Rij]) -> tuple[list[Rij], list[Rij]]:
                     "bbz;besluit bijstandverlening zelfstandigen;bijstand zelfstandige;"
                     "bijstand ondernemer;inkomen aanvullen;levensonderhoud;bedrijfskapitaal;"
                     "niet rondkomen;geldzorgen;schulden;schuldhulp;schuldhulpverlening;"
-                    "levensvatbaarheid;stoppen met bedrijf;oudere zelfstandige;ioaz"
+                    "levensvatbaarheid;stoppen met bedrijf;oudere zelfstandige;ioaz;"
+                    "starten vanuit de bijstand;tozo;tozo terugbetalen;tozo-lening"
                 ),
             )
         )
