@@ -75,11 +75,18 @@ def _merge(terms: list[Term]) -> list[Term]:
 
 def zoek(terms: list[Term], stems: list[str], words: list[str]) -> list[Term]:
     """The lexicon terms that occur as a contiguous run in the question: its stems, or for
-    exact terms its words (`stems[i]` is the stem of `words[i]`)."""
-    found = []
+    exact terms its words (`stems[i]` is the stem of `words[i]`). The longest match wins: a
+    term inside a longer one that matched ('hoe' in 'hoe vind ik') does not count there."""
+    matches: list[tuple[int, int, Term]] = []
     for term in terms:
         seq = words if term.exact else stems
         n = len(term.stammen)
-        if any(tuple(seq[i : i + n]) == term.stammen for i in range(len(seq) - n + 1)):
+        for i in range(len(seq) - n + 1):
+            if tuple(seq[i : i + n]) == term.stammen:
+                matches.append((i, i + n, term))
+    found: list[Term] = []
+    for start, end, term in matches:
+        binnen = any(s <= start and end <= e and e - s > end - start for s, e, _ in matches)
+        if not binnen and term not in found:
             found.append(term)
     return found

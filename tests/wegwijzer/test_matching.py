@@ -221,6 +221,23 @@ def test_exact_terms_match_the_word_not_its_stem(tmp_path):
     assert themas("twee leningen") == {"financiering"}  # stems still match for plain terms
 
 
+def test_longest_match_wins(tmp_path):
+    f = tmp_path / "lexicon.csv"
+    f.write_text(
+        "term,themas,uitbreiding,soort\nhoe,,,informatie\nhoe vind ik,,,advies\n"
+        "personeel,personeel,,\n",
+        encoding="utf-8",
+    )
+    terms = lx.lees(f)
+
+    def soorten(vraag):
+        words = woorden(vraag)
+        return [t.soort or t.themas[0] for t in lx.zoek(terms, [stam(w) for w in words], words)]
+
+    assert soorten("Hoe vind ik personeel?") == ["advies", "personeel"]
+    assert soorten("Hoe werkt het, en hoe vind ik het?") == ["informatie", "advies"]
+
+
 def test_bundled_lexicon_loads():
     terms = lx.lees(DATA / "lexicon.csv")
     assert len(terms) > 200
