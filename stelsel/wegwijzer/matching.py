@@ -139,11 +139,30 @@ class Matcher:
 
     # --- analysis ----------------------------------------------------------------------------
 
+    def _delen(self, w: str) -> list[str]:
+        """The parts of a Dutch compound ('terrasvergunning' → terras, vergunning): the longest
+        known last part after a known first part, allowing a linking s, e or en."""
+        for i in range(4, len(w) - 3):
+            kop, staart = w[:i], w[i:]
+            if staart not in self.vocab_set:
+                continue
+            for link in ("", "s", "en", "e"):
+                if kop.endswith(link) and (basis := kop[: len(kop) - len(link)]) in self.vocab_set:
+                    if len(basis) >= 4:
+                        return [basis, staart]
+        return []
+
     def _verbeter(self, words: list[str]) -> tuple[list[str], dict[str, str]]:
-        """Replace unknown words by the closest index word (typos), when close enough."""
+        """Unknown words: add the parts of a compound, else replace a typo by the closest
+        index word when close enough."""
         out, fixed = [], {}
         for w in words:
-            if len(w) >= 5 and w not in self.vocab_set and w not in self.stopwoorden:
+            known = w in self.vocab_set or w in self.stopwoorden
+            delen = self._delen(w) if len(w) >= 8 and not known else []
+            if delen:
+                out += [w, *delen]
+                continue
+            if len(w) >= 5 and not known:
                 best = process.extractOne(w, self.vocab, scorer=fuzz.ratio, score_cutoff=84)
                 if best:
                     fixed[w] = best[0]

@@ -155,6 +155,21 @@ def test_typo_is_corrected(matcher):
     assert treffers[0].document.slug == "faillissement"
 
 
+def test_unknown_compounds_are_split_into_known_parts(matcher):
+    # 'faillissementshulp' occurs nowhere; its parts do
+    assert matcher._delen("faillissementshulp") == ["faillissement", "hulp"]  # linking s
+    assert matcher._delen("kwastenwerving") == []  # 'kwast' is not in the index
+    analyse, treffers = matcher.zoek("faillissementshulp")
+    assert treffers[0].document.slug == "faillissement"
+    assert analyse.verbeterd == {}  # split, not 'corrected' to a look-alike word
+    assert matcher._verbeter(["faillissementshulp", "medewerkers"])[0] == [
+        "faillissementshulp",
+        "faillissement",
+        "hulp",
+        "medewerkers",  # known words stay whole
+    ]
+
+
 def test_one_result_per_provider(matcher):
     _, treffers = matcher.zoek("lening krediet", aantal=5)
     aanbieders = [t.document.aanbieder_id for t in treffers]
