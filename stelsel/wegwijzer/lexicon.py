@@ -73,20 +73,29 @@ def _merge(terms: list[Term]) -> list[Term]:
     return list(merged.values())
 
 
-def zoek(terms: list[Term], stems: list[str], words: list[str]) -> list[Term]:
-    """The lexicon terms that occur as a contiguous run in the question: its stems, or for
-    exact terms its words (`stems[i]` is the stem of `words[i]`). The longest match wins: a
-    term inside a longer one that matched ('hoe' in 'hoe vind ik') does not count there."""
-    matches: list[tuple[int, int, Term]] = []
-    for term in terms:
-        seq = words if term.exact else stems
-        n = len(term.stammen)
-        for i in range(len(seq) - n + 1):
-            if tuple(seq[i : i + n]) == term.stammen:
-                matches.append((i, i + n, term))
-    found: list[Term] = []
-    for start, end, term in matches:
-        binnen = any(s <= start and end <= e and e - s > end - start for s, e, _ in matches)
-        if not binnen and term not in found:
-            found.append(term)
-    return found
+class Lexicon:
+    """The terms, indexed by their first stem (or word) for fast look-up."""
+
+    def __init__(self, terms: list[Term]):
+        self.terms = terms
+        self._eerste: dict[tuple[bool, str], list[Term]] = {}
+        for t in terms:
+            self._eerste.setdefault((t.exact, t.stammen[0]), []).append(t)
+
+    def zoek(self, stems: list[str], words: list[str]) -> list[Term]:
+        """The terms that occur as a contiguous run in the question: its stems, or for exact
+        terms its words (`stems[i]` is the stem of `words[i]`). The longest match wins: a term
+        inside a longer one that matched ('hoe' in 'hoe vind ik') does not count there."""
+        matches: list[tuple[int, int, Term]] = []
+        for i in range(len(stems)):
+            for exact, seq in ((False, stems), (True, words)):
+                for term in self._eerste.get((exact, seq[i]), ()):
+                    n = len(term.stammen)
+                    if tuple(seq[i : i + n]) == term.stammen:
+                        matches.append((i, i + n, term))
+        found: list[Term] = []
+        for start, end, term in matches:
+            binnen = any(s <= start and end <= e and e - s > end - start for s, e, _ in matches)
+            if not binnen and term not in found:
+                found.append(term)
+        return found

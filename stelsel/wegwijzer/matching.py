@@ -91,7 +91,7 @@ class Matcher:
         weging: Weging | None = None,
     ):
         self.docs = list(documenten)
-        self.termen = termen
+        self.lexicon = lx.Lexicon(termen)
         self.stopwoorden = stopwoorden
         self.w = weging or Weging()
         corpus = [self._doc_stems(d) for d in self.docs]
@@ -180,7 +180,7 @@ class Matcher:
         """Thema's and soort of a question, plus the BM25 scores of every document."""
         words, fixed = self._verbeter(woorden(vraag))
         alle_stammen = [stam(w) for w in words]
-        termen = lx.zoek(self.termen, alle_stammen, words)
+        termen = self.lexicon.zoek(alle_stammen, words)
         stems = stammen(words, self.stopwoorden)
         uitbreiding = [
             s

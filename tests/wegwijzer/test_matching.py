@@ -224,11 +224,11 @@ def test_exact_terms_match_the_word_not_its_stem(tmp_path):
         "term,themas,uitbreiding,soort\n=regeling,financiering,,\nlening,financiering,,\n",
         encoding="utf-8",
     )
-    terms = lx.lees(f)
+    lexicon = lx.Lexicon(lx.lees(f))
 
     def themas(vraag):
         words = woorden(vraag)
-        return {c for t in lx.zoek(terms, [stam(w) for w in words], words) for c in t.themas}
+        return {c for t in lexicon.zoek([stam(w) for w in words], words) for c in t.themas}
 
     assert stam("regelen") == stam("regeling")  # why exact terms exist
     assert themas("is er een regeling voor mij") == {"financiering"}
@@ -243,11 +243,11 @@ def test_longest_match_wins(tmp_path):
         "personeel,personeel,,\n",
         encoding="utf-8",
     )
-    terms = lx.lees(f)
+    lexicon = lx.Lexicon(lx.lees(f))
 
     def soorten(vraag):
         words = woorden(vraag)
-        return [t.soort or t.themas[0] for t in lx.zoek(terms, [stam(w) for w in words], words)]
+        return [t.soort or t.themas[0] for t in lexicon.zoek([stam(w) for w in words], words)]
 
     assert soorten("Hoe vind ik personeel?") == ["advies", "personeel"]
     assert soorten("Hoe werkt het, en hoe vind ik het?") == ["informatie", "advies"]
