@@ -182,10 +182,11 @@ class Matcher:
         alle_stammen = [stam(w) for w in words]
         termen = self.lexicon.zoek(alle_stammen, words)
         stems = stammen(words, self.stopwoorden)
+        # the parts of known compounds widen the search a little, like a synonym
+        delen = [d for w in words if len(w) >= 8 and w in self.vocab_set for d in self._delen(w)]
         uitbreiding = [
             s
-            for t in termen
-            for u in t.uitbreiding
+            for u in [*delen, *(u for t in termen for u in t.uitbreiding)]
             for s in stammen(woorden(u), self.stopwoorden)
             if s not in stems
         ]

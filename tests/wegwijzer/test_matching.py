@@ -170,6 +170,21 @@ def test_unknown_compounds_are_split_into_known_parts(matcher):
     ]
 
 
+def test_known_compounds_widen_the_search_with_their_parts():
+    docs = [
+        doc(
+            "loket", "gemeente", "Ondernemersloket", "Ook uw terrasvergunning.", ["bedrijfsvoering"]
+        ),
+        doc("vergunning", "rijk", "Vergunning", "Voor een terras.", ["wet-en-regelgeving"]),
+    ]
+    m = Matcher(docs, lx.lees(DATA / "lexicon.csv"), lees_stopwoorden(DATA / "stopwoorden.txt"))
+    analyse, scores, query = m.analyseer("terrasvergunning")
+    assert {stam("terras"), stam("vergunning")} <= set(query)
+    assert scores[0] > 0 and scores[1] > 0  # the second has only the parts
+    # the lexicon term 'vergunning' is not matched by the part of a known word
+    assert (stam("vergunning"),) not in [t.stammen for t in analyse.termen]
+
+
 def test_one_result_per_provider(matcher):
     _, treffers = matcher.zoek("lening krediet", aantal=5)
     aanbieders = [t.document.aanbieder_id for t in treffers]
