@@ -44,6 +44,7 @@ class Document:
     kosten: str
     landelijk: bool
     gebieden: frozenset[tuple[str, str]]
+    markt: bool = False  # a market party (aanbieder soort privaat): banks, accountants, …
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Weging:
     soort: float = 0.1  # dienst soort fits informatie/advies
     regio: float = 0.5  # regional or local dienst covering the user's gemeente (when relevant)
     eerstelijns: float = 0.05  # first-line provider
+    markt: float = 0.3  # penalty for market parties: a public or non-profit door goes first
     profiel: float = 0.1  # dienst's doelgroepen include the user's profile (starter, zzp, …)
     retrieval_thema: float = 0.6  # weight of retrieved services' thema's in the analysis
     thema_drempel: float = 0.5  # a thema is in when its score ≥ this share of the best
@@ -109,6 +111,7 @@ class Matcher:
                 self.thema_matrix[i, THEMAS.index(t)] = 1.0
         self.landelijk = np.array([d.landelijk for d in self.docs], dtype=bool)
         self.eerstelijns = np.array([d.eerstelijns for d in self.docs], dtype=np.float32)
+        self.markt = np.array([d.markt for d in self.docs], dtype=np.float32)
         self.doelgroepen = [frozenset(d.doelgroepen) for d in self.docs]
         self.soort_info = np.array([d.soort in INFORMATIE_SOORTEN for d in self.docs], dtype=bool)
         self.classifier = None
@@ -275,6 +278,7 @@ class Matcher:
             + self.w.soort * soort_fit * (bm > 0)
             + self.w.regio * (regionaal & relevant)
             + self.w.eerstelijns * self.eerstelijns * relevant
+            - self.w.markt * self.markt
         )
         if doelgroepen:
             past = np.array([bool(g & doelgroepen) for g in self.doelgroepen], dtype=bool)

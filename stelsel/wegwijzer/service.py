@@ -81,6 +81,7 @@ def documenten(*, session: Session) -> list[Document]:
             aanbieder_naam=d.aanbieder.naam,
             aanbieder_korte_naam=d.aanbieder.korte_naam,
             eerstelijns=d.aanbieder.eerstelijns,
+            markt=d.aanbieder.soort == "privaat",
             themas=tuple(d.codes("thema")),
             doelgroepen=tuple(d.codes("doelgroep")),
             soort=d.soort,

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from stelsel.wegwijzer import lexicon as lx
-from stelsel.wegwijzer.matching import Document, Matcher, ook_over, uitleg
+from stelsel.wegwijzer.matching import Document, Matcher, Weging, ook_over, uitleg
 from stelsel.wegwijzer.tekst import lees_stopwoorden, stam, woorden
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "wegwijzer"
@@ -21,6 +21,7 @@ def doc(
     gebieden=(),
     eerstelijns=False,
     doelgroepen=(),
+    markt=False,
 ):
     return Document(
         dienst_id=slug,
@@ -38,6 +39,7 @@ def doc(
         kosten="gratis",
         landelijk=not gebieden,
         gebieden=frozenset(gebieden),
+        markt=markt,
     )
 
 
@@ -183,6 +185,27 @@ def test_known_compounds_widen_the_search_with_their_parts():
     assert scores[0] > 0 and scores[1] > 0  # the second has only the parts
     # the lexicon term 'vergunning' is not matched by the part of a known word
     assert (stam("vergunning"),) not in [t.stammen for t in analyse.termen]
+
+
+def test_a_market_party_is_not_the_first_door_when_a_public_one_fits():
+    tekst = "Een lening of krediet voor uw bedrijf."
+    docs = [
+        doc(
+            "bank",
+            "banken",
+            "Zakelijke lening voor uw bedrijf",
+            tekst,
+            ["financiering"],
+            markt=True,
+        ),
+        doc("fonds", "fonds", "Zakelijke lening", tekst, ["financiering"]),
+    ]
+    m = Matcher(docs, lx.lees(DATA / "lexicon.csv"), lees_stopwoorden(DATA / "stopwoorden.txt"))
+    _, treffers = m.zoek("lening voor mijn bedrijf")
+    assert [t.document.slug for t in treffers] == ["fonds", "bank"]  # still listed, second
+    m.w = Weging(markt=0.0)
+    _, treffers = m.zoek("lening voor mijn bedrijf")
+    assert treffers[0].document.slug == "bank"  # the better text match, without the rule
 
 
 def test_one_result_per_provider(matcher):
