@@ -179,8 +179,9 @@ class Matcher:
             scores = scores + self.w.uitbreiding * self.bm25.get_scores(uitbreiding)
         return scores
 
-    def analyseer(self, vraag: str) -> tuple[Analyse, np.ndarray, list[str]]:
-        """Thema's and soort of a question, plus the BM25 scores of every document."""
+    def analyseer(self, vraag: str, sector: str = "") -> tuple[Analyse, np.ndarray, list[str]]:
+        """Thema's and soort of a question, plus the BM25 scores of every document. The
+        sector, when given, widens the search like a synonym but names no thema."""
         words, fixed = self._verbeter(woorden(vraag))
         alle_stammen = [stam(w) for w in words]
         termen = self.lexicon.zoek(alle_stammen, words)
@@ -189,7 +190,7 @@ class Matcher:
         delen = [d for w in words if len(w) >= 8 and w in self.vocab_set for d in self._delen(w)]
         uitbreiding = [
             s
-            for u in [*delen, *(u for t in termen for u in t.uitbreiding)]
+            for u in [*delen, sector, *(u for t in termen for u in t.uitbreiding)]
             for s in stammen(woorden(u), self.stopwoorden)
             if s not in stems
         ]
@@ -256,9 +257,10 @@ class Matcher:
         gebied: Sequence[tuple[str, str]] | None = None,
         aantal: int = 5,
         doelgroepen: frozenset[str] = frozenset(),
+        sector: str = "",
     ) -> tuple[Analyse, list[Treffer]]:
         """Analyse the question and rank the diensten available in the area, one per provider."""
-        analyse, scores, query_stems = self.analyseer(vraag)
+        analyse, scores, query_stems = self.analyseer(vraag, sector)
         mask = self.beschikbaar(gebied)
         if not mask.any():
             return analyse, []

@@ -45,7 +45,7 @@ class Resultaat:
 class Profiel:
     fase: str | None = None  # starter | gevestigd
     grootte: str | None = None  # zzp | micro | klein | middelgroot
-    sector: str | None = None  # free text; not used for ranking yet
+    sector: str | None = None  # free text, added to the search (e.g. 'horeca', 'metaal')
 
     def doelgroepen(self) -> frozenset[str]:
         """The register's doelgroep codes this profile belongs to."""
@@ -139,7 +139,8 @@ def advies(
     gebied = geo.gebied(g).codes() if g else None
     m = matcher(session=session)
     doelgroepen = profiel.doelgroepen() if profiel else frozenset()
-    analyse, treffers = m.zoek(vraag, gebied, aantal, doelgroepen)
+    sector = (profiel.sector or "") if profiel else ""
+    analyse, treffers = m.zoek(vraag, gebied, aantal, doelgroepen, sector)
     resultaten = [
         Resultaat(
             dienst_id=t.document.dienst_id,

@@ -208,6 +208,26 @@ def test_a_market_party_is_not_the_first_door_when_a_public_one_fits():
     assert treffers[0].document.slug == "bank"  # the better text match, without the rule
 
 
+def test_sector_widens_the_search_but_names_no_thema():
+    docs = [
+        doc(
+            "khn",
+            "horecabond",
+            "Advies voor de horeca",
+            "Voor cafés en restaurants.",
+            ["personeel"],
+        ),
+        doc("loket", "loket", "Advies over personeel", "Personeel vinden.", ["personeel"]),
+    ]
+    m = Matcher(docs, lx.lees(DATA / "lexicon.csv"), lees_stopwoorden(DATA / "stopwoorden.txt"))
+    zonder, treffers = m.zoek("advies over personeel")
+    voor = {t.document.slug: t.score for t in treffers}
+    met, treffers = m.zoek("advies over personeel", sector="horeca")
+    na = {t.document.slug: t.score for t in treffers}
+    assert na["khn"] > voor["khn"] and na["loket"] <= voor["loket"]
+    assert met.themas == zonder.themas  # 'horeca' is a lexicon term, but not a question
+
+
 def test_one_result_per_provider(matcher):
     _, treffers = matcher.zoek("lening krediet", aantal=5)
     aanbieders = [t.document.aanbieder_id for t in treffers]
