@@ -10,6 +10,13 @@ from stelsel.wegwijzer import service
 from stelsel.wegwijzer.api import toelichting
 
 router = APIRouter(include_in_schema=False)
+FASEN = {"starter": "Ik begin of ben net begonnen", "gevestigd": "Mijn bedrijf bestaat al langer"}
+GROOTTES = {
+    "zzp": "Alleen ikzelf (zzp)",
+    "micro": "2 tot 10 mensen",
+    "klein": "10 tot 50 mensen",
+    "middelgroot": "50 tot 250 mensen",
+}
 
 
 @router.get("/wegwijzer")
@@ -18,13 +25,25 @@ def wegwijzer(
     vraag: str | None = None,
     gemeente: str | None = None,
     bewaren: str | None = None,
+    fase: str | None = None,
+    grootte: str | None = None,
+    sector: str | None = None,
     session: Session = Depends(get_session),
 ):
+    # the form offers only valid choices; anything else is read as "not given"
+    profiel = service.Profiel(
+        fase=fase if fase in FASEN else None,
+        grootte=grootte if grootte in GROOTTES else None,
+        sector=(sector or "").strip()[:100] or None,
+    )
     context: dict = {
         "menu": "wegwijzer",
         "vraag": vraag or "",
         "gemeente": gemeente or "",
         "bewaren": bool(bewaren),
+        "profiel": profiel,
+        "FASEN": FASEN,
+        "GROOTTES": GROOTTES,
         "fouten": {},
         "advies": None,
     }
@@ -35,6 +54,7 @@ def wegwijzer(
                 vraag=vraag,
                 gemeente=gemeente,
                 aantal=6,
+                profiel=profiel,
                 bewaar_vraag=bool(bewaren),
             )
             context.update(advies=advies, toelichting=toelichting(advies))

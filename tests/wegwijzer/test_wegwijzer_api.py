@@ -1,5 +1,6 @@
 """POST /api/v1/wegwijzer and the page, on SQLite and PostgreSQL."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,24 @@ def test_page_without_javascript(client):
     assert "Resultaten voor Zwolle" in r.text
     r = client.get("/wegwijzer", params={"vraag": ""})
     assert r.status_code == 400 and 'aria-invalid="true"' in r.text
+
+
+def test_page_profile_reaches_the_wegwijzer(client):
+    vraag = {"vraag": "ik zoek advies over personeel en een cao"}
+    zonder = client.get("/wegwijzer", params=vraag)
+    met = client.get("/wegwijzer", params={**vraag, "sector": "detailhandel", "fase": "gevestigd"})
+
+    def aanbieders(r):
+        return re.findall(r'<p class="meta">([^<]+)</p><p>', r.text)
+
+    assert aanbieders(met).index("INretail") < aanbieders(zonder).index("INretail")
+    assert (
+        '<option value="gevestigd" selected>' in met.text
+        and '<details class="profiel" open>' in met.text
+    )
+    # a tampered choice is read as 'not given', not as an error
+    r = client.get("/wegwijzer", params={**vraag, "grootte": "reus"})
+    assert r.status_code == 200 and "Begin hier" in r.text
 
 
 def test_dev_set_quality(session):
