@@ -4,11 +4,11 @@ Domains contribute routers; this module owns what every route shares: problem+js
 the API-Version header, pagination and the OpenAPI document.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
@@ -22,6 +22,9 @@ from stelsel.config import get_settings
 API_VERSION = "1.0.0"
 PROBLEM_JSON = "application/problem+json"
 MAX_PER_PAGINA = 1000
+# LIMIT/OFFSET are signed 64-bit integers in SQLite and PostgreSQL.
+MAX_OFFSET = 2**63 - 1
+NUL_REDEN = "mag geen NUL-teken (U+0000) bevatten"
 
 
 class InvalidParam(BaseModel):
@@ -78,7 +81,11 @@ def problem_response(request: Request, p: ProblemError) -> JSONResponse:
         else None,
     )
     return JSONResponse(
-        body.model_dump(exclude_none=True), status_code=p.status, media_type=PROBLEM_JSON
+        body.model_dump(exclude_none=True),
+        status_code=p.status,
+        media_type=PROBLEM_JSON,
+        # Also on a 500, which leaves the app past the middleware that sets it on the rest.
+        headers={"API-Version": API_VERSION},
     )
 
 
@@ -92,9 +99,20 @@ _HTTP_TITLES = {
 }
 
 
-def _validation_name(loc: tuple) -> str:
-    parts = [str(p) for p in loc if p not in ("query", "path", "body", "header")]
+def _validation_name(error: dict) -> str:
+    if error["type"] == "json_invalid":
+        return "body"  # its loc holds the character position, not a field
+    parts = [str(p) for p in error["loc"] if p not in ("query", "path", "body", "header")]
     return ".".join(parts) or "body"
+
+
+def http_problem(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """A Starlette/FastAPI HTTP error (404 for an unknown path, 405, ...) as problem+json."""
+    title = _HTTP_TITLES.get(exc.status_code, "Fout")
+    detail = str(exc.detail)
+    # Routes raise ProblemError; a plain 400 comes from reading the body (say, not UTF-8).
+    invalid = [("body", detail)] if exc.status_code == 400 else None
+    return problem_response(request, ProblemError(exc.status_code, title, detail, invalid))
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -104,14 +122,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
-        params = [(_validation_name(e["loc"]), e["msg"]) for e in exc.errors()]
+        params = [(_validation_name(e), e["msg"]) for e in exc.errors()]
         detail = "; ".join(f"{n}: {r}" for n, r in params)
         return problem_response(request, ProblemError(400, "Ongeldige invoer", detail, params))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
-        title = _HTTP_TITLES.get(exc.status_code, "Fout")
-        return problem_response(request, ProblemError(exc.status_code, title, str(exc.detail)))
+        return http_problem(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
@@ -131,10 +148,15 @@ class Paginering:
 
     @property
     def offset(self) -> int:
-        return (self.pagina - 1) * self.per_pagina
+        # A page far past the end is simply empty, also when its offset would not fit the database.
+        return min((self.pagina - 1) * self.per_pagina, MAX_OFFSET)
 
 
-def paginering(request: Request, pagina: int = 1, perPagina: int = 20) -> Paginering:  # noqa: N803
+def paginering(
+    request: Request,
+    pagina: int = Query(1, json_schema_extra={"minimum": 1}),
+    perPagina: int = Query(20, json_schema_extra={"minimum": 1, "maximum": MAX_PER_PAGINA}),  # noqa: N803
+) -> Paginering:
     """Read pagina/perPagina (also accepts per_pagina) and check their bounds."""
     alias = request.query_params.get("per_pagina")
     name = "perPagina"
@@ -158,6 +180,60 @@ def page_envelope(request: Request, p: Paginering, items: list, total: int) -> d
         url = request.url.remove_query_params("per_pagina")
         volgende = str(url.include_query_params(pagina=p.pagina + 1, perPagina=p.per_pagina))
     return {"resultaten": items, "totaal": total, "volgende": volgende}
+
+
+# --- text the database cannot hold ------------------------------------------------------------
+
+
+def _nul_in(value: Any, name: str) -> str | None:
+    """The name of the first string in a JSON value that contains U+0000 (dotted, like
+    invalid_params of a validation error: `ondernemer.naam`, `themas.0`)."""
+    if isinstance(value, str):
+        return name if "\x00" in value else None
+    if isinstance(value, dict):
+        items = list(value.items())
+    elif isinstance(value, list):
+        items = list(enumerate(value))
+    else:
+        return None
+    for key, item in items:
+        found = _nul_in(item, f"{name}.{key}")
+        if found is not None:
+            return found
+    return None
+
+
+async def parameter_met_nul(request: Request) -> str | None:
+    """The first path or query parameter, form field or JSON body field whose text contains a
+    NUL character (U+0000), or None. PostgreSQL can neither store nor compare such text, so it
+    is refused at the edge instead of failing deep inside a query."""
+    items: list[tuple[str, Any]] = [
+        *request.path_params.items(),
+        *request.query_params.multi_items(),
+    ]
+    content_type = request.headers.get("content-type", "")
+    # the body was read (and cached) already, before the dependencies ran
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        items += (await request.form()).multi_items()
+    elif "json" in content_type:
+        try:
+            data = await request.json()
+        except ValueError:
+            data = None  # not JSON: the route's own validation answers
+        if isinstance(data, dict):
+            items += data.items()
+    for name, value in items:
+        found = _nul_in(value, name)
+        if found is not None:
+            return found
+    return None
+
+
+async def weiger_nul_tekens(request: Request) -> None:
+    """Dependency of every API route: a 400 naming the parameter that holds a NUL character."""
+    name = await parameter_met_nul(request)
+    if name is not None:
+        raise bad_request(name, NUL_REDEN)
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -243,8 +319,20 @@ def build_openapi(app: FastAPI) -> dict:
     return doc
 
 
-def create_api(routers: list[APIRouter]) -> FastAPI:
-    """The /api/v1 application with every domain's router."""
+def create_api(
+    routers: list[APIRouter],
+    *,
+    beveiligd: list[APIRouter] | None = None,
+    aanmelding: Callable[..., Any] | None = None,
+) -> FastAPI:
+    """The /api/v1 application with every domain's router.
+
+    The routers in `beveiligd` are for logged-in callers only: their `aanmelding` dependency
+    (which resolves the caller or answers 401) runs before any parameter or body is checked, so
+    an anonymous request always gets 401 and never learns how its input would be judged.
+    """
+    if beveiligd and aanmelding is None:
+        raise ValueError("beveiligde routers need an aanmelding dependency")
     api = FastAPI(
         title="stelsel API",
         version=API_VERSION,
@@ -261,6 +349,8 @@ def create_api(routers: list[APIRouter]) -> FastAPI:
         return response
 
     for router in routers:
-        api.include_router(router)
+        api.include_router(router, dependencies=[Depends(weiger_nul_tekens)])
+    for router in beveiligd or []:
+        api.include_router(router, dependencies=[Depends(aanmelding), Depends(weiger_nul_tekens)])
     api.openapi = lambda: build_openapi(api)  # type: ignore[method-assign]
     return api

@@ -2,15 +2,16 @@
 
 import logging
 
-from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Connection, Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from stelsel.accounts.api import router as accounts_api
-from stelsel.api import create_api
+from stelsel.accounts.deps import vereist_actor
+from stelsel.api import create_api, http_problem, parameter_met_nul
 from stelsel.config import PACKAGE_DIR, get_settings
 from stelsel.db import get_engine, session_factory
 from stelsel.doorverwijzing.api import router as doorverwijzing_api
@@ -25,6 +26,12 @@ from stelsel.wegwijzer.pages import router as wegwijzer_pages
 log = logging.getLogger(__name__)
 
 
+async def _geen_nul_tekens(request: Request) -> None:
+    """Dependency of every page: text with a NUL character is refused (see parameter_met_nul)."""
+    if await parameter_met_nul(request) is not None:
+        raise StarletteHTTPException(400, "Uw invoer bevat een teken dat we niet kunnen lezen.")
+
+
 def create_app(engine: Engine | Connection | None = None) -> FastAPI:
     """Build the web application on an engine (default: the configured database)."""
     engine = engine if engine is not None else get_engine()
@@ -32,14 +39,17 @@ def create_app(engine: Engine | Connection | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
 
-    api = create_api([register_api, geo_api, wegwijzer_api, doorverwijzing_api, accounts_api])
+    api = create_api(
+        [register_api, geo_api, wegwijzer_api],
+        beveiligd=[doorverwijzing_api, accounts_api],
+        aanmelding=vereist_actor,
+    )
     api.state.engine = engine
     api.state.sessions = app.state.sessions
     app.mount("/api/v1", api)
     app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
-    app.include_router(register_pages)
-    app.include_router(wegwijzer_pages)
-    app.include_router(doorverwijzing_pages)
+    for pages in (register_pages, wegwijzer_pages, doorverwijzing_pages):
+        app.include_router(pages, dependencies=[Depends(_geen_nul_tekens)])
     settings = get_settings()
     app.add_middleware(
         SessionMiddleware,
@@ -51,7 +61,12 @@ def create_app(engine: Engine | Connection | None = None) -> FastAPI:
     )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _page_error(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
+    async def _page_error(
+        request: Request, exc: StarletteHTTPException
+    ) -> HTMLResponse | JSONResponse:
+        if request.url.path == "/api/v1" or request.url.path.startswith("/api/v1/"):
+            # An API path the mount does not match (one with a newline, say) still gets a problem.
+            return http_problem(request, exc)
         return render(
             request,
             "fout.html",

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
-from stelsel.api import Paginering, get_session, not_found, page_envelope, paginering
+from stelsel.api import Paginering, ProblemError, get_session, page_envelope, paginering
 from stelsel.geo import service
 from stelsel.geo.schemas import GemeentePagina, GemeenteRead, gemeente_read
 
@@ -38,4 +38,5 @@ def get_gemeente(code: str, session: Session = Depends(get_session)):
     try:
         return gemeente_read(service.resolve(session=session, tekst=code))
     except service.GemeenteOnbekend as e:
-        raise not_found(str(e)) from None
+        # Its message already says what is unknown; not_found() would add "bestaat niet".
+        raise ProblemError(404, "Niet gevonden", str(e)) from None

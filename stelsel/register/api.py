@@ -1,8 +1,11 @@
 """Register API routes: thin; parse, call the service, shape the answer."""
 
+import re
 from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BeforeValidator
 from sqlalchemy.orm import Session
 
 from stelsel.api import Paginering, bad_request, get_session, not_found, page_envelope, paginering
@@ -20,6 +23,17 @@ from stelsel.register.schemas import (
 )
 
 router = APIRouter(tags=["dienstenregister"])
+
+
+def _iso_datum(value: object) -> object:
+    """Only JJJJ-MM-DD, as documented: pydantic would also read a number as a Unix timestamp
+    (peildatum=0 as 1 januari 1970)."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("moet een datum zijn als JJJJ-MM-DD")
+    return value
+
+
+IsoDatum = Annotated[date, BeforeValidator(_iso_datum)]
 
 
 def _check(name: str, value: str | None, vocab: tuple[tx.Term, ...]) -> str | None:
@@ -95,7 +109,9 @@ def list_diensten(
     ),
     aanbieder: str | None = Query(None, description="Id of slug van de aanbieder"),
     q: str | None = Query(None, max_length=200, description="Zoektekst"),
-    peildatum: date | None = Query(None, description="Alleen diensten die op deze datum gelden"),
+    peildatum: IsoDatum | None = Query(
+        None, description="Alleen diensten die op deze datum gelden"
+    ),
     p: Paginering = Depends(paginering),
     session: Session = Depends(get_session),
 ):

@@ -11,7 +11,7 @@ from datetime import UTC, date
 from pathlib import Path
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from stelsel.geo import service as geo
 from stelsel.register import csvformaat, taxonomie
@@ -205,7 +205,13 @@ def get_all_aanbieders(
             or_(func.lower(Aanbieder.naam).like(like), func.lower(Aanbieder.korte_naam).like(like))
         )
     total = session.scalar(select(func.count()).select_from(stmt.subquery()))
-    page = session.scalars(stmt.order_by(Aanbieder.naam).offset(offset).limit(limit)).all()
+    # Callers show each aanbieder's diensten (or their number): load them in one go, not per row.
+    page = session.scalars(
+        stmt.options(selectinload(Aanbieder.diensten))
+        .order_by(Aanbieder.naam)
+        .offset(offset)
+        .limit(limit)
+    ).all()
     return list(page), total or 0
 
 

@@ -79,3 +79,20 @@ def test_gemeenten_api(client):
     r = client.get("/api/v1/gemeenten/GM9999")
     assert r.status_code == 404
     assert r.headers["content-type"] == "application/problem+json"
+
+
+def test_unknown_gemeente_404_says_so_once(client):
+    body = client.get("/api/v1/gemeenten/Atlantis").json()
+    assert body["status"] == 404
+    assert body["detail"] == "'Atlantis' is geen bekende gemeente, woonplaats, CBS-code of postcode"
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [("/api/v1/gemeenten?provincie=PV21%00", "provincie"), ("/api/v1/gemeenten/GM%000080", "code")],
+)
+def test_nul_characters_are_400_naming_the_parameter(client, url, name):
+    """PostgreSQL cannot hold U+0000: such text used to reach the query and answer 500."""
+    r = client.get(url)
+    assert r.status_code == 400 and r.headers["content-type"] == "application/problem+json"
+    assert [p["name"] for p in r.json()["invalid_params"]] == [name]

@@ -1,6 +1,7 @@
 """The register's open API: filters, pagination, errors (on SQLite and PostgreSQL)."""
 
 import pytest
+from sqlalchemy import event
 
 from stelsel.register import taxonomie as tx
 
@@ -67,6 +68,9 @@ def test_snake_case_page_size_alias(client):
         ({"gemeente": "Bergen"}, "gemeente"),
         ({"aanbieder": "bestaat-niet"}, "aanbieder"),
         ({"peildatum": "morgen"}, "peildatum"),
+        # a number used to be read as a Unix timestamp: 0 as 1970-01-01
+        ({"peildatum": "0"}, "peildatum"),
+        ({"peildatum": "86400"}, "peildatum"),
     ],
 )
 def test_bad_parameters_are_400_naming_the_parameter(client, params, name):
@@ -175,6 +179,9 @@ def test_dienst_detail_by_id_and_slug(client):
         "/api/v1/aanbieders/bestaat-niet",
         "/api/v1/gemeenten/GM9999",
         "/api/v1/bestaat-niet",
+        # a newline escapes the /api/v1 mount, which used to answer with the HTML 404 page
+        "/api/v1/diensten/%0Abestaat-niet",
+        "/api/v1/%0A",
     ],
 )
 def test_unknown_ids_are_404_problems(client, url):
@@ -193,3 +200,49 @@ def test_aanbieders_filters(client):
     assert body["totaal"] >= 342
     assert {a["niveau"] for a in body["resultaten"]} == {"lokaal"}
     assert_problem(client.get("/api/v1/aanbieders", params={"niveau": "heel"}), 400, "niveau")
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/api/v1/aanbieders?q=kvk%00", "q"),
+        ("/api/v1/diensten?q=lening%00", "q"),
+        ("/api/v1/diensten?aanbieder=kvk%00", "aanbieder"),
+        ("/api/v1/diensten?gemeente=Sneek%00", "gemeente"),
+        ("/api/v1/aanbieders/kvk%00", "id"),
+        ("/api/v1/diensten/a%00b", "id"),
+    ],
+)
+def test_nul_characters_are_400_naming_the_parameter(client, url, name):
+    """PostgreSQL cannot hold U+0000: such text used to reach the query and answer 500."""
+    assert_problem(client.get(url), 400, name)
+
+
+def test_nul_characters_are_refused_in_any_parameter(client):
+    assert_problem(client.get("/api/v1/aanbieders", params={"x": "\x00"}), 400, "x")
+
+
+@pytest.mark.parametrize("pagina", [2**62, 2**63, 10**30])
+@pytest.mark.parametrize("url", ["/api/v1/aanbieders", "/api/v1/diensten"])
+def test_a_page_far_past_the_end_is_empty(client, url, pagina):
+    """The offset used to overflow the databases' 64-bit OFFSET: a 500."""
+    r = client.get(url, params={"pagina": pagina, "perPagina": 1000})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["resultaten"] == [] and body["volgende"] is None and body["totaal"] > 0
+
+
+def test_aanbieders_page_loads_their_diensten_in_a_few_queries(client, connection):
+    """aantal_diensten used to load each aanbieder's diensten on its own (~1500 queries)."""
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_):
+        statements.append(statement)
+
+    event.listen(connection, "before_cursor_execute", count)
+    try:
+        r = client.get("/api/v1/aanbieders", params={"perPagina": 1000})
+    finally:
+        event.remove(connection, "before_cursor_execute", count)
+    assert r.status_code == 200 and len(r.json()["resultaten"]) > 300
+    assert len(statements) < 20, statements[:30]

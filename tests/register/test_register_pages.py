@@ -78,3 +78,30 @@ def test_unknown_pages_are_404_html(client, url):
     assert r.status_code == 404
     assert r.headers["content-type"].startswith("text/html")
     assert '<html lang="nl">' in r.text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/diensten?q=lening%00",
+        "/aanbieders?q=kvk%00",
+        "/diensten/a%00b",
+        "/aanbieders/kvk%00",
+        "/gemeenten/GM0080%00",
+    ],
+)
+def test_nul_characters_are_a_400_page(client, url):
+    """PostgreSQL cannot hold U+0000: such text used to reach the query and answer 500."""
+    r = client.get(url)
+    assert r.status_code == 400
+    assert r.headers["content-type"].startswith("text/html")
+    assert '<html lang="nl">' in r.text
+
+
+@pytest.mark.parametrize("pagina", ["²", "99999999999999999999", "0", "-1", "twee"])
+@pytest.mark.parametrize("url", ["/diensten", "/aanbieders"])
+def test_odd_page_numbers_show_the_first_page(client, url, pagina):
+    """'²' (isdigit() but not int()) and a page past the 64-bit OFFSET used to be 500s."""
+    r = client.get(url, params={"pagina": pagina})
+    assert r.status_code == 200
+    assert r.text == client.get(url).text
