@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 from sqlalchemy.orm import Session
 
 from stelsel.accounts import service as accounts
@@ -39,7 +39,8 @@ class Ondernemer(BaseModel):
 
 
 class ToestemmingIn(BaseModel):
-    delen_met_ontvanger: bool
+    # consent is a JSON true, never a string such as "yes" that pydantic would coerce
+    delen_met_ontvanger: StrictBool
     tekst_versie: str = Field(max_length=40, description="Versie van de getoonde toestemmingstekst")
 
 

@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from stelsel.wegwijzer.matching import Soort
 from stelsel.wegwijzer.service import MAX_VRAAG
@@ -19,7 +19,8 @@ class WegwijzerVraag(BaseModel):
         None, description="Grootte van het bedrijf."
     )
     sector: str | None = Field(None, max_length=100, description="Sector, in eigen woorden.")
-    toestemming_opslaan_vraag: bool = Field(
+    # consent is a JSON true, never a string such as "yes" that pydantic would coerce
+    toestemming_opslaan_vraag: StrictBool = Field(
         False, description="Mag de tekst van de vraag bewaard worden om het aanbod te verbeteren?"
     )
 

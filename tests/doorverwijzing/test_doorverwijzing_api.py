@@ -51,6 +51,13 @@ def test_flow_with_outcome_for_sender(client, tokens, zaak):
     assert uit["resultaten"][0]["gegevens"] is None  # lists carry no personal data
 
 
+def test_consent_to_share_must_be_a_json_true(client, tokens):
+    body = {**HULPVRAAG, "toestemming": {"delen_met_ontvanger": "ja", "tekst_versie": "v1"}}
+    r = client.post("/api/v1/hulpvragen", json=body, headers=bearer(tokens["verzender"]))
+    assert r.status_code == 400
+    assert r.json()["invalid_params"][0]["name"] == "toestemming.delen_met_ontvanger"
+
+
 def test_urgent_case_gets_first_contact_the_next_working_day(client, tokens, zaak):
     verzender = bearer(tokens["verzender"])
     r = client.post("/api/v1/hulpvragen", json={**HULPVRAAG, "urgentie": "hoog"}, headers=verzender)
@@ -420,3 +427,31 @@ def test_pages_send_anonymous_callers_to_login(client, session, zaak, method, pa
     ) == voor
     api = client.get(f"/api/v1/doorverwijzingen/{zaak['doorverwijzing']['id']}")
     assert api.status_code == 401  # the client really is anonymous
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/doorverwijzingen?pagina=0",
+        "/api/v1/doorverwijzingen?richting=in%00",
+        "/api/v1/audit?perPagina=0",
+    ],
+)
+def test_anonymous_callers_get_401_before_their_input_is_judged(client, url):
+    """The pagination parameters used to be checked first: a 400 to an anonymous caller."""
+    r = client.get(url)
+    assert r.status_code == 401 and r.headers["content-type"] == "application/problem+json"
+    assert r.json()["status"] == 401
+
+
+def test_nul_characters_are_400_naming_the_field(client, tokens, zaak):
+    """PostgreSQL cannot hold U+0000: such text used to reach the database and answer 500."""
+    verzender = bearer(tokens["verzender"])
+    naam = {**HULPVRAAG, "ondernemer": {**HULPVRAAG["ondernemer"], "naam": "Jan\x00"}}
+    r = client.post("/api/v1/hulpvragen", json=naam, headers=verzender)
+    assert r.status_code == 400, r.text
+    assert [p["name"] for p in r.json()["invalid_params"]] == ["ondernemer.naam"]
+    naar = {"hulpvraag": zaak["hulpvraag"]["id"], "naar_aanbieder": "qredits\x00"}
+    r = client.post("/api/v1/doorverwijzingen", json=naar, headers=verzender)
+    assert r.status_code == 400, r.text
+    assert [p["name"] for p in r.json()["invalid_params"]] == ["naar_aanbieder"]

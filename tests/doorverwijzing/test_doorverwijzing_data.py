@@ -251,6 +251,8 @@ def test_suggestions_are_partner_providers_other_than_ones_own(session):
         assert a.soort in ("publiek", "semipubliek", "non-profit"), a.naam
         namen.append(a.naam)
     # the wegwijzer lists the banks for this question, but they cannot take over a case
-    advies = wegwijzer.advies(session=session, vraag=h.vraag, gemeente="Sneek", registreer=False)
+    advies = wegwijzer.advies(
+        session=session, vraag=h.vraag, gemeente="Sneek", aantal=15, registreer=False
+    )
     assert "Banken" in [r.aanbieder_naam for r in advies.resultaten]
     assert "Banken" not in namen and len(namen) == 5

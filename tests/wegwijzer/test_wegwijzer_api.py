@@ -66,6 +66,9 @@ def test_spanning_question_says_so(client):
         ({"vraag": "btw", "aantal": 0}, "aantal"),
         ({"vraag": "btw", "aantal": 21}, "aantal"),
         ({"vraag": "btw", "fase": "oud"}, "fase"),
+        # U+0000, which PostgreSQL cannot store: kept with consent, it used to be a 500
+        ({"vraag": "geld\x00lenen", "toestemming_opslaan_vraag": True}, "vraag"),
+        ({"vraag": "geld lenen", "gemeente": "Sneek\x00"}, "gemeente"),
     ],
 )
 def test_bad_requests(client, body, name):
@@ -155,3 +158,30 @@ def test_concurrent_questions_all_succeed(databases):
         from sqlalchemy import func
 
         assert conn.execute(select(func.count()).select_from(Vraagsignaal)).scalar() == len(vragen)
+
+
+@pytest.mark.parametrize("raw", [b'{"vraag": "geld"', b"\xff\xfe", b"\x80", b'{"vraag": "\xff"}'])
+def test_unreadable_body_is_400_naming_the_body(client, raw):
+    """The name used to be the character position ('15'), or missing when not UTF-8."""
+    r = client.post("/api/v1/wegwijzer", content=raw, headers={"content-type": "application/json"})
+    assert r.status_code == 400 and r.headers["content-type"] == "application/problem+json"
+    assert r.headers["API-Version"]
+    assert [p["name"] for p in r.json()["invalid_params"]] == ["body"]
+
+
+@pytest.mark.parametrize("waarde", ["yes", "ja", 1, "true"])
+def test_consent_to_keep_the_text_must_be_a_json_true(client, waarde):
+    r = ask(client, vraag="Ik wil geld lenen", toestemming_opslaan_vraag=waarde)
+    assert r.status_code == 400
+    assert r.json()["invalid_params"][0]["name"] == "toestemming_opslaan_vraag"
+
+
+def test_nul_characters_are_refused_in_any_field(client):
+    r = ask(client, vraag="Ik wil geld lenen", onbekend="\x00")
+    assert r.status_code == 400 and r.json()["invalid_params"][0]["name"] == "onbekend"
+
+
+def test_page_refuses_nul_characters(client):
+    """PostgreSQL cannot hold U+0000: a question kept with consent used to be a 500."""
+    r = client.get("/wegwijzer", params={"vraag": "geld\x00lenen", "bewaren": "ja"})
+    assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")
