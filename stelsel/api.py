@@ -8,10 +8,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, params
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -203,27 +205,54 @@ def _nul_in(value: Any, name: str) -> str | None:
     return None
 
 
+def _gelezen(dependant: Dependant) -> tuple[set[str], list[Any]]:
+    """The path/query parameter names and the body fields a route (with its dependencies)
+    declares: what it reads. Anything else in a request is ignored, so it may hold anything."""
+    names = {f.alias for f in [*dependant.path_params, *dependant.query_params]}
+    body = list(dependant.body_params)
+    for sub in dependant.dependencies:
+        sub_names, sub_body = _gelezen(sub)
+        names |= sub_names
+        body += sub_body
+    return names, body
+
+
+def _body_velden(body: list[Any]) -> set[str]:
+    """The top-level keys of a JSON body: a lone model's fields, else one per body parameter."""
+    if len(body) == 1 and not getattr(body[0].field_info, "embed", False):
+        model = body[0].field_info.annotation
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            return {f.alias or n for n, f in model.model_fields.items()}
+    return {f.alias for f in body}
+
+
 async def parameter_met_nul(request: Request) -> str | None:
-    """The first path or query parameter, form field or JSON body field whose text contains a
-    NUL character (U+0000), or None. PostgreSQL can neither store nor compare such text, so it
-    is refused at the edge instead of failing deep inside a query."""
+    """The first parameter or body field the route reads whose text contains a NUL character
+    (U+0000), or None. PostgreSQL can neither store nor compare such text, so it is refused at
+    the edge instead of failing deep inside a query. Parameters the route does not read are
+    ignored, as any unknown parameter is."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return None
+    names, body = _gelezen(route.dependant)
     items: list[tuple[str, Any]] = [
         *request.path_params.items(),
         *request.query_params.multi_items(),
     ]
-    content_type = request.headers.get("content-type", "")
-    # the body was read (and cached) already, before the dependencies ran
-    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+    # FastAPI parsed (and Starlette cached) the body already, before solving the dependencies.
+    if body and isinstance(body[0].field_info, params.Form):
         items += (await request.form()).multi_items()
-    elif "json" in content_type:
+        names |= {f.alias for f in body}
+    elif body and "json" in request.headers.get("content-type", ""):
         try:
             data = await request.json()
         except ValueError:
-            data = None  # not JSON: the route's own validation answers
-        if isinstance(data, dict):
+            data = None
+        if isinstance(data, dict):  # else not the object the route expects: a 400 follows
             items += data.items()
+            names |= _body_velden(body)
     for name, value in items:
-        found = _nul_in(value, name)
+        found = _nul_in(value, name) if name in names else None
         if found is not None:
             return found
     return None
@@ -266,8 +295,9 @@ def _problem_schema_ref() -> dict:
     return {"$ref": "#/components/schemas/Problem"}
 
 
-def build_openapi(app: FastAPI) -> dict:
-    """OpenAPI 3 document, post-processed to satisfy the NL API Design Rules linter."""
+def build_openapi(app: FastAPI, beveiligd: frozenset[tuple[str, str]] = frozenset()) -> dict:
+    """OpenAPI 3 document, post-processed to satisfy the NL API Design Rules linter. The
+    operations in `beveiligd` ((path, method) pairs) are marked as needing a bearer token."""
     if app.openapi_schema:
         return app.openapi_schema
     settings = get_settings()
@@ -303,10 +333,20 @@ def build_openapi(app: FastAPI) -> dict:
             {"type": "null"},
         ]
     }
-    for path_item in doc.get("paths", {}).values():
+    doc["components"]["securitySchemes"] = {
+        "bearerToken": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "Token van `stelsel gebruiker maak --toon-token`.",
+        }
+    }
+    for path, path_item in doc.get("paths", {}).items():
         for method, op in path_item.items():
             responses = op.setdefault("responses", {})
             responses.pop("422", None)
+            if (path, method) in beveiligd:
+                op["security"] = [{"bearerToken": []}]
+                responses.setdefault("401", {"description": "Niet ingelogd"})
             has_params = bool(op.get("parameters")) or "requestBody" in op
             if method in ("post", "put", "patch") or has_params:
                 responses.setdefault("400", {"description": "Ongeldige invoer"})
@@ -352,5 +392,12 @@ def create_api(
         api.include_router(router, dependencies=[Depends(weiger_nul_tekens)])
     for router in beveiligd or []:
         api.include_router(router, dependencies=[Depends(aanmelding), Depends(weiger_nul_tekens)])
-    api.openapi = lambda: build_openapi(api)  # type: ignore[method-assign]
+    alleen_ingelogd = frozenset(
+        (route.path, method.lower())
+        for router in beveiligd or []
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods or ()
+    )
+    api.openapi = lambda: build_openapi(api, alleen_ingelogd)  # type: ignore[method-assign]
     return api

@@ -33,3 +33,18 @@ def test_spectral_nl_api_design_rules_no_errors(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "(0 errors" in result.stdout or "No results" in result.stdout
+
+
+def test_operations_behind_a_login_declare_the_bearer_token():
+    doc = document()
+    assert doc["components"]["securitySchemes"]["bearerToken"]["scheme"] == "bearer"
+    beveiligd = {
+        (path, method)
+        for path, item in doc["paths"].items()
+        for method, op in item.items()
+        if op.get("security") == [{"bearerToken": []}]
+    }
+    assert ("post", "/hulpvragen") in {(m, p) for p, m in beveiligd}
+    assert ("/audit", "get") in beveiligd and ("/doorverwijzingen/{id}", "patch") in beveiligd
+    assert not {p for p, _ in beveiligd} & {"/diensten", "/aanbieders", "/wegwijzer"}
+    assert all("401" in doc["paths"][p][m]["responses"] for p, m in beveiligd)

@@ -218,8 +218,8 @@ def test_nul_characters_are_400_naming_the_parameter(client, url, name):
     assert_problem(client.get(url), 400, name)
 
 
-def test_nul_characters_are_refused_in_any_parameter(client):
-    assert_problem(client.get("/api/v1/aanbieders", params={"x": "\x00"}), 400, "x")
+def test_parameters_the_api_does_not_read_may_hold_anything(client):
+    assert client.get("/api/v1/aanbieders", params={"x": "\x00"}).status_code == 200
 
 
 @pytest.mark.parametrize("pagina", [2**62, 2**63, 10**30])
