@@ -121,18 +121,28 @@ def test_page_profile_reaches_the_wegwijzer(client):
     assert r.status_code == 200 and "Begin hier" in r.text
 
 
-def test_dev_set_quality(session):
-    """Quality gate on the development set: the targets of the wegwijzer issue."""
-    vragen = lees_vragen(EVAL / "wegwijzer-dev.jsonl")
+@pytest.mark.parametrize(
+    ("vragen", "hit1", "hit3", "thema_f1"),
+    [
+        # the targets of the wegwijzer issue
+        (EVAL / "wegwijzer-dev.jsonl", 0.70, 0.90, 0.85),
+        # written blind to the method: guards against gains on dev alone (thema labels follow
+        # another writer's judgement, hence the lower bar)
+        (Path(__file__).parents[1] / "data" / "wegwijzer-extra.jsonl", 0.70, 0.90, 0.78),
+    ],
+    ids=["dev", "extra"],
+)
+def test_quality_on_the_evaluation_sets(session, vragen, hit1, hit3, thema_f1):
     aliassen = lees_aliassen(EVAL / "aanbieders-aliases.json")
 
     def voorspel(v):
         a = service.advies(session=session, vraag=v.vraag, gemeente=v.gemeente, registreer=False)
         return Voorspelling(a.themas, a.soort, [r.aanbieder_naam for r in a.resultaten])
 
-    ons = evalueer(vragen, voorspel, aliassen)
-    basis = evalueer(vragen, Baseline(service.documenten(session=session)).voorspel, aliassen)
-    assert ons.hit3 >= 0.90 and ons.hit1 >= 0.70 and ons.thema_f1 >= 0.85
+    vraagset = lees_vragen(vragen)
+    ons = evalueer(vraagset, voorspel, aliassen)
+    basis = evalueer(vraagset, Baseline(service.documenten(session=session)).voorspel, aliassen)
+    assert ons.hit3 >= hit3 and ons.hit1 >= hit1 and ons.thema_f1 >= thema_f1
     assert ons.hit3 - basis.hit3 >= 0.15
 
 
