@@ -119,10 +119,12 @@ def lees(session: Session, dv: Doorverwijzing, met_gegevens: bool) -> Doorverwij
         id=dv.id,
         hulpvraag=dv.hulpvraag_id,
         van_aanbieder=AanbiederRef(
-            id=dv.van_aanbieder_id, naam=service.aanbieder_naam(session, dv.van_aanbieder_id)
+            id=dv.van_aanbieder_id,
+            naam=service.aanbieder_naam(session=session, aanbieder_id=dv.van_aanbieder_id),
         ),
         naar_aanbieder=AanbiederRef(
-            id=dv.naar_aanbieder_id, naam=service.aanbieder_naam(session, dv.naar_aanbieder_id)
+            id=dv.naar_aanbieder_id,
+            naam=service.aanbieder_naam(session=session, aanbieder_id=dv.naar_aanbieder_id),
         ),
         dienst=dv.dienst_id,
         vorige=dv.vorige_id,

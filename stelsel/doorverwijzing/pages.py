@@ -127,7 +127,7 @@ def lijst(
         {
             "inbox": inbox,
             "outbox": outbox,
-            "naam": lambda i: service.aanbieder_naam(session, i),
+            "naam": lambda i: service.aanbieder_naam(session=session, aanbieder_id=i),
             "te_laat": service.te_laat,
         },
     )
@@ -236,7 +236,7 @@ def hulpvraag(
             "keten": keten,
             "kenmerken": service.keten_kenmerken(keten),
             "suggesties": service.suggesties(session=session, actor=actor, hulpvraag=h),
-            "naam": lambda i: service.aanbieder_naam(session, i),
+            "naam": lambda i: service.aanbieder_naam(session=session, aanbieder_id=i),
             "nieuwe_link": request.session.pop("nieuwe_link", None),
             "fout": request.session.pop("fout", None),
         },
@@ -301,7 +301,7 @@ def doorverwijzing(
             "partij": partij,
             "stappen": stappen,
             "zichtbaar": service.persoonsgegevens_zichtbaar(dv),
-            "naam": lambda i: service.aanbieder_naam(session, i),
+            "naam": lambda i: service.aanbieder_naam(session=session, aanbieder_id=i),
             "te_laat": service.te_laat(dv),
             "uitkomsten": lc.UITKOMSTEN,
             "fout": request.session.pop("fout", None),
@@ -353,7 +353,7 @@ def mijn_hulpvraag(code: str, request: Request, session: Session = Depends(get_s
             "h": h,
             "keten": keten,
             "code": code,
-            "naam": lambda i: service.aanbieder_naam(session, i),
+            "naam": lambda i: service.aanbieder_naam(session=session, aanbieder_id=i),
             "toestemming": h.toestemming(),
         },
     )

@@ -256,7 +256,7 @@ def inzage(*, session: Session, hulpvraag: Hulpvraag, door: Actor | None) -> dic
         "doorverwijzingen": [
             {
                 "id": str(d.id),
-                "naar_aanbieder": aanbieder_naam(session, d.naar_aanbieder_id),
+                "naar_aanbieder": aanbieder_naam(session=session, aanbieder_id=d.naar_aanbieder_id),
                 "status": d.status,
                 "uitkomst": d.uitkomst,
                 "aangemaakt_op": d.aangemaakt_op.isoformat(),
@@ -319,7 +319,7 @@ def opschonen(*, session: Session, nu: datetime | None = None) -> int:
 # --- doorverwijzingen ----------------------------------------------------------------------
 
 
-def aanbieder_naam(session: Session, aanbieder_id: uuid.UUID | None) -> str:
+def aanbieder_naam(*, session: Session, aanbieder_id: uuid.UUID | None) -> str:
     """The name of an aanbieder, or '' when unknown."""
     a = (
         register.get_aanbieder(session=session, aanbieder_id=str(aanbieder_id))
