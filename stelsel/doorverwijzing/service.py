@@ -350,6 +350,8 @@ def suggesties(
     )
     out = []
     for r in advies.resultaten:
+        if r.regio_nodig:
+            continue  # a stand-in for "the desk in your region": not a provider to refer to
         a = register.get_aanbieder(session=session, aanbieder_id=r.aanbieder_id)
         if a and a.id != actor.aanbieder_id and a.soort in ONTVANGER_SOORTEN:
             out.append(r)

@@ -62,13 +62,14 @@ def wegwijzer(body: WegwijzerVraag, session: Session = Depends(get_session)):
                     id=r.dienst_id,
                     slug=r.dienst_slug,
                     naam=r.dienst_naam,
-                    url=f"/diensten/{r.dienst_slug}",
+                    url="/gemeenten" if r.regio_nodig else f"/diensten/{r.dienst_slug}",
                 ),
                 aanbieder=WegwijzerAanbieder(id=r.aanbieder_id, naam=r.aanbieder_naam),
                 score=r.score,
                 uitleg=r.uitleg,
                 begin_hier=r.begin_hier,
                 landelijk=r.landelijk,
+                regio_nodig=r.regio_nodig,
             )
             for r in advies.resultaten
         ],

@@ -45,6 +45,9 @@ class Document:
     landelijk: bool
     gebieden: frozenset[tuple[str, str]]
     markt: bool = False  # a market party (aanbieder soort privaat): banks, accountants, …
+    # the same desk in every region (werkgeversservicepunt, gemeente, …): the dienst's and the
+    # aanbieder's name with the area's name as {regio} or {gemeente}
+    netwerk: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,17 @@ class Treffer:
     thema_overlap: list[str]
     in_regio: bool
     woorden: list[str]
+    netwerk: bool = False  # a stand-in for the desk in the user's own region
+
+    @property
+    def dienst_naam(self) -> str:
+        d = self.document
+        return algemeen(d.netwerk[0]) if self.netwerk and d.netwerk else d.naam
+
+    @property
+    def aanbieder_naam(self) -> str:
+        d = self.document
+        return algemeen(d.netwerk[1]) if self.netwerk and d.netwerk else d.aanbieder_naam
 
 
 class Matcher:
@@ -117,6 +131,13 @@ class Matcher:
         self.classifier = None
         if self.w.classificatie > 0:
             self.classifier = _train_classifier(corpus, [d.themas for d in self.docs])
+        # a question without a place gets one stand-in for each nationwide network of desks
+        eerste: dict[tuple[str, str], int] = {}
+        for i, d in enumerate(self.docs):
+            if d.netwerk:
+                eerste.setdefault(d.netwerk, i)
+        self.netwerken = np.zeros(len(self.docs), dtype=bool)
+        self.netwerken[list(eerste.values())] = True
         self.per_gebied: dict[tuple[str, str], list[int]] = {}
         for i, d in enumerate(self.docs):
             for g in d.gebieden:
@@ -245,8 +266,9 @@ class Matcher:
     # --- ranking -----------------------------------------------------------------------------
 
     def beschikbaar(self, gebied: Sequence[tuple[str, str]] | None) -> np.ndarray:
-        """Mask of documents available in an area: national ones plus those covering it."""
-        mask = self.landelijk.copy()
+        """Mask of documents available in an area: national ones plus those covering it; with
+        no area, national ones plus one stand-in per network of regional desks."""
+        mask = self.landelijk.copy() if gebied else self.landelijk | self.netwerken
         for g in gebied or ():
             mask[self.per_gebied.get(g, [])] = True
         return mask
@@ -303,6 +325,7 @@ class Matcher:
                     thema_overlap=[t for t in analyse.themas if t in d.themas],
                     in_regio=bool(regionaal[i]),
                     woorden=sorted(query_set & self.doc_stems[i])[:5],
+                    netwerk=not gebied and d.netwerk is not None,
                 )
             )
         return analyse, treffers
@@ -335,14 +358,33 @@ def uitleg(t: Treffer, analyse: Analyse, regionaam: str | None) -> str:
         delen.append("Sluit aan bij de woorden in uw vraag.")
     if t.in_regio:
         delen.append(f"Voor ondernemers in {regionaam}." if regionaam else "In uw regio.")
+    elif t.netwerk:
+        delen.append("Er is er een in elke regio: vul uw gemeente of postcode in.")
     elif t.document.landelijk:
         delen.append("Landelijk beschikbaar.")
     if t.document.eerstelijns:
-        delen.append(
-            f"{t.document.aanbieder_naam} is een eerste aanspreekpunt en verwijst u zo nodig door."
-        )
+        delen.append(f"{t.aanbieder_naam} is een eerste aanspreekpunt en verwijst u zo nodig door.")
     delen.append(tx.label(tx.KOSTEN, t.document.kosten) + ".")
     return " ".join(delen)
+
+
+_ALGEMEEN = [
+    ("Gemeente {gemeente}", "Uw gemeente"),
+    (" in {gemeente}", " in uw gemeente"),
+    (" {gemeente}", " van uw gemeente"),
+    ("in de regio {regio}", "in uw regio"),
+    (" in {regio}", " in uw regio"),
+    (" ({regio})", " in uw regio"),
+    (" {regio}", " in uw regio"),
+]
+
+
+def algemeen(sjabloon: str) -> str:
+    """A network's name for anyone: 'Werkgeversservicepunt {regio}' → 'Werkgeversservicepunt in
+    uw regio', 'Gemeente {gemeente}' → 'Uw gemeente'."""
+    for oud, nieuw in _ALGEMEEN:
+        sjabloon = sjabloon.replace(oud, nieuw)
+    return sjabloon
 
 
 def ook_over(analyse: Analyse) -> list[str]:

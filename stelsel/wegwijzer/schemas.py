@@ -44,6 +44,12 @@ class WegwijzerResultaat(BaseModel):
     uitleg: str
     begin_hier: bool = Field(description="De beste eerste deur voor deze vraag.")
     landelijk: bool
+    regio_nodig: bool = Field(
+        False,
+        description="Een loket dat er in elke regio is (werkgeversservicepunt, gemeente, …): "
+        "de vraag had geen gemeente, dus `dienst` is een voorbeeld; vraag opnieuw met een "
+        "gemeente voor het loket in de eigen regio. `dienst.url` wijst dan naar de gemeenten.",
+    )
 
 
 class GemeenteKort(BaseModel):

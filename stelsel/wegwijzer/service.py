@@ -39,6 +39,7 @@ class Resultaat:
     uitleg: str
     begin_hier: bool
     landelijk: bool
+    regio_nodig: bool = False  # a desk that exists in every region: the user should give a place
 
 
 @dataclass
@@ -67,9 +68,33 @@ _lock = threading.Lock()
 _cache: dict[str, tuple[tuple, Matcher]] = {}
 
 
+NETWERK_MIN = 10  # providers of one desk type before it counts as a nationwide network
+
+
+def _netwerken(diensten: list, namen: dict[tuple[str, str], str]) -> dict:
+    """The diensten that are one desk in many regions: their name and their provider's name are
+    the same but for the name of the one area they serve. Dienst id → (name, provider name)
+    with the area as {gemeente} or {regio}."""
+    sjablonen: dict = {}
+    for d in diensten:
+        if d.landelijk or len(d.werkgebied) != 1:
+            continue
+        w = d.werkgebied[0]
+        regio = namen.get((w.soort, w.code))
+        if regio and regio in d.naam and regio in d.aanbieder.naam:
+            plek = "{gemeente}" if w.soort == "gemeente" else "{regio}"
+            sjablonen[d.id] = (d.naam.replace(regio, plek), d.aanbieder.naam.replace(regio, plek))
+    aanbieders: dict = {}
+    for d in diensten:
+        if d.id in sjablonen:
+            aanbieders.setdefault(sjablonen[d.id], set()).add(d.aanbieder_id)
+    return {i: s for i, s in sjablonen.items() if len(aanbieders[s]) >= NETWERK_MIN}
+
+
 def documenten(*, session: Session) -> list[Document]:
     """Every dienst of the register as a matcher document."""
     diensten, _ = register.get_all_diensten(session=session, filter=register.DienstFilter())
+    netwerken = _netwerken(diensten, geo.area_names(session=session))
     return [
         Document(
             dienst_id=str(d.id),
@@ -82,6 +107,7 @@ def documenten(*, session: Session) -> list[Document]:
             aanbieder_korte_naam=d.aanbieder.korte_naam,
             eerstelijns=d.aanbieder.eerstelijns,
             markt=d.aanbieder.soort == "privaat",
+            netwerk=netwerken.get(d.id),
             themas=tuple(d.codes("thema")),
             doelgroepen=tuple(d.codes("doelgroep")),
             soort=d.soort,
@@ -145,13 +171,14 @@ def advies(
         Resultaat(
             dienst_id=t.document.dienst_id,
             dienst_slug=t.document.slug,
-            dienst_naam=t.document.naam,
+            dienst_naam=t.dienst_naam,
             aanbieder_id=t.document.aanbieder_id,
-            aanbieder_naam=t.document.aanbieder_naam,
+            aanbieder_naam=t.aanbieder_naam,
             score=t.score,
             uitleg=uitleg(t, analyse, g.naam if g else None),
             begin_hier=i == 0,
             landelijk=t.document.landelijk,
+            regio_nodig=t.netwerk,
         )
         for i, t in enumerate(treffers)
     ]

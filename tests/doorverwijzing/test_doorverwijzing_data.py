@@ -256,3 +256,27 @@ def test_suggestions_are_partner_providers_other_than_ones_own(session):
     )
     assert "Banken" in [r.aanbieder_naam for r in advies.resultaten]
     assert "Banken" not in namen and len(namen) == 5
+
+
+def test_no_suggestion_is_a_stand_in_for_the_desk_in_some_region(session):
+    kvk = accounts.actor(
+        accounts.create(session=session, email="t@kvk.example.nl", rol="adviseur", aanbieder="kvk")
+    )
+    vraag = "Mijn vacatures blijven open staan, wie helpt mij aan personeel?"
+    h, _ = service.create_hulpvraag(
+        session=session,
+        actor=kvk,
+        data=service.NieuweHulpvraag(
+            naam="Jan",
+            email="jan@example.nl",
+            vraag=vraag,
+            gemeente=None,
+            delen_met_ontvanger=True,
+            tekst_versie="v1",
+        ),
+    )
+    advies = wegwijzer.advies(session=session, vraag=vraag, aantal=15, registreer=False)
+    staand = {r.aanbieder_id for r in advies.resultaten if r.regio_nodig}
+    assert staand  # the wegwijzer offers "the werkgeversservicepunt in your region"
+    gekozen = {r.aanbieder_id for r in service.suggesties(session=session, actor=kvk, hulpvraag=h)}
+    assert gekozen and not gekozen & staand

@@ -5,7 +5,15 @@ from pathlib import Path
 import pytest
 
 from stelsel.wegwijzer import lexicon as lx
-from stelsel.wegwijzer.matching import Document, Matcher, Weging, ook_over, uitleg
+from stelsel.wegwijzer.matching import (
+    Analyse,
+    Document,
+    Matcher,
+    Weging,
+    algemeen,
+    ook_over,
+    uitleg,
+)
 from stelsel.wegwijzer.tekst import lees_stopwoorden, stam, woorden
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "wegwijzer"
@@ -22,6 +30,7 @@ def doc(
     eerstelijns=False,
     doelgroepen=(),
     markt=False,
+    netwerk=None,
 ):
     return Document(
         dienst_id=slug,
@@ -40,6 +49,7 @@ def doc(
         landelijk=not gebieden,
         gebieden=frozenset(gebieden),
         markt=markt,
+        netwerk=netwerk,
     )
 
 
@@ -226,6 +236,40 @@ def test_sector_widens_the_search_but_names_no_thema():
     na = {t.document.slug: t.score for t in treffers}
     assert na["khn"] > voor["khn"] and na["loket"] <= voor["loket"]
     assert met.themas == zonder.themas  # 'horeca' is a lexicon term, but not a question
+
+
+def test_a_question_without_a_place_gets_one_stand_in_per_network_of_desks():
+    def wsp(regio, code):
+        return doc(
+            f"wsp-{code}",
+            f"wsp-{code}",
+            f"Personeel vinden via het werkgeversservicepunt {regio}",
+            "Hulp bij vacatures.",
+            ["personeel"],
+            gebieden=[("arbeidsmarktregio", code)],
+            netwerk=("Personeel vinden via het werkgeversservicepunt {regio}", "WSP {regio}"),
+        )
+
+    docs = [wsp("Friesland", "AM01"), wsp("Drenthe", "AM03"), *DOCS]
+    m = Matcher(docs, lx.lees(DATA / "lexicon.csv"), lees_stopwoorden(DATA / "stopwoorden.txt"))
+    _, treffers = m.zoek("vacatures personeel")
+    staand = [t for t in treffers if t.netwerk]
+    assert len(staand) == 1 and not any(t.document.slug == "wsp-AM03" for t in treffers)
+    assert staand[0].dienst_naam == "Personeel vinden via het werkgeversservicepunt in uw regio"
+    assert staand[0].aanbieder_naam == "WSP in uw regio"
+    assert "vul uw gemeente of postcode in" in uitleg(staand[0], Analyse([], "advies", {}), None)
+
+    _, treffers = m.zoek("vacatures personeel", gebied=[("arbeidsmarktregio", "AM03")])
+    eigen = [t for t in treffers if t.document.slug.startswith("wsp-")]
+    assert [t.document.slug for t in eigen] == ["wsp-AM03"] and not eigen[0].netwerk
+    assert eigen[0].aanbieder_naam == "Wsp-Am03"  # its own name, not the stand-in's
+
+
+def test_network_names_read_for_anyone():
+    assert algemeen("Gemeente {gemeente}") == "Uw gemeente"
+    assert algemeen("Ondernemersloket {gemeente}") == "Ondernemersloket van uw gemeente"
+    assert algemeen("Van werk naar werk in de regio {regio}") == "Van werk naar werk in uw regio"
+    assert algemeen("Advies voor uw personeel ({regio})") == "Advies voor uw personeel in uw regio"
 
 
 def test_one_result_per_provider(matcher):

@@ -103,6 +103,21 @@ def test_page_without_javascript(client):
     assert r.status_code == 400 and 'aria-invalid="true"' in r.text
 
 
+def test_without_a_place_the_regional_desk_is_named_for_anyone(client):
+    vraag = "Mijn vacatures blijven open staan, wie helpt mij aan personeel?"
+    zonder = ask(client, vraag=vraag).json()["resultaten"]
+    staand = [r for r in zonder if r["regio_nodig"]]
+    assert [r["aanbieder"]["naam"] for r in staand] == ["Werkgeversservicepunt in uw regio"]
+    assert staand[0]["dienst"]["url"] == "/gemeenten" and not staand[0]["landelijk"]
+    met = ask(client, vraag=vraag, gemeente="Utrecht").json()["resultaten"]
+    assert not any(r["regio_nodig"] for r in met)
+    assert "Werkgeversservicepunt Midden-Utrecht" in [r["aanbieder"]["naam"] for r in met]
+    pagina = client.get("/wegwijzer", params={"vraag": vraag})
+    assert '<a href="#gemeente">Personeel vinden via het werkgeversservicepunt in uw regio' in (
+        pagina.text
+    )
+
+
 def test_page_profile_reaches_the_wegwijzer(client):
     vraag = {"vraag": "ik zoek advies over personeel en een cao"}
     zonder = client.get("/wegwijzer", params=vraag)
