@@ -187,7 +187,7 @@ class Matcher:
                 out += [w, *delen]
                 continue
             if len(w) >= 5 and not known:
-                best = process.extractOne(w, self.vocab, scorer=fuzz.ratio, score_cutoff=84)
+                best = process.extractOne(w, self.vocab, scorer=fuzz.ratio, score_cutoff=90)
                 if best:
                     fixed[w] = best[0]
                     w = best[0]

@@ -272,6 +272,14 @@ def test_network_names_read_for_anyone():
     assert algemeen("Advies voor uw personeel ({regio})") == "Advies voor uw personeel in uw regio"
 
 
+def test_a_real_word_is_not_corrected_into_a_look_alike():
+    docs = [doc("oost", "oost", "Hulp in het oosten", "Voor bedrijven in Oost.", ["personeel"])]
+    m = Matcher(docs, lx.lees(DATA / "lexicon.csv"), lees_stopwoorden(DATA / "stopwoorden.txt"))
+    # 'oogst' is one letter from 'oost' (ratio 89): too far to be a typo of it
+    assert m.zoek("extra mensen voor de oogst")[0].verbeterd == {}
+    assert m.zoek("bedrijven in het ooosten")[0].verbeterd == {"ooosten": "oosten"}
+
+
 def test_one_result_per_provider(matcher):
     _, treffers = matcher.zoek("lening krediet", aantal=5)
     aanbieders = [t.document.aanbieder_id for t in treffers]
