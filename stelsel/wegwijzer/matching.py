@@ -56,6 +56,7 @@ class Weging:
 
     uitbreiding: float = 0.5  # BM25 of lexicon expansions relative to the question's own words
     thema: float = 0.35  # share of the question's thema's the dienst covers
+    hoofdthema: float = 2.0  # in that share the main thema counts this many times
     soort: float = 0.1  # dienst soort fits informatie/advies
     regio: float = 0.5  # regional or local dienst covering the user's gemeente (when relevant)
     eerstelijns: float = 0.05  # first-line provider
@@ -289,8 +290,8 @@ class Matcher:
         bm = np.where(mask, scores, 0.0)
         bm = bm / (bm.max() or 1.0)
         q_themas = np.zeros(len(THEMAS), dtype=np.float32)
-        for t in analyse.themas:
-            q_themas[THEMAS.index(t)] = 1.0
+        for k, t in enumerate(analyse.themas):
+            q_themas[THEMAS.index(t)] = self.w.hoofdthema if k == 0 else 1.0
         overlap = (self.thema_matrix @ q_themas) / max(q_themas.sum(), 1.0)
         soort_fit = self.soort_info if analyse.soort == "informatie" else ~self.soort_info
         regionaal = ~self.landelijk & mask if gebied else np.zeros_like(mask)

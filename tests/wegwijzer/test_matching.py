@@ -280,6 +280,22 @@ def test_a_real_word_is_not_corrected_into_a_look_alike():
     assert m.zoek("bedrijven in het ooosten")[0].verbeterd == {"ooosten": "oosten"}
 
 
+def test_the_main_thema_weighs_double_in_the_ranking():
+    tekst = "Hulp voor uw bedrijf."
+    docs = [
+        doc("geld", "geldloket", "Hulp", tekst, ["financiering"]),
+        doc("mensen", "mensenloket", "Hulp", tekst, ["personeel"]),
+    ]
+    m = Matcher(docs, lx.lees(DATA / "lexicon.csv"), lees_stopwoorden(DATA / "stopwoorden.txt"))
+    analyse, treffers = m.zoek("hulp bij een lening en een vacature")
+    assert set(analyse.themas) == {"financiering", "personeel"}
+    assert treffers[0].document.themas[0] == analyse.themas[0]
+    assert treffers[0].score > treffers[1].score
+    m.w = Weging(hoofdthema=1.0)
+    _, treffers = m.zoek("hulp bij een lening en een vacature")
+    assert treffers[0].score == treffers[1].score
+
+
 def test_one_result_per_provider(matcher):
     _, treffers = matcher.zoek("lening krediet", aantal=5)
     aanbieders = [t.document.aanbieder_id for t in treffers]
