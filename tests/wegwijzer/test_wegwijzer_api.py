@@ -144,8 +144,11 @@ def test_page_profile_reaches_the_wegwijzer(client):
         # written blind to the method: guards against gains on dev alone (thema labels follow
         # another writer's judgement, hence the lower bar)
         (Path(__file__).parents[1] / "data" / "wegwijzer-extra.jsonl", 0.70, 0.90, 0.78),
+        # in the dev set's style, about other situations; below the hit@1 target, so
+        # this bar only keeps what was reached (0.65 / 0.92 / 0.81)
+        (Path(__file__).parents[1] / "data" / "wegwijzer-extra2.jsonl", 0.60, 0.85, 0.75),
     ],
-    ids=["dev", "extra"],
+    ids=["dev", "extra", "extra2"],
 )
 def test_quality_on_the_evaluation_sets(session, vragen, hit1, hit3, thema_f1):
     aliassen = lees_aliassen(EVAL / "aanbieders-aliases.json")
