@@ -77,7 +77,6 @@ class Lexicon:
     """The terms, indexed by their first stem (or word) for fast look-up."""
 
     def __init__(self, terms: list[Term]):
-        self.terms = terms
         self._eerste: dict[tuple[bool, str], list[Term]] = {}
         for t in terms:
             self._eerste.setdefault((t.exact, t.stammen[0]), []).append(t)

@@ -22,6 +22,7 @@ from stelsel.wegwijzer.models import Vraagsignaal
 from stelsel.wegwijzer.tekst import lees_stopwoorden
 
 MAX_VRAAG = 1000
+NETWERK_MIN = 10  # providers of one desk type before it counts as a nationwide network
 
 
 class VraagOngeldig(ValueError):
@@ -68,14 +69,13 @@ _lock = threading.Lock()
 _cache: dict[str, tuple[tuple, Matcher]] = {}
 
 
-NETWERK_MIN = 10  # providers of one desk type before it counts as a nationwide network
-
-
-def _netwerken(diensten: list, namen: dict[tuple[str, str], str]) -> dict:
+def _netwerken(
+    diensten: list, namen: dict[tuple[str, str], str]
+) -> dict[uuid.UUID, tuple[str, str]]:
     """The diensten that are one desk in many regions: their name and their provider's name are
     the same but for the name of the one area they serve. Dienst id → (name, provider name)
     with the area as {gemeente} or {regio}."""
-    sjablonen: dict = {}
+    sjablonen: dict[uuid.UUID, tuple[str, str]] = {}
     for d in diensten:
         if d.landelijk or len(d.werkgebied) != 1:
             continue
@@ -84,7 +84,7 @@ def _netwerken(diensten: list, namen: dict[tuple[str, str], str]) -> dict:
         if regio and regio in d.naam and regio in d.aanbieder.naam:
             plek = "{gemeente}" if w.soort == "gemeente" else "{regio}"
             sjablonen[d.id] = (d.naam.replace(regio, plek), d.aanbieder.naam.replace(regio, plek))
-    aanbieders: dict = {}
+    aanbieders: dict[tuple[str, str], set[uuid.UUID]] = {}
     for d in diensten:
         if d.id in sjablonen:
             aanbieders.setdefault(sjablonen[d.id], set()).add(d.aanbieder_id)
