@@ -9,7 +9,7 @@ from stelsel import logboek
 from stelsel.bootstrap import prepare
 from stelsel.config import get_settings
 from stelsel.db import get_engine
-from stelsel.doorverwijzing.cli import gebruiker_app, opschonen, outbox_app
+from stelsel.doorverwijzing.cli import gebruiker_app, koppeling_app, opschonen, outbox_app
 from stelsel.register.cli import export_app, import_app
 from stelsel.wegwijzer.cli import evalueer_app
 
@@ -21,6 +21,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(evalueer_app, name="evalueer")
 app.add_typer(gebruiker_app, name="gebruiker")
 app.add_typer(outbox_app, name="outbox")
+app.add_typer(koppeling_app, name="koppeling")
 app.command("opschonen")(opschonen)
 
 

@@ -1,4 +1,5 @@
-"""`stelsel gebruiker maak`, `stelsel opschonen`, `stelsel outbox verwerk`."""
+"""`stelsel gebruiker maak`, `stelsel koppeling maak`, `stelsel opschonen`,
+`stelsel outbox verwerk`."""
 
 import typer
 
@@ -9,6 +10,9 @@ from stelsel.doorverwijzing import outbox, service
 
 gebruiker_app = typer.Typer(help="Gebruikers beheren.", no_args_is_help=True)
 outbox_app = typer.Typer(help="Meldingen versturen.", no_args_is_help=True)
+koppeling_app = typer.Typer(
+    help="Het eigen systeem van een aanbieder koppelen (webhooks).", no_args_is_help=True
+)
 
 
 @gebruiker_app.command("maak")
@@ -58,6 +62,25 @@ def maak(
     typer.echo(f"Gebruiker {gebruiker_id} aangemaakt met rol {rol}.")
     if token:
         typer.echo(token)
+
+
+@koppeling_app.command("maak")
+def koppeling_maak(
+    aanbieder: str = typer.Option(..., "--aanbieder", help="Id of slug van de aanbieder."),
+    url: str = typer.Option(..., "--url", help="Https-adres dat de webhooks ontvangt."),
+) -> None:
+    """Send the aanbieder's notifications as signed webhooks; prints the secret alone on the
+    last line (only now)."""
+    engine = get_engine()
+    prepare(engine)
+    try:
+        with session_scope(engine) as session:
+            geheim = service.koppel(session=session, aanbieder=aanbieder, webhook_url=url)
+    except service.Ongeldig as e:
+        typer.echo(f"{e.veld}: {e.reden}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo("Gekoppeld. Controleer X-Stelsel-Signature (HMAC-SHA256) met dit geheim:")
+    typer.echo(geheim)
 
 
 def opschonen() -> None:

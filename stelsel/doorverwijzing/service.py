@@ -316,6 +316,27 @@ def opschonen(*, session: Session, nu: datetime | None = None) -> int:
     return len(kandidaten)
 
 
+# --- koppelingen (a provider's own system) -----------------------------------------------
+
+
+def koppel(*, session: Session, aanbieder: str, webhook_url: str) -> str:
+    """Send this aanbieder's notifications also as signed webhooks to its own system; returns
+    the new signing secret (shown once; a second call replaces URL and secret)."""
+    a = register.get_aanbieder(session=session, aanbieder_id=aanbieder)
+    if a is None:
+        raise Ongeldig("aanbieder", f"'{aanbieder}' is geen bekende aanbieder")
+    url = webhook_url.strip()
+    lokaal = re.match(r"http://(localhost|127\.0\.0\.1)(:\d+)?/", url)
+    if not (url.startswith("https://") or lokaal) or len(url) > 300 or " " in url:
+        raise Ongeldig("webhook_url", "moet een https-adres zijn van hoogstens 300 tekens")
+    geheim = secrets.token_urlsafe(32)
+    koppeling = session.get(Koppeling, a.id) or Koppeling(aanbieder_id=a.id)
+    koppeling.webhook_url, koppeling.geheim = url, geheim
+    session.add(koppeling)
+    session.flush()
+    return geheim
+
+
 # --- doorverwijzingen ----------------------------------------------------------------------
 
 

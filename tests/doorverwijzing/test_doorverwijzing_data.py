@@ -152,15 +152,8 @@ def test_signed_webhook(databases, monkeypatch):
         return Antwoord()
 
     with session_scope(engine) as s:
-        qredits = __import__("stelsel.register.service", fromlist=["x"]).get_aanbieder(
-            session=s, aanbieder_id="qredits"
-        )
-        s.add(
-            Koppeling(
-                aanbieder_id=qredits.id,
-                webhook_url="https://qredits.example.nl/hook",
-                geheim="s3cr3t",
-            )
+        geheim = service.koppel(
+            session=s, aanbieder="qredits", webhook_url="https://qredits.example.nl/hook"
         )
     _zaak(engine)
     monkeypatch.setattr(outbox.httpx, "post", post)
@@ -168,7 +161,7 @@ def test_signed_webhook(databases, monkeypatch):
     outbox.verwerk(engine)
     ((url, body, headers),) = gezien
     assert url == "https://qredits.example.nl/hook"
-    assert headers["X-Stelsel-Signature"] == outbox.handtekening("s3cr3t", body)
+    assert headers["X-Stelsel-Signature"] == outbox.handtekening(geheim, body)
     assert headers["Idempotency-Key"].endswith(":nieuw:webhook")
     assert b"Jan" not in body  # notifications carry no personal data
 
@@ -280,3 +273,41 @@ def test_no_suggestion_is_a_stand_in_for_the_desk_in_some_region(session):
     assert staand  # the wegwijzer offers "the werkgeversservicepunt in your region"
     gekozen = {r.aanbieder_id for r in service.suggesties(session=session, actor=kvk, hulpvraag=h)}
     assert gekozen and not gekozen & staand
+
+
+@pytest.mark.parametrize(
+    ("aanbieder", "url", "veld"),
+    [
+        ("bestaat-niet", "https://x.example.nl/hook", "aanbieder"),
+        ("qredits", "http://x.example.nl/hook", "webhook_url"),  # not encrypted
+        ("qredits", "https://x.example.nl/" + "a" * 300, "webhook_url"),
+    ],
+)
+def test_koppeling_refuses_bad_input_naming_the_field(session, aanbieder, url, veld):
+    with pytest.raises(service.Ongeldig) as e:
+        service.koppel(session=session, aanbieder=aanbieder, webhook_url=url)
+    assert e.value.veld == veld
+
+
+def test_cli_links_a_providers_system_and_prints_the_secret_once(databases, monkeypatch):
+    from typer.testing import CliRunner
+
+    from stelsel.cli import app
+
+    engine = databases.engine(with_register=True)
+    monkeypatch.setattr("stelsel.doorverwijzing.cli.get_engine", lambda: engine)
+    url = "https://qredits.example.nl/hook"
+    eerste = CliRunner().invoke(app, ["koppeling", "maak", "--aanbieder", "qredits", "--url", url])
+    tweede = CliRunner().invoke(app, ["koppeling", "maak", "--aanbieder", "qredits", "--url", url])
+    assert eerste.exit_code == tweede.exit_code == 0, eerste.output
+    geheimen = [r.output.strip().splitlines()[-1] for r in (eerste, tweede)]
+    with session_scope(engine) as s:
+        qredits = register.get_aanbieder(session=s, aanbieder_id="qredits")
+        assert qredits is not None
+        koppeling = s.get(Koppeling, qredits.id)
+        assert koppeling is not None and koppeling.webhook_url == url
+        assert koppeling.geheim == geheimen[1] != geheimen[0]  # a second call rotates it
+    fout = CliRunner().invoke(
+        app, ["koppeling", "maak", "--aanbieder", "qredits", "--url", "ftp://x"]
+    )
+    assert fout.exit_code == 1 and "webhook_url" in fout.output
