@@ -47,6 +47,11 @@ class Settings(BaseSettings):
         default="", description="SMTP server for e-mail; empty: write .eml files."
     )
     smtp_port: int = Field(default=25, description="SMTP port.")
+    smtp_starttls: bool = Field(
+        default=False, description="Upgrade the SMTP connection with STARTTLS before sending."
+    )
+    smtp_gebruiker: str = Field(default="", description="SMTP user name; empty: no login.")
+    smtp_wachtwoord: str = Field(default="", description="SMTP password.", repr=False)
     mail_afzender: str = Field(default="stelsel@localhost", description="From address of e-mails.")
     mail_map: Path = Field(
         default=REPO_DIR / "uitvoer" / "mail",

@@ -16,4 +16,6 @@ def test_every_setting_is_documented():
 
 def test_secret_is_not_in_repr(monkeypatch):
     monkeypatch.setenv("STELSEL_SECRET_KEY", "zeer-geheim-123")
-    assert "zeer-geheim-123" not in repr(Settings())
+    monkeypatch.setenv("STELSEL_SMTP_WACHTWOORD", "ook-geheim-456")
+    shown = repr(Settings())
+    assert "zeer-geheim-123" not in shown and "ook-geheim-456" not in shown

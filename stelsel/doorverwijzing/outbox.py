@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 import smtplib
+import ssl
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -40,6 +41,10 @@ def _email(bericht: Bericht) -> None:
     msg.set_content(f"{bericht.onderwerp}.\n\nBekijk de doorverwijzing: {inhoud['link']}\n")
     if s.smtp_host:
         with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=30) as smtp:
+            if s.smtp_starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if s.smtp_gebruiker:
+                smtp.login(s.smtp_gebruiker, s.smtp_wachtwoord)
             smtp.send_message(msg)
         return
     map_ = Path(s.mail_map)

@@ -311,3 +311,53 @@ def test_cli_links_a_providers_system_and_prints_the_secret_once(databases, monk
         app, ["koppeling", "maak", "--aanbieder", "qredits", "--url", "ftp://x"]
     )
     assert fout.exit_code == 1 and "webhook_url" in fout.output
+
+
+def test_email_goes_out_over_smtp_with_login(databases, monkeypatch):
+    """A real SMTP server on loopback (aiosmtpd): login, one message per adviser, no
+    personal data of the entrepreneur in it."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    ontvangen, logins = [], []
+
+    class Handler:
+        async def handle_DATA(self, server, sessie, envelope):  # noqa: N802 - aiosmtpd's name
+            ontvangen.append((envelope.rcpt_tos, envelope.content.decode()))
+            return "250 OK"
+
+    def authenticator(server, sessie, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"goed-wachtwoord")
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = Controller(
+        Handler(),
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=authenticator,
+        auth_require_tls=False,
+    )
+    server.start()
+    for naam, waarde in {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(port),
+        "SMTP_GEBRUIKER": "stelsel",
+        "SMTP_WACHTWOORD": "goed-wachtwoord",
+    }.items():
+        monkeypatch.setenv(f"STELSEL_{naam}", waarde)
+    get_settings.cache_clear()
+    try:
+        engine = databases.engine(with_register=True)
+        _zaak(engine)
+        assert outbox.verwerk(engine) == {"verzonden": 2, "mislukt": 0}
+    finally:
+        server.stop()
+        get_settings.cache_clear()
+    assert logins == [(b"stelsel", b"goed-wachtwoord")] * 2
+    assert len(ontvangen) == 2 and all(len(ontvangers) == 1 for ontvangers, _ in ontvangen)
+    assert all("/doorverwijzingen/" in tekst and "Jan" not in tekst for _, tekst in ontvangen)
