@@ -61,6 +61,13 @@ def test_gemeente_page_leeuwarden(client):
     assert "Ik Ben Drents Ondernemer" not in r.text
     assert "Ondernemersloket Emmen" not in r.text
     assert 'id="thema-financiering"' in r.text
+    # the national offer per thema is folded away below the regional one
+    financiering = r.text.split('id="thema-financiering"')[1].split("</section>")[0]
+    regionaal, landelijk = financiering.split('<details class="landelijk">')
+    assert "YnBusiness" in regionaal and "Landelijk</p>" not in regionaal
+    assert "Landelijke diensten over financiering" in landelijk and "In uw regio" not in landelijk
+    # and a question asked here is asked for this gemeente
+    assert '<input type="hidden" name="gemeente" value="GM0080">' in r.text
 
 
 def test_gemeente_search_redirects_or_explains(client):
