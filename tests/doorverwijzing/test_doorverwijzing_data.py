@@ -18,17 +18,35 @@ from stelsel.register import service as register
 from stelsel.wegwijzer import service as wegwijzer
 
 
+def _hulpvraag(session, actor, vraag="lening nodig", gemeente="Leeuwarden", **kw) -> Hulpvraag:
+    """A hulpvraag of Jan, with consent to share, taken by the actor."""
+    h, _ = service.create_hulpvraag(
+        session=session,
+        actor=actor,
+        data=service.NieuweHulpvraag(
+            naam="Jan",
+            email="jan@example.nl",
+            vraag=vraag,
+            gemeente=gemeente,
+            delen_met_ontvanger=True,
+            tekst_versie="v1",
+            **kw,
+        ),
+    )
+    return h
+
+
+def _adviseur_kvk(session):
+    email = f"a{uuid.uuid4().hex[:6]}@kvk.example.nl"
+    return accounts.actor(
+        accounts.create(session=session, email=email, rol="adviseur", aanbieder="kvk")
+    )
+
+
 def _zaak(engine, naar="qredits") -> tuple[uuid.UUID, list, list]:
     """Committed: users of KVK and the receiver, and one referral from KVK."""
     with session_scope(engine) as s:
-        a = accounts.actor(
-            accounts.create(
-                session=s,
-                email=f"a{uuid.uuid4().hex[:6]}@kvk.example.nl",
-                rol="adviseur",
-                aanbieder="kvk",
-            )
-        )
+        a = _adviseur_kvk(s)
         ontvangers = [
             accounts.actor(
                 accounts.create(
@@ -40,19 +58,7 @@ def _zaak(engine, naar="qredits") -> tuple[uuid.UUID, list, list]:
             )
             for i in range(2)
         ]
-        h, _ = service.create_hulpvraag(
-            session=s,
-            actor=a,
-            data=service.NieuweHulpvraag(
-                naam="Jan",
-                email="jan@example.nl",
-                vraag="lening nodig",
-                gemeente="Leeuwarden",
-                delen_met_ontvanger=True,
-                tekst_versie="v1",
-                themas=["financiering"],
-            ),
-        )
+        h = _hulpvraag(s, a, themas=["financiering"])
         dv = service.create_doorverwijzing(
             session=s, actor=a, hulpvraag_id=h.id, naar_aanbieder=naar
         )
@@ -222,21 +228,9 @@ def test_aggregate_roles_cannot_open_cases(databases, rol):
 
 
 def test_suggestions_are_partner_providers_other_than_ones_own(session):
-    kvk = accounts.actor(
-        accounts.create(session=session, email="s@kvk.example.nl", rol="adviseur", aanbieder="kvk")
-    )
-    h, _ = service.create_hulpvraag(
-        session=session,
-        actor=kvk,
-        data=service.NieuweHulpvraag(
-            naam="Jan",
-            email="jan@example.nl",
-            vraag="Mijn bank wil niet meer lenen voor een nieuwe bakoven, wie kan helpen?",
-            gemeente="Sneek",
-            delen_met_ontvanger=True,
-            tekst_versie="v1",
-        ),
-    )
+    kvk = _adviseur_kvk(session)
+    vraag = "Mijn bank wil niet meer lenen voor een nieuwe bakoven, wie kan helpen?"
+    h = _hulpvraag(session, kvk, vraag, "Sneek")
     namen = []
     for r in service.suggesties(session=session, actor=kvk, hulpvraag=h):
         a = register.get_aanbieder(session=session, aanbieder_id=r.aanbieder_id)
@@ -252,22 +246,9 @@ def test_suggestions_are_partner_providers_other_than_ones_own(session):
 
 
 def test_no_suggestion_is_a_stand_in_for_the_desk_in_some_region(session):
-    kvk = accounts.actor(
-        accounts.create(session=session, email="t@kvk.example.nl", rol="adviseur", aanbieder="kvk")
-    )
+    kvk = _adviseur_kvk(session)
     vraag = "Mijn vacatures blijven open staan, wie helpt mij aan personeel?"
-    h, _ = service.create_hulpvraag(
-        session=session,
-        actor=kvk,
-        data=service.NieuweHulpvraag(
-            naam="Jan",
-            email="jan@example.nl",
-            vraag=vraag,
-            gemeente=None,
-            delen_met_ontvanger=True,
-            tekst_versie="v1",
-        ),
-    )
+    h = _hulpvraag(session, kvk, vraag, gemeente=None)
     advies = wegwijzer.advies(session=session, vraag=vraag, aantal=15, registreer=False)
     staand = {r.aanbieder_id for r in advies.resultaten if r.regio_nodig}
     assert staand  # the wegwijzer offers "the werkgeversservicepunt in your region"
