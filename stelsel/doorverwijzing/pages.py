@@ -133,20 +133,26 @@ def lijst(
     )
 
 
-@router.get("/hulpvragen/nieuw")
-def nieuw_form(request: Request, actor: Actor | None = Depends(huidige_actor)):
-    if actor is None:
-        return _naar_login(request)
+def _nieuw_formulier(request: Request, fouten: dict, invoer: dict, status_code: int = 200):
+    """The intake form, empty or with the entered values and what is wrong with them."""
     return _page(
         request,
         "doorverwijzing/hulpvraag_nieuw.html",
         {
-            "fouten": {},
-            "invoer": {},
+            "fouten": fouten,
+            "invoer": invoer,
             "versie": TOESTEMMINGSTEKST_VERSIE,
             "werkdagen": get_settings().eerste_contact_werkdagen,
         },
+        status_code,
     )
+
+
+@router.get("/hulpvragen/nieuw")
+def nieuw_form(request: Request, actor: Actor | None = Depends(huidige_actor)):
+    if actor is None:
+        return _naar_login(request)
+    return _nieuw_formulier(request, {}, {})
 
 
 @router.post("/hulpvragen/nieuw")
@@ -194,17 +200,7 @@ def nieuw(
             ),
         )
     except service.Ongeldig as e:
-        return _page(
-            request,
-            "doorverwijzing/hulpvraag_nieuw.html",
-            {
-                "fouten": {e.veld.split(".")[-1]: e.reden},
-                "invoer": invoer,
-                "versie": TOESTEMMINGSTEKST_VERSIE,
-                "werkdagen": get_settings().eerste_contact_werkdagen,
-            },
-            400,
-        )
+        return _nieuw_formulier(request, {e.veld.split(".")[-1]: e.reden}, invoer, 400)
     except service.Verboden as e:
         raise HTTPException(403, str(e)) from None
     request.session["nieuwe_link"] = f"/mijn-hulpvraag/{code}"
