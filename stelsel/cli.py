@@ -9,20 +9,28 @@ from stelsel import logboek
 from stelsel.bootstrap import prepare
 from stelsel.config import get_settings
 from stelsel.db import get_engine
-from stelsel.doorverwijzing.cli import gebruiker_app, koppeling_app, opschonen, outbox_app
-from stelsel.register.cli import export_app, import_app
-from stelsel.wegwijzer.cli import evalueer_app
+from stelsel.domains import cli_apps
+from stelsel.doorverwijzing.cli import opschonen
 
 app = typer.Typer(
     help="stelsel: dienstenregister, wegwijzer en warme doorverwijzing.", no_args_is_help=True
 )
-app.add_typer(export_app, name="export")
-app.add_typer(import_app, name="import")
-app.add_typer(evalueer_app, name="evalueer")
-app.add_typer(gebruiker_app, name="gebruiker")
-app.add_typer(outbox_app, name="outbox")
-app.add_typer(koppeling_app, name="koppeling")
+for naam, groep in cli_apps():
+    app.add_typer(groep, name=naam)
 app.command("opschonen")(opschonen)
+
+# Commands that prepare the database themselves (init, serve) or work on it as it is (import
+# and export: the bundled register must not be loaded into a database about to be imported).
+_ZELF_VOORBEREID = {"init", "serve"}
+_ZONDER_REGISTER = {"import", "export"}
+
+
+@app.callback()
+def _voorbereiden(ctx: typer.Context) -> None:
+    """Bring the database to the current schema (and the bundled register) before a command."""
+    if ctx.invoked_subcommand in _ZELF_VOORBEREID or ctx.resilient_parsing:
+        return
+    prepare(get_engine(), with_register=ctx.invoked_subcommand not in _ZONDER_REGISTER)
 
 
 @app.command()
@@ -50,7 +58,7 @@ def serve(
     logboek.installeer()
     prepare(get_engine())
     uvicorn.run(
-        "stelsel.web:create_app",
+        "stelsel.app:create_app",
         factory=True,
         host=host,
         port=port,

@@ -69,12 +69,3 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
-
-
-def import_all_models() -> None:
-    """Import every domain's models so Base.metadata knows all tables."""
-    import stelsel.accounts.models  # noqa: F401
-    import stelsel.doorverwijzing.models  # noqa: F401
-    import stelsel.geo.models  # noqa: F401
-    import stelsel.register.models  # noqa: F401
-    import stelsel.wegwijzer.models  # noqa: F401

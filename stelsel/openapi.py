@@ -11,7 +11,7 @@ from starlette.routing import Mount
 
 def document() -> dict[str, Any]:
     """The OpenAPI document of the whole API, without touching a real database."""
-    from stelsel.web import create_app
+    from stelsel.app import create_app
 
     app = create_app(create_engine("sqlite://"))
     for route in app.routes:

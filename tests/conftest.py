@@ -118,7 +118,7 @@ def session(connection) -> Iterator[Session]:
 
 @pytest.fixture
 def app(connection):
-    from stelsel.web import create_app
+    from stelsel.app import create_app
 
     return create_app(connection)
 

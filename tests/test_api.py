@@ -3,7 +3,9 @@
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
 
-from stelsel.api import API_VERSION, MAX_OFFSET, PROBLEM_JSON, Paginering, create_api
+from stelsel.web.api import create_api
+from stelsel.web.paginering import MAX_OFFSET, Paginering
+from stelsel.web.problems import API_VERSION, PROBLEM_JSON
 
 
 def test_unexpected_error_is_a_problem_with_the_api_version():

@@ -37,9 +37,9 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy import Engine
 
-from stelsel.api import API_VERSION, PROBLEM_JSON
+from stelsel.app import create_app
 from stelsel.openapi import document
-from stelsel.web import create_app
+from stelsel.web.problems import API_VERSION, PROBLEM_JSON
 
 POSITIVE, NEGATIVE = GenerationMode.POSITIVE, GenerationMode.NEGATIVE
 MAX_EXAMPLES = 50

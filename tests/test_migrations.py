@@ -3,7 +3,8 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from stelsel.db import Base, import_all_models
+from stelsel.db import Base
+from stelsel.domains import import_all_models
 
 
 def test_migrations_match_models(databases):

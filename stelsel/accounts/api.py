@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 from stelsel.accounts import rollen, service
 from stelsel.accounts.deps import vereist_actor
 from stelsel.accounts.rollen import Actor
-from stelsel.api import Paginering, ProblemError, get_session, page_envelope, paginering
+from stelsel.web.deps import get_session
+from stelsel.web.paginering import Paginering, page_envelope, paginering
+from stelsel.web.problems import ProblemError
 
 router = APIRouter(tags=["accounts"])
 

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from stelsel.accounts import service
 from stelsel.accounts.rollen import Actor
-from stelsel.api import ProblemError, get_session
+from stelsel.web.deps import get_session
+from stelsel.web.problems import ProblemError
 
 
 def bearer_token(request: Request, session: Session) -> Actor | None:

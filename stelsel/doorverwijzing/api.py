@@ -11,17 +11,12 @@ from sqlalchemy.orm import Session
 from stelsel.accounts import service as accounts
 from stelsel.accounts.deps import vereist_actor
 from stelsel.accounts.rollen import Actor
-from stelsel.api import (
-    Paginering,
-    ProblemError,
-    bad_request,
-    get_session,
-    page_envelope,
-    paginering,
-)
 from stelsel.doorverwijzing import levenscyclus as lc
 from stelsel.doorverwijzing import service
 from stelsel.doorverwijzing.models import Doorverwijzing
+from stelsel.web.deps import get_session
+from stelsel.web.paginering import Paginering, page_envelope, paginering
+from stelsel.web.problems import ProblemError, bad_request
 
 router = APIRouter(tags=["doorverwijzing"])
 FOUTEN: dict[int | str, dict[str, Any]] = {

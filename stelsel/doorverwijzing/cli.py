@@ -4,7 +4,6 @@
 import typer
 
 from stelsel.accounts import service as accounts
-from stelsel.bootstrap import prepare
 from stelsel.db import get_engine, session_scope
 from stelsel.doorverwijzing import outbox, service
 
@@ -42,7 +41,6 @@ def maak(
         else None
     )
     engine = get_engine()
-    prepare(engine)
     try:
         with session_scope(engine) as session:
             g = accounts.create(
@@ -72,7 +70,6 @@ def koppeling_maak(
     """Send the aanbieder's notifications as signed webhooks; prints the secret alone on the
     last line (only now)."""
     engine = get_engine()
-    prepare(engine)
     try:
         with session_scope(engine) as session:
             geheim = service.koppel(session=session, aanbieder=aanbieder, webhook_url=url)
@@ -86,7 +83,6 @@ def koppeling_maak(
 def opschonen() -> None:
     """Remove personal data of closed cases past the retention period."""
     engine = get_engine()
-    prepare(engine)
     with session_scope(engine) as session:
         n = service.opschonen(session=session)
     typer.echo(f"{n} hulpvra{'ag' if n == 1 else 'gen'} geanonimiseerd.")
@@ -96,7 +92,6 @@ def opschonen() -> None:
 def verwerk() -> None:
     """Deliver due e-mails and webhooks."""
     engine = get_engine()
-    prepare(engine)
     result = outbox.verwerk(engine)
     typer.echo(
         f"{result['verzonden']} verzonden, {result['mislukt']} mislukt (volgt later opnieuw)."

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from stelsel.accounts import service as accounts
 from stelsel.accounts.deps import huidige_actor
 from stelsel.accounts.rollen import Actor
-from stelsel.api import get_session
 from stelsel.config import get_settings
 from stelsel.doorverwijzing import levenscyclus as lc
 from stelsel.doorverwijzing import service
-from stelsel.pages import render, templates
+from stelsel.web.deps import get_session
+from stelsel.web.pages import render, templates
 
 router = APIRouter(include_in_schema=False)
 TOESTEMMINGSTEKST_VERSIE = "2026-11-v1"

@@ -3,9 +3,11 @@
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
-from stelsel.api import Paginering, ProblemError, get_session, page_envelope, paginering
 from stelsel.geo import service
 from stelsel.geo.schemas import GemeentePagina, GemeenteRead, gemeente_read
+from stelsel.web.deps import get_session
+from stelsel.web.paginering import Paginering, page_envelope, paginering
+from stelsel.web.problems import ProblemError
 
 router = APIRouter(tags=["geografie"])
 

@@ -4,7 +4,8 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from stelsel.config import get_settings
-from stelsel.db import Base, import_all_models
+from stelsel.db import Base
+from stelsel.domains import import_all_models
 
 import_all_models()
 config = context.config

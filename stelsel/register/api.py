@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BeforeValidator
 from sqlalchemy.orm import Session
 
-from stelsel.api import Paginering, bad_request, get_session, not_found, page_envelope, paginering
 from stelsel.geo import service as geo
 from stelsel.register import service
 from stelsel.register import taxonomie as tx
@@ -21,6 +20,9 @@ from stelsel.register.schemas import (
     aanbieder_read,
     dienst_read,
 )
+from stelsel.web.deps import get_session
+from stelsel.web.paginering import Paginering, page_envelope, paginering
+from stelsel.web.problems import bad_request, not_found
 
 router = APIRouter(tags=["dienstenregister"])
 

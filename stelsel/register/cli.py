@@ -8,7 +8,6 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from stelsel.bootstrap import prepare
 from stelsel.db import get_engine, session_scope
 from stelsel.geo import service as geo
 from stelsel.register import csvformaat, hsds, service
@@ -40,7 +39,6 @@ def export_csv(
 ) -> None:
     """Write the register as CSV (docs/register-csv.md)."""
     engine = get_engine()
-    prepare(engine, with_register=False)
     with session_scope(engine) as session:
         register = service.to_register(session=session)
     with voortgang("Exporteren", len(register.aanbieders) + len(register.diensten)) as tick:
@@ -56,7 +54,6 @@ def export_hsds(
 ) -> None:
     """Write the register as Open Referral HSDS 3.0 JSON."""
     engine = get_engine()
-    prepare(engine, with_register=False)
     with session_scope(engine) as session:
         register = service.to_register(session=session)
         gewijzigd = service.last_modified(session=session)
@@ -77,7 +74,6 @@ def import_csv(
     if not map_.is_dir():
         _fail(f"{map_}: geen map")
     engine = get_engine()
-    prepare(engine, with_register=False)
     try:
         with session_scope(engine) as session:
             register = service.read_csv(session=session, map_=map_)

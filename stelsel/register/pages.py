@@ -6,12 +6,13 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
-from stelsel.api import MAX_OFFSET, get_session
 from stelsel.geo import service as geo
-from stelsel.pages import render
 from stelsel.register import service
 from stelsel.register import taxonomie as tx
 from stelsel.register.models import Dienst
+from stelsel.web.deps import get_session
+from stelsel.web.pages import render
+from stelsel.web.paginering import MAX_OFFSET
 
 router = APIRouter(include_in_schema=False)
 PER_PAGINA = 20

@@ -3,9 +3,10 @@
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
-from stelsel.api import bad_request, get_session
 from stelsel.geo import service as geo
 from stelsel.register import taxonomie as tx
+from stelsel.web.deps import get_session
+from stelsel.web.problems import bad_request
 from stelsel.wegwijzer import service
 from stelsel.wegwijzer.schemas import (
     GemeenteKort,

@@ -4,7 +4,6 @@ from pathlib import Path
 
 import typer
 
-from stelsel.bootstrap import prepare
 from stelsel.db import get_engine, session_scope
 from stelsel.wegwijzer import evaluatie, service
 
@@ -22,7 +21,6 @@ def evalueer_wegwijzer(
     """Print hit@1, hit@3, thema micro-F1, soort accuracy and latency, with the baseline."""
     aliassen = aliassen or vragen.parent / "aanbieders-aliases.json"
     engine = get_engine()
-    prepare(engine)
     vraagset = evaluatie.lees_vragen(vragen)
     sleutels = evaluatie.lees_aliassen(aliassen)
     with session_scope(engine) as session:

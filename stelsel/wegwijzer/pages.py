@@ -3,9 +3,9 @@
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
-from stelsel.api import get_session
 from stelsel.geo import service as geo
-from stelsel.pages import render
+from stelsel.web.deps import get_session
+from stelsel.web.pages import render
 from stelsel.wegwijzer import service
 from stelsel.wegwijzer.api import toelichting
 

@@ -170,7 +170,7 @@ def test_concurrent_questions_all_succeed(databases):
 
     from fastapi.testclient import TestClient
 
-    from stelsel.web import create_app
+    from stelsel.app import create_app
 
     engine = databases.engine(with_register=True)
     vragen = ["Ik wil geld lenen", "vacature vullen", "btw", "export", "failliet", "octrooi"] * 4

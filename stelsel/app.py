@@ -9,21 +9,31 @@ from sqlalchemy import Connection, Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from stelsel.accounts.api import router as accounts_api
 from stelsel.accounts.deps import vereist_actor
-from stelsel.api import create_api, http_problem, parameter_met_nul
-from stelsel.config import PACKAGE_DIR, get_settings
+from stelsel.config import get_settings
 from stelsel.db import get_engine, session_factory
-from stelsel.doorverwijzing.api import router as doorverwijzing_api
-from stelsel.doorverwijzing.pages import router as doorverwijzing_pages
-from stelsel.geo.api import router as geo_api
-from stelsel.pages import render
-from stelsel.register.api import router as register_api
-from stelsel.register.pages import router as register_pages
-from stelsel.wegwijzer.api import router as wegwijzer_api
-from stelsel.wegwijzer.pages import router as wegwijzer_pages
+from stelsel.domains import api_routers, page_routers
+from stelsel.register import taxonomie as tx
+from stelsel.web.api import create_api
+from stelsel.web.invoer import parameter_met_nul
+from stelsel.web.pages import STATIC_DIR, render, templates
+from stelsel.web.problems import http_problem
 
 log = logging.getLogger(__name__)
+
+# The vocabularies every page template shows.
+templates.env.globals.update(
+    THEMAS=tx.THEMAS,
+    TRANSITIETHEMAS=tx.TRANSITIETHEMAS,
+    DIENST_SOORTEN=tx.DIENST_SOORTEN,
+    FASEN=tx.FASEN,
+    DOELGROEPEN=tx.DOELGROEPEN,
+    KANALEN=tx.KANALEN,
+    KOSTEN=tx.KOSTEN,
+    NIVEAUS=tx.NIVEAUS,
+    AANBIEDER_SOORTEN=tx.AANBIEDER_SOORTEN,
+    label=tx.label,
+)
 
 
 async def _geen_nul_tekens(request: Request) -> None:
@@ -39,16 +49,13 @@ def create_app(engine: Engine | Connection | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
 
-    api = create_api(
-        [register_api, geo_api, wegwijzer_api],
-        beveiligd=[doorverwijzing_api, accounts_api],
-        aanmelding=vereist_actor,
-    )
+    open_routers, beveiligd = api_routers()
+    api = create_api(open_routers, beveiligd=beveiligd, aanmelding=vereist_actor)
     api.state.engine = engine
     api.state.sessions = app.state.sessions
     app.mount("/api/v1", api)
-    app.mount("/static", StaticFiles(directory=PACKAGE_DIR / "static"), name="static")
-    for pages in (register_pages, wegwijzer_pages, doorverwijzing_pages):
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for pages in page_routers():
         app.include_router(pages, dependencies=[Depends(_geen_nul_tekens)])
     settings = get_settings()
     app.add_middleware(

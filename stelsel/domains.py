@@ -1,0 +1,54 @@
+"""The one list of domains: what each contributes to the schema, the API, the pages and the CLI.
+
+A new domain is added here (and to the layers contract in pyproject.toml); nothing else needs to
+know it exists.
+"""
+
+import importlib
+
+from fastapi import APIRouter
+from typer import Typer
+
+# Package of every domain, bottom layer first.
+DOMEINEN = ["geo", "register", "accounts", "wegwijzer", "doorverwijzing"]
+
+
+def import_all_models() -> None:
+    """Import every domain's models so Base.metadata knows all tables."""
+    for naam in DOMEINEN:
+        importlib.import_module(f"stelsel.{naam}.models")
+
+
+def api_routers() -> tuple[list[APIRouter], list[APIRouter]]:
+    """The API routers: open to anyone, and for logged-in callers only."""
+    from stelsel.accounts.api import router as accounts_api
+    from stelsel.doorverwijzing.api import router as doorverwijzing_api
+    from stelsel.geo.api import router as geo_api
+    from stelsel.register.api import router as register_api
+    from stelsel.wegwijzer.api import router as wegwijzer_api
+
+    return [register_api, geo_api, wegwijzer_api], [doorverwijzing_api, accounts_api]
+
+
+def page_routers() -> list[APIRouter]:
+    from stelsel.doorverwijzing.pages import router as doorverwijzing_pages
+    from stelsel.register.pages import router as register_pages
+    from stelsel.wegwijzer.pages import router as wegwijzer_pages
+
+    return [register_pages, wegwijzer_pages, doorverwijzing_pages]
+
+
+def cli_apps() -> list[tuple[str, Typer]]:
+    """(name, Typer app) of every domain command group."""
+    from stelsel.doorverwijzing.cli import gebruiker_app, koppeling_app, outbox_app
+    from stelsel.register.cli import export_app, import_app
+    from stelsel.wegwijzer.cli import evalueer_app
+
+    return [
+        ("export", export_app),
+        ("import", import_app),
+        ("evalueer", evalueer_app),
+        ("gebruiker", gebruiker_app),
+        ("outbox", outbox_app),
+        ("koppeling", koppeling_app),
+    ]

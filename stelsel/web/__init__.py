@@ -1,0 +1,2 @@
+"""HTTP mechanics every domain shares: problems, pagination, the request session, the
+OpenAPI document, the API app and page rendering. Imports no domain."""

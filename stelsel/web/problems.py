@@ -1,0 +1,124 @@
+"""Errors as RFC 9457 problem+json: the one mapping from errors to HTTP answers."""
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+API_VERSION = "1.0.0"
+PROBLEM_JSON = "application/problem+json"
+
+
+class InvalidParam(BaseModel):
+    name: str
+    reason: str
+
+
+class Problem(BaseModel):
+    """An error as RFC 9457 problem details."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    invalid_params: list[InvalidParam] | None = None
+
+
+class ProblemError(Exception):
+    """Raise from a route to answer with problem+json."""
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str,
+        invalid_params: list[tuple[str, str]] | None = None,
+        bewaar: bool = False,
+    ):
+        self.status, self.title, self.detail = status, title, detail
+        self.invalid_params = invalid_params
+        # Keep what the request wrote (an audit entry of a refusal) instead of rolling back.
+        self.bewaar = bewaar
+        super().__init__(detail)
+
+
+def bad_request(name: str, reason: str) -> ProblemError:
+    """A 400 naming the parameter that is wrong and why."""
+    return ProblemError(400, "Ongeldige invoer", f"{name}: {reason}", [(name, reason)])
+
+
+def not_found(what: str) -> ProblemError:
+    return ProblemError(404, "Niet gevonden", f"{what} bestaat niet")
+
+
+def problem_response(request: Request, p: ProblemError) -> JSONResponse:
+    body = Problem(
+        title=p.title,
+        status=p.status,
+        detail=p.detail,
+        instance=str(request.url.path),
+        invalid_params=[InvalidParam(name=n, reason=r) for n, r in p.invalid_params]
+        if p.invalid_params
+        else None,
+    )
+    return JSONResponse(
+        body.model_dump(exclude_none=True),
+        status_code=p.status,
+        media_type=PROBLEM_JSON,
+        # Also on a 500, which leaves the app past the middleware that sets it on the rest.
+        headers={"API-Version": API_VERSION},
+    )
+
+
+_HTTP_TITLES = {
+    400: "Ongeldige invoer",
+    401: "Niet ingelogd",
+    403: "Geen toegang",
+    404: "Niet gevonden",
+    405: "Methode niet toegestaan",
+    409: "Conflict",
+}
+
+
+def _validation_name(error: dict) -> str:
+    if error["type"] == "json_invalid":
+        return "body"  # its loc holds the character position, not a field
+    parts = [str(p) for p in error["loc"] if p not in ("query", "path", "body", "header")]
+    return ".".join(parts) or "body"
+
+
+def http_problem(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """A Starlette/FastAPI HTTP error (404 for an unknown path, 405, ...) as problem+json."""
+    title = _HTTP_TITLES.get(exc.status_code, "Fout")
+    detail = str(exc.detail)
+    # Routes raise ProblemError; a plain 400 comes from reading the body (say, not UTF-8).
+    invalid = [("body", detail)] if exc.status_code == 400 else None
+    return problem_response(request, ProblemError(exc.status_code, title, detail, invalid))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ProblemError)
+    async def _problem(request: Request, exc: ProblemError):
+        return problem_response(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError):
+        params = [(_validation_name(e), e["msg"]) for e in exc.errors()]
+        detail = "; ".join(f"{n}: {r}" for n, r in params)
+        return problem_response(request, ProblemError(400, "Ongeldige invoer", detail, params))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        return http_problem(request, exc)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        # Never echo the exception: it may contain personal data.
+        return problem_response(
+            request, ProblemError(500, "Interne fout", "Er ging iets mis aan onze kant.")
+        )
+
+
+# --- pagination ------------------------------------------------------------------------------
