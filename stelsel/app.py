@@ -11,13 +11,16 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from stelsel.accounts.deps import vereist_actor
 from stelsel.config import get_settings
-from stelsel.db import get_engine, session_factory
+from stelsel.db import get_engine
 from stelsel.domains import api_routers, page_routers
 from stelsel.register import taxonomie as tx
 from stelsel.web.api import create_api
+from stelsel.web.capaciteit import Capaciteit
+from stelsel.web.deps import installeer_sessies
 from stelsel.web.invoer import parameter_met_nul
 from stelsel.web.pages import STATIC_DIR, render, templates
 from stelsel.web.problems import http_problem
+from stelsel.web.transactie import CommitVoorAntwoord
 
 log = logging.getLogger(__name__)
 
@@ -46,13 +49,11 @@ def create_app(engine: Engine | Connection | None = None) -> FastAPI:
     """Build the web application on an engine (default: the configured database)."""
     engine = engine if engine is not None else get_engine()
     app = FastAPI(title="stelsel", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.engine = engine
-    app.state.sessions = session_factory(engine)
+    installeer_sessies(app.state, engine)
 
     open_routers, beveiligd = api_routers()
     api = create_api(open_routers, beveiligd=beveiligd, aanmelding=vereist_actor)
-    api.state.engine = engine
-    api.state.sessions = app.state.sessions
+    installeer_sessies(api.state, engine)
     app.mount("/api/v1", api)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for pages in page_routers():
@@ -65,6 +66,11 @@ def create_app(engine: Engine | Connection | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.cookie_secure,
         max_age=8 * 3600,
+    )
+    # Outermost last: shed load first, then commit each request before its response starts.
+    app.add_middleware(CommitVoorAntwoord)
+    app.add_middleware(
+        Capaciteit, limiet=settings.max_gelijktijdig, wachtrij_seconden=settings.wachtrij_seconden
     )
 
     @app.exception_handler(StarletteHTTPException)

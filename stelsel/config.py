@@ -57,6 +57,24 @@ class Settings(BaseSettings):
         default=REPO_DIR / "uitvoer" / "mail",
         description="Folder for e-mails as .eml files when no SMTP server is set.",
     )
+    max_gelijktijdig: int = Field(
+        default=16,
+        ge=1,
+        le=1000,
+        description=(
+            "Requests one worker handles at once; the database pool holds as many connections. "
+            "Past it, requests wait in line (see wachtrij_seconden)."
+        ),
+    )
+    wachtrij_seconden: float = Field(
+        default=2.0,
+        ge=0,
+        le=60,
+        description=(
+            "How long a request waits for a free slot before the worker answers 503 with "
+            "Retry-After (load shedding) instead of letting it time out."
+        ),
+    )
     cookie_secure: bool = Field(
         default=False,
         description="Send the session cookie over HTTPS only (set true in production).",

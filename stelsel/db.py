@@ -30,16 +30,46 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+# Execution option of a connection (or engine) whose transactions only read: on SQLite they
+# begin DEFERRED, so readers run beside a writer under WAL instead of queueing for its lock.
+ALLEEN_LEZEN = "stelsel_alleen_lezen"
+# How long a request waits for a pooled connection. The workers admit no more requests than the
+# pool holds (max_gelijktijdig), so a wait this long means something is stuck: fail, don't hang.
+POOL_TIMEOUT_SECONDEN = 10
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # IMMEDIATE: a transaction that may write takes SQLite's single write lock at the start, so
+    # concurrent writers queue on the busy timeout instead of failing on a stale snapshot.
+    if conn.get_execution_options().get(ALLEEN_LEZEN):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def make_engine(url: str) -> Engine:
-    """Create an engine for a URL, with the settings each backend needs."""
+    """Create an engine for a URL, with the settings each backend needs. The pool holds as many
+    connections as a worker admits requests at once (`max_gelijktijdig`), plus a few for the
+    work around requests (health checks, the outbox)."""
+    pool = get_settings().max_gelijktijdig
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 15},
+            pool_size=pool,
+            max_overflow=4,
+            pool_timeout=POOL_TIMEOUT_SECONDEN,
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
-        # IMMEDIATE: take SQLite's single write lock at the start, so concurrent requests that
-        # read and then write queue on the busy timeout instead of failing on a stale snapshot.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=pool,
+        max_overflow=4,
+        pool_timeout=POOL_TIMEOUT_SECONDEN,
+    )
 
 
 @lru_cache

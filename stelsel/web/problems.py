@@ -4,6 +4,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 API_VERSION = "1.0.0"
@@ -112,6 +114,18 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
         return http_problem(request, exc)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(SQLAlchemyTimeoutError)
+    async def _bezet(request: Request, exc: Exception):
+        # The database is locked or the pool is exhausted: come back in a moment. Never echo
+        # the exception: its statement parameters may contain personal data.
+        response = problem_response(
+            request,
+            ProblemError(503, "Te druk", "De database is even bezet. Probeer het zo opnieuw."),
+        )
+        response.headers["Retry-After"] = "1"
+        return response
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):

@@ -1,0 +1,87 @@
+"""Commit before acknowledging: a request's database session is committed when its response
+starts, before the first byte leaves. If the commit fails, the client gets an error instead of
+the success it would otherwise have been told about.
+
+Pure ASGI, so it sees the status line before anything is sent and works for the API and the
+pages alike (the session is found in the request state that web/deps.py fills in).
+"""
+
+import logging
+
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from stelsel.web.problems import API_VERSION, PROBLEM_JSON, Problem
+
+log = logging.getLogger(__name__)
+
+
+def _commit(session: Session) -> None:
+    if session.in_transaction():
+        session.commit()
+
+
+def _fout(scope: Scope, status: int, detail: str) -> tuple[Message, Message]:
+    headers = [(b"api-version", API_VERSION.encode())]
+    if status == 503:
+        headers.append((b"retry-after", b"1"))
+    if scope["path"].startswith("/api/"):
+        body = (
+            Problem(title="Niet opgeslagen", status=status, detail=detail, instance=scope["path"])
+            .model_dump_json(exclude_none=True)
+            .encode()
+        )
+        headers.append((b"content-type", PROBLEM_JSON.encode()))
+    else:
+        body = (
+            "<!doctype html><html lang='nl'><meta charset='utf-8'><title>Niet opgeslagen</title>"
+            f"<h1>Niet opgeslagen</h1><p>{detail}</p></html>"
+        ).encode()
+        headers.append((b"content-type", b"text/html; charset=utf-8"))
+    headers.append((b"content-length", str(len(body)).encode()))
+    start = {"type": "http.response.start", "status": status, "headers": headers}
+    return start, {"type": "http.response.body", "body": body}
+
+
+class CommitVoorAntwoord:
+    """ASGI middleware: commit the request's session before its response starts."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        vervangen = False
+
+        async def verstuur(message: Message) -> None:
+            nonlocal vervangen
+            if vervangen:
+                return  # the original response was replaced by an error
+            if message["type"] == "http.response.start":
+                session = scope.get("state", {}).pop("sessie", None)
+                if session is not None:
+                    try:
+                        await run_in_threadpool(_commit, session)
+                    except SQLAlchemyError as e:
+                        await run_in_threadpool(session.rollback)
+                        bezet = isinstance(e, OperationalError)
+                        # The class name only: the statement's parameters may hold personal data.
+                        log.error("commit_mislukt", extra={"fout": type(e).__name__})
+                        vervangen = True
+                        start, body = _fout(
+                            scope,
+                            503 if bezet else 500,
+                            "Uw gegevens zijn niet opgeslagen. Probeer het zo opnieuw."
+                            if bezet
+                            else "Uw gegevens zijn niet opgeslagen door een fout aan onze kant.",
+                        )
+                        await send(start)
+                        await send(body)
+                        return
+            await send(message)
+
+        await self.app(scope, receive, verstuur)
