@@ -5,6 +5,7 @@ field and reason.
 """
 
 import csv
+import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
@@ -16,6 +17,27 @@ from stelsel.register import taxonomie as tx
 AANBIEDERS_CSV = "aanbieders.csv"
 DIENSTEN_CSV = "diensten.csv"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DATUM = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# A cell a spreadsheet would run as a formula (OWASP, CSV injection). The export puts a `'` in
+# front of it, and of a cell that already starts with `'`s before such a character, so the
+# import can take exactly one `'` off again: the round trip stays lossless.
+FORMULE = re.compile(r"^'*[=+\-@\t\r]")
+BEVEILIGD = re.compile(r"^'+[=+\-@\t\r]")
+
+# The longest value of each text field, at most what its database column holds (a test
+# compares them with stelsel/register/models.py); every other field is at most 5000 long.
+MAX_LENGTE = {
+    AANBIEDERS_CSV: {
+        "id": 120,
+        "naam": 200,
+        "korte_naam": 100,
+        "website": 300,
+        "email": 200,
+        "telefoon": 50,
+    },
+    DIENSTEN_CSV: {"id": 160, "aanbieder": 120, "naam": 250, "website": 300},
+}
+STANDAARD_MAX = 5000
 
 
 @dataclass
@@ -70,6 +92,21 @@ class Probleem:
 class Register:
     aanbieders: list[AanbiederRecord] = field(default_factory=list)
     diensten: list[DienstRecord] = field(default_factory=list)
+    # where each record came from: (bestand, regel) by file and id, for later error messages
+    herkomst: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)
+
+    def waar(self, bestand: str, id_: str, volgnummer: int) -> tuple[str, int]:
+        """The file and line of a record; a record made in code counts as one line each."""
+        return self.herkomst.get(bestand, {}).get(id_, (bestand, volgnummer + 2))
+
+
+@dataclass
+class Rij:
+    """One row of cells and where it came from (file and line), before validation."""
+
+    bestand: str
+    regel: int
+    velden: dict[str, str]
 
 
 class ImportFout(ValueError):
@@ -95,30 +132,41 @@ LIJST_VOCABULAIRES: dict[str, tuple[tx.Term, ...]] = {
 class _RowReader:
     """Reads typed fields from one CSV row, collecting problems instead of stopping."""
 
-    def __init__(self, bestand: str, regel: int, row: dict[str, str], problemen: list[Probleem]):
-        self.bestand, self.regel, self.row, self.problemen = bestand, regel, row, problemen
+    def __init__(self, rij: Rij, soort: str, problemen: list[Probleem]):
+        self.bestand, self.regel, self.row, self.problemen = (
+            rij.bestand,
+            rij.regel,
+            rij.velden,
+            problemen,
+        )
+        self.max_lengte = MAX_LENGTE[soort]
 
     def fout(self, veld: str, reden: str) -> None:
         self.problemen.append(Probleem(self.bestand, self.regel, veld, reden))
 
-    def text(self, veld: str, required: bool = False, max_len: int = 5000) -> str:
-        value = (self.row.get(veld) or "").strip()
+    def text(self, veld: str, required: bool = False) -> str:
+        value = ontgrendel((self.row.get(veld) or "").strip())
+        if "\x00" in value:
+            self.fout(veld, "bevat een NUL-teken (0x00)")
+            value = value.replace("\x00", "")
         if required and not value:
             self.fout(veld, "verplicht veld is leeg")
+        max_len = self.max_lengte.get(veld, STANDAARD_MAX)
         if len(value) > max_len:
-            self.fout(veld, f"langer dan {max_len} tekens")
+            self.fout(veld, f"langer dan {max_len} tekens ({len(value)})")
+            value = value[:max_len]
         return value
 
     def slug(self, veld: str) -> str:
-        value = self.text(veld, required=True, max_len=160)
+        value = self.text(veld, required=True)
         if value and not SLUG.match(value):
-            self.fout(veld, f"'{value}' is geen geldige id (alleen a-z, 0-9 en '-')")
+            self.fout(veld, f"'{kort(value)}' is geen geldige id (alleen a-z, 0-9 en '-')")
         return value
 
     def keuze(self, veld: str, vocab: tuple[tx.Term, ...]) -> str:
         value = self.text(veld, required=True)
         if value and value not in tx.codes(vocab):
-            self.fout(veld, f"'{value}' is onbekend; kies uit {', '.join(tx.codes(vocab))}")
+            self.fout(veld, f"'{kort(value)}' is onbekend; kies uit {', '.join(tx.codes(vocab))}")
         return value
 
     def lijst(self, veld: str, vocab: tuple[tx.Term, ...], required: bool = False) -> list[str]:
@@ -128,7 +176,7 @@ class _RowReader:
         allowed = tx.codes(vocab)
         for v in values:
             if v not in allowed:
-                self.fout(veld, f"'{v}' is onbekend; kies uit {', '.join(allowed)}")
+                self.fout(veld, f"'{kort(v)}' is onbekend; kies uit {', '.join(allowed)}")
         if len(set(values)) != len(values):
             self.fout(veld, "dubbele waarde")
         return sorted(set(values) & set(allowed), key=allowed.index)
@@ -137,7 +185,7 @@ class _RowReader:
         value = self.text(veld, required=True).lower()
         if value not in ("ja", "nee"):
             if value:
-                self.fout(veld, f"'{value}' moet 'ja' of 'nee' zijn")
+                self.fout(veld, f"'{kort(value)}' moet 'ja' of 'nee' zijn")
             return False
         return value == "ja"
 
@@ -146,83 +194,195 @@ class _RowReader:
         if not value:
             return None
         try:
+            if not DATUM.match(value):  # fromisoformat also reads 20261123 and 2026-W47-1
+                raise ValueError(value)
             return date.fromisoformat(value)
         except ValueError:
-            self.fout(veld, f"'{value}' is geen datum (JJJJ-MM-DD)")
+            self.fout(veld, f"'{kort(value)}' is geen datum (JJJJ-MM-DD)")
             return None
 
     def url(self, veld: str) -> str:
-        value = self.text(veld, max_len=300)
+        value = self.text(veld)
         if value and not re.match(r"^https?://[^\s/$.?#].[^\s]*$", value):
-            self.fout(veld, f"'{value}' is geen geldige webadres (https://…)")
+            self.fout(veld, f"'{kort(value)}' is geen geldige webadres (https://…)")
         return value
 
 
-def _read_rows(
-    path: Path, kolommen: list[str], problemen: list[Probleem]
-) -> list[tuple[int, dict]]:
-    if not path.exists():
-        problemen.append(Probleem(path.name, 0, "-", "bestand ontbreekt"))
+_EINDE_REGEL = re.compile(r"\r\n|\r|\n")
+_ANDERE_CODERING = {
+    b"\xff\xfe\x00\x00": "UTF-32",
+    b"\x00\x00\xfe\xff": "UTF-32",
+    b"\xff\xfe": "UTF-16",
+    b"\xfe\xff": "UTF-16",
+}
+
+
+def _regel_op(tekst: str, positie: int) -> int:
+    """The physical line (from 1) a character position lies on."""
+    return len(_EINDE_REGEL.findall(tekst, 0, positie)) + 1
+
+
+def decode(data: bytes, bestand: str, problemen: list[Probleem]) -> str | None:
+    """The text of a CSV file: UTF-8, with or without BOM; None (and a problem) otherwise."""
+    for bom, naam in _ANDERE_CODERING.items():
+        if data.startswith(bom):
+            problemen.append(
+                Probleem(bestand, 1, "-", f"het bestand is {naam}; sla het op als UTF-8")
+            )
+            return None
+    try:
+        return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError as e:
+        regel = _regel_op(data.decode("latin-1"), e.start)
+        byte = data[e.start : e.start + 1].hex()
+        problemen.append(
+            Probleem(
+                bestand,
+                regel,
+                "-",
+                f"byte 0x{byte} is geen UTF-8; sla het bestand op als UTF-8 (zonder Latin-1 of "
+                "Windows-1252)",
+            )
+        )
+        return None
+
+
+def read_rows(path: Path, kolommen: list[str], problemen: list[Probleem]) -> list[Rij]:
+    """The rows of one CSV file with the line each starts on; file-level problems collected.
+
+    Never raises on bad input: a missing or empty file, another encoding, a broken header, a
+    row with more or fewer cells than the header, or a CSV syntax error each become a problem.
+    """
+    bestand = path.name
+    if not path.is_file():
+        problemen.append(Probleem(bestand, 0, "-", "bestand ontbreekt"))
         return []
-    with open(path, encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        header = reader.fieldnames or []
+    tekst = decode(path.read_bytes(), bestand, problemen)
+    if tekst is None:
+        return []
+    if not tekst.strip():
+        problemen.append(Probleem(bestand, 1, "-", "het bestand is leeg (geen kopregel)"))
+        return []
+    rijen: list[Rij] = []
+    reader = csv.reader(io.StringIO(tekst, newline=""))
+    try:
+        header = next(reader)
+        if any("\x00" in k for k in header):
+            problemen.append(Probleem(bestand, 1, "-", "de kopregel bevat een NUL-teken (0x00)"))
+            return []
+        header = [k.strip() for k in header]
         missing = [k for k in kolommen if k not in header]
-        unknown = [k for k in header if k not in kolommen]
         for k in missing:
-            problemen.append(Probleem(path.name, 1, k, "kolom ontbreekt"))
-        for k in unknown:
-            problemen.append(Probleem(path.name, 1, k, "onbekende kolom"))
-        if missing:
+            problemen.append(Probleem(bestand, 1, k, "kolom ontbreekt"))
+        for k in dict.fromkeys(header):
+            if k not in kolommen:
+                problemen.append(Probleem(bestand, 1, k or "-", "onbekende kolom"))
+            elif header.count(k) > 1:
+                problemen.append(Probleem(bestand, 1, k, "kolom staat meer dan één keer in de kop"))
+        if len(set(header)) != len(header) or missing:
             return []
         # the line a record starts on, also when earlier cells span several lines
-        rows, previous = [], reader.line_num
-        for row in reader:
-            rows.append((previous + 1, row))
+        previous = reader.line_num
+        for cells in reader:
+            regel = previous + 1
             previous = reader.line_num
-        return rows
+            if not cells:
+                continue  # a blank line
+            if len(cells) != len(header):
+                meer = "meer" if len(cells) > len(header) else "minder"
+                problemen.append(
+                    Probleem(
+                        bestand,
+                        regel,
+                        "-",
+                        f"{len(cells)} cellen, {meer} dan de {len(header)} kolommen van de kop",
+                    )
+                )
+                continue
+            rijen.append(Rij(bestand, regel, dict(zip(header, cells, strict=True))))
+    except csv.Error as e:
+        regel = reader.line_num
+        reden = (
+            f"een cel is langer dan {csv.field_size_limit()} tekens"
+            if "field limit" in str(e)
+            else f"geen geldige CSV ({e})"
+        )
+        problemen.append(Probleem(bestand, regel, "-", reden))
+        return []
+    return rijen
 
 
 def read_dir(map_: Path, geldige_gebieden: dict[str, set[str]]) -> Register:
     """Read and validate aanbieders.csv and diensten.csv; raise ImportFout listing every problem."""
     problemen: list[Probleem] = []
-    register = Register()
-    namen: dict[str, int] = {}
-    ids: dict[str, int] = {}
-    for regel, row in _read_rows(map_ / AANBIEDERS_CSV, AANBIEDER_KOLOMMEN, problemen):
-        r = _RowReader(AANBIEDERS_CSV, regel, row, problemen)
+    aanbieders = read_rows(map_ / AANBIEDERS_CSV, AANBIEDER_KOLOMMEN, problemen)
+    diensten = read_rows(map_ / DIENSTEN_CSV, DIENST_KOLOMMEN, problemen)
+    if not problemen and not aanbieders:
+        problemen.append(
+            Probleem(AANBIEDERS_CSV, 1, "-", "geen enkele aanbieder: er is niets te importeren")
+        )
+    return valideer(aanbieders, diensten, geldige_gebieden, problemen)
+
+
+def _eerder(rij: Rij, eerder: Rij) -> str:
+    if eerder.bestand == rij.bestand:
+        return f"regel {eerder.regel}"
+    return f"{eerder.bestand}:{eerder.regel}"
+
+
+def kort(value: str, n: int = 60) -> str:
+    """A value to quote in a message: long ones cut short."""
+    return value if len(value) <= n else value[:n] + "…"
+
+
+def valideer(
+    aanbieder_rijen: list[Rij],
+    dienst_rijen: list[Rij],
+    geldige_gebieden: dict[str, set[str]],
+    problemen: list[Probleem] | None = None,
+) -> Register:
+    """Validate rows (from files or made in code) into a Register; raise ImportFout listing every
+    problem. The one validator of the format: `stelsel import csv` and scripts/bouw_register.py."""
+    problemen = [] if problemen is None else problemen
+    register = Register(herkomst={AANBIEDERS_CSV: {}, DIENSTEN_CSV: {}})
+    namen: dict[str, Rij] = {}
+    ids: dict[str, Rij] = {}
+    for rij in aanbieder_rijen:
+        r = _RowReader(rij, AANBIEDERS_CSV, problemen)
         aanbieder = AanbiederRecord(
             id=r.slug("id"),
-            naam=r.text("naam", required=True, max_len=200),
-            korte_naam=r.text("korte_naam", max_len=100),
+            naam=r.text("naam", required=True),
+            korte_naam=r.text("korte_naam"),
             soort=r.keuze("soort", tx.AANBIEDER_SOORTEN),
             niveau=r.keuze("niveau", tx.NIVEAUS),
             eerstelijns=r.boolean("eerstelijns"),
             tweedelijns=r.boolean("tweedelijns"),
             website=r.url("website"),
-            email=r.text("email", max_len=200),
-            telefoon=r.text("telefoon", max_len=50),
+            email=r.text("email"),
+            telefoon=r.text("telefoon"),
             omschrijving=r.text("omschrijving", required=True),
             bron=r.text("bron", required=True),
             gecontroleerd_op=r.datum("gecontroleerd_op", required=True) or date.min,
         )
         if aanbieder.email and not re.match(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", aanbieder.email):
-            r.fout("email", f"'{aanbieder.email}' is geen geldig e-mailadres")
+            r.fout("email", f"'{kort(aanbieder.email)}' is geen geldig e-mailadres")
         if aanbieder.id in ids:
-            r.fout("id", f"'{aanbieder.id}' staat ook op regel {ids[aanbieder.id]}")
+            r.fout("id", f"'{aanbieder.id}' staat ook op {_eerder(rij, ids[aanbieder.id])}")
         if aanbieder.naam.lower() in namen:
-            r.fout("naam", f"'{aanbieder.naam}' staat ook op regel {namen[aanbieder.naam.lower()]}")
-        ids.setdefault(aanbieder.id, regel)
-        namen.setdefault(aanbieder.naam.lower(), regel)
+            eerder = _eerder(rij, namen[aanbieder.naam.lower()])
+            r.fout("naam", f"'{kort(aanbieder.naam)}' staat ook op {eerder}")
+        ids.setdefault(aanbieder.id, rij)
+        namen.setdefault(aanbieder.naam.lower(), rij)
+        register.herkomst[AANBIEDERS_CSV].setdefault(aanbieder.id, (rij.bestand, rij.regel))
         register.aanbieders.append(aanbieder)
 
-    dienst_ids: dict[str, int] = {}
-    for regel, row in _read_rows(map_ / DIENSTEN_CSV, DIENST_KOLOMMEN, problemen):
-        r = _RowReader(DIENSTEN_CSV, regel, row, problemen)
+    dienst_ids: dict[str, Rij] = {}
+    for rij in dienst_rijen:
+        r = _RowReader(rij, DIENSTEN_CSV, problemen)
         dienst = DienstRecord(
             id=r.slug("id"),
             aanbieder=r.text("aanbieder", required=True),
-            naam=r.text("naam", required=True, max_len=250),
+            naam=r.text("naam", required=True),
             omschrijving=r.text("omschrijving", required=True),
             themas=r.lijst("themas", tx.THEMAS, required=True),
             transitiethemas=r.lijst("transitiethemas", tx.TRANSITIETHEMAS),
@@ -238,12 +398,13 @@ def read_dir(map_: Path, geldige_gebieden: dict[str, set[str]]) -> Register:
             website=r.url("website"),
         )
         if dienst.aanbieder and dienst.aanbieder not in ids:
-            r.fout("aanbieder", f"'{dienst.aanbieder}' staat niet in {AANBIEDERS_CSV}")
+            r.fout("aanbieder", f"'{kort(dienst.aanbieder)}' staat niet in {AANBIEDERS_CSV}")
         if dienst.geldig_van and dienst.geldig_tot and dienst.geldig_tot < dienst.geldig_van:
             r.fout("geldig_tot", "ligt voor geldig_van")
         if dienst.id in dienst_ids:
-            r.fout("id", f"'{dienst.id}' staat ook op regel {dienst_ids[dienst.id]}")
-        dienst_ids.setdefault(dienst.id, regel)
+            r.fout("id", f"'{dienst.id}' staat ook op {_eerder(rij, dienst_ids[dienst.id])}")
+        dienst_ids.setdefault(dienst.id, rij)
+        register.herkomst[DIENSTEN_CSV].setdefault(dienst.id, (rij.bestand, rij.regel))
         register.diensten.append(dienst)
     if problemen:
         raise ImportFout(problemen)
@@ -260,10 +421,10 @@ def _werkgebied(r: _RowReader, geldige: dict[str, set[str]]) -> list[tuple[str, 
         if soort not in tx.WERKGEBIED_SOORTEN:
             r.fout(
                 "werkgebied",
-                f"'{part}': soort moet een van {', '.join(tx.WERKGEBIED_SOORTEN)} zijn",
+                f"'{kort(part)}': soort moet een van {', '.join(tx.WERKGEBIED_SOORTEN)} zijn",
             )
         elif code not in geldige.get(soort, set()):
-            r.fout("werkgebied", f"'{part}': onbekende {soort}-code")
+            r.fout("werkgebied", f"'{kort(part)}': onbekende {soort}-code")
         else:
             gebieden.append((soort, code))
     if len(set(gebieden)) != len(gebieden):
@@ -274,6 +435,16 @@ def _werkgebied(r: _RowReader, geldige: dict[str, set[str]]) -> list[tuple[str, 
 def sort_werkgebied(gebieden: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """Areas in canonical order: by kind (provincie first), then code."""
     return sorted(gebieden, key=lambda g: (tx.WERKGEBIED_SOORTEN.index(g[0]), g[1]))
+
+
+def vergrendel(value: str) -> str:
+    """A cell a spreadsheet would run as a formula, made inert with a leading `'`."""
+    return "'" + value if FORMULE.match(value) else value
+
+
+def ontgrendel(value: str) -> str:
+    """The inverse of vergrendel: one leading `'` off a guarded cell, anything else unchanged."""
+    return value[1:] if BEVEILIGD.match(value) else value
 
 
 def _cell(value: object) -> str:
@@ -288,17 +459,24 @@ def _cell(value: object) -> str:
 
 def write_rows(path: Path, kolommen: list[str], rows: Iterable[dict[str, str]]) -> None:
     with open(path, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=kolommen, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        _write(f, kolommen, rows)
 
 
-def write_dir(
-    map_: Path, register: Register, voortgang: Callable[[int], None] | None = None
-) -> None:
-    """Write the register as aanbieders.csv and diensten.csv, rows sorted by id."""
-    map_.mkdir(parents=True, exist_ok=True)
-    tick = voortgang or (lambda n: None)
+def csv_tekst(kolommen: list[str], rows: Iterable[dict[str, str]]) -> str:
+    """Rows as the text of a CSV file, exactly as write_rows writes it."""
+    buf = io.StringIO()
+    _write(buf, kolommen, rows)
+    return buf.getvalue()
+
+
+def _write(f, kolommen: list[str], rows: Iterable[dict[str, str]]) -> None:
+    writer = csv.DictWriter(f, fieldnames=kolommen, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: vergrendel(v) for k, v in row.items()} for row in rows)
+
+
+def _rows(register: Register, tick: Callable[[int], None]) -> dict[str, Iterable[dict[str, str]]]:
+    """The canonical cells of each file (before the formula guard), rows sorted by id."""
 
     def aanbieder_rows():
         for a in sorted(register.aanbieders, key=lambda a: a.id):
@@ -316,5 +494,24 @@ def write_dir(
             )
             yield row
 
-    write_rows(map_ / AANBIEDERS_CSV, AANBIEDER_KOLOMMEN, aanbieder_rows())
-    write_rows(map_ / DIENSTEN_CSV, DIENST_KOLOMMEN, dienst_rows())
+    return {AANBIEDERS_CSV: aanbieder_rows(), DIENSTEN_CSV: dienst_rows()}
+
+
+KOLOMMEN = {AANBIEDERS_CSV: AANBIEDER_KOLOMMEN, DIENSTEN_CSV: DIENST_KOLOMMEN}
+
+
+def write_dir(
+    map_: Path, register: Register, voortgang: Callable[[int], None] | None = None
+) -> None:
+    """Write the register as aanbieders.csv and diensten.csv, rows sorted by id."""
+    map_.mkdir(parents=True, exist_ok=True)
+    for naam, rows in _rows(register, voortgang or (lambda n: None)).items():
+        write_rows(map_ / naam, KOLOMMEN[naam], rows)
+
+
+def register_tekst(register: Register) -> dict[str, str]:
+    """The text of aanbieders.csv and diensten.csv, exactly as write_dir writes them."""
+    return {
+        naam: csv_tekst(KOLOMMEN[naam], rows)
+        for naam, rows in _rows(register, lambda n: None).items()
+    }

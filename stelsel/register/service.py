@@ -70,18 +70,33 @@ def load(
     bestaand = set(session.scalars(select(Aanbieder.slug))) | set(
         session.scalars(select(Dienst.slug))
     )
-    # line = record number + 1 (header), as the CSV reader counts
-    botsingen = [
-        csvformaat.Probleem(csvformaat.AANBIEDERS_CSV, i + 2, "id", f"'{a.id}' bestaat al")
-        for i, a in enumerate(register.aanbieders)
-        if a.id in bestaand
-    ] + [
-        csvformaat.Probleem(csvformaat.DIENSTEN_CSV, i + 2, "id", f"'{d.id}' bestaat al")
-        for i, d in enumerate(register.diensten)
-        if d.id in bestaand
-    ]
+    # lower-cased in Python: SQLite's lower() leaves non-ASCII letters alone, PostgreSQL's not
+    namen = {n.lower(): n for n in session.scalars(select(Aanbieder.naam))}
+    A, D = csvformaat.AANBIEDERS_CSV, csvformaat.DIENSTEN_CSV
+
+    def probleem(bestand: str, id_: str, i: int, veld: str, reden: str) -> csvformaat.Probleem:
+        waar, regel = register.waar(bestand, id_, i)
+        return csvformaat.Probleem(waar, regel, veld, reden)
+
+    botsingen = (
+        [
+            probleem(A, a.id, i, "id", f"'{a.id}' bestaat al")
+            for i, a in enumerate(register.aanbieders)
+            if a.id in bestaand
+        ]
+        + [
+            probleem(A, a.id, i, "naam", f"'{a.naam}' bestaat al (als '{namen[a.naam.lower()]}')")
+            for i, a in enumerate(register.aanbieders)
+            if a.naam.lower() in namen
+        ]
+        + [
+            probleem(D, d.id, i, "id", f"'{d.id}' bestaat al")
+            for i, d in enumerate(register.diensten)
+            if d.id in bestaand
+        ]
+    )
     if botsingen:
-        raise csvformaat.ImportFout(botsingen)
+        raise csvformaat.ImportFout(sorted(botsingen, key=lambda p: (p.bestand, p.regel)))
     for a in register.aanbieders:
         session.add(_aanbieder_from_record(a))
         tick(1)
