@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field, StrictBool
+from pydantic import BaseModel, Field, StrictBool, field_validator
 from sqlalchemy.orm import Session
 
 from stelsel.accounts import service as accounts
@@ -14,6 +14,7 @@ from stelsel.accounts.rollen import Actor
 from stelsel.doorverwijzing import levenscyclus as lc
 from stelsel.doorverwijzing import service
 from stelsel.doorverwijzing.models import Doorverwijzing
+from stelsel.register import taxonomie as tx
 from stelsel.web.deps import get_session
 from stelsel.web.paginering import Paginering, page_envelope, paginering
 from stelsel.web.problems import ProblemError, bad_request
@@ -46,6 +47,11 @@ class HulpvraagIn(BaseModel):
     urgentie: str = "normaal"
     themas: list[str] | None = Field(None, description="Standaard voorgesteld door de wegwijzer")
     toestemming: ToestemmingIn
+
+    @field_validator("themas")
+    @classmethod
+    def _bekende_themas(cls, v: list[str] | None) -> list[str] | None:
+        return None if v is None else tx.controleer(v, tx.THEMAS)
 
 
 class HulpvraagAangemaakt(BaseModel):

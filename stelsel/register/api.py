@@ -40,7 +40,7 @@ IsoDatum = Annotated[date, BeforeValidator(_iso_datum)]
 
 def _check(name: str, value: str | None, vocab: tuple[tx.Term, ...]) -> str | None:
     if value is not None and value not in tx.codes(vocab):
-        raise bad_request(name, f"'{value}' is onbekend; kies uit {', '.join(tx.codes(vocab))}")
+        raise bad_request(name, tx.onbekend(value, vocab))
     return value
 
 

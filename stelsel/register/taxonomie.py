@@ -122,3 +122,17 @@ def codes(terms: tuple[Term, ...]) -> tuple[str, ...]:
 def label(terms: tuple[Term, ...], code: str) -> str:
     """The Dutch label for a code, or the code itself when unknown."""
     return next((t.naam for t in terms if t.code == code), code)
+
+
+def onbekend(code: str, terms: tuple[Term, ...]) -> str:
+    """The reason an unknown code is refused, listing the allowed codes."""
+    shown = code if len(code) <= 60 else code[:60] + "…"
+    return f"'{shown}' is onbekend; kies uit {', '.join(codes(terms))}"
+
+
+def controleer(values: list[str], terms: tuple[Term, ...]) -> list[str]:
+    """Known codes, each once, in the given order; ValueError naming the first unknown one."""
+    for value in values:
+        if value not in codes(terms):
+            raise ValueError(onbekend(value, terms))
+    return list(dict.fromkeys(values))
