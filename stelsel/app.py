@@ -13,6 +13,7 @@ from stelsel.accounts.deps import vereist_actor
 from stelsel.config import get_settings
 from stelsel.db import get_engine
 from stelsel.domains import api_routers, page_routers
+from stelsel.logboek import RequestId
 from stelsel.register import taxonomie as tx
 from stelsel.web.api import create_api
 from stelsel.web.capaciteit import Capaciteit
@@ -72,6 +73,7 @@ def create_app(engine: Engine | Connection | None = None) -> FastAPI:
     app.add_middleware(
         Capaciteit, limiet=settings.max_gelijktijdig, wachtrij_seconden=settings.wachtrij_seconden
     )
+    app.add_middleware(RequestId)
 
     @app.exception_handler(StarletteHTTPException)
     async def _page_error(

@@ -1,7 +1,5 @@
 """The `stelsel` command."""
 
-import logging
-
 import typer
 import uvicorn
 
@@ -54,8 +52,8 @@ def serve(
     workers: int = typer.Option(1, help="Aantal processen."),
 ) -> None:
     """Serve the API and pages; prepares an empty database with the bundled register first."""
-    logging.basicConfig(level=get_settings().log_level)
-    logboek.installeer()
+    settings = get_settings()
+    logboek.installeer(settings.log_level, settings.log_format)
     prepare(get_engine())
     uvicorn.run(
         "stelsel.app:create_app",
@@ -63,7 +61,9 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        log_level=get_settings().log_level.lower(),
+        # applied in every worker process, so the filters hold there too
+        log_config=logboek.log_config(settings.log_level, settings.log_format),
+        log_level=settings.log_level.lower(),
     )
 
 

@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,6 +36,9 @@ class Settings(BaseSettings):
         repr=False,
     )
     log_level: str = Field(default="INFO", description="Log level (DEBUG, INFO, WARNING, ERROR).")
+    log_format: Literal["tekst", "json"] = Field(
+        default="tekst", description="Log lines as text, or as one JSON object a line ('json')."
+    )
     eerste_contact_werkdagen: int = Field(
         default=3, ge=1, description="Working days a receiver has for first contact on a referral."
     )

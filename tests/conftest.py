@@ -5,7 +5,9 @@ API test runs twice. PostgreSQL comes from scripts/ensure-postgres.sh (Debian's 
 cannot be started the tests fail, they do not skip.
 """
 
+import logging
 import os
+import re
 import subprocess
 import uuid
 from collections.abc import Iterator
@@ -16,11 +18,47 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.orm import Session
 
+from stelsel import logboek
 from stelsel.bootstrap import prepare
 from stelsel.db import make_engine, session_factory
 
 REPO = Path(__file__).resolve().parent.parent
 BACKENDS = ["sqlite", "postgresql"]
+# The personal data the tests use (tests/doorverwijzing/conftest.py and others): none of it may
+# reach a log line, whatever a test does.
+PERSOONSGEGEVENS_IN_TESTS = ["Jan de Vries", "jan.devries@example.nl", "0612345678", "bakoven"]
+_PRIVE_CODE = re.compile(r"/mijn-hulpvraag/(?!\*\*\*)[A-Za-z0-9_-]{8,}")
+
+
+class _Verzamel(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.regels: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.regels.append(self.format(record))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def logscan() -> Iterator[None]:
+    """Scan every log line of the whole run, formatted as production formats it, for personal
+    data and private link codes. Fails the run (at its end) when any is found."""
+    verzamel = _Verzamel()
+    verzamel.addFilter(logboek.VerbergPersoonsgegevens())
+    verzamel.setFormatter(logboek.formatter("tekst"))
+    root = logging.getLogger()
+    root.addHandler(verzamel)
+    niveaus = {}
+    for naam in ("stelsel", "uvicorn", "uvicorn.access", "uvicorn.error"):
+        niveaus[naam] = logging.getLogger(naam).level
+        logging.getLogger(naam).setLevel(logging.INFO)
+    yield
+    root.removeHandler(verzamel)
+    for naam, niveau in niveaus.items():
+        logging.getLogger(naam).setLevel(niveau)
+    log = "\n".join(verzamel.regels)
+    gevonden = [g for g in PERSOONSGEGEVENS_IN_TESTS if g in log] + _PRIVE_CODE.findall(log)
+    assert not gevonden, f"personal data in the logs of the test run: {gevonden[:5]}"
 
 
 @pytest.fixture(scope="session")

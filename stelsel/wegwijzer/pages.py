@@ -1,6 +1,6 @@
 """The wegwijzer page: a question box, results as 'Begin hier' and 'Ook relevant'."""
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Form, Request
 from sqlalchemy.orm import Session
 
 from stelsel.geo import service as geo
@@ -29,6 +29,35 @@ def wegwijzer(
     grootte: str | None = None,
     sector: str | None = None,
     session: Session = Depends(get_session),
+):
+    """The question box; a link may carry a question in the query (the form itself posts)."""
+    return _antwoord(request, session, vraag, gemeente, bewaren, fase, grootte, sector)
+
+
+@router.post("/wegwijzer")
+def wegwijzer_vraag(
+    request: Request,
+    vraag: str = Form(""),
+    gemeente: str | None = Form(None),
+    bewaren: str | None = Form(None),
+    fase: str | None = Form(None),
+    grootte: str | None = Form(None),
+    sector: str | None = Form(None),
+    session: Session = Depends(get_session),
+):
+    """The form posts its question, so it never stands in a URL (nor in an access log)."""
+    return _antwoord(request, session, vraag, gemeente, bewaren, fase, grootte, sector)
+
+
+def _antwoord(
+    request: Request,
+    session: Session,
+    vraag: str | None,
+    gemeente: str | None,
+    bewaren: str | None,
+    fase: str | None,
+    grootte: str | None,
+    sector: str | None,
 ):
     # the form offers only valid choices; anything else is read as "not given"
     profiel = service.Profiel(

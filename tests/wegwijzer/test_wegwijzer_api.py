@@ -212,3 +212,14 @@ def test_page_refuses_nul_characters(client):
     """PostgreSQL cannot hold U+0000: a question kept with consent used to be a 500."""
     r = client.get("/wegwijzer", params={"vraag": "geld\x00lenen", "bewaren": "ja"})
     assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")
+
+
+def test_page_form_posts_the_question_so_it_stays_out_of_urls(client):
+    """The form's question is sent in the body: it never appears in a URL, a browser history or
+    an access log."""
+    formulier = client.get("/wegwijzer").text
+    assert 'method="post" action="/wegwijzer"' in formulier
+    r = client.post("/wegwijzer", data={"vraag": "Ik wil exporteren", "gemeente": "Zwolle"})
+    assert r.status_code == 200
+    assert "Begin hier" in r.text
+    assert client.post("/wegwijzer", data={"vraag": ""}).status_code == 400
