@@ -1,6 +1,7 @@
 """`stelsel export csv` and `stelsel import csv` (both backends)."""
 
 import csv
+import re
 import shutil
 from pathlib import Path
 
@@ -147,3 +148,64 @@ def test_line_numbers_count_physical_lines(tmp_path):
         "aanbieders.csv:4: soort: 'geheim' is onbekend; kies uit publiek, semipubliek, non-profit, "
         "vertegenwoordiging, privaat"
     ]
+
+
+FORMULES = ["=1+1", "+31 58 123", "-5", "@SUM(A1)", "\tx", "\rx", "'=x", "''+x", "'gewoon", "a=b"]
+
+
+def test_formula_guard_is_exactly_undone_by_the_import():
+    from stelsel.register import csvformaat
+
+    for value in FORMULES:
+        cel = csvformaat.vergrendel(value)
+        assert not re.match(r"[=+\-@\t\r]", cel), value  # a spreadsheet sees text
+        assert csvformaat.ontgrendel(cel) == value, value
+    assert csvformaat.vergrendel("gewoon") == "gewoon"
+    assert csvformaat.vergrendel("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+
+
+def test_export_neutralises_formulas_and_the_round_trip_stays_lossless(
+    databases, stelsel, tmp_path
+):
+    bron = tmp_path / "bron"
+    shutil.copytree(KLEIN, bron)
+    hyperlink = '=HYPERLINK("https://example.org/x","klik")'
+    tekst = (bron / "aanbieders.csv").read_text(encoding="utf-8")
+    tekst = tekst.replace(",OHF,", f',"{hyperlink.replace(chr(34), 2 * chr(34))}",')
+    tekst = tekst.replace("058 123 45 67", "+31 58 123 45 67")
+    (bron / "aanbieders.csv").write_text(tekst, encoding="utf-8")
+    tekst = (bron / "diensten.csv").read_text(encoding="utf-8")
+    (bron / "diensten.csv").write_text(tekst.replace(",cursus,", ",-korting;@home,"), "utf-8")
+
+    een, twee = databases.url(), databases.url()
+    assert stelsel(een, "import", "csv", str(bron)).exit_code == 0
+    assert stelsel(een, "export", "csv", "--uit", str(tmp_path / "een")).exit_code == 0
+    cellen = [
+        c
+        for name in FILES
+        for row in csv.reader(open(tmp_path / "een" / name, encoding="utf-8", newline=""))
+        for c in row
+    ]
+    assert "'" + hyperlink in cellen and "'+31 58 123 45 67" in cellen
+    assert "'-korting;@home" in cellen
+    assert not [c for c in cellen if re.match(r"[=+\-@\t\r]", c)]
+
+    r = stelsel(twee, "import", "csv", str(tmp_path / "een"))
+    assert r.exit_code == 0, r.output
+    assert stelsel(twee, "export", "csv", "--uit", str(tmp_path / "twee")).exit_code == 0
+    for name in FILES:
+        assert (tmp_path / "een" / name).read_bytes() == (tmp_path / "twee" / name).read_bytes()
+    # the database holds the values themselves, without the guard
+    from sqlalchemy import select
+
+    from stelsel.db import make_engine, session_scope
+    from stelsel.register.models import Aanbieder
+
+    engine = make_engine(twee)
+    with session_scope(engine) as s:
+        assert hyperlink in set(s.scalars(select(Aanbieder.korte_naam)))
+    engine.dispose()
+    # HSDS is JSON: strings there are data, not formulas, so it stays unguarded
+    assert stelsel(twee, "export", "hsds", "--uit", str(tmp_path / "hsds")).exit_code == 0
+    organisaties = (tmp_path / "hsds" / "organizations.json").read_text(encoding="utf-8")
+    assert '"+31 58 123 45 67"' in organisaties or "+31 58 123 45 67" in organisaties
