@@ -1,0 +1,176 @@
+"""Graceful load: N concurrent clients on POST /api/v1/wegwijzer for S seconds against
+`stelsel serve --workers 2`, on PostgreSQL (200 clients) and SQLite (50 clients). Counts
+answers by kind (200, 503 with Retry-After, 500, time-outs) and reports throughput and
+p50/p95/p99 of the 200s. Past capacity the server should shed load with 503, never time out.
+
+    STELSEL_TEST_POSTGRES_URL=... .venv/bin/python bench/belasting.py [--seconden 60]
+"""
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.wegwijzer import VRAGEN  # noqa: E402
+
+TIMEOUT = 10.0
+
+
+@dataclass
+class Uitslag:
+    ok: list[float] = field(default_factory=list)
+    te_druk: int = 0
+    te_druk_zonder_retry_after: int = 0
+    fouten: int = 0
+    timeouts: int = 0
+    anders: dict[int, int] = field(default_factory=dict)
+    seconden: float = 0.0
+    herstel_ms: float = 0.0
+
+    def regel(self, naam: str) -> str:
+        t = sorted(self.ok) or [0.0]
+        pct = lambda p: t[min(len(t) - 1, int(p * len(t)))]  # noqa: E731
+        return (
+            f"{naam:<34}{len(self.ok) / self.seconden:>8.0f}/s  p50 {statistics.median(t):6.0f}"
+            f"  p95 {pct(0.95):6.0f}  p99 {pct(0.99):6.0f} ms  200: {len(self.ok)}"
+            f"  503: {self.te_druk}  500: {self.fouten}  time-outs: {self.timeouts}"
+            f"  herstel: {self.herstel_ms:.0f} ms"
+        )
+
+
+async def belast(base: str, clients: int, seconden: float) -> Uitslag:
+    """`clients` concurrent clients, each posting wegwijzer questions back to back; a 503 is
+    retried after its Retry-After (capped at 1 s), as a well-behaved client does."""
+    uitslag = Uitslag()
+    stop = time.monotonic() + seconden
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, timeout=TIMEOUT, limits=limits) as http:
+
+        async def client(i: int) -> None:
+            n = i
+            while time.monotonic() < stop:
+                vraag, gemeente = VRAGEN[n % len(VRAGEN)]
+                n += 1
+                start = time.perf_counter()
+                try:
+                    r = await http.post(
+                        "/api/v1/wegwijzer", json={"vraag": vraag, "gemeente": gemeente}
+                    )
+                except httpx.TimeoutException:
+                    uitslag.timeouts += 1
+                    continue
+                if r.status_code == 200:
+                    uitslag.ok.append((time.perf_counter() - start) * 1000)
+                elif r.status_code == 503:
+                    uitslag.te_druk += 1
+                    if "retry-after" not in r.headers:
+                        uitslag.te_druk_zonder_retry_after += 1
+                    await asyncio.sleep(min(1.0, float(r.headers.get("retry-after", 1))))
+                elif r.status_code >= 500:
+                    uitslag.fouten += 1
+                else:
+                    uitslag.anders[r.status_code] = uitslag.anders.get(r.status_code, 0) + 1
+
+        begin = time.monotonic()
+        await asyncio.gather(*(client(i) for i in range(clients)))
+        uitslag.seconden = time.monotonic() - begin
+        # Recovery: right after the load, a plain request is answered at once.
+        start = time.perf_counter()
+        r = await http.get("/api/v1/themas")
+        uitslag.herstel_ms = (time.perf_counter() - start) * 1000
+        assert r.status_code == 200
+    return uitslag
+
+
+def vrije_poort() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(database_url: str, workers: int, log: Path, **settings: str) -> tuple:
+    port = vrije_poort()
+    env = {
+        **os.environ,
+        "STELSEL_DATABASE_URL": database_url,
+        "STELSEL_LOG_LEVEL": "WARNING",
+        **{f"STELSEL_{k.upper()}": v for k, v in settings.items()},
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "stelsel.cli", "serve", "--port", str(port)]
+        + ["--workers", str(workers)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(log, "w"),  # noqa: SIM115
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if httpx.get(base + "/api/v1/themas", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or proc.poll() is not None:
+            raise RuntimeError(f"server did not start: {log.read_text()[-2000:]}")
+        time.sleep(0.2)
+    for vraag, gemeente in VRAGEN * 2:  # warm both workers' indexes
+        httpx.post(base + "/api/v1/wegwijzer", json={"vraag": vraag, "gemeente": gemeente})
+    return proc, base
+
+
+def postgres_db() -> str:
+    from sqlalchemy import create_engine, text
+
+    admin = (
+        os.environ.get("STELSEL_TEST_POSTGRES_URL")
+        or subprocess.run(
+            ["bash", str(REPO / "scripts" / "ensure-postgres.sh")],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    name = f"stelsel_bench_{uuid.uuid4().hex[:8]}"
+    with create_engine(admin, isolation_level="AUTOCOMMIT").connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    return admin.rsplit("/", 1)[0] + f"/{name}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconden", type=float, default=60)
+    args = parser.parse_args()
+    print(f"wegwijzer onder belasting, {args.seconden:.0f} s, 2 workers, time-out {TIMEOUT:.0f} s:")
+    with tempfile.TemporaryDirectory() as tmp:
+        for naam, url, clients in (
+            ("PostgreSQL", postgres_db(), 200),
+            ("SQLite", f"sqlite:///{Path(tmp) / 'belasting.db'}", 50),
+        ):
+            proc, base = serve(url, 2, Path(tmp) / f"{naam}.log")
+            try:
+                uitslag = asyncio.run(belast(base, clients, args.seconden))
+            finally:
+                proc.terminate()
+                proc.wait(timeout=30)
+            print(uitslag.regel(f"{naam}, {clients} clients"), flush=True)
+
+
+if __name__ == "__main__":
+    main()
