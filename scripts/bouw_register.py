@@ -13,14 +13,14 @@ data/geo/gemeenten.csv:
   leerwerkloket (scholing en leven lang ontwikkelen);
 - per gemeente the gemeente itself, with its ondernemersloket and its Bbz/schuldhulp desk.
 
-Everything is validated before anything is written: codes against the vocabularies of
-stelsel.register.taxonomie, references to aanbieders, unique ids and names, thema's, werkgebied
-codes against gemeenten.csv, dates, web addresses. Every problem is reported as
-`file:line: field: reason` and the script exits 1 without writing.
+Everything is validated before anything is written, by the validator of `stelsel import csv`
+(stelsel.register.csvformaat.valideer, so the two cannot disagree), plus two curation rules:
+trefwoorden in lower case and each once, and every aanbieder has a dienst. Every problem is
+reported as `file:line: field: reason` and the script exits 1 without writing.
 
 The output is exactly what `stelsel export csv` writes for the same register: rows sorted by id,
 lists in vocabulary order, werkgebied by kind then code, dates ISO, booleans ja/nee. Standard
-library only, plus the vocabularies.
+library only, plus stelsel.register.csvformaat (pure).
 """
 
 import argparse
@@ -29,51 +29,24 @@ import io
 import re
 import sys
 import unicodedata
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from stelsel.register import taxonomie as tx  # noqa: E402
+from stelsel.register import csvformaat  # noqa: E402
+from stelsel.register.csvformaat import Rij  # noqa: E402
 
 BRON = REPO / "data" / "bron"
 GEMEENTEN = REPO / "data" / "geo" / "gemeenten.csv"
 UIT = REPO / "data" / "register"
 GECONTROLEERD = "2026-11-23"
 
-AANBIEDER_KOLOMMEN = [
-    "id", "naam", "korte_naam", "soort", "niveau", "eerstelijns", "tweedelijns", "website",
-    "email", "telefoon", "omschrijving", "bron", "gecontroleerd_op",
-]  # fmt: skip
-DIENST_KOLOMMEN = [
-    "id", "aanbieder", "naam", "omschrijving", "themas", "transitiethemas", "soort", "fasen",
-    "doelgroepen", "kanalen", "kosten", "werkgebied", "geldig_van", "geldig_tot", "trefwoorden",
-    "website",
-]  # fmt: skip
-LIJSTEN = {
-    "themas": tx.THEMAS,
-    "transitiethemas": tx.TRANSITIETHEMAS,
-    "fasen": tx.FASEN,
-    "doelgroepen": tx.DOELGROEPEN,
-    "kanalen": tx.KANALEN,
-}
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+AANBIEDER_KOLOMMEN = csvformaat.AANBIEDER_KOLOMMEN
+DIENST_KOLOMMEN = csvformaat.DIENST_KOLOMMEN
 
 
 # --------------------------------------------------------------------------- rows and problems
-
-
-@dataclass
-class Rij:
-    """One row with where it came from, for error messages."""
-
-    bestand: str
-    regel: int
-    velden: dict[str, str]
 
 
 class Fouten(Exception):
@@ -83,25 +56,11 @@ class Fouten(Exception):
 
 
 def lees(path: Path, kolommen: list[str], fouten: list[str]) -> list[Rij]:
-    naam = _toon(path)
-    if not path.exists():
-        fouten.append(f"{naam}:0: -: bestand ontbreekt")
-        return []
-    with open(path, encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        header = reader.fieldnames or []
-        for k in kolommen:
-            if k not in header:
-                fouten.append(f"{naam}:1: {k}: kolom ontbreekt")
-        for k in header:
-            if k not in kolommen:
-                fouten.append(f"{naam}:1: {k}: onbekende kolom")
-        rijen = []
-        for regel, row in enumerate(reader, start=2):
-            if None in row:
-                fouten.append(f"{naam}:{regel}: -: meer cellen dan kolommen")
-            rijen.append(Rij(naam, regel, {k: (row.get(k) or "").strip() for k in kolommen}))
-        return rijen
+    """Curated rows, read exactly as `stelsel import csv` reads a file."""
+    problemen: list[csvformaat.Probleem] = []
+    rijen = csvformaat.read_rows(path, kolommen, problemen, naam=_toon(path))
+    fouten.extend(str(p) for p in problemen)
+    return rijen
 
 
 GEO_KOLOMMEN = [
@@ -391,184 +350,50 @@ def per_gemeente(gemeenten: list[Rij]) -> tuple[list[Rij], list[Rij]]:
 
 
 # --------------------------------------------------------------------------- validation
+# The format itself is checked by stelsel.register.csvformaat.valideer, the validator of
+# `stelsel import csv`, so the two cannot disagree. Two curation rules of the bundled register
+# come on top: trefwoorden in lower case, each once, and no aanbieder without a dienst.
 
 
-class Controle:
-    """Checks rows and turns them into the canonical output cells, collecting problems."""
+def curatie(register: csvformaat.Register) -> list[str]:
+    """Problems with the curation rules of the bundled register (on top of the format)."""
+    fouten = []
 
-    def __init__(self, gebieden: dict[str, set[str]]):
-        self.gebieden = gebieden
-        self.fouten: list[str] = []
+    def fout(bestand: str, id_: str, veld: str, reden: str) -> None:
+        waar, regel = register.herkomst[bestand][id_]
+        fouten.append(f"{waar}:{regel}: {veld}: {reden}")
 
-    def fout(self, rij: Rij, veld: str, reden: str) -> None:
-        self.fouten.append(f"{rij.bestand}:{rij.regel}: {veld}: {reden}")
-
-    def verplicht(self, rij: Rij, *velden: str) -> None:
-        for veld in velden:
-            if not rij.velden[veld]:
-                self.fout(rij, veld, "verplicht veld is leeg")
-
-    def slug(self, rij: Rij, veld: str) -> None:
-        value = rij.velden[veld]
-        if value and not SLUG.match(value):
-            self.fout(rij, veld, f"'{value}' is geen geldige id (alleen a-z, 0-9 en '-')")
-
-    def keuze(self, rij: Rij, veld: str, vocab: tuple[tx.Term, ...]) -> None:
-        value = rij.velden[veld]
-        if value and value not in tx.codes(vocab):
-            self.fout(rij, veld, f"'{value}' is onbekend; kies uit {', '.join(tx.codes(vocab))}")
-
-    def lijst(self, rij: Rij, veld: str, vocab: tuple[tx.Term, ...]) -> str:
-        allowed = tx.codes(vocab)
-        values = [v.strip() for v in rij.velden[veld].split(";") if v.strip()]
-        for v in values:
-            if v not in allowed:
-                self.fout(rij, veld, f"'{v}' is onbekend; kies uit {', '.join(allowed)}")
-        if len(set(values)) != len(values):
-            self.fout(rij, veld, "dubbele waarde")
-        return ";".join(c for c in allowed if c in values)
-
-    def janee(self, rij: Rij, veld: str) -> None:
-        value = rij.velden[veld]
-        if value and value not in ("ja", "nee"):
-            self.fout(rij, veld, f"'{value}' moet 'ja' of 'nee' zijn")
-
-    def datum(self, rij: Rij, veld: str) -> date | None:
-        value = rij.velden[veld]
-        if not value:
-            return None
-        try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                raise ValueError
-            return date.fromisoformat(value)
-        except ValueError:
-            self.fout(rij, veld, f"'{value}' is geen datum (JJJJ-MM-DD)")
-            return None
-
-    def url(self, rij: Rij, veld: str) -> None:
-        value = rij.velden[veld]
-        if value and not URL.match(value):
-            self.fout(rij, veld, f"'{value}' is geen geldig webadres (https://…)")
-
-    def werkgebied(self, rij: Rij) -> str:
-        value = rij.velden["werkgebied"]
-        if value == "landelijk":
-            return value
-        gebieden = []
-        for deel in (d.strip() for d in value.split(";") if d.strip()):
-            soort, _, code = deel.partition(":")
-            if soort not in tx.WERKGEBIED_SOORTEN:
-                self.fout(
-                    rij,
-                    "werkgebied",
-                    f"'{deel}': soort moet een van {', '.join(tx.WERKGEBIED_SOORTEN)} zijn "
-                    "(of het hele veld 'landelijk')",
-                )
-            elif code not in self.gebieden[soort]:
-                self.fout(rij, "werkgebied", f"'{deel}': onbekende {soort}-code")
-            else:
-                gebieden.append((soort, code))
-        if len(set(gebieden)) != len(gebieden):
-            self.fout(rij, "werkgebied", "dubbel gebied")
-        gebieden = sorted(set(gebieden), key=lambda g: (tx.WERKGEBIED_SOORTEN.index(g[0]), g[1]))
-        return ";".join(f"{s}:{c}" for s, c in gebieden)
-
-    def trefwoorden(self, rij: Rij) -> str:
-        woorden = [w.strip() for w in rij.velden["trefwoorden"].split(";") if w.strip()]
+    for d in register.diensten:
+        woorden = d.trefwoorden
         if len({w.lower() for w in woorden}) != len(woorden):
             dubbel = ", ".join(sorted({w for w in woorden if woorden.count(w) > 1}))
-            self.fout(rij, "trefwoorden", f"dubbel trefwoord: {dubbel or '(hoofdletters)'}")
+            fout(
+                csvformaat.DIENSTEN_CSV,
+                d.id,
+                "trefwoorden",
+                f"dubbel trefwoord: {dubbel or '(hoofdletters)'}",
+            )
         for w in woorden:
             if w != w.lower():
-                self.fout(rij, "trefwoorden", f"'{w}': schrijf trefwoorden in kleine letters")
-        return ";".join(woorden)
-
-    # -- whole files
-
-    def aanbieders(self, rijen: list[Rij]) -> dict[str, dict[str, str]]:
-        ids: dict[str, Rij] = {}
-        namen: dict[str, Rij] = {}
-        uit: dict[str, dict[str, str]] = {}
-        for rij in rijen:
-            v = rij.velden
-            self.verplicht(
-                rij, "id", "naam", "soort", "niveau", "eerstelijns", "tweedelijns",
-                "omschrijving", "bron", "gecontroleerd_op",
-            )  # fmt: skip
-            self.slug(rij, "id")
-            self.keuze(rij, "soort", tx.AANBIEDER_SOORTEN)
-            self.keuze(rij, "niveau", tx.NIVEAUS)
-            self.janee(rij, "eerstelijns")
-            self.janee(rij, "tweedelijns")
-            self.url(rij, "website")
-            if v["email"] and not EMAIL.match(v["email"]):
-                self.fout(rij, "email", f"'{v['email']}' is geen geldig e-mailadres")
-            self.datum(rij, "gecontroleerd_op")
-            if v["id"] in ids:
-                eerder = ids[v["id"]]
-                self.fout(rij, "id", f"'{v['id']}' staat ook in {eerder.bestand}:{eerder.regel}")
-            if v["naam"].lower() in namen:
-                eerder = namen[v["naam"].lower()]
-                self.fout(
-                    rij, "naam", f"'{v['naam']}' staat ook in {eerder.bestand}:{eerder.regel}"
+                fout(
+                    csvformaat.DIENSTEN_CSV,
+                    d.id,
+                    "trefwoorden",
+                    f"'{w}': schrijf trefwoorden in kleine letters",
                 )
-            ids.setdefault(v["id"], rij)
-            namen.setdefault(v["naam"].lower(), rij)
-            uit.setdefault(v["id"], dict(v))
-        return uit
-
-    def diensten(
-        self, rijen: list[Rij], aanbieders: dict[str, dict[str, str]]
-    ) -> dict[str, dict[str, str]]:
-        ids: dict[str, Rij] = {}
-        uit: dict[str, dict[str, str]] = {}
-        for rij in rijen:
-            v = rij.velden
-            self.verplicht(
-                rij, "id", "aanbieder", "naam", "omschrijving", "themas", "soort", "kosten",
-                "werkgebied",
-            )  # fmt: skip
-            self.slug(rij, "id")
-            if v["aanbieder"] and v["aanbieder"] not in aanbieders:
-                self.fout(rij, "aanbieder", f"'{v['aanbieder']}' is geen bekende aanbieder")
-            self.keuze(rij, "soort", tx.DIENST_SOORTEN)
-            self.keuze(rij, "kosten", tx.KOSTEN)
-            self.url(rij, "website")
-            row = dict(v)
-            for veld, vocab in LIJSTEN.items():
-                row[veld] = self.lijst(rij, veld, vocab)
-            if v["werkgebied"]:
-                row["werkgebied"] = self.werkgebied(rij)
-            row["trefwoorden"] = self.trefwoorden(rij)
-            van, tot = self.datum(rij, "geldig_van"), self.datum(rij, "geldig_tot")
-            if van and tot and tot < van:
-                self.fout(rij, "geldig_tot", "ligt vóór geldig_van")
-            if v["id"] in ids:
-                eerder = ids[v["id"]]
-                self.fout(rij, "id", f"'{v['id']}' staat ook in {eerder.bestand}:{eerder.regel}")
-            ids.setdefault(v["id"], rij)
-            uit.setdefault(v["id"], row)
-        return uit
-
-    def elke_aanbieder_een_dienst(
-        self, rijen: list[Rij], diensten: dict[str, dict[str, str]]
-    ) -> None:
-        met_dienst = {d["aanbieder"] for d in diensten.values()}
-        for rij in rijen:
-            if rij.velden["id"] and rij.velden["id"] not in met_dienst:
-                self.fout(rij, "id", f"aanbieder '{rij.velden['id']}' heeft geen enkele dienst")
+    met_dienst = {d.aanbieder for d in register.diensten}
+    for a in register.aanbieders:
+        if a.id not in met_dienst:
+            fout(
+                csvformaat.AANBIEDERS_CSV,
+                a.id,
+                "id",
+                f"aanbieder '{a.id}' heeft geen enkele dienst",
+            )
+    return fouten
 
 
 # --------------------------------------------------------------------------- build
-
-
-def csv_tekst(kolommen: list[str], rows: list[dict[str, str]]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=kolommen, lineterminator="\n")
-    writer.writeheader()
-    for row in sorted(rows, key=lambda r: r["id"]):
-        writer.writerow({k: row[k] for k in kolommen})
-    return buf.getvalue()
 
 
 def bouw(bron: Path = BRON) -> dict[str, str]:
@@ -592,16 +417,13 @@ def bouw(bron: Path = BRON) -> dict[str, str]:
         a_rijen += a
         d_rijen += d
 
-    c = Controle(gebieden)
-    aanbieders = c.aanbieders(a_rijen)
-    diensten = c.diensten(d_rijen, aanbieders)
-    c.elke_aanbieder_een_dienst(a_rijen, diensten)
-    if c.fouten:
-        raise Fouten(c.fouten)
-    return {
-        "aanbieders.csv": csv_tekst(AANBIEDER_KOLOMMEN, list(aanbieders.values())),
-        "diensten.csv": csv_tekst(DIENST_KOLOMMEN, list(diensten.values())),
-    }
+    try:
+        register = csvformaat.valideer(a_rijen, d_rijen, gebieden)
+    except csvformaat.ImportFout as e:
+        raise Fouten([str(p) for p in e.problemen]) from None
+    if fouten := curatie(register):
+        raise Fouten(fouten)
+    return csvformaat.register_tekst(register)
 
 
 def main(argv: list[str] | None = None) -> int:

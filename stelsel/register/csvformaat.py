@@ -247,13 +247,15 @@ def decode(data: bytes, bestand: str, problemen: list[Probleem]) -> str | None:
         return None
 
 
-def read_rows(path: Path, kolommen: list[str], problemen: list[Probleem]) -> list[Rij]:
+def read_rows(
+    path: Path, kolommen: list[str], problemen: list[Probleem], naam: str | None = None
+) -> list[Rij]:
     """The rows of one CSV file with the line each starts on; file-level problems collected.
 
     Never raises on bad input: a missing or empty file, another encoding, a broken header, a
     row with more or fewer cells than the header, or a CSV syntax error each become a problem.
     """
-    bestand = path.name
+    bestand = naam or path.name  # the name problems and rows carry
     if not path.is_file():
         problemen.append(Probleem(bestand, 0, "-", "bestand ontbreekt"))
         return []

@@ -1,0 +1,80 @@
+"""scripts/bouw_register.py validates through the importer's code: both accept or refuse alike."""
+
+import csv
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+
+from stelsel.register import csvformaat
+
+REPO = Path(__file__).resolve().parents[2]
+KLEIN = REPO / "tests" / "data" / "register-klein"
+
+
+def _builder():
+    spec = importlib.util.spec_from_file_location(
+        "bouw_register", REPO / "scripts" / "bouw_register.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _set(path: Path, kolom: str, waarde: str) -> None:
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows[0][kolom] = waarde
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.mark.parametrize(
+    ("kolom", "waarde"),
+    [
+        ("gecontroleerd_op", "20261123"),
+        ("gecontroleerd_op", "2026-W47-1"),
+        ("gecontroleerd_op", "2026-13-01"),
+        ("gecontroleerd_op", "2026-11-23"),
+        ("eerstelijns", "Ja"),
+        ("naam", "N" * 201),
+        ("id", "a" * 121),
+        ("telefoon", "=1+1"),
+    ],
+)
+def test_builder_and_importer_agree(tmp_path, kolom, waarde):
+    bouw = _builder()
+    # the builder, on the curated rows with the first aanbieder changed
+    bron = tmp_path / "bron"
+    shutil.copytree(REPO / "data" / "bron", bron)
+    _set(bron / "aanbieders.csv", kolom, waarde)
+    try:
+        bouw.bouw(bron)
+        builder = "aanvaard"
+    except bouw.Fouten as e:
+        builder = next((m.split(": ", 1)[1] for m in e.meldingen if f": {kolom}: " in m), "?")
+    # the importer, on the small register with the same change
+    map_ = tmp_path / "klein"
+    shutil.copytree(KLEIN, map_)
+    if kolom == "id":  # keep its diensten pointing at it
+        tekst = (map_ / "diensten.csv").read_text(encoding="utf-8")
+        (map_ / "diensten.csv").write_text(
+            tekst.replace(",ondernemershuis-fryslan,", f",{waarde},")
+        )
+    _set(map_ / "aanbieders.csv", kolom, waarde)
+    gebieden = {
+        "provincie": {"PV21"},
+        "arbeidsmarktregio": {"AM02"},
+        "corop": {"CR04"},
+        "gemeente": {"GM0014", "GM0034", "GM0080"},
+    }
+    try:
+        csvformaat.read_dir(map_, gebieden)
+        importer = "aanvaard"
+    except csvformaat.ImportFout as e:
+        importer = next((str(p).split(": ", 1)[1] for p in e.problemen if p.veld == kolom), "?")
+    assert builder == importer
