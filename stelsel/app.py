@@ -15,10 +15,12 @@ from stelsel.db import get_engine
 from stelsel.domains import api_routers, page_routers
 from stelsel.logboek import RequestId
 from stelsel.register import taxonomie as tx
+from stelsel.web import gezondheid
 from stelsel.web.api import create_api
 from stelsel.web.capaciteit import Capaciteit
 from stelsel.web.deps import installeer_sessies
 from stelsel.web.invoer import parameter_met_nul
+from stelsel.web.metrics import Meting, metrics
 from stelsel.web.pages import STATIC_DIR, render, templates
 from stelsel.web.problems import http_problem
 from stelsel.web.transactie import CommitVoorAntwoord
@@ -53,7 +55,9 @@ def create_app(engine: Engine | Connection | None = None) -> FastAPI:
     installeer_sessies(app.state, engine)
 
     open_routers, beveiligd = api_routers()
-    api = create_api(open_routers, beveiligd=beveiligd, aanmelding=vereist_actor)
+    api = create_api(
+        [*open_routers, gezondheid.router], beveiligd=beveiligd, aanmelding=vereist_actor
+    )
     installeer_sessies(api.state, engine)
     app.mount("/api/v1", api)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -73,7 +77,9 @@ def create_app(engine: Engine | Connection | None = None) -> FastAPI:
     app.add_middleware(
         Capaciteit, limiet=settings.max_gelijktijdig, wachtrij_seconden=settings.wachtrij_seconden
     )
+    app.add_middleware(Meting)
     app.add_middleware(RequestId)
+    app.add_route("/metrics", metrics, include_in_schema=False)
 
     @app.exception_handler(StarletteHTTPException)
     async def _page_error(

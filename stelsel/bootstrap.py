@@ -3,31 +3,15 @@
 import logging
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine
 
-from stelsel.config import PACKAGE_DIR, get_settings
+from stelsel.config import get_settings
 from stelsel.db import session_scope
 from stelsel.geo import service as geo
 from stelsel.register import service as register
+from stelsel.schema import migrate
 
 log = logging.getLogger(__name__)
-
-
-def alembic_config(engine: Engine) -> Config:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(PACKAGE_DIR / "migrations"))
-    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
-    return cfg
-
-
-def migrate(engine: Engine) -> None:
-    """Create or upgrade the schema to the newest migration."""
-    with engine.begin() as conn:
-        cfg = alembic_config(engine)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "heads")
 
 
 def prepare(engine: Engine, *, with_register: bool = True, data_dir: Path | None = None) -> dict:

@@ -1,5 +1,8 @@
 """The `stelsel` command."""
 
+import os
+import tempfile
+
 import typer
 import uvicorn
 
@@ -55,6 +58,9 @@ def serve(
     settings = get_settings()
     logboek.installeer(settings.log_level, settings.log_format)
     prepare(get_engine())
+    if workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+        # /metrics sums the figures of all workers, each of which writes its own files here
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="stelsel-metrics-")
     uvicorn.run(
         "stelsel.app:create_app",
         factory=True,
