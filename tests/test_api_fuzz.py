@@ -20,6 +20,7 @@ database: every run sends the same requests, whatever the order or selection of 
 failure in CI reproduces locally (the message carries the request as a curl command).
 """
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -42,8 +43,9 @@ from stelsel.openapi import document
 from stelsel.web.problems import API_VERSION, PROBLEM_JSON
 
 POSITIVE, NEGATIVE = GenerationMode.POSITIVE, GenerationMode.NEGATIVE
-MAX_EXAMPLES = 50
-MAX_EXAMPLES_ANONIEM = 15
+# `make test` sends 50 examples per operation; `make fuzz` sends 300 (STELSEL_FUZZ_VOORBEELDEN).
+MAX_EXAMPLES = int(os.environ.get("STELSEL_FUZZ_VOORBEELDEN", "50"))
+MAX_EXAMPLES_ANONIEM = max(15, MAX_EXAMPLES // 4)
 
 # Public operations and how to fuzz them. Negative cases need something the document
 # constrains: a lone string path parameter, or no parameters at all, cannot be made invalid.
@@ -56,6 +58,7 @@ PUBLIC = {
     ("GET", "/gemeenten/{code}"): (POSITIVE,),
     ("GET", "/themas"): (POSITIVE,),
     ("POST", "/wegwijzer"): (POSITIVE, NEGATIVE),
+    ("GET", "/gezondheid"): (POSITIVE,),
 }
 # Every other operation of the document needs a login (so a new one is covered automatically).
 OPERATIONS = [
