@@ -3,7 +3,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint bench fuzz openapi clean
+.PHONY: install run test lint bench openapi clean
 
 install: $(VENV)/.installed
 
@@ -39,11 +39,6 @@ lint: install
 bench: install
 	bash scripts/ensure-test-tools.sh
 	STELSEL_TEST_POSTGRES_URL="$$(bash scripts/ensure-postgres.sh)" $(PY) bench/run.py
-
-## The API fuzz with 300 examples per operation on both databases (make test sends 50).
-fuzz: install
-	STELSEL_FUZZ_VOORBEELDEN=300 STELSEL_TEST_POSTGRES_URL="$$(bash scripts/ensure-postgres.sh)" \
-	  $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -q tests/test_api_fuzz.py
 
 ## Write the OpenAPI document to docs/openapi.json.
 openapi: install

@@ -13,6 +13,7 @@ from stelsel.accounts.deps import vereist_actor
 from stelsel.config import get_settings
 from stelsel.db import get_engine
 from stelsel.domains import api_routers, page_routers
+from stelsel.errors import StelselFout
 from stelsel.logboek import RequestId
 from stelsel.register import taxonomie as tx
 from stelsel.web import gezondheid
@@ -93,6 +94,15 @@ def create_app(engine: Engine | Connection | None = None) -> FastAPI:
             "fout.html",
             {"status": exc.status_code, "detail": exc.detail},
             status_code=exc.status_code,
+        )
+
+    @app.exception_handler(StelselFout)
+    async def _page_stelsel_fout(request: Request, exc: StelselFout) -> HTMLResponse:
+        return render(
+            request,
+            "fout.html",
+            {"status": exc.status, "detail": exc.detail},
+            status_code=exc.status,
         )
 
     return app

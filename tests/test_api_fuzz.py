@@ -43,8 +43,8 @@ from stelsel.openapi import document
 from stelsel.web.problems import API_VERSION, PROBLEM_JSON
 
 POSITIVE, NEGATIVE = GenerationMode.POSITIVE, GenerationMode.NEGATIVE
-# `make test` sends 50 examples per operation; `make fuzz` sends 300 (STELSEL_FUZZ_VOORBEELDEN).
-MAX_EXAMPLES = int(os.environ.get("STELSEL_FUZZ_VOORBEELDEN", "50"))
+# At least 300 examples per operation (issue 9); STELSEL_FUZZ_VOORBEELDEN=20 for a quick local run.
+MAX_EXAMPLES = int(os.environ.get("STELSEL_FUZZ_VOORBEELDEN", "300"))
 MAX_EXAMPLES_ANONIEM = max(15, MAX_EXAMPLES // 4)
 
 # Public operations and how to fuzz them. Negative cases need something the document

@@ -7,7 +7,6 @@ from stelsel.geo import service
 from stelsel.geo.schemas import GemeentePagina, GemeenteRead, gemeente_read
 from stelsel.web.deps import get_session
 from stelsel.web.paginering import Paginering, page_envelope, paginering
-from stelsel.web.problems import ProblemError
 
 router = APIRouter(tags=["geografie"])
 
@@ -37,8 +36,4 @@ def list_gemeenten(
     responses={404: {"description": "Niet gevonden"}},
 )
 def get_gemeente(code: str, session: Session = Depends(get_session)):
-    try:
-        return gemeente_read(service.resolve(session=session, tekst=code))
-    except service.GemeenteOnbekend as e:
-        # Its message already says what is unknown; not_found() would add "bestaat niet".
-        raise ProblemError(404, "Niet gevonden", str(e)) from None
+    return gemeente_read(service.vind(session=session, tekst=code))

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from stelsel.errors import NietGevonden, Ongeldig
 from stelsel.geo.models import (
     Arbeidsmarktregio,
     Corop,
@@ -25,17 +26,20 @@ from stelsel.geo.models import (
 _SUFFIX = re.compile(r"\s*\([^)]*\)\s*$")
 
 
-class GemeenteOnbekend(ValueError):
+class GemeenteOnbekend(Ongeldig):
     """The text does not identify exactly one gemeente."""
 
-    def __init__(self, tekst: str, kandidaten: list[str] | None = None):
+    def __init__(self, tekst: str, kandidaten: list[str] | None = None, veld: str = "gemeente"):
         self.tekst = tekst
         self.kandidaten = kandidaten or []
         if self.kandidaten:
             msg = f"'{tekst}' past bij meerdere gemeenten: {', '.join(self.kandidaten)}"
         else:
             msg = f"'{tekst}' is geen bekende gemeente, woonplaats, CBS-code of postcode"
-        super().__init__(msg)
+        super().__init__(veld, msg)
+
+    def __str__(self) -> str:
+        return self.reden
 
 
 @dataclass(frozen=True)
@@ -128,11 +132,19 @@ def get_all(*, session: Session, provincie: str | None = None) -> list[Gemeente]
     return list(session.scalars(stmt))
 
 
-def resolve(*, session: Session, tekst: str) -> Gemeente:
+def resolve(*, session: Session, tekst: str, veld: str = "gemeente") -> Gemeente:
     """Find the gemeente meant by a CBS code, a 4-digit postcode, a gemeente or woonplaats name.
 
-    Raises GemeenteOnbekend when nothing or more than one gemeente fits.
+    Raises GemeenteOnbekend (for the field `veld`) when nothing or more than one gemeente fits.
     """
+    try:
+        return _resolve(session, tekst)
+    except GemeenteOnbekend as e:
+        e.veld = veld
+        raise
+
+
+def _resolve(session: Session, tekst: str) -> Gemeente:
     text = tekst.strip()
     if re.fullmatch(r"(?i)gm\d{4}", text):
         gemeente = session.get(Gemeente, text.upper())
@@ -161,6 +173,14 @@ def resolve(*, session: Session, tekst: str) -> Gemeente:
         namen = [session.get_one(Gemeente, c).naam for c in codes]
         raise GemeenteOnbekend(tekst, namen)
     return session.get_one(Gemeente, codes[0])
+
+
+def vind(*, session: Session, tekst: str) -> Gemeente:
+    """resolve(), for a path that names a gemeente: when none fits, it does not exist (404)."""
+    try:
+        return resolve(session=session, tekst=tekst)
+    except GemeenteOnbekend as e:
+        raise NietGevonden(e.reden) from None
 
 
 def gebied(gemeente: Gemeente) -> Gebied:

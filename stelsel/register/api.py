@@ -48,10 +48,7 @@ def resolve_gemeente_param(session: Session, value: str | None, name: str = "gem
     """Resolve a gemeente query parameter or raise a 400 naming it."""
     if value is None:
         return None
-    try:
-        return geo.resolve(session=session, tekst=value)
-    except geo.GemeenteOnbekend as e:
-        raise bad_request(name, str(e)) from None
+    return geo.resolve(session=session, tekst=value, veld=name)
 
 
 @router.get(

@@ -11,7 +11,7 @@ from stelsel.register import service
 from stelsel.register import taxonomie as tx
 from stelsel.register.models import Dienst
 from stelsel.web.deps import get_session
-from stelsel.web.pages import render
+from stelsel.web.pages import formulierfouten, render
 from stelsel.web.paginering import MAX_OFFSET
 
 router = APIRouter(include_in_schema=False)
@@ -60,11 +60,10 @@ def diensten(
     fouten: dict[str, str] = {}
     gekozen = None
     if gemeente and gemeente.strip():
-        try:
+        with formulierfouten() as gevangen:
             gekozen = geo.resolve(session=session, tekst=gemeente[:100])
             f.gebied = geo.gebied(gekozen)
-        except geo.GemeenteOnbekend as e:
-            fouten["gemeente"] = str(e)
+        fouten.update(gevangen.velden)
     nr = _pagina(pagina)
     items: list[Dienst] = []
     totaal = 0
@@ -165,11 +164,11 @@ def gemeenten(request: Request, plaats: str | None = None, session: Session = De
     fout = None
     kandidaten: list[str] = []
     if plaats and plaats.strip():
-        try:
+        with formulierfouten() as gevangen:
             g = geo.resolve(session=session, tekst=plaats[:100])
             return RedirectResponse(f"/gemeenten/{g.code}", status_code=303)
-        except geo.GemeenteOnbekend as e:
-            fout, kandidaten = str(e), e.kandidaten
+        if isinstance(gevangen.fout, geo.GemeenteOnbekend):
+            fout, kandidaten = gevangen.fout.reden, gevangen.fout.kandidaten
     per_provincie: dict[str, list] = {}
     for g in geo.get_all(session=session):
         per_provincie.setdefault(g.provincie.naam, []).append(g)

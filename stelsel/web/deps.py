@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from stelsel.db import ALLEEN_LEZEN, session_factory
+from stelsel.errors import StelselFout
 from stelsel.web.problems import ProblemError
 
 # Methods whose requests only read (RFC 9110 safe methods); their transactions do not take
@@ -39,7 +40,7 @@ def get_session(request: Request) -> Iterator[Session]:
     request.state.sessie = session
     try:
         yield session
-    except ProblemError as e:
+    except (ProblemError, StelselFout) as e:
         # Runs before the error response is sent: keep what the request wrote (an audit entry of
         # a refusal) when asked, else nothing of it.
         session.commit() if e.bewaar else session.rollback()

@@ -4,6 +4,9 @@ The shared layout lives in web/templates; each domain's templates/ folder is sea
 The composition root (stelsel.app) adds the vocabularies the templates show as globals.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import Request
@@ -11,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from stelsel.config import PACKAGE_DIR
+from stelsel.errors import Ongeldig
 
 WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
@@ -29,3 +33,23 @@ def render(request: Request, name: str, context: dict | None = None, status_code
 
 def template_dirs() -> list[Path]:
     return list(_template_dirs)
+
+
+@dataclass
+class Formulierfouten:
+    """Field errors of a form, by field name, for the template; `fout` is the last one caught."""
+
+    velden: dict[str, str] = field(default_factory=dict)
+    fout: Ongeldig | None = None
+
+
+@contextmanager
+def formulierfouten(fouten: Formulierfouten | None = None) -> Iterator[Formulierfouten]:
+    """Turn a service's Ongeldig into a field error of the form, shown beside its field, instead
+    of an error page. Every other error goes to the one mapping in the app."""
+    fouten = fouten if fouten is not None else Formulierfouten()
+    try:
+        yield fouten
+    except Ongeldig as e:
+        fouten.velden[e.veld] = e.reden
+        fouten.fout = e

@@ -8,6 +8,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from stelsel.errors import Ongeldig, StelselFout
+
 API_VERSION = "1.0.0"
 PROBLEM_JSON = "application/problem+json"
 
@@ -53,6 +55,12 @@ def bad_request(name: str, reason: str) -> ProblemError:
 
 def not_found(what: str) -> ProblemError:
     return ProblemError(404, "Niet gevonden", f"{what} bestaat niet")
+
+
+def als_problem(fout: StelselFout) -> ProblemError:
+    """The problem a service's error stands for."""
+    velden = [(fout.veld, fout.reden)] if isinstance(fout, Ongeldig) else None
+    return ProblemError(fout.status, fout.titel, fout.detail, velden, bewaar=fout.bewaar)
 
 
 def problem_response(request: Request, p: ProblemError) -> JSONResponse:
@@ -114,6 +122,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
         return http_problem(request, exc)
+
+    @app.exception_handler(StelselFout)
+    async def _stelsel(request: Request, exc: StelselFout):
+        return problem_response(request, als_problem(exc))
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(SQLAlchemyTimeoutError)

@@ -3,10 +3,8 @@
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
-from stelsel.geo import service as geo
 from stelsel.register import taxonomie as tx
 from stelsel.web.deps import get_session
-from stelsel.web.problems import bad_request
 from stelsel.wegwijzer import service
 from stelsel.wegwijzer.schemas import (
     GemeenteKort,
@@ -38,19 +36,14 @@ def toelichting(advies: service.Advies) -> str:
     summary="De juiste diensten voor een vraag in eigen woorden",
 )
 def wegwijzer(body: WegwijzerVraag, session: Session = Depends(get_session)):
-    try:
-        advies = service.advies(
-            session=session,
-            vraag=body.vraag,
-            gemeente=body.gemeente,
-            aantal=body.aantal,
-            profiel=service.Profiel(fase=body.fase, grootte=body.grootte, sector=body.sector),
-            bewaar_vraag=body.toestemming_opslaan_vraag,
-        )
-    except service.VraagOngeldig as e:
-        raise bad_request("vraag", str(e)) from None
-    except geo.GemeenteOnbekend as e:
-        raise bad_request("gemeente", str(e)) from None
+    advies = service.advies(
+        session=session,
+        vraag=body.vraag,
+        gemeente=body.gemeente,
+        aantal=body.aantal,
+        profiel=service.Profiel(fase=body.fase, grootte=body.grootte, sector=body.sector),
+        bewaar_vraag=body.toestemming_opslaan_vraag,
+    )
     return WegwijzerAntwoord(
         themas=advies.themas,
         soort=advies.soort,

@@ -3,9 +3,8 @@
 from fastapi import APIRouter, Depends, Form, Request
 from sqlalchemy.orm import Session
 
-from stelsel.geo import service as geo
 from stelsel.web.deps import get_session
-from stelsel.web.pages import render
+from stelsel.web.pages import formulierfouten, render
 from stelsel.wegwijzer import service
 from stelsel.wegwijzer.api import toelichting
 
@@ -73,11 +72,10 @@ def _antwoord(
         "profiel": profiel,
         "FASEN": FASEN,
         "GROOTTES": GROOTTES,
-        "fouten": {},
         "advies": None,
     }
-    if vraag is not None:
-        try:
+    with formulierfouten() as fouten:
+        if vraag is not None:
             advies = service.advies(
                 session=session,
                 vraag=vraag,
@@ -87,9 +85,8 @@ def _antwoord(
                 bewaar_vraag=bool(bewaren),
             )
             context.update(advies=advies, toelichting=toelichting(advies))
-        except service.VraagOngeldig as e:
-            context["fouten"]["vraag"] = f"Vul uw vraag in: {e}."
-        except geo.GemeenteOnbekend as e:
-            context["fouten"]["gemeente"] = str(e)
+    if "vraag" in fouten.velden:
+        fouten.velden["vraag"] = f"Vul uw vraag in: {fouten.velden['vraag']}."
+    context["fouten"] = fouten.velden
     status = 400 if context["fouten"] else 200
     return render(request, "wegwijzer/wegwijzer.html", context, status_code=status)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from stelsel.config import get_settings
+from stelsel.errors import Ongeldig
 from stelsel.geo import service as geo
 from stelsel.register import service as register
 from stelsel.wegwijzer import lexicon as lx
@@ -25,8 +26,11 @@ MAX_VRAAG = 1000
 NETWERK_MIN = 10  # providers of one desk type before it counts as a nationwide network
 
 
-class VraagOngeldig(ValueError):
+class VraagOngeldig(Ongeldig):
     """The question is empty or too long."""
+
+    def __init__(self, reden: str):
+        super().__init__("vraag", reden)
 
 
 @dataclass
