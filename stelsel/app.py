@@ -7,9 +7,8 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Connection, Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
 
-from stelsel.accounts.deps import vereist_actor
+from stelsel.accounts.deps import SESSIE_OPSLAG, vereist_actor
 from stelsel.config import get_settings
 from stelsel.db import get_engine
 from stelsel.domains import api_routers, page_routers
@@ -18,12 +17,14 @@ from stelsel.logboek import RequestId
 from stelsel.register import taxonomie as tx
 from stelsel.web import gezondheid
 from stelsel.web.api import create_api
+from stelsel.web.beveiliging import Beveiliging, cors_paden
 from stelsel.web.capaciteit import Capaciteit
 from stelsel.web.deps import installeer_sessies
 from stelsel.web.invoer import parameter_met_nul
 from stelsel.web.metrics import Meting, metrics
 from stelsel.web.pages import STATIC_DIR, render, templates
 from stelsel.web.problems import http_problem
+from stelsel.web.sessies import Sessies
 from stelsel.web.transactie import CommitVoorAntwoord
 
 log = logging.getLogger(__name__)
@@ -65,14 +66,7 @@ def create_app(engine: Engine | Connection | None = None) -> FastAPI:
     for pages in page_routers():
         app.include_router(pages, dependencies=[Depends(_geen_nul_tekens)])
     settings = get_settings()
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=settings.secret_key,
-        session_cookie="stelsel_sessie",
-        same_site="lax",
-        https_only=settings.cookie_secure,
-        max_age=8 * 3600,
-    )
+    app.add_middleware(Sessies, opslag=SESSIE_OPSLAG)
     # Outermost last: shed load first, then commit each request before its response starts.
     app.add_middleware(CommitVoorAntwoord)
     app.add_middleware(
@@ -80,6 +74,7 @@ def create_app(engine: Engine | Connection | None = None) -> FastAPI:
     )
     app.add_middleware(Meting)
     app.add_middleware(RequestId)
+    app.add_middleware(Beveiliging, cors_open=cors_paden("/api/v1", open_routers))
     app.add_route("/metrics", metrics, include_in_schema=False)
 
     @app.exception_handler(StarletteHTTPException)

@@ -79,10 +79,30 @@ class Settings(BaseSettings):
             "Retry-After (load shedding) instead of letting it time out."
         ),
     )
-    cookie_secure: bool = Field(
-        default=False,
-        description="Send the session cookie over HTTPS only (set true in production).",
+    cookie_secure: bool | None = Field(
+        default=None,
+        description=(
+            "Send the session cookie over HTTPS only. Empty: yes, unless base_url is "
+            "http://127.0.0.1, http://localhost or http://[::1] (developing on http)."
+        ),
     )
+    vertrouw_proxy: bool = Field(
+        default=False,
+        description=(
+            "Believe X-Forwarded-Proto from the reverse proxy in front (for HSTS). Only set it "
+            "when nothing can reach the server except through that proxy."
+        ),
+    )
+
+    @property
+    def cookie_veilig(self) -> bool:
+        """Whether the session cookie carries the Secure flag."""
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        lokaal = ("http://127.0.0.1", "http://localhost", "http://[::1]")
+        return not any(
+            self.base_url == p or self.base_url.startswith((p + ":", p + "/")) for p in lokaal
+        )
 
 
 @lru_cache

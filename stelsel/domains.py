@@ -31,16 +31,18 @@ def api_routers() -> tuple[list[APIRouter], list[APIRouter]]:
 
 
 def page_routers() -> list[APIRouter]:
+    from stelsel.accounts.pages import router as accounts_pages
     from stelsel.doorverwijzing.pages import router as doorverwijzing_pages
     from stelsel.register.pages import router as register_pages
     from stelsel.wegwijzer.pages import router as wegwijzer_pages
 
-    return [register_pages, wegwijzer_pages, doorverwijzing_pages]
+    return [register_pages, wegwijzer_pages, accounts_pages, doorverwijzing_pages]
 
 
 def cli_apps() -> list[tuple[str, Typer]]:
     """(name, Typer app) of every domain command group."""
-    from stelsel.doorverwijzing.cli import gebruiker_app, koppeling_app, outbox_app
+    from stelsel.accounts.cli import gebruiker_app
+    from stelsel.doorverwijzing.cli import koppeling_app, outbox_app
     from stelsel.register.cli import export_app, import_app
     from stelsel.wegwijzer.cli import evalueer_app
 

@@ -10,6 +10,12 @@ from stelsel.accounts import service
 from stelsel.accounts.rollen import Actor
 from stelsel.web.deps import get_session
 from stelsel.web.problems import ProblemError
+from stelsel.web.sessies import Opslag
+
+# Where web sessions (stelsel.web.sessies) are kept: the accounts tables.
+SESSIE_OPSLAG = Opslag(
+    laad=service.sessie_laden, bewaar=service.sessie_bewaren, verwijder=service.sessie_verwijderen
+)
 
 
 def bearer_token(request: Request, session: Session) -> Actor | None:

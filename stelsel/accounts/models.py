@@ -1,9 +1,10 @@
-"""Account tables: gebruikers, API tokens (hashed) and the append-only audit log."""
+"""Account tables: gebruikers, API tokens (hashed), web sessions, login attempts and the
+append-only audit log."""
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text, Uuid
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from stelsel.db import Base, utcnow
@@ -33,6 +34,31 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     aangemaakt_op: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     ingetrokken: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class WebSessie(Base):
+    """A web session on the server. The cookie holds a random id; only its hash is stored, so
+    the table does not hand out sessions. Deleted at logout; all of a user's at deactivation."""
+
+    __tablename__ = "web_sessie"
+
+    sleutel_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    gebruiker_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    gegevens: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    aangemaakt_op: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    verloopt_op: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class Inlogpoging(Base):
+    """Failed logins of one account or one client address (both hashed), shared by every
+    worker: after a few failures, logging in waits, longer after each next failure."""
+
+    __tablename__ = "inlogpoging"
+
+    sleutel_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    mislukt: Mapped[int] = mapped_column(Integer, default=0)
+    laatste_poging: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    geblokkeerd_tot: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AuditRegel(Base):

@@ -6,23 +6,40 @@ changes.
 """
 
 import hashlib
+import json
 import re
 import secrets
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
 from stelsel.accounts import rollen
-from stelsel.accounts.models import ApiToken, AuditRegel, Gebruiker
+from stelsel.accounts.models import ApiToken, AuditRegel, Gebruiker, Inlogpoging, WebSessie
 from stelsel.accounts.rollen import Actor
+from stelsel.db import utcnow
 from stelsel.geo import service as geo
 from stelsel.register import service as register
 
 _hasher = PasswordHasher()
+# The clock of the login limit; tests replace it.
+klok: Callable[[], datetime] = utcnow
+# Failed logins before logging in waits, per account and per client address; the wait starts
+# at BLOKKADE and doubles with every next failure, up to MAX_BLOKKADE. Forgotten after VERGEET.
+DREMPEL_ACCOUNT = 5
+DREMPEL_ADRES = 20
+BLOKKADE = timedelta(seconds=60)
+MAX_BLOKKADE = timedelta(hours=1)
+VERGEET = timedelta(hours=24)
+MIN_LENGTE = 12
+MIN_ZXCVBN_SCORE = 3
 
 
 class GebruikerOngeldig(ValueError):
@@ -71,8 +88,8 @@ def create(
             raise GebruikerOngeldig(
                 "regio", "geef een provinciecode (PV21) of arbeidsmarktregio (AM01)"
             )
-    if wachtwoord is not None and len(wachtwoord) < 12:
-        raise GebruikerOngeldig("wachtwoord", "minstens 12 tekens")
+    if wachtwoord is not None:
+        controleer_wachtwoord(wachtwoord, email=email, naam=naam)
     g = Gebruiker(
         id=uuid.uuid4(),
         email=email,
@@ -85,6 +102,21 @@ def create(
     session.add(g)
     session.flush()
     return g
+
+
+def controleer_wachtwoord(wachtwoord: str, *, email: str = "", naam: str = "") -> None:
+    """Refuse short passwords and ones that are easy to guess (zxcvbn: common passwords,
+    repeats, sequences, keyboard patterns, the user's own name or e-mail address)."""
+    if len(wachtwoord) < MIN_LENGTE:
+        raise GebruikerOngeldig("wachtwoord", f"minstens {MIN_LENGTE} tekens")
+    eigen = [email, *email.replace("@", ".").split("."), *naam.split(), "stelsel"]
+    score = zxcvbn(wachtwoord[:100], user_inputs=[w for w in eigen if w])["score"]
+    if score < MIN_ZXCVBN_SCORE:
+        raise GebruikerOngeldig(
+            "wachtwoord",
+            "dit wachtwoord is te makkelijk te raden. Kies een zin van een paar ongewone woorden, "
+            "niet uw naam of e-mailadres en geen herhaling of reeks zoals aaaa of 1234",
+        )
 
 
 def create_token(*, session: Session, gebruiker: Gebruiker) -> str:
@@ -140,6 +172,141 @@ def emails_van_aanbieder(*, session: Session, aanbieder_id: uuid.UUID) -> list[s
             .order_by(Gebruiker.email)
         )
     )
+
+
+def _gebruiker(session: Session, email: str) -> Gebruiker:
+    g = session.scalar(select(Gebruiker).where(Gebruiker.email == email.strip().lower()))
+    if g is None:
+        raise GebruikerOngeldig("email", f"geen gebruiker met e-mailadres {email!r}")
+    return g
+
+
+def deactiveer(*, session: Session, email: str) -> Gebruiker:
+    """Disable a user: their web sessions end and their API tokens stop working at once."""
+    g = _gebruiker(session, email)
+    g.actief = False
+    session.execute(delete(WebSessie).where(WebSessie.gebruiker_id == g.id))
+    session.flush()
+    return g
+
+
+def activeer(*, session: Session, email: str) -> Gebruiker:
+    """Enable a disabled user again (they log in anew; revoked tokens stay revoked)."""
+    g = _gebruiker(session, email)
+    g.actief = True
+    session.flush()
+    return g
+
+
+def trek_tokens_in(*, session: Session, email: str | None = None, token: str | None = None) -> int:
+    """Revoke one API token, or all of a user's; returns how many were revoked."""
+    q = update(ApiToken).where(ApiToken.ingetrokken.is_(False))
+    if token is not None:
+        q = q.where(ApiToken.token_hash == _token_hash(token))
+    elif email is not None:
+        q = q.where(ApiToken.gebruiker_id == _gebruiker(session, email).id)
+    else:
+        raise ValueError("give an e-mail address or a token")
+    n = session.execute(q.values(ingetrokken=True)).rowcount  # type: ignore[attr-defined]
+    session.flush()
+    return int(n or 0)
+
+
+# Web sessions (stored for stelsel.web.sessies; the key is the hash of the cookie's id) ----------
+
+
+def _utc(t: datetime) -> datetime:
+    return t if t.tzinfo else t.replace(tzinfo=UTC)  # SQLite gives naive datetimes back
+
+
+def sessie_laden(session: Session, sleutel: str, nu: datetime) -> dict[str, Any] | None:
+    s = session.get(WebSessie, sleutel)
+    if s is None or _utc(s.verloopt_op) <= nu:
+        return None
+    return json.loads(s.gegevens)
+
+
+def sessie_bewaren(
+    session: Session, sleutel: str, gegevens: dict[str, Any], nu: datetime, verloopt: datetime
+) -> None:
+    gebruiker_id = gegevens.get("gebruiker_id")
+    s = session.get(WebSessie, sleutel)
+    if s is None:
+        session.execute(delete(WebSessie).where(WebSessie.verloopt_op < nu))
+        s = WebSessie(sleutel_hash=sleutel, aangemaakt_op=nu, verloopt_op=verloopt)
+        session.add(s)
+    s.gegevens = json.dumps(gegevens)
+    s.gebruiker_id = uuid.UUID(gebruiker_id) if gebruiker_id else None
+    session.flush()
+
+
+def sessie_verwijderen(session: Session, sleutel: str) -> None:
+    session.execute(delete(WebSessie).where(WebSessie.sleutel_hash == sleutel))
+
+
+# Login with a limit on failed attempts -----------------------------------------------------------
+
+
+class TeVeelPogingen(Exception):
+    """Logging in has to wait; `seconden` says how long."""
+
+    def __init__(self, seconden: int):
+        self.seconden = seconden
+        super().__init__(f"wait {seconden} s")
+
+
+def _poging_sleutel(soort: str, waarde: str) -> str:
+    return hashlib.sha256(f"inlog:{soort}:{waarde}".encode()).hexdigest()
+
+
+def _poging(session: Session, sleutel: str, nu: datetime) -> Inlogpoging:
+    p = session.get(Inlogpoging, sleutel, with_for_update=True)
+    if p is not None:
+        return p
+    p = Inlogpoging(sleutel_hash=sleutel, mislukt=0, laatste_poging=nu)
+    try:
+        with session.begin_nested():
+            session.add(p)
+    except IntegrityError:  # another worker added it just now
+        p = session.get(Inlogpoging, sleutel, with_for_update=True, populate_existing=True)
+        assert p is not None
+    return p
+
+
+def inloggen(*, session: Session, email: str, wachtwoord: str, adres: str) -> Actor | None:
+    """The actor for an e-mail and password, or None. Raises TeVeelPogingen, without checking
+    the password, while the account or the client address waits after too many failures."""
+    nu = klok()
+    drempels = {
+        _poging_sleutel("account", email.strip().lower()): DREMPEL_ACCOUNT,
+        _poging_sleutel("adres", adres): DREMPEL_ADRES,
+    }
+    bekend = {k: session.get(Inlogpoging, k) for k in drempels}
+    wacht = max(
+        (
+            (_utc(p.geblokkeerd_tot) - nu).total_seconds()
+            for p in bekend.values()
+            if p and p.geblokkeerd_tot
+        ),
+        default=0.0,
+    )
+    if wacht > 0:
+        raise TeVeelPogingen(int(wacht + 0.999))
+    a = by_password(session=session, email=email, wachtwoord=wachtwoord)
+    account = next(iter(drempels))
+    if a is not None:
+        session.execute(delete(Inlogpoging).where(Inlogpoging.sleutel_hash == account))
+        return a
+    for sleutel, drempel in drempels.items():
+        p = _poging(session, sleutel, nu)
+        if nu - _utc(p.laatste_poging) > VERGEET:
+            p.mislukt = 0
+        p.mislukt += 1
+        p.laatste_poging = nu
+        if p.mislukt >= drempel:
+            p.geblokkeerd_tot = nu + min(BLOKKADE * 2 ** min(p.mislukt - drempel, 12), MAX_BLOKKADE)
+    session.flush()
+    return None
 
 
 IdentityProvider = Callable[[Session, dict], Actor | None]

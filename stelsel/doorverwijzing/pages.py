@@ -1,10 +1,8 @@
-"""Referral pages: login, inbox and outbox, a case with its chain, the referral form with
+"""Referral pages: inbox and outbox, a case with its chain, the referral form with
 suggestions from the wegwijzer, a referral's actions, and the entrepreneur's private page.
-Forms carry a CSRF token bound to the session."""
+Forms carry a CSRF token bound to the visitor's (pre-)session (stelsel.web.csrf)."""
 
-import hmac
 import json
-import secrets
 import uuid
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -17,6 +15,7 @@ from stelsel.accounts.rollen import Actor
 from stelsel.config import get_settings
 from stelsel.doorverwijzing import levenscyclus as lc
 from stelsel.doorverwijzing import service
+from stelsel.web.csrf import check_csrf, csrf_token
 from stelsel.web.deps import get_session
 from stelsel.web.pages import render, templates
 
@@ -31,18 +30,6 @@ templates.env.globals["STATUS_LABELS"] = {
     lc.AFGEROND: "Afgerond",
     lc.GEANNULEERD: "Geannuleerd",
 }
-
-
-def csrf_token(request: Request) -> str:
-    token = request.session.get("csrf")
-    if not token:
-        token = request.session["csrf"] = secrets.token_urlsafe(24)
-    return token
-
-
-def check_csrf(request: Request, token: str) -> None:
-    if not hmac.compare_digest(request.session.get("csrf", ""), token or ""):
-        raise HTTPException(400, "Het formulier is verlopen. Laad de pagina opnieuw.")
 
 
 def _page(request: Request, name: str, ctx: dict, status_code: int = 200):
@@ -67,45 +54,6 @@ def _weiger(session: Session, actor: Actor, object_type: str, object_id: uuid.UU
 def _naar_login(request: Request) -> RedirectResponse:
     """Send a caller who is not logged in to the login form, and back here afterwards."""
     return RedirectResponse(f"/inloggen?verder={request.url.path}", status_code=303)
-
-
-@router.get("/inloggen")
-def login_form(request: Request, verder: str = "/doorverwijzingen"):
-    return _page(request, "doorverwijzing/inloggen.html", {"verder": verder, "fout": None})
-
-
-@router.post("/inloggen")
-def login(
-    request: Request,
-    email: str = Form(""),
-    wachtwoord: str = Form(""),
-    csrf: str = Form(""),
-    verder: str = Form("/doorverwijzingen"),
-    session: Session = Depends(get_session),
-):
-    check_csrf(request, csrf)
-    actor = accounts.by_password(session=session, email=email, wachtwoord=wachtwoord)
-    if actor is None:
-        return _page(
-            request,
-            "doorverwijzing/inloggen.html",
-            {"verder": verder, "fout": "E-mailadres of wachtwoord klopt niet."},
-            400,
-        )
-    request.session.clear()
-    request.session["gebruiker_id"] = str(actor.id)
-    request.session["csrf"] = secrets.token_urlsafe(24)
-    target = (
-        verder if verder.startswith("/") and not verder.startswith("//") else "/doorverwijzingen"
-    )
-    return RedirectResponse(target, status_code=303)
-
-
-@router.post("/uitloggen")
-def logout(request: Request, csrf: str = Form("")):
-    check_csrf(request, csrf)
-    request.session.clear()
-    return RedirectResponse("/", status_code=303)
 
 
 @router.get("/doorverwijzingen")

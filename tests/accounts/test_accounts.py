@@ -57,7 +57,7 @@ def test_cli_prints_token_alone_on_last_line(databases, monkeypatch):
     from stelsel.cli import app
 
     engine = databases.engine()
-    monkeypatch.setattr("stelsel.doorverwijzing.cli.get_engine", lambda: engine)
+    monkeypatch.setattr("stelsel.accounts.cli.get_engine", lambda: engine)
     r = CliRunner().invoke(
         app,
         [

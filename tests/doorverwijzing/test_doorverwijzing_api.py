@@ -376,7 +376,7 @@ def test_login_requires_csrf_and_right_password(client, tokens):
         client.post(
             "/inloggen", data={"email": "a@kvk.example.nl", "wachtwoord": "x", "csrf": "fout"}
         ).status_code
-        == 400
+        == 403
     )
     csrf = client.get("/inloggen").text.split('name="csrf" value="')[1].split('"')[0]
     r = client.post(

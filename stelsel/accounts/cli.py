@@ -1,0 +1,101 @@
+"""`stelsel gebruiker maak | deactiveer | activeer | token-intrekken`."""
+
+import typer
+
+from stelsel.accounts import service as accounts
+from stelsel.db import get_engine, session_scope
+
+gebruiker_app = typer.Typer(help="Gebruikers beheren.", no_args_is_help=True)
+
+
+@gebruiker_app.command("maak")
+def maak(
+    email: str = typer.Option(..., "--email"),
+    rol: str = typer.Option(
+        ..., "--rol", help="adviseur, regiocoordinator, stelselregisseur, beheerder"
+    ),
+    aanbieder: str = typer.Option(
+        None, "--aanbieder", help="Id of slug van de aanbieder (adviseur)."
+    ),
+    regio: str = typer.Option(
+        None, "--regio", help="Provincie- of arbeidsmarktregiocode (PV21, AM01)."
+    ),
+    naam: str = typer.Option("", "--naam"),
+    wachtwoord_vragen: bool = typer.Option(
+        False, "--wachtwoord-vragen", help="Vraag een wachtwoord voor inloggen op de website."
+    ),
+    toon_token: bool = typer.Option(
+        False, "--toon-token", help="Maak een API-token en toon het (alleen nu)."
+    ),
+) -> None:
+    """Create a user; with --toon-token the API token is printed alone on the last line."""
+    wachtwoord = (
+        typer.prompt("Wachtwoord", hide_input=True, confirmation_prompt=True)
+        if wachtwoord_vragen
+        else None
+    )
+    engine = get_engine()
+    try:
+        with session_scope(engine) as session:
+            g = accounts.create(
+                session=session,
+                email=email,
+                rol=rol,
+                aanbieder=aanbieder,
+                regio=regio,
+                naam=naam,
+                wachtwoord=wachtwoord,
+            )
+            token = accounts.create_token(session=session, gebruiker=g) if toon_token else None
+            gebruiker_id = g.id
+    except accounts.GebruikerOngeldig as e:
+        typer.echo(f"{e.veld}: {e.reden}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Gebruiker {gebruiker_id} aangemaakt met rol {rol}.")
+    if token:
+        typer.echo(token)
+
+
+@gebruiker_app.command("deactiveer")
+def deactiveer(email: str = typer.Option(..., "--email")) -> None:
+    """Disable a user: their web sessions end and their API tokens stop working at once."""
+    try:
+        with session_scope(get_engine()) as session:
+            accounts.deactiveer(session=session, email=email)
+    except accounts.GebruikerOngeldig as e:
+        typer.echo(f"{e.veld}: {e.reden}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Gebruiker {email} gedeactiveerd: uitgelogd, API-tokens werken niet meer.")
+
+
+@gebruiker_app.command("activeer")
+def activeer(email: str = typer.Option(..., "--email")) -> None:
+    """Enable a disabled user again; revoked tokens stay revoked."""
+    try:
+        with session_scope(get_engine()) as session:
+            accounts.activeer(session=session, email=email)
+    except accounts.GebruikerOngeldig as e:
+        typer.echo(f"{e.veld}: {e.reden}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Gebruiker {email} is weer actief.")
+
+
+@gebruiker_app.command("token-intrekken")
+def token_intrekken(
+    email: str = typer.Option(None, "--email", help="Trek alle API-tokens van deze gebruiker in."),
+    token_vragen: bool = typer.Option(
+        False, "--token-vragen", help="Vraag één token om in te trekken (niet in de shell-history)."
+    ),
+) -> None:
+    """Revoke API tokens: all of a user's (--email) or one (--token-vragen)."""
+    if (email is None) == (not token_vragen):
+        typer.echo("Geef --email of --token-vragen.", err=True)
+        raise typer.Exit(2)
+    token = typer.prompt("Token", hide_input=True) if token_vragen else None
+    try:
+        with session_scope(get_engine()) as session:
+            n = accounts.trek_tokens_in(session=session, email=email, token=token)
+    except accounts.GebruikerOngeldig as e:
+        typer.echo(f"{e.veld}: {e.reden}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{n} API-token{'' if n == 1 else 's'} ingetrokken.")
