@@ -49,3 +49,49 @@ def test_serve_loads_bundled_register_into_empty_database(databases):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_serve_with_two_workers_restarts_a_dead_worker_and_stops_them_all(databases):
+    """Two worker processes share the port; one killed is replaced; SIGTERM leaves none."""
+    port = free_port()
+    env = {**os.environ, "STELSEL_DATABASE_URL": databases.url()}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "stelsel.cli", "serve", "--port", str(port), "--workers", "2"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def kinderen() -> list[int]:
+        """The worker processes (not multiprocessing's resource tracker)."""
+        uit = subprocess.run(
+            ["pgrep", "-P", str(proc.pid), "-f", "spawn_main"], capture_output=True, text=True
+        )
+        return [int(p) for p in uit.stdout.split()]
+
+    def wacht_tot(conditie, seconden: float = 90) -> None:
+        deadline = time.monotonic() + seconden
+        while not conditie():
+            assert time.monotonic() < deadline, "timed out"
+            time.sleep(0.2)
+
+    def antwoordt() -> bool:
+        try:
+            return httpx.get(base + "/api/v1/gezondheid", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    try:
+        wacht_tot(lambda: antwoordt() and len(kinderen()) == 2)
+        eerste = kinderen()
+        os.kill(eerste[0], 9)
+        wacht_tot(lambda: len(kinderen()) == 2 and eerste[0] not in kinderen())
+        wacht_tot(antwoordt)
+        laatste = kinderen()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    for pid in laatste:
+        assert not os.path.exists(f"/proc/{pid}") or "zombie" in open(f"/proc/{pid}/status").read()
