@@ -7,6 +7,7 @@ outbox + audit, each in its own transaction, as the API does. Prints referrals p
 import argparse
 import os
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -14,12 +15,14 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from stelsel.accounts import service as accounts
 from stelsel.bootstrap import prepare
 from stelsel.db import make_engine, session_scope
 from stelsel.doorverwijzing import service
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests import factories  # noqa: E402
 
 
 def admin_url() -> str:
@@ -42,19 +45,7 @@ def run(engine, actor, threads: int, seconden: float) -> float:
     def worker(i: int) -> None:
         while time.monotonic() < stop:
             with session_scope(engine) as s:
-                h, _ = service.create_hulpvraag(
-                    session=s,
-                    actor=actor,
-                    data=service.NieuweHulpvraag(
-                        naam="Test Ondernemer",
-                        email="test@example.nl",
-                        vraag="Ik zoek een lening",
-                        gemeente="Leeuwarden",
-                        delen_met_ontvanger=True,
-                        tekst_versie="bench",
-                        themas=["financiering"],
-                    ),
-                )
+                h, _ = factories.hulpvraag(s, actor, themas=["financiering"])
                 service.create_doorverwijzing(
                     session=s, actor=actor, hulpvraag_id=h.id, naar_aanbieder="qredits"
                 )
@@ -81,14 +72,8 @@ def main() -> None:
     try:
         prepare(engine)
         with session_scope(engine) as s:
-            actor = accounts.actor(
-                accounts.create(
-                    session=s, email="bench@kvk.example.nl", rol="adviseur", aanbieder="kvk"
-                )
-            )
-            accounts.create(
-                session=s, email="bench@qredits.example.nl", rol="adviseur", aanbieder="qredits"
-            )
+            actor = factories.gebruiker(s, "adviseur", aanbieder="kvk")
+            factories.gebruiker(s, "adviseur", aanbieder="qredits")
         print("doorverwijzingen aanmaken op PostgreSQL (hulpvraag + toestemming + doorverwijzing,")
         print("met historie, outbox en audit; één transactie per doorverwijzing):")
         for threads in (1, 4):

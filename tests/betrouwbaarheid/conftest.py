@@ -14,8 +14,8 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from stelsel.accounts import service as accounts
 from stelsel.db import session_scope
+from tests import factories
 
 REPO = Path(__file__).resolve().parents[2]
 HULPVRAAG = {
@@ -100,12 +100,10 @@ def db(databases) -> Engine:
 
 @pytest.fixture
 def adviseur_token(db) -> str:
+    """A KVK adviser's token; Qredits has an adviser too, so referrals to it can be made."""
     with session_scope(db) as s:
-        accounts.create(
-            session=s, email="b@qredits.example.nl", rol="adviseur", aanbieder="qredits"
-        )
-        g = accounts.create(session=s, email="a@kvk.example.nl", rol="adviseur", aanbieder="kvk")
-        return accounts.create_token(session=s, gebruiker=g)
+        factories.gebruiker(s, "adviseur", aanbieder="qredits")
+        return factories.met_token(s, "adviseur", aanbieder="kvk")[1]
 
 
 @pytest.fixture
