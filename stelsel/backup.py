@@ -174,7 +174,8 @@ def _pg_backup(url: str, uit: Path, start: float) -> Resultaat:
     if pg_dump is None:
         raise BackupFout(
             "Voor PostgreSQL maakt u een back-up met pg_dump, dat hier niet te vinden is. "
-            f"Installeer het (pakket postgresql-client) of draai zelf: {PG_DUMP_OPDRACHT}. "
+            "Installeer het (pakket postgresql-client) of draai zelf, met URL gelijk aan "
+            f"STELSEL_DATABASE_URL zonder +psycopg: {PG_DUMP_OPDRACHT}. "
             "Zie docs/beheer.md."
         )
     doel, env = libpq(url)
@@ -268,8 +269,8 @@ def restore(bestand: Path, url: str, *, overschrijf: bool = False) -> Resultaat:
     doel = _sqlite_pad(url)
     if doel is None:
         raise BackupFout(
-            "Herstellen in PostgreSQL doet u met pg_restore: "
-            f"{PG_RESTORE_OPDRACHT}. Zie docs/beheer.md."
+            "Herstellen in PostgreSQL doet u met pg_restore, met URL gelijk aan "
+            f"STELSEL_DATABASE_URL zonder +psycopg: {PG_RESTORE_OPDRACHT}. Zie docs/beheer.md."
         )
     bestand = bestand.resolve()
     _controleer_kop(bestand)
@@ -339,7 +340,7 @@ def backup_command(
     except BackupFout as e:
         _stop(e)
     schema = f", schemaversie {r.revisie}" if r.revisie else ""
-    typer.echo(f"Back-up gemaakt: {r.pad} ({r.bytes / 1e6:.1f} MB{schema}) in {r.seconden:.1f} s.")
+    typer.echo(f"Back-up gemaakt: {r.pad} ({r.bytes / 1e6:.1f} MB{schema}) in {r.seconden:.2f} s.")
 
 
 def restore_command(
@@ -354,4 +355,4 @@ def restore_command(
     except BackupFout as e:
         _stop(e)
     bijgewerkt = f", bijgewerkt van {r.revisie_voor}" if r.revisie_voor != r.revisie else ""
-    typer.echo(f"Hersteld: {r.pad} (schemaversie {r.revisie}{bijgewerkt}) in {r.seconden:.1f} s.")
+    typer.echo(f"Hersteld: {r.pad} (schemaversie {r.revisie}{bijgewerkt}) in {r.seconden:.2f} s.")
