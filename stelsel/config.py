@@ -61,6 +61,14 @@ class Settings(BaseSettings):
         default=REPO_DIR / "uitvoer" / "mail",
         description="Folder for e-mails as .eml files when no SMTP server is set.",
     )
+    outbox_lease_seconden: int = Field(
+        default=60,
+        ge=15,
+        description=(
+            "Seconds an outbox worker holds a message it is sending; renewed every third of it "
+            "while sending, so after a crashed worker a message waits at most this long."
+        ),
+    )
     max_gelijktijdig: int = Field(
         default=16,
         ge=1,

@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from typer import Typer
 
 # Package of every domain, bottom layer first.
-DOMEINEN = ["geo", "register", "accounts", "wegwijzer", "doorverwijzing"]
+DOMEINEN = ["geo", "register", "meldingen", "accounts", "wegwijzer", "doorverwijzing"]
 
 
 def import_all_models() -> None:
@@ -42,7 +42,7 @@ def page_routers() -> list[APIRouter]:
 def cli_apps() -> list[tuple[str, Typer]]:
     """(name, Typer app) of every domain command group."""
     from stelsel.accounts.cli import gebruiker_app
-    from stelsel.doorverwijzing.cli import koppeling_app, outbox_app
+    from stelsel.meldingen.cli import koppeling_app, outbox_app
     from stelsel.register.cli import export_app, import_app
     from stelsel.wegwijzer.cli import evalueer_app
 

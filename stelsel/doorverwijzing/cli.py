@@ -1,33 +1,9 @@
-"""`stelsel koppeling maak`, `stelsel opschonen`,
-`stelsel outbox verwerk`."""
+"""`stelsel opschonen` (the outbox and koppeling commands are in stelsel/meldingen/cli.py)."""
 
 import typer
 
 from stelsel.db import get_engine, session_scope
-from stelsel.doorverwijzing import outbox, service
-
-outbox_app = typer.Typer(help="Meldingen versturen.", no_args_is_help=True)
-koppeling_app = typer.Typer(
-    help="Het eigen systeem van een aanbieder koppelen (webhooks).", no_args_is_help=True
-)
-
-
-@koppeling_app.command("maak")
-def koppeling_maak(
-    aanbieder: str = typer.Option(..., "--aanbieder", help="Id of slug van de aanbieder."),
-    url: str = typer.Option(..., "--url", help="Https-adres dat de webhooks ontvangt."),
-) -> None:
-    """Send the aanbieder's notifications as signed webhooks; prints the secret alone on the
-    last line (only now)."""
-    engine = get_engine()
-    try:
-        with session_scope(engine) as session:
-            geheim = service.koppel(session=session, aanbieder=aanbieder, webhook_url=url)
-    except service.Ongeldig as e:
-        typer.echo(f"{e.veld}: {e.reden}", err=True)
-        raise typer.Exit(1) from None
-    typer.echo("Gekoppeld. Controleer X-Stelsel-Signature (HMAC-SHA256) met dit geheim:")
-    typer.echo(geheim)
+from stelsel.doorverwijzing import service
 
 
 def opschonen() -> None:
@@ -36,13 +12,3 @@ def opschonen() -> None:
     with session_scope(engine) as session:
         n = service.opschonen(session=session)
     typer.echo(f"{n} hulpvra{'ag' if n == 1 else 'gen'} geanonimiseerd.")
-
-
-@outbox_app.command("verwerk")
-def verwerk() -> None:
-    """Deliver due e-mails and webhooks."""
-    engine = get_engine()
-    result = outbox.verwerk(engine)
-    typer.echo(
-        f"{result['verzonden']} verzonden, {result['mislukt']} mislukt (volgt later opnieuw)."
-    )

@@ -1,9 +1,10 @@
-"""Tables of the referral domain: hulpvragen, consent, referrals, their history, the outbox."""
+"""Tables of the referral domain: hulpvragen, consent, referrals, their history (its
+notifications are in the meldingen domain)."""
 
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from stelsel.db import Base, utcnow
@@ -90,31 +91,3 @@ class Gebeurtenis(Base):
     van_status: Mapped[str | None] = mapped_column(String(20))
     naar_status: Mapped[str] = mapped_column(String(20))
     actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-
-
-class Bericht(Base):
-    """Outbox: a notification to deliver (e-mail or webhook), written with the change itself."""
-
-    __tablename__ = "bericht"
-
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    sleutel: Mapped[str] = mapped_column(String(120), unique=True)  # idempotency key
-    kanaal: Mapped[str] = mapped_column(String(10))  # email | webhook
-    bestemming: Mapped[str] = mapped_column(String(300))
-    onderwerp: Mapped[str] = mapped_column(String(200))
-    inhoud: Mapped[str] = mapped_column(Text)  # JSON; never personal data of the entrepreneur
-    status: Mapped[str] = mapped_column(String(12), default="wachtend", index=True)
-    pogingen: Mapped[int] = mapped_column(Integer, default=0)
-    volgende_poging: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    verzonden_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    laatste_fout: Mapped[str | None] = mapped_column(Text)
-
-
-class Koppeling(Base):
-    """A provider's own system: where to send signed webhooks."""
-
-    __tablename__ = "koppeling"
-
-    aanbieder_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    webhook_url: Mapped[str] = mapped_column(String(300))
-    geheim: Mapped[str] = mapped_column(String(100))

@@ -5,7 +5,6 @@ every read or write of personal data is audited in the same transaction.
 """
 
 import hashlib
-import json
 import re
 import secrets
 import uuid
@@ -22,14 +21,13 @@ from stelsel.accounts.rollen import Actor
 from stelsel.config import get_settings
 from stelsel.doorverwijzing import levenscyclus as lc
 from stelsel.doorverwijzing.models import (
-    Bericht,
     Doorverwijzing,
     Gebeurtenis,
     Hulpvraag,
-    Koppeling,
     Toestemming,
 )
 from stelsel.geo import service as geo
+from stelsel.meldingen import service as meldingen
 from stelsel.register import service as register
 from stelsel.wegwijzer import service as wegwijzer
 
@@ -314,27 +312,6 @@ def opschonen(*, session: Session, nu: datetime | None = None) -> int:
     for h in kandidaten:
         anonimiseer(session=session, hulpvraag=h, door=None, doel="bewaartermijn verstreken")
     return len(kandidaten)
-
-
-# --- koppelingen (a provider's own system) -----------------------------------------------
-
-
-def koppel(*, session: Session, aanbieder: str, webhook_url: str) -> str:
-    """Send this aanbieder's notifications also as signed webhooks to its own system; returns
-    the new signing secret (shown once; a second call replaces URL and secret)."""
-    a = register.get_aanbieder(session=session, aanbieder_id=aanbieder)
-    if a is None:
-        raise Ongeldig("aanbieder", f"'{aanbieder}' is geen bekende aanbieder")
-    url = webhook_url.strip()
-    lokaal = re.match(r"http://(localhost|127\.0\.0\.1)(:\d+)?/", url)
-    if not (url.startswith("https://") or lokaal) or len(url) > 300 or " " in url:
-        raise Ongeldig("webhook_url", "moet een https-adres zijn van hoogstens 300 tekens")
-    geheim = secrets.token_urlsafe(32)
-    koppeling = session.get(Koppeling, a.id) or Koppeling(aanbieder_id=a.id)
-    koppeling.webhook_url, koppeling.geheim = url, geheim
-    session.add(koppeling)
-    session.flush()
-    return geheim
 
 
 # --- doorverwijzingen ----------------------------------------------------------------------
@@ -661,8 +638,7 @@ def _meld(session: Session, dv: Doorverwijzing, gebeurtenis: str) -> None:
     ontvanger = (
         dv.naar_aanbieder_id if gebeurtenis in ("nieuw", lc.GEANNULEERD) else dv.van_aanbieder_id
     )
-    inhoud = {
-        "type": f"doorverwijzing.{gebeurtenis}",
+    gegevens = {
         "doorverwijzing": str(dv.id),
         "status": dv.status,
         "link": f"{base}/doorverwijzingen/{dv.id}",
@@ -670,24 +646,12 @@ def _meld(session: Session, dv: Doorverwijzing, gebeurtenis: str) -> None:
     onderwerp = {
         "nieuw": "Nieuwe doorverwijzing voor uw organisatie",
     }.get(gebeurtenis, f"Doorverwijzing is nu: {dv.status.replace('_', ' ')}")
-    for email in accounts.emails_van_aanbieder(session=session, aanbieder_id=ontvanger):
-        session.add(
-            Bericht(
-                sleutel=f"{dv.id}:{gebeurtenis}:email:{email}",
-                kanaal="email",
-                bestemming=email,
-                onderwerp=onderwerp,
-                inhoud=json.dumps(inhoud),
-            )
-        )
-    koppeling = session.get(Koppeling, ontvanger)
-    if koppeling is not None:
-        session.add(
-            Bericht(
-                sleutel=f"{dv.id}:{gebeurtenis}:webhook",
-                kanaal="webhook",
-                bestemming=koppeling.webhook_url,
-                onderwerp=onderwerp,
-                inhoud=json.dumps(inhoud),
-            )
-        )
+    meldingen.zet_klaar(
+        session=session,
+        soort=f"doorverwijzing.{gebeurtenis}",
+        sleutel=f"{dv.id}:{gebeurtenis}",
+        onderwerp=onderwerp,
+        gegevens=gegevens,
+        emails=accounts.emails_van_aanbieder(session=session, aanbieder_id=ontvanger),
+        aanbieder_id=ontvanger,
+    )

@@ -1,0 +1,1 @@
+"""Meldingen: the outbox every domain uses to send e-mail and signed webhooks."""

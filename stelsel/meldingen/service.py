@@ -1,0 +1,80 @@
+"""The public face of the outbox: queue a message, link a provider's own system.
+
+A message is queued in the caller's transaction, with the change it announces, so it is never
+lost and never sent for a change that was rolled back. `stelsel outbox verwerk` delivers it
+(bezorging.py).
+"""
+
+import json
+import re
+import secrets
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from stelsel.errors import Ongeldig
+from stelsel.meldingen.models import Bericht, Koppeling
+from stelsel.register import service as register
+
+WEBHOOK_BESTEMMING = "aanbieder:"
+
+
+def zet_klaar(
+    *,
+    session: Session,
+    soort: str,
+    sleutel: str,
+    onderwerp: str,
+    gegevens: dict[str, Any],
+    emails: Iterable[str] = (),
+    aanbieder_id: uuid.UUID | None = None,
+) -> None:
+    """Queue a message of a kind (`doorverwijzing.nieuw`): an e-mail to each address, and a
+    webhook to the aanbieder's own system when it has one.
+
+    `sleutel` names the event once (`<id>:<event>`); each message's idempotency key adds the
+    channel. `gegevens` is the template context and the webhook's JSON body (after `type`):
+    never personal data of the entrepreneur. The e-mail text comes from templates/<kind>.txt
+    (or templates/<domain>.txt, the part before the dot)."""
+    inhoud = json.dumps({"type": soort, **gegevens})
+    for email in emails:
+        session.add(
+            Bericht(
+                sleutel=f"{sleutel}:email:{email}",
+                kanaal="email",
+                bestemming=email,
+                onderwerp=onderwerp,
+                inhoud=inhoud,
+            )
+        )
+    if aanbieder_id is not None and session.get(Koppeling, aanbieder_id) is not None:
+        session.add(
+            Bericht(
+                sleutel=f"{sleutel}:webhook",
+                kanaal="webhook",
+                bestemming=f"{WEBHOOK_BESTEMMING}{aanbieder_id}",
+                onderwerp=onderwerp,
+                inhoud=inhoud,
+            )
+        )
+
+
+def koppel(*, session: Session, aanbieder: str, webhook_url: str) -> str:
+    """Send this aanbieder's notifications also as signed webhooks to its own system; returns
+    the new signing secret (shown once; a second call replaces URL and secret, also for what is
+    still queued)."""
+    a = register.get_aanbieder(session=session, aanbieder_id=aanbieder)
+    if a is None:
+        raise Ongeldig("aanbieder", f"'{aanbieder}' is geen bekende aanbieder")
+    url = webhook_url.strip()
+    lokaal = re.match(r"http://(localhost|127\.0\.0\.1)(:\d+)?/", url)
+    if not (url.startswith("https://") or lokaal) or len(url) > 300 or " " in url:
+        raise Ongeldig("webhook_url", "moet een https-adres zijn van hoogstens 300 tekens")
+    geheim = secrets.token_urlsafe(32)
+    koppeling = session.get(Koppeling, a.id) or Koppeling(aanbieder_id=a.id)
+    koppeling.webhook_url, koppeling.geheim = url, geheim
+    session.add(koppeling)
+    session.flush()
+    return geheim
