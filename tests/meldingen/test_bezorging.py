@@ -1,9 +1,14 @@
 """Delivery of the outbox: replaced koppelingen, short leases renewed while delivering, and the
 same idempotency key on every delivery of a message (real loopback receivers, both databases)."""
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -149,3 +154,44 @@ def test_the_lease_is_renewed_while_a_slow_delivery_runs(databases, mailmap, ont
     eerste.join(10)
     b = _webhook_bericht(engine)
     assert (b.status, b.pogingen) == ("verzonden", 1)
+
+
+def test_sigkill_of_a_real_worker_mid_delivery(databases, mailmap, ontvanger):
+    """`stelsel outbox verwerk` in its own process is killed (SIGKILL) while the receiver holds
+    the webhook request; after the lease another worker delivers it, with the same key."""
+    engine = databases.engine(with_register=True)
+    with session_scope(engine) as s:
+        geheim = service.koppel(session=s, aanbieder="qredits", webhook_url=ontvanger.url)
+    maak_zaak(engine)
+    ontvanger.vasthouden = True
+    env = {
+        **os.environ,
+        "STELSEL_DATABASE_URL": engine.url.render_as_string(hide_password=False),
+        "STELSEL_MAIL_MAP": str(mailmap),
+    }
+    worker = subprocess.Popen(
+        [str(Path(sys.executable).parent / "stelsel"), "outbox", "verwerk"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert ontvanger.binnen.wait(60), "the worker did not send the webhook"
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(10)
+    assert worker.returncode == -signal.SIGKILL
+    ontvanger.vasthouden = False
+    ontvanger.los.set()
+    assert _webhook_bericht(engine).status == "bezig"
+
+    nu = datetime.now(UTC)
+    bezorging.verwerk(engine, nu=lambda: nu + timedelta(seconds=30))
+    assert len(ontvanger.verzoeken) == 1, "the dead worker's lease still runs"
+    bezorging.verwerk(engine, nu=lambda: nu + LEASE + timedelta(seconds=1))
+    eerste, tweede = ontvanger.verzoeken
+    assert eerste.headers["Idempotency-Key"] == tweede.headers["Idempotency-Key"]
+    assert eerste.body == tweede.body
+    assert tweede.headers["X-Stelsel-Signature"] == kanalen.handtekening(geheim, tweede.body)
+    b = _webhook_bericht(engine)
+    assert (b.status, b.pogingen) == ("verzonden", 2)
