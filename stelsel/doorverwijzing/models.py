@@ -4,7 +4,7 @@ notifications are in the meldingen domain)."""
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String, Text, Uuid
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from stelsel.db import Base, utcnow
@@ -59,6 +59,18 @@ class Toestemming(Base):
 
 class Doorverwijzing(Base):
     __tablename__ = "doorverwijzing"
+    # A case's chain in order, covering what the statistics read (queries.py): PostgreSQL walks
+    # it with an index-only scan instead of sorting every referral.
+    __table_args__ = (
+        Index(
+            "ix_doorverwijzing_keten",
+            "hulpvraag_id",
+            "aangemaakt_op",
+            "id",
+            "van_aanbieder_id",
+            "naar_aanbieder_id",
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     hulpvraag_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hulpvraag.id"), index=True)

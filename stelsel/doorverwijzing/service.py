@@ -4,6 +4,7 @@ Every function takes the acting user (`Actor`) and enforces who may see or chang
 every read or write of personal data is audited in the same transaction.
 """
 
+import dataclasses
 import hashlib
 import re
 import secrets
@@ -20,6 +21,7 @@ from stelsel.accounts import service as accounts
 from stelsel.accounts.rollen import Actor
 from stelsel.config import get_settings
 from stelsel.doorverwijzing import levenscyclus as lc
+from stelsel.doorverwijzing import queries
 from stelsel.doorverwijzing.models import (
     Doorverwijzing,
     Gebeurtenis,
@@ -593,38 +595,9 @@ def statistieken(*, session: Session, actor: Actor) -> dict:
     stelselregisseur (everything)."""
     if actor.rol not in (rollen.REGIOCOORDINATOR, rollen.STELSELREGISSEUR):
         raise Verboden("alleen regio- en stelselrollen zien statistieken")
-    stmt = select(Doorverwijzing).join(Hulpvraag)
-    if actor.rol == rollen.REGIOCOORDINATOR:
-        stmt = stmt.where(
-            or_(
-                Hulpvraag.provincie_code == actor.regio_code,
-                Hulpvraag.arbeidsmarktregio_code == actor.regio_code,
-            )
-        )
-    verwijzingen = session.scalars(stmt).all()
-    per_status = {s: 0 for s in lc.STATUSSEN}
-    per_uitkomst = {u: 0 for u in lc.UITKOMSTEN}
-    per_zaak: dict[uuid.UUID, list[Doorverwijzing]] = {}
-    for d in verwijzingen:
-        per_status[d.status] += 1
-        if d.uitkomst:
-            per_uitkomst[d.uitkomst] += 1
-        per_zaak.setdefault(d.hulpvraag_id, []).append(d)
-    kenmerken = [
-        keten_kenmerken(sorted(v, key=lambda d: d.aangemaakt_op)) for v in per_zaak.values()
-    ]
-    return {
-        "regio": actor.regio_code,
-        "aantal_doorverwijzingen": len(verwijzingen),
-        "aantal_hulpvragen": len(per_zaak),
-        "per_status": per_status,
-        "per_uitkomst": per_uitkomst,
-        "te_laat": sum(te_laat(d) for d in verwijzingen),
-        "gemiddeld_aantal_hops": round(sum(k["hops"] for k in kenmerken) / len(kenmerken), 2)
-        if kenmerken
-        else 0.0,
-        "pingpong": sum(bool(k["pingpong"]) for k in kenmerken),
-    }
+    regio = actor.regio_code if actor.rol == rollen.REGIOCOORDINATOR else None
+    c = queries.statistieken(session=session, regio=regio, vandaag=date.today())
+    return {"regio": actor.regio_code, **dataclasses.asdict(c)}
 
 
 # --- notifications (outbox) ----------------------------------------------------------------

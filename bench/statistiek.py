@@ -1,0 +1,182 @@
+"""Referral statistics on PostgreSQL at scale: 1,000,000 doorverwijzingen over 400,000
+hulpvragen, bulk-inserted with generate_series, then `statistieken()` timed for the
+stelselregisseur (everything) and a regiocoördinator (one provincie).
+
+    STELSEL_TEST_POSTGRES_URL=... .venv/bin/python bench/statistiek.py [--aantal 1000000]
+    .venv/bin/python bench/statistiek.py --aantal 100000 --oud   # also the old Python loop
+"""
+
+import argparse
+import sys
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import create_engine, or_, select, text
+from sqlalchemy.orm import Session
+
+from stelsel.accounts.rollen import Actor
+from stelsel.bootstrap import prepare
+from stelsel.db import make_engine, session_scope
+from stelsel.doorverwijzing import levenscyclus as lc
+from stelsel.doorverwijzing import service
+from stelsel.doorverwijzing.models import Doorverwijzing, Hulpvraag
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.doorverwijzing import admin_url  # noqa: E402
+
+PROVINCIES = [f"PV{n}" for n in range(20, 32)]
+THEMAS = ["financiering", "starten", "personeel", "innovatie", "export", "duurzaamheid"]
+
+
+def vul(engine, aantal: int) -> None:
+    """Bulk data in plain SQL: ~2.5 referrals per case, chains of providers drawn from a small
+    pool (so some ping-pong), every status, a few late ones, twelve provinces."""
+    zaken = aantal * 2 // 5
+    with engine.begin() as c:
+        c.execute(
+            text(
+                """
+                INSERT INTO hulpvraag (id, aanbieder_id, aangemaakt_door, themas, provincie_code,
+                    arbeidsmarktregio_code, urgentie, toegangscode_hash, aangemaakt_op)
+                SELECT md5('h' || i)::uuid, md5('a' || (i % 40))::uuid, md5('g' || i)::uuid,
+                    (CAST(:themas AS text[]))[1 + i % 6]
+                        || CASE WHEN i % 3 = 0
+                            THEN ';' || (CAST(:themas AS text[]))[1 + (i / 7) % 6] ELSE '' END,
+                    (CAST(:prov AS text[]))[1 + i % 12], 'AM' || lpad((1 + i % 35)::text, 2, '0'),
+                    'normaal',
+                    md5('t' || i) || md5('u' || i), now() - interval '90 days'
+                FROM generate_series(0, :zaken - 1) AS i
+                """
+            ),
+            {"zaken": zaken, "prov": PROVINCIES, "themas": THEMAS},
+        )
+        c.execute(
+            text(
+                """
+                INSERT INTO doorverwijzing (id, hulpvraag_id, van_aanbieder_id, naar_aanbieder_id,
+                    status, uitkomst, aangemaakt_op, bijgewerkt_op, eerste_contact_voor)
+                SELECT md5('d' || i)::uuid, md5('h' || (i % :zaken))::uuid,
+                    md5('a' || abs(hashtext('v' || i)) % 8)::uuid,
+                    md5('a' || abs(hashtext('n' || i)) % 8)::uuid,
+                    (CAST(:statussen AS text[]))[1 + (i * 13) % 7],
+                    CASE WHEN (i * 13) % 7 = 5
+                        THEN (CAST(:uitkomsten AS text[]))[1 + abs(hashtext('u' || i)) % 4] END,
+                    now() - make_interval(days => 60 - i / :zaken, secs => i % 1000),
+                    now(), current_date - 30 + (i % 60)
+                FROM generate_series(0, :aantal - 1) AS i
+                """
+            ),
+            {
+                "zaken": zaken,
+                "aantal": aantal,
+                "statussen": list(lc.STATUSSEN),
+                "uitkomsten": list(lc.UITKOMSTEN),
+            },
+        )
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+        c.execute(text("VACUUM ANALYZE hulpvraag"))
+        c.execute(text("VACUUM ANALYZE doorverwijzing"))
+
+
+def oud(session: Session, regio: str | None) -> dict:
+    """The statistics as computed before the read side: every ORM row loaded, counted in
+    Python (copied from service.statistieken before it moved to queries.py)."""
+    stmt = select(Doorverwijzing).join(Hulpvraag)
+    if regio:
+        stmt = stmt.where(
+            or_(Hulpvraag.provincie_code == regio, Hulpvraag.arbeidsmarktregio_code == regio)
+        )
+    verwijzingen = session.scalars(stmt).all()
+    per_status = {s: 0 for s in lc.STATUSSEN}
+    per_uitkomst = {u: 0 for u in lc.UITKOMSTEN}
+    per_zaak: dict[uuid.UUID, list[Doorverwijzing]] = {}
+    for d in verwijzingen:
+        per_status[d.status] += 1
+        if d.uitkomst:
+            per_uitkomst[d.uitkomst] += 1
+        per_zaak.setdefault(d.hulpvraag_id, []).append(d)
+    kenmerken = []
+    for v in per_zaak.values():
+        v = sorted(v, key=lambda d: d.aangemaakt_op)
+        pad = [str(v[0].van_aanbieder_id)] + [str(d.naar_aanbieder_id) for d in v]
+        kenmerken.append(lc.keten_kenmerken(pad))
+    vandaag = date.today()
+    return {
+        "aantal_doorverwijzingen": len(verwijzingen),
+        "aantal_hulpvragen": len(per_zaak),
+        "per_status": per_status,
+        "per_uitkomst": per_uitkomst,
+        "te_laat": sum(
+            d.status in (lc.VERZONDEN, lc.ONTVANGEN) and vandaag > d.eerste_contact_voor
+            for d in verwijzingen
+        ),
+        "gemiddeld_aantal_hops": round(sum(k["hops"] for k in kenmerken) / len(kenmerken), 2)
+        if kenmerken
+        else 0.0,
+        "pingpong": sum(bool(k["pingpong"]) for k in kenmerken),
+    }
+
+
+def tijd(f, herhaal: int = 3) -> tuple[float, object]:
+    """Best of `herhaal` runs, in seconds, and the last result."""
+    best, result = float("inf"), None
+    for _ in range(herhaal):
+        start = time.perf_counter()
+        result = f()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--aantal", type=int, default=1_000_000)
+    parser.add_argument("--oud", action="store_true", help="also time the old Python loop")
+    args = parser.parse_args()
+    admin = admin_url()
+    name = f"stelsel_bench_{uuid.uuid4().hex[:8]}"
+    with create_engine(admin, isolation_level="AUTOCOMMIT").connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(admin.rsplit("/", 1)[0] + f"/{name}")
+    try:
+        prepare(engine, with_register=False)
+        start = time.perf_counter()
+        vul(engine, args.aantal)
+        print(
+            f"{args.aantal:,} doorverwijzingen over {args.aantal * 2 // 5:,} hulpvragen "
+            f"ingevoegd in {time.perf_counter() - start:.1f} s"
+        )
+        rollen = {
+            "stelselregisseur": Actor(id=uuid.uuid4(), rol="stelselregisseur"),
+            "regiocoordinator PV21": Actor(
+                id=uuid.uuid4(), rol="regiocoordinator", regio_code="PV21"
+            ),
+        }
+        print("statistieken() op PostgreSQL (SQL, best of 3):")
+        for naam, actor in rollen.items():
+            with session_scope(engine) as s:
+                sec, r = tijd(lambda s=s, actor=actor: service.statistieken(session=s, actor=actor))
+            assert isinstance(r, dict)
+            print(
+                f"  {naam:22} {sec * 1000:8.0f} ms  ({r['aantal_doorverwijzingen']:,} "
+                f"doorverwijzingen, {r['pingpong']:,} pingpong, {r['te_laat']:,} te laat)"
+            )
+        if args.oud:
+            print("oude Python-lus (alle ORM-rijen laden, één keer):")
+            for naam, actor in rollen.items():
+                with session_scope(engine) as s:
+                    sec, r_oud = tijd(lambda s=s, actor=actor: oud(s, actor.regio_code), 1)
+                with session_scope(engine) as s:
+                    nieuw = service.statistieken(session=s, actor=actor)
+                gelijk = all(nieuw[k] == v for k, v in r_oud.items())  # type: ignore[union-attr]
+                print(f"  {naam:22} {sec * 1000:8.0f} ms  (gelijk aan SQL: {gelijk})")
+    finally:
+        engine.dispose()
+        with create_engine(admin, isolation_level="AUTOCOMMIT").connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""Read side of the referral domain: reporting in SQL, the same on SQLite and PostgreSQL.
+
+Nothing here loads ORM objects or personal data; every function returns plain values.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import Over
+from sqlalchemy.sql.functions import FunctionElement
+
+from stelsel.doorverwijzing import levenscyclus as lc
+from stelsel.doorverwijzing.models import Doorverwijzing, Hulpvraag
+
+D = Doorverwijzing.__table__.c
+H = Hulpvraag.__table__.c
+
+# A referral is late while unanswered after its deadline (service.te_laat): the deadline is a
+# date already counted in working days when the referral was made, so the query only compares.
+OPEN = (lc.VERZONDEN, lc.ONTVANGEN)
+
+
+@dataclass
+class Cijfers:
+    """The statistics of a scope (everything, or a region)."""
+
+    aantal_doorverwijzingen: int = 0
+    aantal_hulpvragen: int = 0
+    per_status: dict[str, int] = field(default_factory=dict)
+    per_uitkomst: dict[str, int] = field(default_factory=dict)
+    te_laat: int = 0
+    gemiddeld_aantal_hops: float = 0.0
+    pingpong: int = 0
+
+
+def _in_regio(regio: str | None):
+    """The condition on doorverwijzing rows for a region (None: everything)."""
+    if regio is None:
+        return None
+    zaken = select(H.id).where(or_(H.provincie_code == regio, H.arbeidsmarktregio_code == regio))
+    return D.hulpvraag_id.in_(zaken)
+
+
+def _scoped(stmt: Select, regio: str | None) -> Select:
+    cond = _in_regio(regio)
+    return stmt if cond is None else stmt.where(cond)
+
+
+def statistieken(*, session: Session, regio: str | None, vandaag: date) -> Cijfers:
+    """Counts per status and uitkomst, late referrals, hops and ping-pong, for a region (its
+    provincie or arbeidsmarktregio code) or everything (None)."""
+    cijfers = Cijfers(
+        per_status={s: 0 for s in lc.STATUSSEN}, per_uitkomst={u: 0 for u in lc.UITKOMSTEN}
+    )
+    laat = case((and_(D.status.in_(OPEN), D.eerste_contact_voor < vandaag), 1), else_=0)
+    per_groep = _scoped(
+        select(D.status, D.uitkomst, func.count(), func.sum(laat))
+        .select_from(Doorverwijzing.__table__)
+        .group_by(D.status, D.uitkomst),
+        regio,
+    )
+    for status, uitkomst, n, n_laat in session.execute(per_groep):
+        cijfers.aantal_doorverwijzingen += n
+        cijfers.te_laat += n_laat or 0
+        cijfers.per_status[status] = cijfers.per_status.get(status, 0) + n
+        if uitkomst:
+            cijfers.per_uitkomst[uitkomst] = cijfers.per_uitkomst.get(uitkomst, 0) + n
+    if not cijfers.aantal_doorverwijzingen:
+        return cijfers
+
+    # A case's chain of providers is the first sender followed by each receiver in order
+    # (lc.keten_kenmerken). Its hops are its number of referrals; it ping-pongs when a
+    # receiver is the provider two steps back: the receiver two referrals earlier, or for the
+    # second referral the first sender.
+    def in_zaak(f: FunctionElement) -> Over:
+        return f.over(partition_by=D.hulpvraag_id, order_by=(D.aangemaakt_op, D.id))
+
+    twee_terug = func.coalesce(
+        in_zaak(func.lag(D.naar_aanbieder_id, 2)), in_zaak(func.lag(D.van_aanbieder_id, 1))
+    )
+    stappen = _scoped(
+        select(
+            D.hulpvraag_id,
+            in_zaak(func.row_number()).label("n"),
+            case((D.naar_aanbieder_id == twee_terug, D.hulpvraag_id)).label("pingpong"),
+        ).select_from(Doorverwijzing.__table__),
+        regio,
+    ).subquery()
+    zaken, pingpong = session.execute(
+        select(
+            func.sum(case((stappen.c.n == 1, 1), else_=0)),
+            func.count(stappen.c.pingpong.distinct()),
+        )
+    ).one()
+    cijfers.aantal_hulpvragen = zaken
+    cijfers.pingpong = pingpong
+    cijfers.gemiddeld_aantal_hops = round(cijfers.aantal_doorverwijzingen / zaken, 2)
+    return cijfers
