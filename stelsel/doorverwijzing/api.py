@@ -133,7 +133,7 @@ def lees(session: Session, dv: Doorverwijzing, met_gegevens: bool) -> Doorverwij
         fhir_status=lc.FHIR[dv.status],
         reden=dv.reden,
         uitkomst=dv.uitkomst,
-        themas=[t for t in h.themas.split(";") if t],
+        themas=h.themas,
         gemeente_code=h.gemeente_code,
         aangemaakt_op=dv.aangemaakt_op,
         ontvangen_op=dv.ontvangen_op,
@@ -213,7 +213,7 @@ def create_hulpvraag(
     base = str(request.base_url).rstrip("/").removesuffix("/api/v1")
     return HulpvraagAangemaakt(
         id=h.id,
-        themas=[t for t in h.themas.split(";") if t],
+        themas=h.themas,
         prive_link=f"{base}/mijn-hulpvraag/{code}",
     )
 
@@ -276,8 +276,28 @@ def list_doorverwijzingen(
     return page_envelope(request, p, [lees(session, d, met_gegevens=False) for d in rows], total)
 
 
+class ThemaCijfers(BaseModel):
+    hulpvragen: int = Field(description="Hulpvragen met dit thema die zijn doorverwezen")
+    doorverwijzingen: int = Field(description="Hun doorverwijzingen")
+
+
+class Statistieken(BaseModel):
+    regio: str | None
+    aantal_doorverwijzingen: int
+    aantal_hulpvragen: int
+    per_status: dict[str, int]
+    per_uitkomst: dict[str, int]
+    te_laat: int = Field(description="Nog onbeantwoord na de termijn voor eerste contact")
+    gemiddeld_aantal_hops: float
+    pingpong: int = Field(description="Hulpvragen die terugkeren naar een eerdere aanbieder")
+    per_thema: dict[str, ThemaCijfers] = Field(
+        description="Per themacode; een hulpvraag met twee thema's telt bij beide"
+    )
+
+
 @router.get(
     "/doorverwijzingen/statistieken",
+    response_model=Statistieken,
     operation_id="getStatistieken",
     summary="Cijfers zonder persoonsgegevens (regio en stelsel)",
     responses=FOUTEN,

@@ -4,7 +4,7 @@ notifications are in the meldingen domain)."""
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, Text, Uuid
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from stelsel.db import Base, utcnow
@@ -23,7 +23,6 @@ class Hulpvraag(Base):
     ondernemer_telefoon: Mapped[str | None] = mapped_column(String(50))
     kvk_nummer: Mapped[str | None] = mapped_column(String(8))
     vraag: Mapped[str | None] = mapped_column(Text)
-    themas: Mapped[str] = mapped_column(String(200), default="")
     gemeente_code: Mapped[str | None] = mapped_column(String(6), index=True)
     provincie_code: Mapped[str | None] = mapped_column(String(4), index=True)
     arbeidsmarktregio_code: Mapped[str | None] = mapped_column(String(4), index=True)
@@ -35,11 +34,36 @@ class Hulpvraag(Base):
     toestemmingen: Mapped[list["Toestemming"]] = relationship(
         order_by="Toestemming.gegeven_op", cascade="all, delete-orphan", lazy="selectin"
     )
+    # the thema codes as rows (hulpvraag_thema), so reports can GROUP BY thema
+    thema_rijen: Mapped[list["HulpvraagThema"]] = relationship(
+        order_by="HulpvraagThema.volgorde", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def themas(self) -> list[str]:
+        """The thema codes, most relevant first."""
+        return [r.thema for r in self.thema_rijen]
+
+    @themas.setter
+    def themas(self, codes: list[str]) -> None:
+        self.thema_rijen = [
+            HulpvraagThema(thema=t, volgorde=i) for i, t in enumerate(dict.fromkeys(codes))
+        ]
 
     def toestemming(self) -> "Toestemming | None":
         """The consent in force: the newest one, unless withdrawn."""
         actief = [t for t in self.toestemmingen if t.ingetrokken_op is None]
         return actief[-1] if actief else None
+
+
+class HulpvraagThema(Base):
+    """One thema code of a hulpvraag; `volgorde` keeps the order it was given in."""
+
+    __tablename__ = "hulpvraag_thema"
+
+    hulpvraag_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hulpvraag.id"), primary_key=True)
+    thema: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+    volgorde: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Toestemming(Base):

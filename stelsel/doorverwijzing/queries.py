@@ -12,10 +12,12 @@ from sqlalchemy.sql.elements import Over
 from sqlalchemy.sql.functions import FunctionElement
 
 from stelsel.doorverwijzing import levenscyclus as lc
-from stelsel.doorverwijzing.models import Doorverwijzing, Hulpvraag
+from stelsel.doorverwijzing.models import Doorverwijzing, Hulpvraag, HulpvraagThema
+from stelsel.register import taxonomie as tx
 
 D = Doorverwijzing.__table__.c
 H = Hulpvraag.__table__.c
+T = HulpvraagThema.__table__.c
 
 # A referral is late while unanswered after its deadline (service.te_laat): the deadline is a
 # date already counted in working days when the referral was made, so the query only compares.
@@ -33,6 +35,9 @@ class Cijfers:
     te_laat: int = 0
     gemiddeld_aantal_hops: float = 0.0
     pingpong: int = 0
+    # per thema code: the cases with referrals and their referrals (a case with two thema's
+    # counts under both)
+    per_thema: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def _in_regio(regio: str | None):
@@ -52,7 +57,9 @@ def statistieken(*, session: Session, regio: str | None, vandaag: date) -> Cijfe
     """Counts per status and uitkomst, late referrals, hops and ping-pong, for a region (its
     provincie or arbeidsmarktregio code) or everything (None)."""
     cijfers = Cijfers(
-        per_status={s: 0 for s in lc.STATUSSEN}, per_uitkomst={u: 0 for u in lc.UITKOMSTEN}
+        per_status={s: 0 for s in lc.STATUSSEN},
+        per_uitkomst={u: 0 for u in lc.UITKOMSTEN},
+        per_thema={t: {"hulpvragen": 0, "doorverwijzingen": 0} for t in tx.codes(tx.THEMAS)},
     )
     laat = case((and_(D.status.in_(OPEN), D.eerste_contact_voor < vandaag), 1), else_=0)
     per_groep = _scoped(
@@ -97,4 +104,20 @@ def statistieken(*, session: Session, regio: str | None, vandaag: date) -> Cijfe
     cijfers.aantal_hulpvragen = zaken
     cijfers.pingpong = pingpong
     cijfers.gemiddeld_aantal_hops = round(cijfers.aantal_doorverwijzingen / zaken, 2)
+
+    # per thema: count each case's referrals first (the chain index covers it), then join the
+    # few thema rows per case
+    per_zaak = _scoped(
+        select(D.hulpvraag_id, func.count().label("n"))
+        .select_from(Doorverwijzing.__table__)
+        .group_by(D.hulpvraag_id),
+        regio,
+    ).subquery()
+    per_thema = (
+        select(T.thema, func.count(), func.sum(per_zaak.c.n))
+        .join(per_zaak, per_zaak.c.hulpvraag_id == T.hulpvraag_id)
+        .group_by(T.thema)
+    )
+    for thema, n_zaken, n in session.execute(per_thema):
+        cijfers.per_thema[thema] = {"hulpvragen": n_zaken, "doorverwijzingen": n}
     return cijfers

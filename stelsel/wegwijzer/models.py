@@ -3,8 +3,8 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, Text, Uuid
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from stelsel.db import Base
 
@@ -16,9 +16,35 @@ class Vraagsignaal(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     tijdstip: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    themas: Mapped[str] = mapped_column(String(200))  # ';'-separated codes
     soort: Mapped[str] = mapped_column(String(20))
     gemeente_code: Mapped[str | None] = mapped_column(String(6), index=True)
     provincie_code: Mapped[str | None] = mapped_column(String(4), index=True)
     vraag: Mapped[str | None] = mapped_column(Text)  # only when the user consented
     aantal_resultaten: Mapped[int] = mapped_column(Integer)
+
+    thema_rijen: Mapped[list["VraagsignaalThema"]] = relationship(
+        order_by="VraagsignaalThema.volgorde", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def themas(self) -> list[str]:
+        """The thema codes, most relevant first."""
+        return [r.thema for r in self.thema_rijen]
+
+    @themas.setter
+    def themas(self, codes: list[str]) -> None:
+        self.thema_rijen = [
+            VraagsignaalThema(thema=t, volgorde=i) for i, t in enumerate(dict.fromkeys(codes))
+        ]
+
+
+class VraagsignaalThema(Base):
+    """One thema code of a demand signal, as a row to GROUP BY."""
+
+    __tablename__ = "vraagsignaal_thema"
+
+    vraagsignaal_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("vraagsignaal.id"), primary_key=True
+    )
+    thema: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+    volgorde: Mapped[int] = mapped_column(Integer, default=0)

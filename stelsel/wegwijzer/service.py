@@ -19,7 +19,7 @@ from stelsel.geo import service as geo
 from stelsel.register import service as register
 from stelsel.wegwijzer import lexicon as lx
 from stelsel.wegwijzer.matching import Document, Matcher, Soort, ook_over, uitleg
-from stelsel.wegwijzer.models import Vraagsignaal
+from stelsel.wegwijzer.models import Vraagsignaal, VraagsignaalThema
 from stelsel.wegwijzer.tekst import lees_stopwoorden
 
 MAX_VRAAG = 1000
@@ -192,7 +192,7 @@ def advies(
             Vraagsignaal(
                 id=uuid.uuid4(),
                 tijdstip=datetime.now(UTC),
-                themas=";".join(analyse.themas),
+                themas=list(analyse.themas),
                 soort=analyse.soort,
                 gemeente_code=g.code if g else None,
                 provincie_code=g.provincie_code if g else None,
@@ -229,12 +229,14 @@ def vraagsignalen(
         raise ValueError("per must be 'gemeente' or 'provincie'")
     gebied = Vraagsignaal.gemeente_code if per == "gemeente" else Vraagsignaal.provincie_code
     since = datetime.now(UTC) - timedelta(days=dagen)
-    stmt = select(Vraagsignaal.themas, gebied, func.count()).where(Vraagsignaal.tijdstip >= since)
+    stmt = (
+        select(VraagsignaalThema.thema, gebied, func.count())
+        .join(Vraagsignaal, Vraagsignaal.id == VraagsignaalThema.vraagsignaal_id)
+        .where(Vraagsignaal.tijdstip >= since)
+        .group_by(VraagsignaalThema.thema, gebied)
+    )
     if provincie:
         stmt = stmt.where(Vraagsignaal.provincie_code == provincie)
-    counts: dict[tuple[str, str | None], int] = {}
-    for themas, code, n in session.execute(stmt.group_by(Vraagsignaal.themas, gebied)):
-        for t in (themas or "").split(";"):
-            if t:
-                counts[(t, code)] = counts.get((t, code), 0) + n
-    return sorted(((t, g, n) for (t, g), n in counts.items()), key=lambda r: (-r[2], r[0]))
+    rijen = [(t, code, n) for t, code, n in session.execute(stmt)]
+    # sorted here, not in SQL: SQLite and PostgreSQL place NULL codes differently
+    return sorted(rijen, key=lambda r: (-r[2], r[0], r[1] or ""))

@@ -120,7 +120,7 @@ def test_retention_anonymises_closed_cases_only(databases):
             and gesloten.vraag is None
             and gesloten.geanonimiseerd_op
         )
-        assert gesloten.themas == "financiering" and gesloten.gemeente_code == "GM0080"
+        assert gesloten.themas == ["financiering"] and gesloten.gemeente_code == "GM0080"
         assert s.get(Doorverwijzing, open_id).hulpvraag.ondernemer_naam == "Jan"
         assert (
             s.scalar(select(Hulpvraag).where(Hulpvraag.geanonimiseerd_op.is_not(None))) is not None

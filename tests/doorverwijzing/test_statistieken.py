@@ -12,9 +12,11 @@ from stelsel.accounts.rollen import Actor
 from stelsel.doorverwijzing import levenscyclus as lc
 from stelsel.doorverwijzing import service
 from stelsel.doorverwijzing.models import Doorverwijzing, Hulpvraag
+from stelsel.register import taxonomie as tx
 
 VANDAAG = date.today()
 A, B, C, D = (uuid.uuid5(uuid.NAMESPACE_URL, f"aanbieder-{n}") for n in "ABCD")
+THEMA_CODES = list(tx.codes(tx.THEMAS))
 REGIO = [("PV21", "AM01"), ("PV21", "AM02"), ("PV22", "AM03"), ("PV27", "AM01"), (None, None)]
 
 
@@ -38,6 +40,11 @@ def oud(session, actor: Actor) -> dict:
         if d.uitkomst:
             per_uitkomst[d.uitkomst] += 1
         per_zaak.setdefault(d.hulpvraag_id, []).append(d)
+    per_thema = {t: {"hulpvragen": 0, "doorverwijzingen": 0} for t in tx.codes(tx.THEMAS)}
+    for v in per_zaak.values():
+        for t in v[0].hulpvraag.themas:
+            per_thema[t]["hulpvragen"] += 1
+            per_thema[t]["doorverwijzingen"] += len(v)
     kenmerken = [
         service.keten_kenmerken(sorted(v, key=lambda d: d.aangemaakt_op)) for v in per_zaak.values()
     ]
@@ -52,6 +59,7 @@ def oud(session, actor: Actor) -> dict:
         if kenmerken
         else 0.0,
         "pingpong": sum(bool(k["pingpong"]) for k in kenmerken),
+        "per_thema": per_thema,
     }
 
 
@@ -63,7 +71,7 @@ def _zaak(session, regio, keten, statussen=None, deadlines=None, themas=()) -> H
         id=uuid.uuid4(),
         aanbieder_id=keten[0] if keten else A,
         aangemaakt_door=uuid.uuid4(),
-        themas=";".join(themas),
+        themas=list(themas),
         provincie_code=provincie,
         arbeidsmarktregio_code=amr,
         toegangscode_hash=uuid.uuid4().hex * 2,
@@ -126,6 +134,7 @@ def test_sql_equals_the_python_computation(session):
             keten,
             statussen=[random.choice(lc.STATUSSEN) for _ in range(n)],
             deadlines=[VANDAAG + timedelta(days=random.randint(-5, 5)) for _ in range(n)],
+            themas=random.sample(THEMA_CODES, random.choice([0, 1, 1, 2, 3])),
         )
     session.flush()
     for actor in _actoren():
@@ -138,11 +147,22 @@ def test_hand_counted_region(session):
     gisteren = VANDAAG - timedelta(days=1)
     regio = ("PV20", "AM99")
     _zaak(
-        session, regio, [A, B, A], statussen=[lc.AFGEROND, lc.VERZONDEN], deadlines=[gisteren] * 2
+        session,
+        regio,
+        [A, B, A],
+        [lc.AFGEROND, lc.VERZONDEN],
+        deadlines=[gisteren] * 2,
+        themas=["financiering", "personeel"],
     )
-    _zaak(session, regio, [A, C, D, C], statussen=[lc.GEWEIGERD, lc.ONTVANGEN, lc.GEANNULEERD])
+    _zaak(
+        session,
+        regio,
+        [A, C, D, C],
+        [lc.GEWEIGERD, lc.ONTVANGEN, lc.GEANNULEERD],
+        themas=["financiering"],
+    )
     _zaak(session, regio, [B, D], statussen=[lc.ONTVANGEN], deadlines=[gisteren])
-    _zaak(session, regio, [])
+    _zaak(session, regio, [], themas=["personeel"])  # no referrals: not counted
     session.flush()
     s = service.statistieken(
         session=session, actor=Actor(id=uuid.uuid4(), rol="regiocoordinator", regio_code="PV20")
@@ -160,6 +180,9 @@ def test_hand_counted_region(session):
     assert sum(s["per_uitkomst"].values()) == 1
     assert s["te_laat"] == 2  # the verzonden one and the last ontvangen one, both past gisteren
     assert s["pingpong"] == 2 and s["gemiddeld_aantal_hops"] == 2.0
+    assert s["per_thema"]["financiering"] == {"hulpvragen": 2, "doorverwijzingen": 5}
+    assert s["per_thema"]["personeel"] == {"hulpvragen": 1, "doorverwijzingen": 2}
+    assert sum(v["hulpvragen"] for v in s["per_thema"].values()) == 3
 
 
 @pytest.mark.parametrize("rol", ["adviseur", "beheerder"])
