@@ -22,13 +22,14 @@ from stelsel.db import make_engine, session_scope
 from stelsel.doorverwijzing import levenscyclus as lc
 from stelsel.doorverwijzing import service
 from stelsel.doorverwijzing.models import Doorverwijzing, Hulpvraag
+from stelsel.register import taxonomie as tx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.doorverwijzing import admin_url  # noqa: E402
 
 PROVINCIES = [f"PV{n}" for n in range(20, 32)]
-THEMAS = ["financiering", "starten", "personeel", "innovatie", "export", "duurzaamheid"]
+THEMAS = list(tx.codes(tx.THEMAS))[:6]
 
 
 def vul(engine, aantal: int) -> None:
@@ -39,19 +40,30 @@ def vul(engine, aantal: int) -> None:
         c.execute(
             text(
                 """
-                INSERT INTO hulpvraag (id, aanbieder_id, aangemaakt_door, themas, provincie_code,
+                INSERT INTO hulpvraag (id, aanbieder_id, aangemaakt_door, provincie_code,
                     arbeidsmarktregio_code, urgentie, toegangscode_hash, aangemaakt_op)
                 SELECT md5('h' || i)::uuid, md5('a' || (i % 40))::uuid, md5('g' || i)::uuid,
-                    (CAST(:themas AS text[]))[1 + i % 6]
-                        || CASE WHEN i % 3 = 0
-                            THEN ';' || (CAST(:themas AS text[]))[1 + (i / 7) % 6] ELSE '' END,
                     (CAST(:prov AS text[]))[1 + i % 12], 'AM' || lpad((1 + i % 35)::text, 2, '0'),
-                    'normaal',
-                    md5('t' || i) || md5('u' || i), now() - interval '90 days'
+                    'normaal', md5('t' || i) || md5('u' || i), now() - interval '90 days'
                 FROM generate_series(0, :zaken - 1) AS i
                 """
             ),
-            {"zaken": zaken, "prov": PROVINCIES, "themas": THEMAS},
+            {"zaken": zaken, "prov": PROVINCIES},
+        )
+        # one thema per case, a second for every third case
+        c.execute(
+            text(
+                """
+                INSERT INTO hulpvraag_thema (hulpvraag_id, thema, volgorde)
+                SELECT md5('h' || i)::uuid, (CAST(:themas AS text[]))[1 + i % 6], 0
+                FROM generate_series(0, :zaken - 1) AS i
+                UNION ALL
+                SELECT md5('h' || i)::uuid,
+                    (CAST(:themas AS text[]))[1 + (i + 1 + i / 7 % 5) % 6], 1
+                FROM generate_series(0, :zaken - 1, 3) AS i
+                """
+            ),
+            {"zaken": zaken, "themas": THEMAS},
         )
         c.execute(
             text(
@@ -79,6 +91,7 @@ def vul(engine, aantal: int) -> None:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
         c.execute(text("VACUUM ANALYZE hulpvraag"))
         c.execute(text("VACUUM ANALYZE doorverwijzing"))
+        c.execute(text("VACUUM ANALYZE hulpvraag_thema"))
 
 
 def oud(session: Session, regio: str | None) -> dict:
