@@ -14,6 +14,7 @@ from stelsel.db import get_engine
 from stelsel.domains import api_routers, page_routers
 from stelsel.errors import StelselFout
 from stelsel.logboek import RequestId
+from stelsel.meldingen import service as meldingen
 from stelsel.register import taxonomie as tx
 from stelsel.web import gezondheid
 from stelsel.web.api import create_api
@@ -21,7 +22,7 @@ from stelsel.web.beveiliging import Beveiliging, cors_paden
 from stelsel.web.capaciteit import Capaciteit
 from stelsel.web.deps import installeer_sessies
 from stelsel.web.invoer import parameter_met_nul
-from stelsel.web.metrics import Meting, metrics
+from stelsel.web.metrics import Meting, metrics, registreer_meter
 from stelsel.web.pages import STATIC_DIR, render, templates
 from stelsel.web.problems import http_problem
 from stelsel.web.sessies import Sessies
@@ -76,6 +77,19 @@ def create_app(engine: Engine | Connection | None = None) -> FastAPI:
     app.add_middleware(RequestId)
     app.add_middleware(Beveiliging, cors_open=cors_paden("/api/v1", open_routers))
     app.add_route("/metrics", metrics, include_in_schema=False)
+
+    def _wachtrij() -> tuple[int, float]:
+        with app.state.lees_sessies() as s:
+            return meldingen.wachtrij(session=s)
+
+    registreer_meter(
+        "stelsel_outbox_wachtrij", "Messages not yet delivered", lambda: _wachtrij()[0]
+    )
+    registreer_meter(
+        "stelsel_outbox_achterstand_seconden",
+        "Seconds the most overdue undelivered message has been due",
+        lambda: _wachtrij()[1],
+    )
 
     @app.exception_handler(StarletteHTTPException)
     async def _page_error(

@@ -43,3 +43,25 @@ def test_metrics_count_requests_per_route_template_not_per_path(client):
     assert "qredits-krediet-bestaat-niet" not in body  # what someone typed never becomes a label
     assert 'stelsel_verzoeken_total{methode="GET",route="/api/v1/themas",status="200"}' in body
     assert "stelsel_verzoek_seconden_bucket" in body
+
+
+def test_metrics_show_the_outbox_backlog(client, session):
+    from stelsel.meldingen import service as meldingen
+
+    def gauge(body: str, naam: str) -> float:
+        (regel,) = [r for r in body.splitlines() if r.startswith(naam + " ")]
+        return float(regel.split()[1])
+
+    voor = gauge(client.get("/metrics").text, "stelsel_outbox_wachtrij")
+    meldingen.zet_klaar(
+        session=session,
+        soort="doorverwijzing.nieuw",
+        sleutel="test:metrics",
+        onderwerp="Nieuwe doorverwijzing",
+        gegevens={"status": "verzonden", "link": "http://127.0.0.1/x", "doorverwijzing": "x"},
+        emails=["a@kvk.example.nl", "b@kvk.example.nl"],
+    )
+    session.flush()
+    body = client.get("/metrics").text
+    assert gauge(body, "stelsel_outbox_wachtrij") == voor + 2
+    assert gauge(body, "stelsel_outbox_achterstand_seconden") >= 0

@@ -10,10 +10,13 @@ import re
 import secrets
 import uuid
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from stelsel.db import utcnow
 from stelsel.errors import Ongeldig
 from stelsel.meldingen.models import Bericht, Koppeling
 from stelsel.register import service as register
@@ -78,3 +81,18 @@ def koppel(*, session: Session, aanbieder: str, webhook_url: str) -> str:
     session.add(koppeling)
     session.flush()
     return geheim
+
+
+def wachtrij(*, session: Session, nu: datetime | None = None) -> tuple[int, float]:
+    """The outbox's backlog: messages not yet delivered (waiting or being sent), and how many
+    seconds the most overdue one has been due (0 when none is overdue). For /metrics."""
+    nu = nu or utcnow()
+    aantal, oudste = session.execute(
+        select(func.count(), func.min(Bericht.volgende_poging)).where(
+            Bericht.status.in_(("wachtend", "bezig"))
+        )
+    ).one()
+    if oudste is None:
+        return aantal, 0.0
+    oudste = oudste if oudste.tzinfo else oudste.replace(tzinfo=UTC)  # SQLite: naive UTC
+    return aantal, max(0.0, (nu - oudste).total_seconds())
