@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field, StrictBool, field_validator
 from sqlalchemy.orm import Session
 
-from stelsel.accounts import service as accounts
 from stelsel.accounts.deps import vereist_actor
 from stelsel.accounts.rollen import Actor
 from stelsel.doorverwijzing import levenscyclus as lc
@@ -17,7 +16,7 @@ from stelsel.doorverwijzing.models import Doorverwijzing
 from stelsel.register import taxonomie as tx
 from stelsel.web.deps import get_session
 from stelsel.web.paginering import Paginering, page_envelope, paginering
-from stelsel.web.problems import ProblemError, bad_request
+from stelsel.web.problems import bad_request
 
 router = APIRouter(tags=["doorverwijzing"])
 FOUTEN: dict[int | str, dict[str, Any]] = {
@@ -154,27 +153,6 @@ def lees(session: Session, dv: Doorverwijzing, met_gegevens: bool) -> Doorverwij
     )
 
 
-def _weiger(
-    session: Session,
-    actor: Actor,
-    status: int,
-    object_type: str,
-    object_id: str | None,
-    detail: str,
-):
-    """Refuse with 403/404, keeping an audit entry even though the request fails."""
-    accounts.audit(
-        session=session,
-        actor=actor,
-        actie="toegang",
-        object_type=object_type,
-        object_id=object_id,
-        toegestaan=False,
-    )
-    title = "Geen toegang" if status == 403 else "Niet gevonden"
-    return ProblemError(status, title, detail, bewaar=True)
-
-
 @router.post(
     "/hulpvragen",
     status_code=201,
@@ -189,27 +167,22 @@ def create_hulpvraag(
     actor: Actor = Depends(vereist_actor),
     session: Session = Depends(get_session),
 ):
-    try:
-        h, code = service.create_hulpvraag(
-            session=session,
-            actor=actor,
-            data=service.NieuweHulpvraag(
-                naam=body.ondernemer.naam,
-                email=body.ondernemer.email,
-                telefoon=body.ondernemer.telefoon,
-                kvk_nummer=body.ondernemer.kvk_nummer,
-                vraag=body.vraag,
-                gemeente=body.gemeente,
-                urgentie=body.urgentie,
-                themas=body.themas,
-                delen_met_ontvanger=body.toestemming.delen_met_ontvanger,
-                tekst_versie=body.toestemming.tekst_versie,
-            ),
-        )
-    except service.Verboden as e:
-        raise _weiger(session, actor, 403, "hulpvraag", None, str(e)) from None
-    except service.Ongeldig as e:
-        raise bad_request(e.veld, e.reden) from None
+    h, code = service.create_hulpvraag(
+        session=session,
+        actor=actor,
+        data=service.NieuweHulpvraag(
+            naam=body.ondernemer.naam,
+            email=body.ondernemer.email,
+            telefoon=body.ondernemer.telefoon,
+            kvk_nummer=body.ondernemer.kvk_nummer,
+            vraag=body.vraag,
+            gemeente=body.gemeente,
+            urgentie=body.urgentie,
+            themas=body.themas,
+            delen_met_ontvanger=body.toestemming.delen_met_ontvanger,
+            tekst_versie=body.toestemming.tekst_versie,
+        ),
+    )
     base = str(request.base_url).rstrip("/").removesuffix("/api/v1")
     return HulpvraagAangemaakt(
         id=h.id,
@@ -231,23 +204,14 @@ def create_doorverwijzing(
     actor: Actor = Depends(vereist_actor),
     session: Session = Depends(get_session),
 ):
-    try:
-        dv = service.create_doorverwijzing(
-            session=session,
-            actor=actor,
-            hulpvraag_id=body.hulpvraag,
-            naar_aanbieder=body.naar_aanbieder,
-            dienst=body.dienst,
-            notitie=body.notitie,
-        )
-    except service.Verboden as e:
-        raise _weiger(session, actor, 403, "doorverwijzing", None, str(e)) from None
-    except service.NietGevonden:
-        raise _weiger(
-            session, actor, 404, "hulpvraag", str(body.hulpvraag), "Deze hulpvraag bestaat niet."
-        ) from None
-    except service.Ongeldig as e:
-        raise bad_request(e.veld, e.reden) from None
+    dv = service.create_doorverwijzing(
+        session=session,
+        actor=actor,
+        hulpvraag_id=body.hulpvraag,
+        naar_aanbieder=body.naar_aanbieder,
+        dienst=body.dienst,
+        notitie=body.notitie,
+    )
     return lees(session, dv, met_gegevens=True)
 
 
@@ -267,12 +231,9 @@ def list_doorverwijzingen(
 ):
     if richting not in (None, "in", "uit"):
         raise bad_request("richting", "in of uit")
-    try:
-        rows, total = service.get_all(
-            session=session, actor=actor, richting=richting, offset=p.offset, limit=p.per_pagina
-        )
-    except service.Verboden as e:
-        raise _weiger(session, actor, 403, "doorverwijzing", None, str(e)) from None
+    rows, total = service.get_all(
+        session=session, actor=actor, richting=richting, offset=p.offset, limit=p.per_pagina
+    )
     return page_envelope(request, p, [lees(session, d, met_gegevens=False) for d in rows], total)
 
 
@@ -305,10 +266,7 @@ class Statistieken(BaseModel):
 def statistieken(
     actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
 ) -> dict:
-    try:
-        return service.statistieken(session=session, actor=actor)
-    except service.Verboden as e:
-        raise _weiger(session, actor, 403, "statistieken", None, str(e)) from None
+    return service.statistieken(session=session, actor=actor)
 
 
 @router.get(
@@ -321,12 +279,7 @@ def statistieken(
 def get_doorverwijzing(
     id: uuid.UUID, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
 ):
-    try:
-        dv, _ = service.get(session=session, actor=actor, doorverwijzing_id=id)
-    except service.NietGevonden:
-        raise _weiger(
-            session, actor, 404, "doorverwijzing", str(id), "Deze doorverwijzing bestaat niet."
-        ) from None
+    dv, _ = service.get(session=session, actor=actor, doorverwijzing_id=id)
     return lees(session, dv, met_gegevens=True)
 
 
@@ -343,36 +296,15 @@ def patch_doorverwijzing(
     actor: Actor = Depends(vereist_actor),
     session: Session = Depends(get_session),
 ):
-    try:
-        dv = service.wijzig_status(
-            session=session,
-            actor=actor,
-            doorverwijzing_id=id,
-            status=body.status,
-            reden=body.reden,
-            uitkomst=body.uitkomst,
-        )
-    except service.NietGevonden:
-        raise _weiger(
-            session, actor, 404, "doorverwijzing", str(id), "Deze doorverwijzing bestaat niet."
-        ) from None
-    except lc.GeenRecht as e:
-        raise _weiger(session, actor, 403, "doorverwijzing", str(id), str(e)) from None
-    except lc.OngeldigeOvergang as e:
-        raise ProblemError(409, "Conflict", str(e)) from None
-    except ValueError as e:
-        veld, _, reden = str(e).partition(": ")
-        raise bad_request(veld, reden) from None
+    dv = service.wijzig_status(
+        session=session,
+        actor=actor,
+        doorverwijzing_id=id,
+        status=body.status,
+        reden=body.reden,
+        uitkomst=body.uitkomst,
+    )
     return lees(session, dv, met_gegevens=True)
-
-
-def _hulpvraag_voor(session: Session, actor: Actor, id: uuid.UUID, doel: str):
-    try:
-        return service.get_hulpvraag(session=session, actor=actor, hulpvraag_id=id, doel=doel)
-    except (service.NietGevonden, service.Verboden):
-        raise _weiger(
-            session, actor, 404, "hulpvraag", str(id), "Deze hulpvraag bestaat niet."
-        ) from None
 
 
 @router.get(
@@ -384,7 +316,9 @@ def _hulpvraag_voor(session: Session, actor: Actor, id: uuid.UUID, doel: str):
 def inzage(
     id: uuid.UUID, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
 ) -> dict:
-    h = _hulpvraag_voor(session, actor, id, "inzageverzoek ondernemer")
+    h = service.get_hulpvraag(
+        session=session, actor=actor, hulpvraag_id=id, doel="inzageverzoek ondernemer"
+    )
     return service.inzage(session=session, hulpvraag=h, door=actor)
 
 
@@ -398,7 +332,9 @@ def inzage(
 def trek_in(
     id: uuid.UUID, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
 ):
-    h = _hulpvraag_voor(session, actor, id, "toestemming intrekken op verzoek")
+    h = service.get_hulpvraag(
+        session=session, actor=actor, hulpvraag_id=id, doel="toestemming intrekken op verzoek"
+    )
     service.trek_toestemming_in(session=session, hulpvraag=h, door=actor)
 
 
@@ -412,7 +348,9 @@ def trek_in(
 def verwijder(
     id: uuid.UUID, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
 ):
-    h = _hulpvraag_voor(session, actor, id, "verwijderverzoek ondernemer")
+    h = service.get_hulpvraag(
+        session=session, actor=actor, hulpvraag_id=id, doel="verwijderverzoek ondernemer"
+    )
     service.anonimiseer(
         session=session, hulpvraag=h, door=actor, doel="verwijderverzoek ondernemer"
     )

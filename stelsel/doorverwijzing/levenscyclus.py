@@ -8,6 +8,8 @@ verzonden. afgerond, geweigerd and geannuleerd are final.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from stelsel.errors import Conflict, Ongeldig, Verboden
+
 VERZONDEN = "verzonden"  # FHIR requested
 ONTVANGEN = "ontvangen"  # FHIR received
 GEACCEPTEERD = "geaccepteerd"  # FHIR accepted
@@ -48,11 +50,11 @@ OVERGANGEN: dict[tuple[str, str], str] = {
 }
 
 
-class OngeldigeOvergang(ValueError):
+class OngeldigeOvergang(Conflict):
     """This step is not allowed from the current status (HTTP 409)."""
 
 
-class GeenRecht(PermissionError):
+class GeenRecht(Verboden):
     """The party may not make this step (HTTP 403)."""
 
 
@@ -67,18 +69,18 @@ class Stap:
 def controleer(
     huidig: str, nieuw: str, partij: str, reden: str | None = None, uitkomst: str | None = None
 ) -> Stap:
-    """Check a transition; raise OngeldigeOvergang, GeenRecht or ValueError for missing data."""
+    """Check a transition; raise OngeldigeOvergang, GeenRecht or Ongeldig for missing data."""
     if nieuw not in STATUSSEN:
-        raise ValueError(f"status: '{nieuw}' is onbekend; kies uit {', '.join(STATUSSEN)}")
+        raise Ongeldig("status", f"'{nieuw}' is onbekend; kies uit {', '.join(STATUSSEN)}")
     wie = OVERGANGEN.get((huidig, nieuw))
     if wie is None:
         raise OngeldigeOvergang(f"van '{huidig}' naar '{nieuw}' kan niet")
     if wie != partij:
         raise GeenRecht(f"alleen de {wie} mag '{nieuw}' zetten")
     if nieuw == GEWEIGERD and not (reden or "").strip():
-        raise ValueError("reden: verplicht bij weigeren")
+        raise Ongeldig("reden", "verplicht bij weigeren")
     if nieuw == AFGEROND and uitkomst not in UITKOMSTEN:
-        raise ValueError(f"uitkomst: verplicht bij afronden; kies uit {', '.join(UITKOMSTEN)}")
+        raise Ongeldig("uitkomst", f"verplicht bij afronden; kies uit {', '.join(UITKOMSTEN)}")
     return Stap(huidig, nieuw, reden, uitkomst if nieuw == AFGEROND else None)
 
 

@@ -9,15 +9,15 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from stelsel.accounts import service as accounts
 from stelsel.accounts.deps import huidige_actor
 from stelsel.accounts.rollen import Actor
 from stelsel.config import get_settings
 from stelsel.doorverwijzing import levenscyclus as lc
 from stelsel.doorverwijzing import service
+from stelsel.errors import Conflict, Ongeldig, Verboden
 from stelsel.web.csrf import check_csrf, csrf_token
 from stelsel.web.deps import get_session
-from stelsel.web.pages import render, templates
+from stelsel.web.pages import als_melding, formulierfouten, render, templates
 
 router = APIRouter(include_in_schema=False)
 TOESTEMMINGSTEKST_VERSIE = "2026-11-v1"
@@ -38,19 +38,6 @@ def _page(request: Request, name: str, ctx: dict, status_code: int = 200):
     return render(request, name, ctx, status_code=status_code)
 
 
-def _weiger(session: Session, actor: Actor, object_type: str, object_id: uuid.UUID) -> None:
-    """Record a refused read; committed now because the error response rolls back."""
-    accounts.audit(
-        session=session,
-        actor=actor,
-        actie="lezen",
-        object_type=object_type,
-        object_id=str(object_id),
-        toegestaan=False,
-    )
-    session.commit()
-
-
 def _naar_login(request: Request) -> RedirectResponse:
     """Send a caller who is not logged in to the login form, and back here afterwards."""
     return RedirectResponse(f"/inloggen?verder={request.url.path}", status_code=303)
@@ -64,11 +51,8 @@ def lijst(
 ):
     if actor is None:
         return _naar_login(request)
-    try:
-        inbox, _ = service.get_all(session=session, actor=actor, richting="in", limit=100)
-        outbox, _ = service.get_all(session=session, actor=actor, richting="uit", limit=100)
-    except service.Verboden as e:
-        raise HTTPException(403, str(e)) from None
+    inbox, _ = service.get_all(session=session, actor=actor, richting="in", limit=100)
+    outbox, _ = service.get_all(session=session, actor=actor, richting="uit", limit=100)
     return _page(
         request,
         "doorverwijzing/lijst.html",
@@ -131,7 +115,7 @@ def nieuw(
         "gemeente": gemeente,
         "toestemming": bool(toestemming),
     }
-    try:
+    with formulierfouten() as fouten:
         h, code = service.create_hulpvraag(
             session=session,
             actor=actor,
@@ -147,10 +131,9 @@ def nieuw(
                 tekst_versie=TOESTEMMINGSTEKST_VERSIE,
             ),
         )
-    except service.Ongeldig as e:
-        return _nieuw_formulier(request, {e.veld.split(".")[-1]: e.reden}, invoer, 400)
-    except service.Verboden as e:
-        raise HTTPException(403, str(e)) from None
+    if fouten.fout:
+        veld = fouten.fout.veld.split(".")[-1]
+        return _nieuw_formulier(request, {veld: fouten.fout.reden}, invoer, 400)
     request.session["nieuwe_link"] = f"/mijn-hulpvraag/{code}"
     return RedirectResponse(f"/hulpvragen/{h.id}", status_code=303)
 
@@ -164,13 +147,9 @@ def hulpvraag(
 ):
     if actor is None:
         return _naar_login(request)
-    try:
-        h = service.get_hulpvraag(
-            session=session, actor=actor, hulpvraag_id=hulpvraag_id, doel="hulpvraag bekijken"
-        )
-    except (service.NietGevonden, service.Verboden):
-        _weiger(session, actor, "hulpvraag", hulpvraag_id)
-        raise HTTPException(404, "Deze hulpvraag bestaat niet.") from None
+    h = service.get_hulpvraag(
+        session=session, actor=actor, hulpvraag_id=hulpvraag_id, doel="hulpvraag bekijken"
+    )
     keten = service.keten(session=session, hulpvraag_id=h.id)
     return _page(
         request,
@@ -201,7 +180,7 @@ def doorverwijzen(
     check_csrf(request, csrf)
     if actor is None:
         return _naar_login(request)
-    try:
+    with als_melding(request):
         dv = service.create_doorverwijzing(
             session=session,
             actor=actor,
@@ -210,14 +189,8 @@ def doorverwijzen(
             dienst=dienst or None,
             notitie=notitie,
         )
-    except service.Ongeldig as e:
-        request.session["fout"] = e.reden
-        return RedirectResponse(f"/hulpvragen/{hulpvraag_id}", status_code=303)
-    except service.NietGevonden:
-        raise HTTPException(404, "Deze hulpvraag bestaat niet.") from None
-    except service.Verboden as e:
-        raise HTTPException(403, str(e)) from None
-    return RedirectResponse(f"/doorverwijzingen/{dv.id}", status_code=303)
+        return RedirectResponse(f"/doorverwijzingen/{dv.id}", status_code=303)
+    return RedirectResponse(f"/hulpvragen/{hulpvraag_id}", status_code=303)
 
 
 @router.get("/doorverwijzingen/{doorverwijzing_id}")
@@ -229,11 +202,7 @@ def doorverwijzing(
 ):
     if actor is None:
         return _naar_login(request)
-    try:
-        dv, partij = service.get(session=session, actor=actor, doorverwijzing_id=doorverwijzing_id)
-    except service.NietGevonden:
-        _weiger(session, actor, "doorverwijzing", doorverwijzing_id)
-        raise HTTPException(404, "Deze doorverwijzing bestaat niet.") from None
+    dv, partij = service.get(session=session, actor=actor, doorverwijzing_id=doorverwijzing_id)
     stappen = [
         naar for (van, naar), wie in lc.OVERGANGEN.items() if van == dv.status and wie == partij
     ]
@@ -267,7 +236,7 @@ def status(
     check_csrf(request, csrf)
     if actor is None:
         return _naar_login(request)
-    try:
+    with als_melding(request, (Ongeldig, Conflict, Verboden)):
         service.wijzig_status(
             session=session,
             actor=actor,
@@ -276,10 +245,6 @@ def status(
             reden=reden or None,
             uitkomst=uitkomst or None,
         )
-    except service.NietGevonden:
-        raise HTTPException(404, "Deze doorverwijzing bestaat niet.") from None
-    except (lc.OngeldigeOvergang, lc.GeenRecht, ValueError) as e:
-        request.session["fout"] = str(e)
     return RedirectResponse(f"/doorverwijzingen/{doorverwijzing_id}", status_code=303)
 
 

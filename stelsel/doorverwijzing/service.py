@@ -28,6 +28,7 @@ from stelsel.doorverwijzing.models import (
     Hulpvraag,
     Toestemming,
 )
+from stelsel.errors import NietGevonden, Ongeldig, StelselFout, Verboden
 from stelsel.geo import service as geo
 from stelsel.meldingen import service as meldingen
 from stelsel.register import service as register
@@ -40,20 +41,29 @@ TOESTEMMING_DOEL = (
 )
 
 
-class Ongeldig(ValueError):
-    """Bad input: names the field (HTTP 400)."""
-
-    def __init__(self, veld: str, reden: str):
-        self.veld, self.reden = veld, reden
-        super().__init__(f"{veld}: {reden}")
+GEEN_HULPVRAAG = "Deze hulpvraag bestaat niet."
+GEEN_DOORVERWIJZING = "Deze doorverwijzing bestaat niet."
 
 
-class NietGevonden(LookupError):
-    """Unknown, or not visible to this actor (HTTP 404; existence is not revealed)."""
-
-
-class Verboden(PermissionError):
-    """The actor's role may not do this (HTTP 403)."""
+def _geweigerd(
+    session: Session,
+    actor: Actor,
+    fout: StelselFout,
+    object_type: str,
+    object_id: object | None = None,
+) -> StelselFout:
+    """A refusal, audited: the entry is kept although the request fails (bewaar). Unknown and
+    not visible are the same 404, so a refusal never reveals that a case exists."""
+    accounts.audit(
+        session=session,
+        actor=actor,
+        actie="toegang",
+        object_type=object_type,
+        object_id=str(object_id) if object_id is not None else None,
+        toegestaan=False,
+    )
+    fout.bewaar = True
+    return fout
 
 
 def _now() -> datetime:
@@ -64,9 +74,10 @@ def _hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
-def _adviseur(actor: Actor) -> None:
+def _adviseur(session: Session, actor: Actor, object_type: str) -> None:
     if actor.rol != rollen.ADVISEUR or actor.aanbieder_id is None:
-        raise Verboden("alleen adviseurs van een aanbieder werken met hulpvragen")
+        fout = Verboden("alleen adviseurs van een aanbieder werken met hulpvragen")
+        raise _geweigerd(session, actor, fout, object_type)
 
 
 # --- hulpvragen ----------------------------------------------------------------------------
@@ -90,7 +101,7 @@ def create_hulpvraag(
     *, session: Session, actor: Actor, data: NieuweHulpvraag
 ) -> tuple[Hulpvraag, str]:
     """Record a case with its consent; returns it and the entrepreneur's private access code."""
-    _adviseur(actor)
+    _adviseur(session, actor, "hulpvraag")
     if not data.naam.strip():
         raise Ongeldig("ondernemer.naam", "verplicht")
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", data.email.strip()):
@@ -105,10 +116,7 @@ def create_hulpvraag(
         raise Ongeldig("toestemming.tekst_versie", "verplicht: welke toestemmingstekst is getoond")
     g = None
     if data.gemeente:
-        try:
-            g = geo.resolve(session=session, tekst=data.gemeente)
-        except geo.GemeenteOnbekend as e:
-            raise Ongeldig("gemeente", str(e)) from None
+        g = geo.resolve(session=session, tekst=data.gemeente)
     themas = data.themas
     if themas is None:
         from stelsel.wegwijzer import service as wegwijzer
@@ -168,10 +176,14 @@ def get_hulpvraag(
     *, session: Session, actor: Actor, hulpvraag_id: uuid.UUID, doel: str
 ) -> Hulpvraag:
     """A case, for an adviser of a provider involved in it (audited)."""
-    _adviseur(actor)
     h = session.get(Hulpvraag, hulpvraag_id)
-    if h is None or actor.aanbieder_id not in _betrokken(session, h):
-        raise NietGevonden("hulpvraag")
+    if (
+        h is None
+        or actor.rol != rollen.ADVISEUR
+        or actor.aanbieder_id not in _betrokken(session, h)
+    ):
+        fout = NietGevonden(GEEN_HULPVRAAG)
+        raise _geweigerd(session, actor, fout, "hulpvraag", hulpvraag_id)
     accounts.audit(
         session=session,
         actor=actor,
@@ -368,10 +380,10 @@ def create_doorverwijzing(
     notitie: str | None = None,
 ) -> Doorverwijzing:
     """Refer a case to another provider; only with consent to share, only by a party to it."""
-    _adviseur(actor)
+    _adviseur(session, actor, "doorverwijzing")
     h = session.get(Hulpvraag, hulpvraag_id)
     if h is None:
-        raise NietGevonden("hulpvraag")
+        raise _geweigerd(session, actor, NietGevonden(GEEN_HULPVRAAG), "hulpvraag", hulpvraag_id)
     eerdere = session.scalars(
         select(Doorverwijzing)
         .where(Doorverwijzing.hulpvraag_id == h.id)
@@ -382,7 +394,7 @@ def create_doorverwijzing(
         for d in eerdere
     )
     if not mag:
-        raise NietGevonden("hulpvraag")
+        raise _geweigerd(session, actor, NietGevonden(GEEN_HULPVRAAG), "hulpvraag", hulpvraag_id)
     t = h.toestemming()
     if t is None or not t.delen_met_ontvanger:
         raise Ongeldig(
@@ -447,7 +459,7 @@ def get_all(
     *, session: Session, actor: Actor, richting: str | None = None, offset: int = 0, limit: int = 50
 ) -> tuple[list[Doorverwijzing], int]:
     """The referrals an adviser's provider sent (uit) or received (in), newest first."""
-    _adviseur(actor)
+    _adviseur(session, actor, "doorverwijzing")
     cond = {
         "in": Doorverwijzing.naar_aanbieder_id == actor.aanbieder_id,
         "uit": Doorverwijzing.van_aanbieder_id == actor.aanbieder_id,
@@ -469,15 +481,24 @@ def get_all(
     return list(rows), total
 
 
+def _van_partij(
+    session: Session, actor: Actor, doorverwijzing_id: uuid.UUID
+) -> tuple[Doorverwijzing, str]:
+    """A referral and the actor's party in it; 404 (audited) for anyone else."""
+    dv = session.get(Doorverwijzing, doorverwijzing_id)
+    partij = _partij(actor, dv) if dv else None
+    if dv is None or partij is None:
+        fout = NietGevonden(GEEN_DOORVERWIJZING)
+        raise _geweigerd(session, actor, fout, "doorverwijzing", doorverwijzing_id)
+    return dv, partij
+
+
 def get(
     *, session: Session, actor: Actor, doorverwijzing_id: uuid.UUID
 ) -> tuple[Doorverwijzing, str]:
     """One referral for its sender or receiver (audited); the receiver's first look marks it
     ontvangen. Returns the referral and the actor's party in it."""
-    dv = session.get(Doorverwijzing, doorverwijzing_id)
-    partij = _partij(actor, dv) if dv else None
-    if dv is None or partij is None:
-        raise NietGevonden("doorverwijzing")
+    dv, partij = _van_partij(session, actor, doorverwijzing_id)
     if partij == lc.ONTVANGER and dv.status == lc.VERZONDEN:
         _zet(session, actor, dv, lc.ONTVANGEN, None, None)
     accounts.audit(
@@ -500,12 +521,12 @@ def wijzig_status(
     reden: str | None = None,
     uitkomst: str | None = None,
 ) -> Doorverwijzing:
-    """Move a referral to a new status (raises lc.OngeldigeOvergang, lc.GeenRecht, ValueError)."""
-    dv = session.get(Doorverwijzing, doorverwijzing_id)
-    partij = _partij(actor, dv) if dv else None
-    if dv is None or partij is None:
-        raise NietGevonden("doorverwijzing")
-    lc.controleer(dv.status, status, partij, reden, uitkomst)
+    """Move a referral to a new status (raises lc.OngeldigeOvergang, lc.GeenRecht, Ongeldig)."""
+    dv, partij = _van_partij(session, actor, doorverwijzing_id)
+    try:
+        lc.controleer(dv.status, status, partij, reden, uitkomst)
+    except lc.GeenRecht as e:
+        raise _geweigerd(session, actor, e, "doorverwijzing", dv.id) from None
     _zet(session, actor, dv, status, reden, uitkomst)
     return dv
 
@@ -594,7 +615,8 @@ def statistieken(*, session: Session, actor: Actor) -> dict:
     """Aggregates without personal data: for regional coordinators (their region) and the
     stelselregisseur (everything)."""
     if actor.rol not in (rollen.REGIOCOORDINATOR, rollen.STELSELREGISSEUR):
-        raise Verboden("alleen regio- en stelselrollen zien statistieken")
+        fout = Verboden("alleen regio- en stelselrollen zien statistieken")
+        raise _geweigerd(session, actor, fout, "statistieken")
     regio = actor.regio_code if actor.rol == rollen.REGIOCOORDINATOR else None
     c = queries.statistieken(session=session, regio=regio, vandaag=date.today())
     return {"regio": actor.regio_code, **dataclasses.asdict(c)}

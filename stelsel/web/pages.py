@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from stelsel.config import PACKAGE_DIR
-from stelsel.errors import Ongeldig
+from stelsel.errors import Ongeldig, StelselFout
 
 WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
@@ -53,3 +53,15 @@ def formulierfouten(fouten: Formulierfouten | None = None) -> Iterator[Formulier
     except Ongeldig as e:
         fouten.velden[e.veld] = e.reden
         fouten.fout = e
+
+
+@contextmanager
+def als_melding(
+    request: Request, soorten: tuple[type[StelselFout], ...] = (Ongeldig,)
+) -> Iterator[None]:
+    """After a form post that redirects: a service's refusal of these kinds is shown as a
+    message on the next page (kept in the session), instead of an error page."""
+    try:
+        yield
+    except soorten as e:
+        request.session["fout"] = e.reden if isinstance(e, Ongeldig) else e.detail
