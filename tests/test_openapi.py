@@ -1,6 +1,7 @@
 """The OpenAPI document passes the official NL API Design Rules linter (Spectral)."""
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -48,3 +49,13 @@ def test_operations_behind_a_login_declare_the_bearer_token():
     assert ("/audit", "get") in beveiligd and ("/doorverwijzingen/{id}", "patch") in beveiligd
     assert not {p for p, _ in beveiligd} & {"/diensten", "/aanbieders", "/wegwijzer"}
     assert all("401" in doc["paths"][p][m]["responses"] for p, m in beveiligd)
+
+
+def test_api_docs_work_offline(client):
+    """The docs page loads Swagger UI from this server, never from a CDN."""
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    assert "cdn." not in page.text and "https://" not in page.text
+    for asset in re.findall(r'(?:src|href)="(/api/v1/docs/assets/[^"]+)"', page.text):
+        assert client.get(asset).status_code == 200, asset
+    assert "swagger-ui-bundle.js" in page.text

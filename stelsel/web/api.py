@@ -8,7 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path
 
 from stelsel.web.invoer import weiger_nul_tekens
 from stelsel.web.openapi import build_openapi
@@ -33,10 +37,22 @@ def create_api(
         title="stelsel API",
         version=API_VERSION,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,
         redoc_url=None,
     )
     install_error_handlers(api)
+    # Swagger UI from the package (swagger-ui-bundle), never from a CDN: works offline.
+    api.mount("/docs/assets", StaticFiles(directory=swagger_ui_path), name="swagger")
+
+    @api.get("/docs", include_in_schema=False)
+    async def _docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/api/v1/openapi.json",
+            title="stelsel API",
+            swagger_js_url="/api/v1/docs/assets/swagger-ui-bundle.js",
+            swagger_css_url="/api/v1/docs/assets/swagger-ui.css",
+            swagger_favicon_url="/api/v1/docs/assets/favicon-32x32.png",
+        )
 
     @api.middleware("http")
     async def _api_version(request: Request, call_next):

@@ -5,7 +5,8 @@ shedder's 503 all get the same headers:
 - Content-Security-Policy: scripts only from this site (no inline scripts, no eval), no
   framing (`frame-ancestors 'none'`), forms only to this site. Inline style attributes are
   allowed (`style-src-attr`): a few templates still use them and they cannot run code. The
-  API docs page (Swagger UI from its CDN) allows its one inline script by hash, not 'unsafe-inline'.
+  API docs page (Swagger UI, served from the package) allows its one inline script by hash,
+  not 'unsafe-inline'.
 - X-Content-Type-Options: nosniff, Referrer-Policy, X-Frame-Options for old browsers.
 - Strict-Transport-Security only when the request came over https: the ASGI scheme, or
   X-Forwarded-Proto when the setting vertrouw_proxy says a trusted proxy sets it.
@@ -31,11 +32,10 @@ CSP = (
     "frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
 DOCS_PAD = "/api/v1/docs"
-_CDN = "https://cdn.jsdelivr.net"
 _DOCS_CSP = (
-    "default-src 'self'; script-src 'self' " + _CDN + " {hashes}; "
-    "style-src 'self' 'unsafe-inline' " + _CDN + "; "
-    "img-src 'self' data: https://fastapi.tiangolo.com " + _CDN + "; "
+    "default-src 'self'; script-src 'self' {hashes}; "
+    "style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
     "object-src 'none'"
 )
