@@ -4,7 +4,7 @@ import logging
 from datetime import UTC, date, datetime
 
 import pytest
-from conftest import HULPVRAAG, PERSOONSGEGEVENS, bearer
+from tests.doorverwijzing.conftest import HULPVRAAG, PERSOONSGEGEVENS, bearer
 from sqlalchemy import func, select
 
 from stelsel.accounts.models import AuditRegel
