@@ -119,3 +119,14 @@ class DienstWerkgebied(Base):
     )
     soort: Mapped[str] = mapped_column(String(20))
     code: Mapped[str] = mapped_column(String(6))
+
+
+class RegisterVersie(Base):
+    """One row whose `versie` changes with every write to the register (see service.py), so a
+    cache of the register (the wegwijzer's index) checks it with one primary-key read."""
+
+    __tablename__ = "register_versie"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    versie: Mapped[str] = mapped_column(String(32))
+    gewijzigd_op: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

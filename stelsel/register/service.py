@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date
 from pathlib import Path
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import event, exists, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from stelsel.geo import service as geo
@@ -21,6 +21,7 @@ from stelsel.register.models import (
     Dienst,
     DienstKenmerk,
     DienstWerkgebied,
+    RegisterVersie,
     slug_uuid,
 )
 
@@ -311,14 +312,26 @@ def counts(*, session: Session) -> dict[str, int]:
     }
 
 
-def versie(*, session: Session) -> tuple:
-    """A value that changes whenever the register's content changes (for caches)."""
-    return tuple(
+def versie(*, session: Session) -> str:
+    """A value that changes whenever the register's content changes (for caches): one
+    primary-key read, bumped by every flush that writes a register row (_bump_versie)."""
+    return session.scalar(select(RegisterVersie.versie).where(RegisterVersie.id == 1)) or ""
+
+
+_REGISTER_RIJEN = (Aanbieder, Dienst, DienstKenmerk, DienstWerkgebied)
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_versie(session: Session, _context, _instances) -> None:
+    """Any register row added, changed or removed gives the register a new version, in the same
+    transaction (so a rolled-back change leaves the version as it was)."""
+    rijen = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(r, _REGISTER_RIJEN) for r in rijen):
         session.execute(
-            select(func.count(), func.max(model.bijgewerkt_op)).select_from(model)
-        ).one()
-        for model in (Aanbieder, Dienst)
-    )
+            update(RegisterVersie)
+            .where(RegisterVersie.id == 1)
+            .values(versie=uuid.uuid4().hex, gewijzigd_op=func.now())
+        )
 
 
 def diensten_per_thema(*, session: Session, gebied: geo.Gebied) -> dict[str, list[Dienst]]:

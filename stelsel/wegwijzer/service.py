@@ -70,7 +70,7 @@ class Advies:
 
 
 _lock = threading.Lock()
-_cache: dict[str, tuple[tuple, Matcher]] = {}
+_cache: dict[str, tuple[str, Matcher]] = {}
 
 
 def _netwerken(
