@@ -39,6 +39,7 @@ class Uitslag:
     anders: dict[int, int] = field(default_factory=dict)
     seconden: float = 0.0
     herstel_ms: float = 0.0
+    server: str = ""
 
     def regel(self, naam: str) -> str:
         t = sorted(self.ok) or [0.0]
@@ -48,6 +49,7 @@ class Uitslag:
             f"  p95 {pct(0.95):6.0f}  p99 {pct(0.99):6.0f} ms  200: {len(self.ok)}"
             f"  503: {self.te_druk}  500: {self.fouten}  time-outs: {self.timeouts}"
             f"  herstel: {self.herstel_ms:.0f} ms"
+            + (f"\n{'':<34}in de server (uit /metrics): {self.server}" if self.server else "")
         )
 
 
@@ -92,7 +94,28 @@ async def belast(base: str, clients: int, seconden: float) -> Uitslag:
         r = await http.get("/api/v1/themas")
         uitslag.herstel_ms = (time.perf_counter() - start) * 1000
         assert r.status_code == 200
+        uitslag.server = server_percentielen((await http.get("/metrics")).text)
     return uitslag
+
+
+def server_percentielen(metrics: str, route: str = "/api/v1/wegwijzer") -> str:
+    """p50/p95/p99 of the time the server itself took (queue, work and commit), from the
+    histogram on /metrics: the bucket each percentile falls in. The client's figures also hold
+    the load generator's own delays, which on 2 shared cores are most of them."""
+    emmers: list[tuple[float, float]] = []
+    for regel in metrics.splitlines():
+        if regel.startswith("stelsel_verzoek_seconden_bucket{") and f'route="{route}"' in regel:
+            le = regel.split('le="')[1].split('"')[0]
+            emmers.append((float("inf") if le == "+Inf" else float(le), float(regel.split()[-1])))
+    emmers.sort()
+    if not emmers or emmers[-1][1] == 0:
+        return ""
+    totaal = emmers[-1][1]
+    uit = []
+    for p in (0.5, 0.95, 0.99):
+        grens = next(le for le, n in emmers if n >= p * totaal)
+        uit.append(f"p{int(p * 100)} ≤ {grens * 1000:.0f} ms")
+    return ", ".join(uit)
 
 
 def vrije_poort() -> int:
