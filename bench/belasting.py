@@ -36,6 +36,7 @@ class Uitslag:
     te_druk_zonder_retry_after: int = 0
     fouten: int = 0
     timeouts: int = 0
+    verbroken: int = 0
     anders: dict[int, int] = field(default_factory=dict)
     seconden: float = 0.0
     herstel_ms: float = 0.0
@@ -73,6 +74,9 @@ async def belast(base: str, clients: int, seconden: float) -> Uitslag:
                     )
                 except httpx.TimeoutException:
                     uitslag.timeouts += 1
+                    continue
+                except httpx.TransportError:
+                    uitslag.verbroken += 1  # the connection was closed under the request
                     continue
                 if r.status_code == 200:
                     uitslag.ok.append((time.perf_counter() - start) * 1000)
@@ -182,11 +186,12 @@ def main() -> None:
     args = parser.parse_args()
     print(f"wegwijzer onder belasting, {args.seconden:.0f} s, 2 workers, time-out {TIMEOUT:.0f} s:")
     with tempfile.TemporaryDirectory() as tmp:
+        logs = Path(tempfile.gettempdir())
         for naam, url, clients in (
             ("PostgreSQL", postgres_db(), 200),
             ("SQLite", f"sqlite:///{Path(tmp) / 'belasting.db'}", 50),
         ):
-            proc, base = serve(url, 2, Path(tmp) / f"{naam}.log")
+            proc, base = serve(url, 2, logs / f"bench-belasting-{naam}.log")
             try:
                 uitslag = asyncio.run(belast(base, clients, args.seconden))
             finally:

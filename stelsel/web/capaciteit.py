@@ -9,12 +9,11 @@ holds a connection (or SQLite's write lock).
 """
 
 import asyncio
-import json
 
 import anyio.to_thread
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from stelsel.web.problems import API_VERSION, PROBLEM_JSON
+from stelsel.web.problems import ruw_antwoord
 
 # Paths that answer without the database: never shed, so an operator can always see the worker.
 VRIJ = ("/api/v1/gezondheid", "/metrics", "/static/")
@@ -59,22 +58,5 @@ class Capaciteit:
 
     async def _te_druk(self, scope: Scope, send: Send) -> None:
         detail = "Het is nu te druk. Probeer het over een paar seconden opnieuw."
-        if scope["path"].startswith("/api/"):
-            body = json.dumps(
-                {"title": "Te druk", "status": 503, "detail": detail, "instance": scope["path"]}
-            ).encode()
-            soort = PROBLEM_JSON.encode()
-        else:
-            body = (
-                "<!doctype html><html lang='nl'><meta charset='utf-8'><title>Te druk</title>"
-                f"<h1>Te druk</h1><p>{detail}</p></html>"
-            ).encode()
-            soort = b"text/html; charset=utf-8"
-        headers = [
-            (b"content-type", soort),
-            (b"content-length", str(len(body)).encode()),
-            (b"retry-after", b"1"),
-            (b"api-version", API_VERSION.encode()),
-        ]
-        await send({"type": "http.response.start", "status": 503, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        for message in ruw_antwoord(scope, 503, "Te druk", detail):
+            await send(message)

@@ -148,3 +148,24 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 # --- pagination ------------------------------------------------------------------------------
+
+
+def ruw_antwoord(scope, status: int, titel: str, detail: str) -> tuple[dict, dict]:
+    """The two ASGI messages of an error answered below the app (by a middleware): problem+json
+    under /api/, a minimal Dutch page elsewhere; a 503 says when to come back."""
+    headers = [(b"api-version", API_VERSION.encode())]
+    if status == 503:
+        headers.append((b"retry-after", b"1"))
+    if scope["path"].startswith("/api/"):
+        probleem = Problem(title=titel, status=status, detail=detail, instance=scope["path"])
+        body = probleem.model_dump_json(exclude_none=True).encode()
+        headers.append((b"content-type", PROBLEM_JSON.encode()))
+    else:
+        body = (
+            f"<!doctype html><html lang='nl'><meta charset='utf-8'><title>{titel}</title>"
+            f"<h1>{titel}</h1><p>{detail}</p></html>"
+        ).encode()
+        headers.append((b"content-type", b"text/html; charset=utf-8"))
+    headers.append((b"content-length", str(len(body)).encode()))
+    start = {"type": "http.response.start", "status": status, "headers": headers}
+    return start, {"type": "http.response.body", "body": body}

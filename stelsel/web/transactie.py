@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from stelsel.web.problems import API_VERSION, PROBLEM_JSON, Problem
+from stelsel.web.problems import ruw_antwoord
 
 log = logging.getLogger(__name__)
 
@@ -21,28 +21,6 @@ log = logging.getLogger(__name__)
 def _commit(session: Session) -> None:
     if session.in_transaction():
         session.commit()
-
-
-def _fout(scope: Scope, status: int, detail: str) -> tuple[Message, Message]:
-    headers = [(b"api-version", API_VERSION.encode())]
-    if status == 503:
-        headers.append((b"retry-after", b"1"))
-    if scope["path"].startswith("/api/"):
-        body = (
-            Problem(title="Niet opgeslagen", status=status, detail=detail, instance=scope["path"])
-            .model_dump_json(exclude_none=True)
-            .encode()
-        )
-        headers.append((b"content-type", PROBLEM_JSON.encode()))
-    else:
-        body = (
-            "<!doctype html><html lang='nl'><meta charset='utf-8'><title>Niet opgeslagen</title>"
-            f"<h1>Niet opgeslagen</h1><p>{detail}</p></html>"
-        ).encode()
-        headers.append((b"content-type", b"text/html; charset=utf-8"))
-    headers.append((b"content-length", str(len(body)).encode()))
-    start = {"type": "http.response.start", "status": status, "headers": headers}
-    return start, {"type": "http.response.body", "body": body}
 
 
 class CommitVoorAntwoord:
@@ -72,9 +50,10 @@ class CommitVoorAntwoord:
                         # The class name only: the statement's parameters may hold personal data.
                         log.error("commit_mislukt", extra={"fout": type(e).__name__})
                         vervangen = True
-                        start, body = _fout(
+                        start, body = ruw_antwoord(
                             scope,
                             503 if bezet else 500,
+                            "Niet opgeslagen",
                             "Uw gegevens zijn niet opgeslagen. Probeer het zo opnieuw."
                             if bezet
                             else "Uw gegevens zijn niet opgeslagen door een fout aan onze kant.",

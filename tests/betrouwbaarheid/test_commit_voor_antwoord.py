@@ -90,3 +90,35 @@ def test_a_referral_acknowledged_just_before_a_crash_is_stored(db, adviseur_toke
     )
     assert status == 201, dv
     assert uuid.UUID(dv["id"]) in _ids(db, "doorverwijzing"), "got 201, but it is not stored"
+
+
+def test_a_failed_commit_is_an_error_not_a_success(db, adviseur_token, monkeypatch):
+    """When the commit fails the client is told so (503 to retry, or 500), never 201, and
+    nothing of the request is stored."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from stelsel.app import create_app
+    from stelsel.web import transactie
+
+    echt = transactie._commit
+    headers = {"Authorization": f"Bearer {adviseur_token}"}
+    for fout, status in (
+        (OperationalError("COMMIT", {}, Exception()), 503),
+        (IntegrityError("COMMIT", {}, Exception()), 500),
+    ):
+
+        def mislukt(session, fout=fout):
+            session.rollback()
+            raise fout
+
+        monkeypatch.setattr(transactie, "_commit", mislukt)
+        voor = _ids(db, "hulpvraag")
+        with TestClient(create_app(db)) as c:
+            r = c.post("/api/v1/hulpvragen", json=HULPVRAAG, headers=headers)
+        assert r.status_code == status, r.text
+        assert r.headers["content-type"] == "application/problem+json"
+        assert r.json()["title"] == "Niet opgeslagen"
+        assert ("retry-after" in r.headers) == (status == 503)
+        assert _ids(db, "hulpvraag") == voor
+    monkeypatch.setattr(transactie, "_commit", echt)
