@@ -49,6 +49,7 @@ class Uitslag:
             f"{naam:<34}{len(self.ok) / self.seconden:>8.0f}/s  p50 {statistics.median(t):6.0f}"
             f"  p95 {pct(0.95):6.0f}  p99 {pct(0.99):6.0f} ms  200: {len(self.ok)}"
             f"  503: {self.te_druk}  500: {self.fouten}  time-outs: {self.timeouts}"
+            f"  verbroken: {self.verbroken}"
             f"  herstel: {self.herstel_ms:.0f} ms"
             + (f"\n{'':<34}in de server (uit /metrics): {self.server}" if self.server else "")
         )
