@@ -4,12 +4,12 @@ import logging
 from datetime import UTC, date, datetime
 
 import pytest
-from tests.doorverwijzing.conftest import HULPVRAAG, PERSOONSGEGEVENS, bearer
 from sqlalchemy import func, select
 
 from stelsel.accounts.models import AuditRegel
 from stelsel.config import get_settings
 from stelsel.doorverwijzing import levenscyclus as lc
+from tests.doorverwijzing.conftest import HULPVRAAG, PERSOONSGEGEVENS, bearer
 
 ROLLEN = [
     "anoniem",
