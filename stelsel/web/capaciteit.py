@@ -35,7 +35,6 @@ class Capaciteit:
         self.limiet = limiet
         self.wachtrij_seconden = wachtrij_seconden
         self._plaatsen: asyncio.Semaphore | None = None
-        self.geweigerd = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -48,7 +47,6 @@ class Capaciteit:
         try:
             await asyncio.wait_for(self._plaatsen.acquire(), self.wachtrij_seconden)
         except TimeoutError:
-            self.geweigerd += 1
             await self._te_druk(scope, send)
             return
         try:
