@@ -35,7 +35,17 @@ def get_session(request: Request) -> Iterator[Session]:
     """A database session per request, from the app's engine. The response is held back until
     it is committed (web/transactie.py); here it is only closed, or rolled back on an error."""
     state = request.app.state
-    maker = state.lees_sessies if request.method in LEES_METHODEN else state.sessions
+    lezen = request.method in LEES_METHODEN
+    yield from _sessie(request, state.lees_sessies if lezen else state.sessions)
+
+
+def get_lees_session(request: Request) -> Iterator[Session]:
+    """The session of a POST that is a question, not a change (the wegwijzer): it begins as a
+    read, so on SQLite it does not take the write lock while the work is done."""
+    yield from _sessie(request, request.app.state.lees_sessies)
+
+
+def _sessie(request: Request, maker) -> Iterator[Session]:
     session = maker()
     request.state.sessie = session
     try:

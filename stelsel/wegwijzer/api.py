@@ -4,7 +4,7 @@ from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
 from stelsel.register import taxonomie as tx
-from stelsel.web.deps import get_session
+from stelsel.web.deps import get_lees_session
 from stelsel.wegwijzer import service
 from stelsel.wegwijzer.schemas import (
     GemeenteKort,
@@ -35,7 +35,7 @@ def toelichting(advies: service.Advies) -> str:
     operation_id="postWegwijzer",
     summary="De juiste diensten voor een vraag in eigen woorden",
 )
-def wegwijzer(body: WegwijzerVraag, session: Session = Depends(get_session)):
+def wegwijzer(body: WegwijzerVraag, session: Session = Depends(get_lees_session)):
     advies = service.advies(
         session=session,
         vraag=body.vraag,

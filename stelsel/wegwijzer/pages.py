@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends, Form, Request
 from sqlalchemy.orm import Session
 
-from stelsel.web.deps import get_session
+from stelsel.web.deps import get_lees_session, get_session
 from stelsel.web.pages import formulierfouten, render
 from stelsel.wegwijzer import service
 from stelsel.wegwijzer.api import toelichting
@@ -42,7 +42,7 @@ def wegwijzer_vraag(
     fase: str | None = Form(None),
     grootte: str | None = Form(None),
     sector: str | None = Form(None),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_lees_session),
 ):
     """The form posts its question, so it never stands in a URL (nor in an access log)."""
     return _antwoord(request, session, vraag, gemeente, bewaren, fase, grootte, sector)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from stelsel.config import get_settings
+from stelsel.db import ALLEEN_LEZEN
 from stelsel.errors import Ongeldig
 from stelsel.geo import service as geo
 from stelsel.register import service as register
@@ -211,8 +212,12 @@ def advies(
 
 
 def _registreer(session: Session, signaal: Vraagsignaal) -> None:
-    """Store a demand signal with the request (SQLite transactions take the write lock up
-    front, see db.py, so reading and then writing is safe under concurrency)."""
+    """Store a demand signal with the request. In a read session (the wegwijzer's routes use
+    one) the read transaction ends first, so the signal gets a short write transaction of its
+    own: on SQLite the question's work never holds the write lock, and the write never meets a
+    stale snapshot. Elsewhere it joins the caller's transaction."""
+    if session.get_bind().get_execution_options().get(ALLEEN_LEZEN):
+        session.commit()
     session.add(signaal)
     session.flush()
 
