@@ -15,7 +15,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import httpx
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench._pg import tijdelijke_database  # noqa: E402
 from bench.wegwijzer import VRAGEN  # noqa: E402
 
 TIMEOUT = 10.0
@@ -161,35 +161,15 @@ def serve(database_url: str, workers: int, log: Path, **settings: str) -> tuple:
     return proc, base
 
 
-def postgres_db() -> str:
-    from sqlalchemy import create_engine, text
-
-    admin = (
-        os.environ.get("STELSEL_TEST_POSTGRES_URL")
-        or subprocess.run(
-            ["bash", str(REPO / "scripts" / "ensure-postgres.sh")],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        .stdout.strip()
-        .splitlines()[-1]
-    )
-    name = f"stelsel_bench_{uuid.uuid4().hex[:8]}"
-    with create_engine(admin, isolation_level="AUTOCOMMIT").connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    return admin.rsplit("/", 1)[0] + f"/{name}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconden", type=float, default=60)
     args = parser.parse_args()
     print(f"wegwijzer onder belasting, {args.seconden:.0f} s, 2 workers, time-out {TIMEOUT:.0f} s:")
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, tijdelijke_database() as pg:
         logs = Path(tempfile.gettempdir())
         for naam, url, clients in (
-            ("PostgreSQL", postgres_db(), 200),
+            ("PostgreSQL", pg, 200),
             ("SQLite", f"sqlite:///{Path(tmp) / 'belasting.db'}", 50),
         ):
             proc, base = serve(url, 2, logs / f"bench-belasting-{naam}.log")

@@ -5,15 +5,10 @@ outbox + audit, each in its own transaction, as the API does. Prints referrals p
 """
 
 import argparse
-import os
-import subprocess
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
-
-from sqlalchemy import create_engine, text
 
 from stelsel.bootstrap import prepare
 from stelsel.db import make_engine, session_scope
@@ -22,20 +17,8 @@ from stelsel.doorverwijzing import service
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench._pg import tijdelijke_database  # noqa: E402
 from tests import factories  # noqa: E402
-
-
-def admin_url() -> str:
-    url = os.environ.get("STELSEL_TEST_POSTGRES_URL")
-    if not url:
-        out = subprocess.run(
-            ["bash", str(REPO / "scripts" / "ensure-postgres.sh")],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        url = out.stdout.strip().splitlines()[-1]
-    return url
 
 
 def run(engine, actor, threads: int, seconden: float) -> float:
@@ -64,25 +47,20 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconden", type=float, default=10)
     args = parser.parse_args()
-    admin = admin_url()
-    name = f"stelsel_bench_{uuid.uuid4().hex[:8]}"
-    with create_engine(admin, isolation_level="AUTOCOMMIT").connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(admin.rsplit("/", 1)[0] + f"/{name}")
-    try:
-        prepare(engine)
-        with session_scope(engine) as s:
-            actor = factories.gebruiker(s, "adviseur", aanbieder="kvk")
-            factories.gebruiker(s, "adviseur", aanbieder="qredits")
-        print("doorverwijzingen aanmaken op PostgreSQL (hulpvraag + toestemming + doorverwijzing,")
-        print("met historie, outbox en audit; één transactie per doorverwijzing):")
-        for threads in (1, 4):
-            per_sec = run(engine, actor, threads, args.seconden)
-            print(f"  {threads} thread(s): {per_sec:7.1f} doorverwijzingen per seconde")
-    finally:
-        engine.dispose()
-        with create_engine(admin, isolation_level="AUTOCOMMIT").connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with tijdelijke_database() as url:
+        engine = make_engine(url)
+        try:
+            prepare(engine)
+            with session_scope(engine) as s:
+                actor = factories.gebruiker(s, "adviseur", aanbieder="kvk")
+                factories.gebruiker(s, "adviseur", aanbieder="qredits")
+            print("doorverwijzingen aanmaken op PostgreSQL (hulpvraag + toestemming + ")
+            print("doorverwijzing, met historie, outbox en audit; één transactie per stuk):")
+            for threads in (1, 4):
+                per_sec = run(engine, actor, threads, args.seconden)
+                print(f"  {threads} thread(s): {per_sec:7.1f} doorverwijzingen per seconde")
+        finally:
+            engine.dispose()
 
 
 if __name__ == "__main__":

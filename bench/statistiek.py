@@ -13,7 +13,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import create_engine, or_, select, text
+from sqlalchemy import or_, select, text
 from sqlalchemy.orm import Session
 
 from stelsel.accounts.rollen import Actor
@@ -26,7 +26,7 @@ from stelsel.register import taxonomie as tx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.doorverwijzing import admin_url  # noqa: E402
+from bench._pg import tijdelijke_database  # noqa: E402
 
 PROVINCIES = [f"PV{n}" for n in range(20, 32)]
 THEMAS = list(tx.codes(tx.THEMAS))[:6]
@@ -148,11 +148,11 @@ def main() -> None:
     parser.add_argument("--aantal", type=int, default=1_000_000)
     parser.add_argument("--oud", action="store_true", help="also time the old Python loop")
     args = parser.parse_args()
-    admin = admin_url()
-    name = f"stelsel_bench_{uuid.uuid4().hex[:8]}"
-    with create_engine(admin, isolation_level="AUTOCOMMIT").connect() as c:
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(admin.rsplit("/", 1)[0] + f"/{name}")
+    with tijdelijke_database() as url:
+        _meet(make_engine(url), args)
+
+
+def _meet(engine, args) -> None:
     try:
         prepare(engine, with_register=False)
         start = time.perf_counter()
@@ -187,8 +187,6 @@ def main() -> None:
                 print(f"  {naam:22} {sec * 1000:8.0f} ms  (gelijk aan SQL: {gelijk})")
     finally:
         engine.dispose()
-        with create_engine(admin, isolation_level="AUTOCOMMIT").connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":
