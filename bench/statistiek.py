@@ -10,23 +10,23 @@ import argparse
 import sys
 import time
 import uuid
-from datetime import date
 from pathlib import Path
 
-from sqlalchemy import or_, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import text
 
 from stelsel.accounts.rollen import Actor
 from stelsel.bootstrap import prepare
 from stelsel.db import make_engine, session_scope
 from stelsel.doorverwijzing import levenscyclus as lc
 from stelsel.doorverwijzing import service
-from stelsel.doorverwijzing.models import Doorverwijzing, Hulpvraag
 from stelsel.register import taxonomie as tx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._pg import tijdelijke_database  # noqa: E402
+
+# the old Python loop, kept as the oracle of the statistics test
+from tests.doorverwijzing.test_statistieken import oud  # noqa: E402
 
 PROVINCIES = [f"PV{n}" for n in range(20, 32)]
 THEMAS = list(tx.codes(tx.THEMAS))[:6]
@@ -94,45 +94,6 @@ def vul(engine, aantal: int) -> None:
         c.execute(text("VACUUM ANALYZE hulpvraag_thema"))
 
 
-def oud(session: Session, regio: str | None) -> dict:
-    """The statistics as computed before the read side: every ORM row loaded, counted in
-    Python (copied from service.statistieken before it moved to queries.py)."""
-    stmt = select(Doorverwijzing).join(Hulpvraag)
-    if regio:
-        stmt = stmt.where(
-            or_(Hulpvraag.provincie_code == regio, Hulpvraag.arbeidsmarktregio_code == regio)
-        )
-    verwijzingen = session.scalars(stmt).all()
-    per_status = {s: 0 for s in lc.STATUSSEN}
-    per_uitkomst = {u: 0 for u in lc.UITKOMSTEN}
-    per_zaak: dict[uuid.UUID, list[Doorverwijzing]] = {}
-    for d in verwijzingen:
-        per_status[d.status] += 1
-        if d.uitkomst:
-            per_uitkomst[d.uitkomst] += 1
-        per_zaak.setdefault(d.hulpvraag_id, []).append(d)
-    kenmerken = []
-    for v in per_zaak.values():
-        v = sorted(v, key=lambda d: d.aangemaakt_op)
-        pad = [str(v[0].van_aanbieder_id)] + [str(d.naar_aanbieder_id) for d in v]
-        kenmerken.append(lc.keten_kenmerken(pad))
-    vandaag = date.today()
-    return {
-        "aantal_doorverwijzingen": len(verwijzingen),
-        "aantal_hulpvragen": len(per_zaak),
-        "per_status": per_status,
-        "per_uitkomst": per_uitkomst,
-        "te_laat": sum(
-            d.status in (lc.VERZONDEN, lc.ONTVANGEN) and vandaag > d.eerste_contact_voor
-            for d in verwijzingen
-        ),
-        "gemiddeld_aantal_hops": round(sum(k["hops"] for k in kenmerken) / len(kenmerken), 2)
-        if kenmerken
-        else 0.0,
-        "pingpong": sum(bool(k["pingpong"]) for k in kenmerken),
-    }
-
-
 def tijd(f, herhaal: int = 3) -> tuple[float, object]:
     """Best of `herhaal` runs, in seconds, and the last result."""
     best, result = float("inf"), None
@@ -180,7 +141,7 @@ def _meet(engine, args) -> None:
             print("oude Python-lus (alle ORM-rijen laden, één keer):")
             for naam, actor in rollen.items():
                 with session_scope(engine) as s:
-                    sec, r_oud = tijd(lambda s=s, actor=actor: oud(s, actor.regio_code), 1)
+                    sec, r_oud = tijd(lambda s=s, actor=actor: oud(s, actor), 1)
                 with session_scope(engine) as s:
                     nieuw = service.statistieken(session=s, actor=actor)
                 gelijk = all(nieuw[k] == v for k, v in r_oud.items())  # type: ignore[union-attr]
