@@ -22,6 +22,13 @@ ONDERNEMER = {
     "kvk_nummer": "12345678",
 }
 VRAAG = "Ik heb 20.000 euro nodig voor een nieuwe bakoven"
+# The same case as the body of POST /api/v1/hulpvragen.
+HULPVRAAG = {
+    "ondernemer": ONDERNEMER,
+    "vraag": VRAAG,
+    "gemeente": "Leeuwarden",
+    "toestemming": {"delen_met_ontvanger": True, "tekst_versie": "2026-11-v1"},
+}
 
 # The steps from `verzonden` to each named state, each taken by the receiver.
 STAPPEN: dict[str, list[dict]] = {

@@ -18,17 +18,6 @@ from stelsel.db import session_scope
 from tests import factories
 
 REPO = Path(__file__).resolve().parents[2]
-HULPVRAAG = {
-    "ondernemer": {
-        "naam": "Jan de Vries",
-        "email": "jan.devries@example.nl",
-        "telefoon": "0612345678",
-        "kvk_nummer": "12345678",
-    },
-    "vraag": "Ik heb 20.000 euro nodig voor een nieuwe bakoven",
-    "gemeente": "Leeuwarden",
-    "toestemming": {"delen_met_ontvanger": True, "tekst_versie": "2026-11-v1"},
-}
 
 
 def vrije_poort() -> int:

@@ -8,7 +8,7 @@ import uuid
 
 from sqlalchemy import text
 
-from tests.betrouwbaarheid.conftest import HULPVRAAG
+from tests.factories import HULPVRAAG
 
 
 class Afgebroken(BaseException):

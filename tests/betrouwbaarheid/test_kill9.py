@@ -9,7 +9,7 @@ import uuid
 import httpx
 from sqlalchemy import text
 
-from tests.betrouwbaarheid.conftest import HULPVRAAG
+from tests.factories import HULPVRAAG
 
 CLIENTS = 20
 KILLS = 10

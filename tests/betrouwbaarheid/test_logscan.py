@@ -6,7 +6,7 @@ import re
 
 import httpx
 
-from tests.betrouwbaarheid.conftest import HULPVRAAG
+from tests.factories import HULPVRAAG
 
 VRAAG_IN_FORMULIER = "Mijn bakkerij Zonnebloem aan de Kerkstraat zoekt een lening"
 VRAAG_IN_URL = "Kapsalon Vleugel in Dokkum wil exporteren"

@@ -3,18 +3,8 @@
 import pytest
 
 from stelsel.accounts import service as accounts
+from tests.factories import HULPVRAAG
 
-HULPVRAAG = {
-    "ondernemer": {
-        "naam": "Jan de Vries",
-        "email": "jan.devries@example.nl",
-        "telefoon": "0612345678",
-        "kvk_nummer": "12345678",
-    },
-    "vraag": "Ik heb 20.000 euro nodig voor een nieuwe bakoven",
-    "gemeente": "Leeuwarden",
-    "toestemming": {"delen_met_ontvanger": True, "tekst_versie": "2026-11-v1"},
-}
 PERSOONSGEGEVENS = ["Jan de Vries", "jan.devries@example.nl", "0612345678", "12345678", "bakoven"]
 
 
