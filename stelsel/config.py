@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -40,12 +40,46 @@ class Settings(BaseSettings):
         default="tekst", description="Log lines as text, or as one JSON object a line ('json')."
     )
     eerste_contact_werkdagen: int = Field(
-        default=3, ge=1, description="Working days a receiver has for first contact on a referral."
+        default=3,
+        ge=1,
+        le=30,
+        description="Working days a receiver has for first contact on a referral.",
     )
     bewaartermijn_dagen: int = Field(
         default=365,
+        ge=30,
+        le=1095,
+        description=(
+            "Days after a case is closed before `stelsel opschonen` removes personal data "
+            "(30 to 1095: long enough to finish a referral, not longer than helping needs)."
+        ),
+    )
+    bewaartermijn_extra_dagen: int = Field(
+        default=30,
+        ge=0,
+        le=365,
+        description=(
+            "Grace period after the retention period for a case whose referrals are still "
+            "open: then they are closed as `verlopen` and the personal data is removed anyway."
+        ),
+    )
+    verloop_werkdagen: int = Field(
+        default=10,
         ge=1,
-        description="Days after a case is closed before `stelsel opschonen` removes personal data.",
+        le=60,
+        description=(
+            "Working days after the first-contact deadline before an untouched referral "
+            "expires (status mislukt, reason `verlopen`) and goes back to its sender."
+        ),
+    )
+    link_geldig_dagen: int = Field(
+        default=14,
+        ge=1,
+        le=90,
+        description=(
+            "Days a link e-mailed to a provider without users stays valid (accept, decline, "
+            "ask a question, claim an account)."
+        ),
     )
     smtp_host: str = Field(
         default="", description="SMTP server for e-mail; empty: write .eml files."
@@ -117,3 +151,24 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process-wide settings (cached; tests clear the cache to change them)."""
     return Settings()
+
+
+def instellingsfouten(fout: ValidationError) -> list[str]:
+    """What is wrong with the settings, one line per setting, in plain words: the variable,
+    why, and the value given (settings are not secret-free, so secrets are not echoed)."""
+    regels = []
+    for e in fout.errors():
+        veld = str(e["loc"][0]) if e["loc"] else "?"
+        info = Settings.model_fields.get(veld)
+        geheim = info is not None and info.repr is False
+        waarde = "" if geheim else f" (nu: {e.get('input')!s})"
+        ctx = e.get("ctx", {})
+        uitleg = {
+            "greater_than_equal": f"moet minstens {ctx.get('ge')} zijn",
+            "less_than_equal": f"mag hoogstens {ctx.get('le')} zijn",
+            "int_parsing": "moet een heel getal zijn",
+            "float_parsing": "moet een getal zijn",
+            "bool_parsing": "moet true of false zijn",
+        }.get(e["type"], e["msg"])
+        regels.append(f"STELSEL_{veld.upper()}: {uitleg}{waarde}")
+    return regels

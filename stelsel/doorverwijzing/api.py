@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field, StrictBool, field_validator
 from sqlalchemy.orm import Session
 
@@ -37,6 +37,9 @@ class ToestemmingIn(BaseModel):
     # consent is a JSON true, never a string such as "yes" that pydantic would coerce
     delen_met_ontvanger: StrictBool
     tekst_versie: str = Field(max_length=40, description="Versie van de getoonde toestemmingstekst")
+    berichten: StrictBool = Field(
+        False, description="De ondernemer wil per e-mail horen hoe het met de vraag staat"
+    )
 
 
 class HulpvraagIn(BaseModel):
@@ -59,17 +62,43 @@ class HulpvraagAangemaakt(BaseModel):
     prive_link: str = Field(description="Link voor de ondernemer; wordt maar één keer getoond")
 
 
+class HopToestemmingIn(BaseModel):
+    """Consent for this one recipient, as the adviser heard it from the entrepreneur."""
+
+    tekst_versie: str = Field(max_length=40, description="Versie van de getoonde toestemmingstekst")
+    kanaal: str = Field("telefoon", description="telefoon, gesprek of schriftelijk")
+
+
 class DoorverwijzingIn(BaseModel):
     hulpvraag: uuid.UUID
     naar_aanbieder: str
     dienst: str | None = None
     notitie: str | None = Field(None, max_length=5000)
+    toestemming: HopToestemmingIn | None = Field(
+        None,
+        description=(
+            "Toestemming voor deze ontvanger. Zonder: een eerder gegeven toestemming voor deze "
+            "ontvanger, of bij de eerste doorverwijzing de toestemming van de intake."
+        ),
+    )
 
 
 class StatusIn(BaseModel):
     status: str
+    reden_code: str | None = Field(
+        None,
+        description=f"Verplicht bij {', '.join(sorted(lc.MET_REDEN))}: {', '.join(lc.REDENEN)}",
+    )
     reden: str | None = Field(None, max_length=2000)
     uitkomst: str | None = None
+
+
+class NotitieIn(BaseModel):
+    tekst: str = Field(max_length=2000)
+
+
+class ToestemmingsverzoekIn(BaseModel):
+    naar_aanbieder: str
 
 
 class AanbiederRef(BaseModel):
@@ -89,8 +118,10 @@ class DoorverwijzingRead(BaseModel):
     naar_aanbieder: AanbiederRef
     dienst: uuid.UUID | None
     vorige: uuid.UUID | None
+    partij: str = Field(description="ontvanger, verzender of keten (verderop in de keten)")
     status: str
     fhir_status: str
+    reden_code: str | None
     reden: str | None
     uitkomst: str | None
     themas: list[str]
@@ -102,7 +133,10 @@ class DoorverwijzingRead(BaseModel):
     notitie: str | None = None
     gegevens: Persoonsgegevens | None = Field(
         None,
-        description="Alleen voor verzender en ontvanger, zolang de ondernemer toestemming geeft",
+        description=(
+            "Alleen voor de organisatie die de hulpvraag nu in behandeling heeft, met "
+            "toestemming van de ondernemer voor die organisatie"
+        ),
     )
 
 
@@ -112,9 +146,8 @@ class DoorverwijzingPagina(BaseModel):
     volgende: str | None
 
 
-def lees(session: Session, dv: Doorverwijzing, met_gegevens: bool) -> DoorverwijzingRead:
+def lees(session: Session, dv: Doorverwijzing, zichtbaar: bool, partij: str) -> DoorverwijzingRead:
     h = dv.hulpvraag
-    zichtbaar = met_gegevens and service.persoonsgegevens_zichtbaar(dv)
     return DoorverwijzingRead(
         id=dv.id,
         hulpvraag=dv.hulpvraag_id,
@@ -128,9 +161,11 @@ def lees(session: Session, dv: Doorverwijzing, met_gegevens: bool) -> Doorverwij
         ),
         dienst=dv.dienst_id,
         vorige=dv.vorige_id,
+        partij=partij,
         status=dv.status,
         fhir_status=lc.FHIR[dv.status],
-        reden=dv.reden,
+        reden_code=dv.reden_code,
+        reden=dv.reden if zichtbaar else None,
         uitkomst=dv.uitkomst,
         themas=h.themas,
         gemeente_code=h.gemeente_code,
@@ -181,6 +216,7 @@ def create_hulpvraag(
             themas=body.themas,
             delen_met_ontvanger=body.toestemming.delen_met_ontvanger,
             tekst_versie=body.toestemming.tekst_versie,
+            berichten=body.toestemming.berichten,
         ),
     )
     base = str(request.base_url).rstrip("/").removesuffix("/api/v1")
@@ -211,8 +247,13 @@ def create_doorverwijzing(
         naar_aanbieder=body.naar_aanbieder,
         dienst=body.dienst,
         notitie=body.notitie,
+        toestemming=service.NieuweToestemming(
+            body.toestemming.tekst_versie, body.toestemming.kanaal
+        )
+        if body.toestemming
+        else None,
     )
-    return lees(session, dv, met_gegevens=True)
+    return lees(session, dv, False, lc.VERZENDER)
 
 
 @router.get(
@@ -225,6 +266,8 @@ def create_doorverwijzing(
 def list_doorverwijzingen(
     request: Request,
     richting: str | None = None,
+    status: str | None = Query(None, description="Een status, of 'open' voor alle open"),
+    sorteer: str = Query("nieuw", description="nieuw, oud of termijn"),
     p: Paginering = Depends(paginering),
     actor: Actor = Depends(vereist_actor),
     session: Session = Depends(get_session),
@@ -232,9 +275,24 @@ def list_doorverwijzingen(
     if richting not in (None, "in", "uit"):
         raise bad_request("richting", "in of uit")
     rows, total = service.get_all(
-        session=session, actor=actor, richting=richting, offset=p.offset, limit=p.per_pagina
+        session=session,
+        actor=actor,
+        richting=richting,
+        status=status,
+        sorteer=sorteer,
+        offset=p.offset,
+        limit=p.per_pagina,
     )
-    return page_envelope(request, p, [lees(session, d, met_gegevens=False) for d in rows], total)
+    items = [
+        lees(
+            session,
+            d,
+            False,
+            lc.ONTVANGER if d.naar_aanbieder_id == actor.aanbieder_id else lc.VERZENDER,
+        )
+        for d in rows
+    ]
+    return page_envelope(request, p, items, total)
 
 
 class ThemaCijfers(BaseModel):
@@ -248,6 +306,9 @@ class Statistieken(BaseModel):
     aantal_hulpvragen: int
     per_status: dict[str, int]
     per_uitkomst: dict[str, int]
+    per_reden: dict[str, dict[str, int]] = Field(
+        description="Per eindstatus met reden (geweigerd, geannuleerd, mislukt): aantal per code"
+    )
     te_laat: int = Field(description="Nog onbeantwoord na de termijn voor eerste contact")
     gemiddeld_aantal_hops: float
     pingpong: int = Field(description="Hulpvragen die terugkeren naar een eerdere aanbieder")
@@ -279,8 +340,8 @@ def statistieken(
 def get_doorverwijzing(
     id: uuid.UUID, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
 ):
-    dv, _ = service.get(session=session, actor=actor, doorverwijzing_id=id)
-    return lees(session, dv, met_gegevens=True)
+    i = service.get(session=session, actor=actor, doorverwijzing_id=id)
+    return lees(session, i.doorverwijzing, i.zichtbaar, i.partij)
 
 
 @router.patch(
@@ -301,10 +362,12 @@ def patch_doorverwijzing(
         actor=actor,
         doorverwijzing_id=id,
         status=body.status,
+        reden_code=body.reden_code,
         reden=body.reden,
         uitkomst=body.uitkomst,
     )
-    return lees(session, dv, met_gegevens=True)
+    i = service.get(session=session, actor=actor, doorverwijzing_id=dv.id)
+    return lees(session, i.doorverwijzing, i.zichtbaar, i.partij)
 
 
 @router.get(
@@ -317,7 +380,11 @@ def inzage(
     id: uuid.UUID, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
 ) -> dict:
     h = service.get_hulpvraag(
-        session=session, actor=actor, hulpvraag_id=id, doel="inzageverzoek ondernemer"
+        session=session,
+        actor=actor,
+        hulpvraag_id=id,
+        doel="inzageverzoek ondernemer",
+        alleen_houder=True,
     )
     return service.inzage(session=session, hulpvraag=h, door=actor)
 
@@ -354,3 +421,143 @@ def verwijder(
     service.anonimiseer(
         session=session, hulpvraag=h, door=actor, doel="verwijderverzoek ondernemer"
     )
+
+
+@router.post(
+    "/doorverwijzingen/{id}/notities",
+    status_code=201,
+    operation_id="createNotitie",
+    summary="Een notitie op de tijdlijn (verzender of ontvanger)",
+    responses=FOUTEN,
+)
+def create_notitie(
+    id: uuid.UUID,
+    body: NotitieIn,
+    actor: Actor = Depends(vereist_actor),
+    session: Session = Depends(get_session),
+) -> dict:
+    g = service.notitie(session=session, actor=actor, doorverwijzing_id=id, tekst=body.tekst)
+    return {"id": str(g.id), "tijdstip": g.tijdstip.isoformat() if g.tijdstip else None}
+
+
+class MomentRead(BaseModel):
+    tijdstip: datetime
+    doorverwijzing: uuid.UUID
+    soort: str
+    van_status: str | None
+    status: str
+    door: str
+    reden_code: str | None
+    toelichting: str | None = Field(
+        None, description="Alleen voor wie de hulpvraag in behandeling heeft"
+    )
+
+
+class KetenRead(BaseModel):
+    hulpvraag: uuid.UUID
+    themas: list[str]
+    hops: int
+    pingpong: bool
+    doorverwijzingen: list[DoorverwijzingRead]
+    tijdlijn: list[MomentRead]
+
+
+@router.get(
+    "/hulpvragen/{id}/keten",
+    response_model=KetenRead,
+    operation_id="getKeten",
+    summary="De hele keten van een hulpvraag: status en uitkomst van elke stap",
+    responses=FOUTEN,
+)
+def get_keten(
+    id: uuid.UUID, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
+):
+    h, verwijzingen = service.keten_van(session=session, actor=actor, hulpvraag_id=id)
+    houder = service.houdt(h, verwijzingen, actor.aanbieder_id)
+    kenmerken = service.keten_kenmerken(verwijzingen)
+
+    def partij(d: Doorverwijzing) -> str:
+        if d.naar_aanbieder_id == actor.aanbieder_id:
+            return lc.ONTVANGER
+        return lc.VERZENDER if d.van_aanbieder_id == actor.aanbieder_id else service.KETEN
+
+    return KetenRead(
+        hulpvraag=h.id,
+        themas=h.themas,
+        hops=int(kenmerken["hops"]),
+        pingpong=bool(kenmerken["pingpong"]),
+        doorverwijzingen=[lees(session, d, False, partij(d)) for d in verwijzingen],
+        tijdlijn=[
+            MomentRead(
+                tijdstip=m.tijdstip,
+                doorverwijzing=m.doorverwijzing_id,
+                soort=m.soort,
+                van_status=m.van_status,
+                status=m.naar_status,
+                door=m.aanbieder,
+                reden_code=m.reden_code,
+                toelichting=m.toelichting,
+            )
+            for m in service.tijdlijn(
+                session=session, hulpvraag=h, verwijzingen=verwijzingen, met_notities=houder
+            )
+        ],
+    )
+
+
+class OntvangerRead(BaseModel):
+    id: uuid.UUID
+    slug: str
+    naam: str
+    bereikbaar: str = Field(
+        description="inbox (gebruikers of koppeling), email (balie-adres uit het register) of geen"
+    )
+    voorgesteld: bool
+    dienst: uuid.UUID | None
+    dienst_naam: str
+
+
+@router.get(
+    "/hulpvragen/{id}/ontvangers",
+    response_model=list[OntvangerRead],
+    operation_id="listOntvangers",
+    summary="Naar wie deze hulpvraag kan: voorstellen eerst, met bereikbaarheid",
+    responses=FOUTEN,
+)
+def list_ontvangers(
+    id: uuid.UUID, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
+):
+    h = service.get_hulpvraag(
+        session=session, actor=actor, hulpvraag_id=id, doel="doorverwijzen", alleen_houder=True
+    )
+    return [
+        OntvangerRead(
+            id=o.id,
+            slug=o.slug,
+            naam=o.naam,
+            bereikbaar=o.bereikbaar,
+            voorgesteld=o.voorgesteld,
+            dienst=o.dienst_id,
+            dienst_naam=o.dienst_naam,
+        )
+        for o in service.ontvangers(session=session, actor=actor, hulpvraag=h)
+    ]
+
+
+@router.post(
+    "/hulpvragen/{id}/toestemmingsverzoeken",
+    status_code=201,
+    operation_id="createToestemmingsverzoek",
+    summary="De ondernemer via de privé-link om toestemming vragen voor één ontvanger",
+    responses=FOUTEN,
+)
+def create_toestemmingsverzoek(
+    id: uuid.UUID,
+    body: ToestemmingsverzoekIn,
+    actor: Actor = Depends(vereist_actor),
+    session: Session = Depends(get_session),
+) -> dict:
+    t = service.vraag_toestemming(
+        session=session, actor=actor, hulpvraag_id=id, naar_aanbieder=body.naar_aanbieder
+    )
+    return {"id": str(t.id), "gegeven": t.gegeven_op is not None}

@@ -1,8 +1,9 @@
-"""Doorverwijzingen: warm referrals between providers, their lifecycle and notifications."""
+"""Doorverwijzingen: warm referrals between providers, their lifecycle, the chain, notes."""
 
 import dataclasses
 import uuid
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, or_, select, update
@@ -12,34 +13,30 @@ from stelsel.accounts import rollen
 from stelsel.accounts import service as accounts
 from stelsel.accounts.rollen import Actor
 from stelsel.config import get_settings
+from stelsel.doorverwijzing import berichten, queries
 from stelsel.doorverwijzing import levenscyclus as lc
-from stelsel.doorverwijzing import queries
-from stelsel.doorverwijzing.models import (
-    Doorverwijzing,
-    Gebeurtenis,
-    Hulpvraag,
-)
+from stelsel.doorverwijzing import toestemmingen as ts
+from stelsel.doorverwijzing.hulpvragen import keten
+from stelsel.doorverwijzing.models import Doorverwijzing, Gebeurtenis, Hulpvraag
 from stelsel.doorverwijzing.toegang import (
     GEEN_DOORVERWIJZING,
     GEEN_HULPVRAAG,
     _adviseur,
     _geweigerd,
     _now,
+    houdt,
+    op_keten,
 )
-from stelsel.errors import NietGevonden, Ongeldig, Verboden
-from stelsel.meldingen import service as meldingen
+from stelsel.errors import Conflict, NietGevonden, Ongeldig, Verboden
 from stelsel.register import service as register
 from stelsel.wegwijzer import service as wegwijzer
+
+KETEN = "keten"  # a party further up or down the chain: reads status and outcome only
 
 
 def aanbieder_naam(*, session: Session, aanbieder_id: uuid.UUID | None) -> str:
     """The name of an aanbieder, or '' when unknown."""
-    a = (
-        register.get_aanbieder(session=session, aanbieder_id=str(aanbieder_id))
-        if aanbieder_id
-        else None
-    )
-    return a.naam if a else ""
+    return berichten.register_naam(session, aanbieder_id)
 
 
 # Warm referrals go to the stelsel's partners; private firms and umbrella entries such as
@@ -71,6 +68,69 @@ def suggesties(
     return out[:aantal]
 
 
+@dataclass(frozen=True)
+class Ontvanger:
+    """An aanbieder a case can be referred to, as the referral form lists it."""
+
+    id: uuid.UUID
+    slug: str
+    naam: str
+    bereikbaar: str  # berichten.INBOX | EMAIL | GEEN
+    voorgesteld: bool  # suggested by the wegwijzer for this question
+    dienst_id: uuid.UUID | None = None
+    dienst_naam: str = ""
+
+
+def ontvangers(*, session: Session, actor: Actor, hulpvraag: Hulpvraag) -> list[Ontvanger]:
+    """Every partner aanbieder in the register except the caller's own: the wegwijzer's
+    suggestions first, then the rest by name; each with how a referral would reach it."""
+    voorstel = suggesties(session=session, actor=actor, hulpvraag=hulpvraag)
+    out: list[Ontvanger] = []
+    gezien: set[uuid.UUID] = set()
+    for r in voorstel:
+        a = register.get_aanbieder(session=session, aanbieder_id=r.aanbieder_id)
+        if a is None or a.id in gezien:
+            continue
+        gezien.add(a.id)
+        hoe = berichten.bereikbaarheid(session=session, aanbieder_id=a.id)
+        out.append(
+            Ontvanger(a.id, a.slug, a.naam, hoe, True, uuid.UUID(r.dienst_id), r.dienst_naam)
+        )
+    alle, _ = register.get_all_aanbieders(session=session, limit=10_000)
+    for a in sorted(alle, key=lambda a: a.naam.lower()):
+        if a.id in gezien or a.id == actor.aanbieder_id or a.soort not in ONTVANGER_SOORTEN:
+            continue
+        out.append(
+            Ontvanger(
+                a.id,
+                a.slug,
+                a.naam,
+                berichten.bereikbaarheid(session=session, aanbieder_id=a.id),
+                False,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class NieuweToestemming:
+    """Consent for this hand-over, as the adviser heard it from the entrepreneur."""
+
+    tekst_versie: str
+    kanaal: str = "telefoon"
+
+
+GEEN_TOESTEMMING = (
+    "de ondernemer heeft geen toestemming gegeven om gegevens te delen met {naam}: leg die "
+    "vast (gegeven aan de telefoon of in gesprek), of vraag die via de privé-link"
+)
+INGETROKKEN = "de ondernemer heeft de toestemming ingetrokken; de hulpvraag kan niet verder"
+NIET_BEREIKBAAR = (
+    "{naam} is niet bereikbaar via stelsel: de organisatie heeft geen gebruikers en het "
+    "register heeft geen e-mailadres. Neem zelf contact op of kies een andere organisatie."
+)
+
+
 def create_doorverwijzing(
     *,
     session: Session,
@@ -79,28 +139,20 @@ def create_doorverwijzing(
     naar_aanbieder: str,
     dienst: str | None = None,
     notitie: str | None = None,
+    toestemming: NieuweToestemming | None = None,
 ) -> Doorverwijzing:
-    """Refer a case to another provider; only with consent to share, only by a party to it."""
+    """Refer a case to another aanbieder. Only the provider that holds the case may, only with
+    the entrepreneur's consent for this recipient, and only to a recipient a referral reaches.
+    The caller's own open hop is closed as afgerond/doorverwezen."""
     _adviseur(session, actor, "doorverwijzing")
     h = session.get(Hulpvraag, hulpvraag_id)
-    if h is None:
+    eerdere = keten(session=session, hulpvraag_id=hulpvraag_id) if h else []
+    if h is None or not op_keten(h, eerdere, actor.aanbieder_id):
         raise _geweigerd(session, actor, NietGevonden(GEEN_HULPVRAAG), "hulpvraag", hulpvraag_id)
-    eerdere = session.scalars(
-        select(Doorverwijzing)
-        .where(Doorverwijzing.hulpvraag_id == h.id)
-        .order_by(Doorverwijzing.aangemaakt_op.desc())
-    ).all()
-    mag = h.aanbieder_id == actor.aanbieder_id or any(
-        d.naar_aanbieder_id == actor.aanbieder_id and d.status not in (lc.GEWEIGERD, lc.GEANNULEERD)
-        for d in eerdere
-    )
-    if not mag:
-        raise _geweigerd(session, actor, NietGevonden(GEEN_HULPVRAAG), "hulpvraag", hulpvraag_id)
-    t = h.toestemming()
-    if t is None or not t.delen_met_ontvanger:
-        raise Ongeldig(
-            "toestemming", "de ondernemer heeft geen toestemming gegeven om gegevens te delen"
-        )
+    if h.ingetrokken_op or h.geanonimiseerd_op:
+        raise Ongeldig("toestemming", INGETROKKEN)
+    if not houdt(h, eerdere, actor.aanbieder_id):
+        raise Conflict("uw organisatie heeft deze hulpvraag niet (meer) in behandeling")
     naar = register.get_aanbieder(session=session, aanbieder_id=naar_aanbieder)
     if naar is None:
         raise Ongeldig("naar_aanbieder", "onbekende aanbieder")
@@ -112,7 +164,37 @@ def create_doorverwijzing(
         if d is None or d.aanbieder_id != naar.id:
             raise Ongeldig("dienst", "onbekende dienst of niet van deze aanbieder")
         dienst_id = d.id
-    vorige = next((d for d in eerdere if d.naar_aanbieder_id == actor.aanbieder_id), None)
+    if berichten.bereikbaarheid(session=session, aanbieder_id=naar.id) == berichten.GEEN:
+        raise Ongeldig("naar_aanbieder", NIET_BEREIKBAAR.format(naam=naar.naam))
+    # the consent this hop rests on: recorded now, given earlier for this recipient, or for
+    # the first hop the intake consent for "the organisation you are referred to"
+    t = None
+    if toestemming is not None:
+        t = ts.leg_vast(
+            session=session,
+            actor=actor,
+            hulpvraag=h,
+            naar_aanbieder_id=naar.id,
+            naar_naam=naar.naam,
+            tekst_versie=toestemming.tekst_versie,
+            kanaal=toestemming.kanaal,
+        )
+    else:
+        t = h.toestemming_voor(naar.id)
+        if t is None and not eerdere:
+            t = h.eerste_hop_toestemming()
+            if t is not None:
+                t.naar_aanbieder_id = naar.id
+    if t is None:
+        raise Ongeldig("toestemming", GEEN_TOESTEMMING.format(naam=naar.naam))
+    vorige = next(
+        (
+            d
+            for d in reversed(eerdere)
+            if d.naar_aanbieder_id == actor.aanbieder_id and d.status in lc.OPEN_STATUSSEN
+        ),
+        None,
+    )
     nu = _now()
     # an urgent case (urgentie 'hoog') gets first contact on the next working day
     werkdagen = 1 if h.urgentie == "hoog" else get_settings().eerste_contact_werkdagen
@@ -125,15 +207,28 @@ def create_doorverwijzing(
         vorige_id=vorige.id if vorige else None,
         notitie=(notitie or "").strip()[:5000] or None,
         status=lc.VERZONDEN,
+        toestemming_id=t.id,
         aangemaakt_op=nu,
         bijgewerkt_op=nu,
         eerste_contact_voor=lc.plus_werkdagen(nu.date(), werkdagen),
     )
+    dv.hulpvraag = h
     session.add(dv)
-    session.add(Gebeurtenis(doorverwijzing_id=dv.id, naar_status=lc.VERZONDEN, actor_id=actor.id))
-    if vorige is not None and vorige.status in (lc.GEACCEPTEERD, lc.IN_BEHANDELING):
-        _zet(session, actor, vorige, lc.AFGEROND, None, "doorverwezen")
-    _meld(session, dv, "nieuw")
+    session.flush()  # the referral row before the rows that point to it
+    session.add(
+        Gebeurtenis(
+            doorverwijzing_id=dv.id,
+            naar_status=lc.VERZONDEN,
+            actor_id=actor.id,
+            aanbieder_id=actor.aanbieder_id,
+        )
+    )
+    if vorige is not None:
+        # referring on closes one's own hop, from any open state
+        _zet(session, actor, vorige, lc.AFGEROND, uitkomst=lc.DOORVERWEZEN)
+    berichten.aan_ontvanger(
+        session, dv, "nieuw", "Nieuwe doorverwijzing voor uw organisatie", dv.id
+    )
     accounts.audit(
         session=session,
         actor=actor,
@@ -146,71 +241,103 @@ def create_doorverwijzing(
     return dv
 
 
-def _partij(actor: Actor, dv: Doorverwijzing) -> str | None:
+def _partij(actor: Actor, dv: Doorverwijzing, verwijzingen: list[Doorverwijzing]) -> str | None:
     if actor.rol != rollen.ADVISEUR:
         return None
     if dv.naar_aanbieder_id == actor.aanbieder_id:
         return lc.ONTVANGER
     if dv.van_aanbieder_id == actor.aanbieder_id:
         return lc.VERZENDER
+    if op_keten(dv.hulpvraag, verwijzingen, actor.aanbieder_id):
+        return KETEN
     return None
 
 
 def get_all(
-    *, session: Session, actor: Actor, richting: str | None = None, offset: int = 0, limit: int = 50
+    *,
+    session: Session,
+    actor: Actor,
+    richting: str | None = None,
+    status: str | None = None,
+    sorteer: str = "nieuw",
+    offset: int = 0,
+    limit: int = 50,
 ) -> tuple[list[Doorverwijzing], int]:
-    """The referrals an adviser's provider sent (uit) or received (in), newest first."""
+    """The referrals an adviser's provider sent (uit) or received (in); filtered on status
+    (`open` for every open one) and sorted newest first (nieuw), oldest first (oud) or by
+    first-contact deadline (termijn)."""
     _adviseur(session, actor, "doorverwijzing")
-    cond = {
-        "in": Doorverwijzing.naar_aanbieder_id == actor.aanbieder_id,
-        "uit": Doorverwijzing.van_aanbieder_id == actor.aanbieder_id,
-    }.get(
-        richting or "",
-        or_(
-            Doorverwijzing.naar_aanbieder_id == actor.aanbieder_id,
-            Doorverwijzing.van_aanbieder_id == actor.aanbieder_id,
-        ),
-    )
-    total = session.scalar(select(func.count()).select_from(Doorverwijzing).where(cond)) or 0
+    conds = [
+        {
+            "in": Doorverwijzing.naar_aanbieder_id == actor.aanbieder_id,
+            "uit": Doorverwijzing.van_aanbieder_id == actor.aanbieder_id,
+        }.get(
+            richting or "",
+            or_(
+                Doorverwijzing.naar_aanbieder_id == actor.aanbieder_id,
+                Doorverwijzing.van_aanbieder_id == actor.aanbieder_id,
+            ),
+        )
+    ]
+    if status == "open":
+        conds.append(Doorverwijzing.status.in_(lc.OPEN_STATUSSEN))
+    elif status:
+        if status not in lc.STATUSSEN:
+            raise Ongeldig("status", f"kies uit open, {', '.join(lc.STATUSSEN)}")
+        conds.append(Doorverwijzing.status == status)
+    volgorde = {
+        "nieuw": (Doorverwijzing.aangemaakt_op.desc(), Doorverwijzing.id),
+        "oud": (Doorverwijzing.aangemaakt_op, Doorverwijzing.id),
+        "termijn": (Doorverwijzing.eerste_contact_voor, Doorverwijzing.aangemaakt_op),
+    }.get(sorteer)
+    if volgorde is None:
+        raise Ongeldig("sorteer", "kies uit nieuw, oud, termijn")
+    total = session.scalar(select(func.count()).select_from(Doorverwijzing).where(*conds)) or 0
     rows = session.scalars(
-        select(Doorverwijzing)
-        .where(cond)
-        .order_by(Doorverwijzing.aangemaakt_op.desc(), Doorverwijzing.id)
-        .offset(offset)
-        .limit(limit)
+        select(Doorverwijzing).where(*conds).order_by(*volgorde).offset(offset).limit(limit)
     ).all()
     return list(rows), total
 
 
 def _van_partij(
     session: Session, actor: Actor, doorverwijzing_id: uuid.UUID
-) -> tuple[Doorverwijzing, str]:
-    """A referral and the actor's party in it; 404 (audited) for anyone else."""
+) -> tuple[Doorverwijzing, str, list[Doorverwijzing]]:
+    """A referral, the actor's party in it and its chain; 404 (audited) for anyone off it."""
     dv = session.get(Doorverwijzing, doorverwijzing_id)
-    partij = _partij(actor, dv) if dv else None
+    verwijzingen = keten(session=session, hulpvraag_id=dv.hulpvraag_id) if dv else []
+    partij = _partij(actor, dv, verwijzingen) if dv else None
     if dv is None or partij is None:
         fout = NietGevonden(GEEN_DOORVERWIJZING)
         raise _geweigerd(session, actor, fout, "doorverwijzing", doorverwijzing_id)
-    return dv, partij
+    return dv, partij, verwijzingen
 
 
-def get(
-    *, session: Session, actor: Actor, doorverwijzing_id: uuid.UUID
-) -> tuple[Doorverwijzing, str]:
-    """One referral for its sender or receiver (audited); the receiver's first look marks it
-    ontvangen. Returns the referral and the actor's party in it."""
-    dv, partij = _van_partij(session, actor, doorverwijzing_id)
+@dataclass(frozen=True)
+class Inzicht:
+    """A referral as one party sees it: its party and whether it sees personal data."""
+
+    doorverwijzing: Doorverwijzing
+    partij: str  # ontvanger | verzender | keten
+    zichtbaar: bool
+    keten: list[Doorverwijzing]
+
+
+def get(*, session: Session, actor: Actor, doorverwijzing_id: uuid.UUID) -> Inzicht:
+    """One referral for anyone on its chain (audited); the receiver's first look marks it
+    ontvangen. Personal data only for the provider that holds the case (toegang.houdt)."""
+    dv, partij, verwijzingen = _van_partij(session, actor, doorverwijzing_id)
     if partij == lc.ONTVANGER and dv.status == lc.VERZONDEN:
-        _zet(session, actor, dv, lc.ONTVANGEN, None, None)
+        _zet(session, actor, dv, lc.ONTVANGEN)
+    zichtbaar = partij != KETEN and houdt(dv.hulpvraag, verwijzingen, actor.aanbieder_id)
     accounts.audit(
         session=session,
         actor=actor,
         actie="lezen",
         object_type="doorverwijzing",
         object_id=str(dv.id),
-        doel="behandelen doorverwijzing",
+        doel="behandelen doorverwijzing" if zichtbaar else "status volgen",
     )
-    return dv, partij
+    return Inzicht(dv, partij, zichtbaar, verwijzingen)
 
 
 def wijzig_status(
@@ -219,31 +346,134 @@ def wijzig_status(
     actor: Actor,
     doorverwijzing_id: uuid.UUID,
     status: str,
+    reden_code: str | None = None,
     reden: str | None = None,
     uitkomst: str | None = None,
 ) -> Doorverwijzing:
     """Move a referral to a new status (raises lc.OngeldigeOvergang, lc.GeenRecht, Ongeldig)."""
-    dv, partij = _van_partij(session, actor, doorverwijzing_id)
+    dv, partij, _ = _van_partij(session, actor, doorverwijzing_id)
     try:
-        lc.controleer(dv.status, status, partij, reden, uitkomst)
+        stap = lc.controleer(dv.status, status, partij, reden_code, reden, uitkomst)
     except lc.GeenRecht as e:
         raise _geweigerd(session, actor, e, "doorverwijzing", dv.id) from None
-    _zet(session, actor, dv, status, reden, uitkomst)
+    _zet(session, actor, dv, stap.naar, stap.reden_code, stap.reden, stap.uitkomst)
     return dv
+
+
+def notitie(
+    *,
+    session: Session,
+    actor: Actor,
+    doorverwijzing_id: uuid.UUID,
+    tekst: str,
+    soort: str = "notitie",
+) -> Gebeurtenis:
+    """A note on a referral's timeline, by its sender or receiver (`vraag`: a question to the
+    sender, which it is told about)."""
+    dv, partij, _ = _van_partij(session, actor, doorverwijzing_id)
+    if partij == KETEN:
+        raise _geweigerd(
+            session,
+            actor,
+            Verboden("alleen verzender en ontvanger schrijven notities"),
+            "doorverwijzing",
+            dv.id,
+        )
+    tekst = (tekst or "").strip()
+    if not tekst or len(tekst) > 2000:
+        raise Ongeldig("tekst", "verplicht, hooguit 2000 tekens")
+    g = Gebeurtenis(
+        id=uuid.uuid4(),
+        doorverwijzing_id=dv.id,
+        van_status=dv.status,
+        naar_status=dv.status,
+        actor_id=actor.id,
+        aanbieder_id=actor.aanbieder_id,
+        soort=soort,
+        toelichting=tekst,
+    )
+    session.add(g)
+    if soort == "vraag":
+        berichten.aan_aanbieder(
+            session, dv.van_aanbieder_id, dv, "vraag", "Een vraag over uw doorverwijzing", g.id
+        )
+    accounts.audit(
+        session=session,
+        actor=actor,
+        actie=soort,
+        object_type="doorverwijzing",
+        object_id=str(dv.id),
+        doel="behandelen doorverwijzing",
+    )
+    session.flush()
+    return g
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One entry on a case's timeline, as a party may see it."""
+
+    tijdstip: datetime
+    doorverwijzing_id: uuid.UUID
+    soort: str  # status | notitie | vraag
+    van_status: str | None
+    naar_status: str
+    aanbieder: str
+    reden_code: str | None
+    toelichting: str | None  # only for who holds the case, and the entrepreneur
+
+
+def tijdlijn(
+    *,
+    session: Session,
+    hulpvraag: Hulpvraag,
+    verwijzingen: list[Doorverwijzing],
+    met_notities: bool,
+) -> list[Moment]:
+    """Every status change and note of a case's referrals, oldest first."""
+    if not verwijzingen:
+        return []
+    rijen = session.scalars(
+        select(Gebeurtenis)
+        .where(Gebeurtenis.doorverwijzing_id.in_([d.id for d in verwijzingen]))
+        .order_by(Gebeurtenis.tijdstip, Gebeurtenis.id)
+    ).all()
+    namen: dict[uuid.UUID | None, str] = {}
+    uit: list[Moment] = []
+    for g in rijen:
+        if g.aanbieder_id not in namen:
+            namen[g.aanbieder_id] = aanbieder_naam(session=session, aanbieder_id=g.aanbieder_id)
+        uit.append(
+            Moment(
+                g.tijdstip,
+                g.doorverwijzing_id,
+                g.soort,
+                g.van_status,
+                g.naar_status,
+                namen[g.aanbieder_id] or "stelsel",
+                g.reden_code,
+                g.toelichting if met_notities else None,
+            )
+        )
+    return uit
 
 
 def _zet(
     session: Session,
-    actor: Actor,
+    actor: Actor | None,
     dv: Doorverwijzing,
     status: str,
-    reden: str | None,
-    uitkomst: str | None,
+    reden_code: str | None = None,
+    reden: str | None = None,
+    uitkomst: str | None = None,
 ) -> None:
     """Apply a checked transition with a conditional UPDATE, so concurrent changes cannot both
-    win: the row changes only if its status is still one the transition may start from."""
+    win: the row changes only if its status is still the one it was read with. `actor` None:
+    the system (expiry, retention)."""
     nu = _now()
-    values = {"status": status, "bijgewerkt_op": nu}
+    values: dict[str, Any] = {"status": status, "bijgewerkt_op": nu}
+    if reden_code is not None:
+        values["reden_code"] = reden_code
     if reden is not None:
         values["reden"] = reden
     if uitkomst is not None:
@@ -265,44 +495,32 @@ def _zet(
         session.refresh(dv)
         raise lc.OngeldigeOvergang(f"de status is intussen gewijzigd naar '{dv.status}'")
     session.refresh(dv)
-    session.add(
-        Gebeurtenis(doorverwijzing_id=dv.id, van_status=oud, naar_status=status, actor_id=actor.id)
+    g = Gebeurtenis(
+        id=uuid.uuid4(),
+        doorverwijzing_id=dv.id,
+        van_status=oud,
+        naar_status=status,
+        actor_id=actor.id if actor else None,
+        aanbieder_id=actor.aanbieder_id if actor else None,
+        reden_code=reden_code,
+        toelichting=reden,
     )
-    _meld(session, dv, status)
+    session.add(g)
+    berichten.bij_status(session, dv, dv.hulpvraag, g.id)
     accounts.audit(
         session=session,
         actor=actor,
         actie=f"status_{status}",
         object_type="doorverwijzing",
         object_id=str(dv.id),
-        doel="behandelen doorverwijzing",
+        doel="behandelen doorverwijzing" if actor else "termijn verstreken",
     )
     session.flush()
 
 
-def persoonsgegevens_zichtbaar(dv: Doorverwijzing) -> bool:
-    """The receiver (and sender) see the entrepreneur's data only under active consent."""
-    t = dv.hulpvraag.toestemming()
-    return bool(t and t.delen_met_ontvanger and dv.hulpvraag.geanonimiseerd_op is None)
-
-
 def te_laat(dv: Doorverwijzing, vandaag: date | None = None) -> bool:
     """First contact is overdue: still unanswered after the deadline."""
-    return (
-        dv.status in (lc.VERZONDEN, lc.ONTVANGEN)
-        and (vandaag or date.today()) > dv.eerste_contact_voor
-    )
-
-
-def keten(*, session: Session, hulpvraag_id: uuid.UUID) -> list[Doorverwijzing]:
-    """All referrals of a case in order."""
-    return list(
-        session.scalars(
-            select(Doorverwijzing)
-            .where(Doorverwijzing.hulpvraag_id == hulpvraag_id)
-            .order_by(Doorverwijzing.aangemaakt_op, Doorverwijzing.id)
-        )
-    )
+    return dv.status in lc.ONBEANTWOORD and (vandaag or date.today()) > dv.eerste_contact_voor
 
 
 def keten_kenmerken(verwijzingen: list[Doorverwijzing]) -> dict:
@@ -310,6 +528,26 @@ def keten_kenmerken(verwijzingen: list[Doorverwijzing]) -> dict:
         return {"hops": 0, "pingpong": False}
     pad = [str(verwijzingen[0].van_aanbieder_id)] + [str(d.naar_aanbieder_id) for d in verwijzingen]
     return lc.keten_kenmerken(pad)
+
+
+def keten_van(
+    *, session: Session, actor: Actor, hulpvraag_id: uuid.UUID
+) -> tuple[Hulpvraag, list[Doorverwijzing]]:
+    """A case's whole chain for anyone on it: status and outcome of every hop (audited)."""
+    _adviseur(session, actor, "hulpvraag")
+    h = session.get(Hulpvraag, hulpvraag_id)
+    verwijzingen = keten(session=session, hulpvraag_id=hulpvraag_id) if h else []
+    if h is None or not op_keten(h, verwijzingen, actor.aanbieder_id):
+        raise _geweigerd(session, actor, NietGevonden(GEEN_HULPVRAAG), "hulpvraag", hulpvraag_id)
+    accounts.audit(
+        session=session,
+        actor=actor,
+        actie="lezen",
+        object_type="hulpvraag",
+        object_id=str(h.id),
+        doel="keten volgen",
+    )
+    return h, verwijzingen
 
 
 def statistieken(*, session: Session, actor: Actor) -> dict:
@@ -321,30 +559,3 @@ def statistieken(*, session: Session, actor: Actor) -> dict:
     regio = actor.regio_code if actor.rol == rollen.REGIOCOORDINATOR else None
     c = queries.statistieken(session=session, regio=regio, vandaag=date.today())
     return {"regio": actor.regio_code, **dataclasses.asdict(c)}
-
-
-def _meld(session: Session, dv: Doorverwijzing, gebeurtenis: str) -> None:
-    """Queue notifications for a change, in the same transaction as the change itself."""
-    if gebeurtenis == lc.ONTVANGEN:
-        return
-    base = get_settings().base_url.rstrip("/")
-    ontvanger = (
-        dv.naar_aanbieder_id if gebeurtenis in ("nieuw", lc.GEANNULEERD) else dv.van_aanbieder_id
-    )
-    gegevens = {
-        "doorverwijzing": str(dv.id),
-        "status": dv.status,
-        "link": f"{base}/doorverwijzingen/{dv.id}",
-    }
-    onderwerp = {
-        "nieuw": "Nieuwe doorverwijzing voor uw organisatie",
-    }.get(gebeurtenis, f"Doorverwijzing is nu: {dv.status.replace('_', ' ')}")
-    meldingen.zet_klaar(
-        session=session,
-        soort=f"doorverwijzing.{gebeurtenis}",
-        sleutel=f"{dv.id}:{gebeurtenis}",
-        onderwerp=onderwerp,
-        gegevens=gegevens,
-        emails=accounts.emails_van_aanbieder(session=session, aanbieder_id=ontvanger),
-        aanbieder_id=ontvanger,
-    )

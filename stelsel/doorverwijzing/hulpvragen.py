@@ -11,18 +11,25 @@ from sqlalchemy.orm import Session
 from stelsel.accounts import rollen
 from stelsel.accounts import service as accounts
 from stelsel.accounts.rollen import Actor
+from stelsel.config import get_settings
+from stelsel.doorverwijzing import berichten
 from stelsel.doorverwijzing.models import (
+    CONTACT,
     Doorverwijzing,
     Hulpvraag,
     Toestemming,
 )
 from stelsel.doorverwijzing.toegang import (
+    CONTACT_DOEL,
+    CONTACT_WAT,
     GEEN_HULPVRAAG,
     TOESTEMMING_DOEL,
     TOESTEMMING_WAT,
     _adviseur,
     _geweigerd,
     _hash,
+    houdt,
+    op_keten,
 )
 from stelsel.errors import NietGevonden, Ongeldig
 from stelsel.geo import service as geo
@@ -40,6 +47,7 @@ class NieuweHulpvraag:
     kvk_nummer: str | None = None
     urgentie: str = "normaal"
     themas: list[str] | None = None
+    berichten: bool = False  # consent to be kept informed by e-mail
 
 
 def create_hulpvraag(
@@ -90,10 +98,33 @@ def create_hulpvraag(
             wat=TOESTEMMING_WAT,
             doel=TOESTEMMING_DOEL,
             tekst_versie=data.tekst_versie.strip(),
+            vastgelegd_door=actor.id,
         )
     )
+    if data.berichten:
+        h.toestemmingen.append(
+            Toestemming(
+                soort=CONTACT,
+                delen_met_ontvanger=True,
+                wat=CONTACT_WAT,
+                doel=CONTACT_DOEL,
+                tekst_versie=data.tekst_versie.strip(),
+                vastgelegd_door=actor.id,
+            )
+        )
     session.add(h)
     session.flush()
+    berichten.aan_ondernemer(
+        session,
+        h,
+        "bevestiging",
+        "Uw vraag is genoteerd",
+        {
+            "organisatie": berichten.register_naam(session, h.aanbieder_id),
+            "link": f"{get_settings().base_url.rstrip('/')}/mijn-hulpvraag/{code}",
+        },
+        h.id,
+    )
     accounts.audit(
         session=session,
         actor=actor,
@@ -105,27 +136,34 @@ def create_hulpvraag(
     return h, code
 
 
-def _betrokken(session: Session, h: Hulpvraag) -> set[uuid.UUID]:
-    """Providers involved in a case: who took it and everyone it was referred to or from."""
-    ids = {h.aanbieder_id}
-    for van, naar in session.execute(
-        select(Doorverwijzing.van_aanbieder_id, Doorverwijzing.naar_aanbieder_id).where(
-            Doorverwijzing.hulpvraag_id == h.id
+def keten(*, session: Session, hulpvraag_id: uuid.UUID) -> list[Doorverwijzing]:
+    """All referrals of a case in order."""
+    return list(
+        session.scalars(
+            select(Doorverwijzing)
+            .where(Doorverwijzing.hulpvraag_id == hulpvraag_id)
+            .order_by(Doorverwijzing.aangemaakt_op, Doorverwijzing.id)
         )
-    ):
-        ids |= {van, naar}
-    return ids
+    )
 
 
 def get_hulpvraag(
-    *, session: Session, actor: Actor, hulpvraag_id: uuid.UUID, doel: str
+    *,
+    session: Session,
+    actor: Actor,
+    hulpvraag_id: uuid.UUID,
+    doel: str,
+    alleen_houder: bool = False,
 ) -> Hulpvraag:
-    """A case, for an adviser of a provider involved in it (audited)."""
+    """A case, for an adviser of a provider on its chain (audited); with `alleen_houder`
+    only for the one that holds it now (toegang.houdt): that is who sees personal data."""
     h = session.get(Hulpvraag, hulpvraag_id)
+    verwijzingen = keten(session=session, hulpvraag_id=hulpvraag_id) if h else []
     if (
         h is None
         or actor.rol != rollen.ADVISEUR
-        or actor.aanbieder_id not in _betrokken(session, h)
+        or not op_keten(h, verwijzingen, actor.aanbieder_id)
+        or (alleen_houder and not houdt(h, verwijzingen, actor.aanbieder_id))
     ):
         fout = NietGevonden(GEEN_HULPVRAAG)
         raise _geweigerd(session, actor, fout, "hulpvraag", hulpvraag_id)

@@ -30,6 +30,8 @@ class Hulpvraag(Base):
     toegangscode_hash: Mapped[str] = mapped_column(String(64), unique=True)
     aangemaakt_op: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     geanonimiseerd_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # set when the entrepreneur withdrew consent: from then on nobody but they see their data
+    ingetrokken_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     toestemmingen: Mapped[list["Toestemming"]] = relationship(
         order_by="Toestemming.gegeven_op", cascade="all, delete-orphan", lazy="selectin"
@@ -50,10 +52,26 @@ class Hulpvraag(Base):
             HulpvraagThema(thema=t, volgorde=i) for i, t in enumerate(dict.fromkeys(codes))
         ]
 
-    def toestemming(self) -> "Toestemming | None":
-        """The consent in force: the newest one, unless withdrawn."""
-        actief = [t for t in self.toestemmingen if t.ingetrokken_op is None]
-        return actief[-1] if actief else None
+    def toestemming_voor(self, aanbieder_id: uuid.UUID) -> "Toestemming | None":
+        """The consent in force to share this case with this aanbieder, if any."""
+        for t in reversed(self.toestemmingen):
+            if t.geldig() and t.soort == DELEN and t.naar_aanbieder_id == aanbieder_id:
+                return t
+        return None
+
+    def eerste_hop_toestemming(self) -> "Toestemming | None":
+        """Consent given at intake for 'the organisation you are referred to', not yet bound to
+        a recipient: it covers the first referral only, and is bound to it then."""
+        for t in reversed(self.toestemmingen):
+            if t.geldig() and t.soort == DELEN and t.naar_aanbieder_id is None:
+                return t
+        return None
+
+    def mag_berichten(self) -> bool:
+        """The entrepreneur agreed to be contacted by e-mail about this case."""
+        return self.ondernemer_email is not None and any(
+            t.geldig() and t.soort == CONTACT for t in self.toestemmingen
+        )
 
 
 class HulpvraagThema(Base):
@@ -66,19 +84,41 @@ class HulpvraagThema(Base):
     volgorde: Mapped[int] = mapped_column(Integer, default=0)
 
 
+DELEN, CONTACT = "delen", "contact"
+
+
 class Toestemming(Base):
-    """Recorded consent: what is shared, with whom, for what, when, and which text was shown."""
+    """Recorded consent: what is shared, with whom, for what, when, and which text was shown.
+
+    soort `delen`: hand the case to one receiving aanbieder (`naar_aanbieder_id`; empty only for
+    an intake consent not yet bound to its first recipient). soort `contact`: the entrepreneur
+    may get e-mails about the case. `gegeven_op` is empty while an adviser's request waits for
+    the entrepreneur's answer on their private page; `vastgelegd_door` is the adviser who
+    recorded a consent given by phone or in person (empty: the entrepreneur themself)."""
 
     __tablename__ = "toestemming"
+    __table_args__ = (Index("ix_toestemming_naar", "hulpvraag_id", "naar_aanbieder_id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     hulpvraag_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hulpvraag.id"), index=True)
+    soort: Mapped[str] = mapped_column(String(10), default=DELEN, server_default=DELEN)
+    naar_aanbieder_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     delen_met_ontvanger: Mapped[bool] = mapped_column(Boolean)
     wat: Mapped[str] = mapped_column(Text)
     doel: Mapped[str] = mapped_column(Text)
     tekst_versie: Mapped[str] = mapped_column(String(40))
-    gegeven_op: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    kanaal: Mapped[str] = mapped_column(String(20), default="intake", server_default="intake")
+    vastgelegd_door: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    gevraagd_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    gegeven_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow)
     ingetrokken_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    def geldig(self) -> bool:
+        return self.delen_met_ontvanger and self.gegeven_op is not None and not self.ingetrokken_op
+
+    def open_verzoek(self) -> bool:
+        """An adviser asked; the entrepreneur has not answered yet."""
+        return self.gegeven_op is None and self.ingetrokken_op is None
 
 
 class Doorverwijzing(Base):
@@ -104,8 +144,15 @@ class Doorverwijzing(Base):
     vorige_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("doorverwijzing.id"))
     notitie: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), index=True)
+    reden_code: Mapped[str | None] = mapped_column(String(30))
     reden: Mapped[str | None] = mapped_column(Text)
     uitkomst: Mapped[str | None] = mapped_column(String(20))
+    # the consent this hand-over rests on
+    toestemming_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("toestemming.id", name="fk_doorverwijzing_toestemming")
+    )
+    herinnerd_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    geescaleerd_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     aangemaakt_op: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     bijgewerkt_op: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     ontvangen_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -115,7 +162,9 @@ class Doorverwijzing(Base):
 
 
 class Gebeurtenis(Base):
-    """One status change of a referral (its history)."""
+    """One entry on a referral's timeline: a status change (soort `status`), a note of the
+    sender or receiver (`notitie`), or a question from a provider without an account (`vraag`).
+    `toelichting` may hold personal data: it is emptied with the case's personal data."""
 
     __tablename__ = "doorverwijzing_gebeurtenis"
 
@@ -127,3 +176,29 @@ class Gebeurtenis(Base):
     van_status: Mapped[str | None] = mapped_column(String(20))
     naar_status: Mapped[str] = mapped_column(String(20))
     actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    aanbieder_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    soort: Mapped[str] = mapped_column(String(10), default="status", server_default="status")
+    reden_code: Mapped[str | None] = mapped_column(String(30))
+    toelichting: Mapped[str | None] = mapped_column(Text)
+
+
+class AanbiederLink(Base):
+    """A signed, expiring link e-mailed to the desk of a provider that has no users: one
+    person of that provider uses it to accept, decline or ask a question without an account,
+    and may claim an account with it. Only the hash of its token is stored."""
+
+    __tablename__ = "aanbieder_link"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    doorverwijzing_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("doorverwijzing.id"), index=True
+    )
+    aanbieder_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    aangemaakt_op: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    verloopt_op: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # the one person who took the link; later visits must be theirs (same e-mail)
+    naam: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
+    gebruikt_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ingetrokken_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

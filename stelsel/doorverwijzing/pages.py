@@ -27,9 +27,12 @@ templates.env.globals["STATUS_LABELS"] = {
     lc.GEACCEPTEERD: "Geaccepteerd",
     lc.GEWEIGERD: "Geweigerd",
     lc.IN_BEHANDELING: "In behandeling",
+    lc.AANGEHOUDEN: "Aangehouden",
     lc.AFGEROND: "Afgerond",
     lc.GEANNULEERD: "Geannuleerd",
+    lc.MISLUKT: "Mislukt",
 }
+templates.env.globals["REDEN_LABELS"] = {**lc.REDENEN, lc.VERLOPEN: "Verlopen: geen antwoord"}
 
 
 def _page(request: Request, name: str, ctx: dict, status_code: int = 200):
@@ -202,10 +205,9 @@ def doorverwijzing(
 ):
     if actor is None:
         return _naar_login(request)
-    dv, partij = service.get(session=session, actor=actor, doorverwijzing_id=doorverwijzing_id)
-    stappen = [
-        naar for (van, naar), wie in lc.OVERGANGEN.items() if van == dv.status and wie == partij
-    ]
+    i = service.get(session=session, actor=actor, doorverwijzing_id=doorverwijzing_id)
+    dv, partij = i.doorverwijzing, i.partij
+    stappen = lc.stappen_voor(dv.status, partij)
     return _page(
         request,
         "doorverwijzing/doorverwijzing.html",
@@ -213,7 +215,8 @@ def doorverwijzing(
             "dv": dv,
             "partij": partij,
             "stappen": stappen,
-            "zichtbaar": service.persoonsgegevens_zichtbaar(dv),
+            "zichtbaar": i.zichtbaar,
+            "redenen": lc.REDENEN,
             "naam": lambda i: service.aanbieder_naam(session=session, aanbieder_id=i),
             "te_laat": service.te_laat(dv),
             "uitkomsten": lc.UITKOMSTEN,
@@ -227,6 +230,7 @@ def status(
     doorverwijzing_id: uuid.UUID,
     request: Request,
     status: str = Form(""),
+    reden_code: str = Form(""),
     reden: str = Form(""),
     uitkomst: str = Form(""),
     csrf: str = Form(""),
@@ -242,6 +246,7 @@ def status(
             actor=actor,
             doorverwijzing_id=doorverwijzing_id,
             status=status,
+            reden_code=reden_code or None,
             reden=reden or None,
             uitkomst=uitkomst or None,
         )
@@ -263,7 +268,7 @@ def mijn_hulpvraag(code: str, request: Request, session: Session = Depends(get_s
             "keten": keten,
             "code": code,
             "naam": lambda i: service.aanbieder_naam(session=session, aanbieder_id=i),
-            "toestemming": h.toestemming(),
+            "ingetrokken": h.ingetrokken_op is not None,
         },
     )
 

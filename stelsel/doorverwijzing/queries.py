@@ -21,7 +21,7 @@ T = HulpvraagThema.__table__.c
 
 # A referral is late while unanswered after its deadline (service.te_laat): the deadline is a
 # date already counted in working days when the referral was made, so the query only compares.
-OPEN = (lc.VERZONDEN, lc.ONTVANGEN)
+OPEN = lc.ONBEANTWOORD
 
 
 @dataclass
@@ -32,6 +32,8 @@ class Cijfers:
     aantal_hulpvragen: int = 0
     per_status: dict[str, int] = field(default_factory=dict)
     per_uitkomst: dict[str, int] = field(default_factory=dict)
+    # per final status with a reason (geweigerd, geannuleerd, mislukt): counts per reason code
+    per_reden: dict[str, dict[str, int]] = field(default_factory=dict)
     te_laat: int = 0
     gemiddeld_aantal_hops: float = 0.0
     pingpong: int = 0
@@ -59,21 +61,25 @@ def statistieken(*, session: Session, regio: str | None, vandaag: date) -> Cijfe
     cijfers = Cijfers(
         per_status={s: 0 for s in lc.STATUSSEN},
         per_uitkomst={u: 0 for u in lc.UITKOMSTEN},
+        per_reden={s: {r: 0 for r in lc.ALLE_REDENEN} for s in sorted(lc.MET_REDEN)},
         per_thema={t: {"hulpvragen": 0, "doorverwijzingen": 0} for t in tx.codes(tx.THEMAS)},
     )
     laat = case((and_(D.status.in_(OPEN), D.eerste_contact_voor < vandaag), 1), else_=0)
     per_groep = _scoped(
-        select(D.status, D.uitkomst, func.count(), func.sum(laat))
+        select(D.status, D.uitkomst, D.reden_code, func.count(), func.sum(laat))
         .select_from(Doorverwijzing.__table__)
-        .group_by(D.status, D.uitkomst),
+        .group_by(D.status, D.uitkomst, D.reden_code),
         regio,
     )
-    for status, uitkomst, n, n_laat in session.execute(per_groep):
+    for status, uitkomst, reden_code, n, n_laat in session.execute(per_groep):
         cijfers.aantal_doorverwijzingen += n
         cijfers.te_laat += n_laat or 0
         cijfers.per_status[status] = cijfers.per_status.get(status, 0) + n
         if uitkomst:
             cijfers.per_uitkomst[uitkomst] = cijfers.per_uitkomst.get(uitkomst, 0) + n
+        if reden_code and status in cijfers.per_reden:
+            redenen = cijfers.per_reden[status]
+            redenen[reden_code] = redenen.get(reden_code, 0) + n
     if not cijfers.aantal_doorverwijzingen:
         return cijfers
 

@@ -1,6 +1,8 @@
-"""What every referral function shares: refusals (audited), the adviser check, the clock."""
+"""What every referral function shares: refusals (audited), the adviser check, the clock,
+and who may see what of a case (its chain, and who holds it now)."""
 
 import hashlib
+import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
@@ -8,6 +10,8 @@ from sqlalchemy.orm import Session
 from stelsel.accounts import rollen
 from stelsel.accounts import service as accounts
 from stelsel.accounts.rollen import Actor
+from stelsel.doorverwijzing import levenscyclus as lc
+from stelsel.doorverwijzing.models import Doorverwijzing, Hulpvraag
 from stelsel.errors import StelselFout, Verboden
 
 TOESTEMMING_WAT = "naam, e-mailadres, telefoon, KVK-nummer, uw vraag en gemeente"
@@ -15,6 +19,13 @@ TOESTEMMING_DOEL = (
     "zodat de organisatie waarnaar u wordt doorverwezen u kan helpen "
     "zonder dat u uw verhaal opnieuw vertelt"
 )
+CONTACT_WAT = "uw e-mailadres"
+CONTACT_DOEL = "zodat wij u per e-mail laten weten hoe het met uw vraag staat"
+
+
+def doel_voor(naam: str) -> str:
+    """The purpose of a consent to hand the case to one named organisation."""
+    return f"zodat {naam} u kan helpen zonder dat u uw verhaal opnieuw vertelt"
 
 
 GEEN_HULPVRAAG = "Deze hulpvraag bestaat niet."
@@ -54,3 +65,34 @@ def _adviseur(session: Session, actor: Actor, object_type: str) -> None:
     if actor.rol != rollen.ADVISEUR or actor.aanbieder_id is None:
         fout = Verboden("alleen adviseurs van een aanbieder werken met hulpvragen")
         raise _geweigerd(session, actor, fout, object_type)
+
+
+def op_keten(h: Hulpvraag, keten: list[Doorverwijzing], aanbieder_id: uuid.UUID | None) -> bool:
+    """The aanbieder took the case or is a sender or receiver somewhere on its chain."""
+    return aanbieder_id is not None and (
+        aanbieder_id == h.aanbieder_id
+        or any(aanbieder_id in (d.van_aanbieder_id, d.naar_aanbieder_id) for d in keten)
+    )
+
+
+def houdt(h: Hulpvraag, keten: list[Doorverwijzing], aanbieder_id: uuid.UUID | None) -> bool:
+    """Whether this aanbieder holds the case now, and so may see the entrepreneur's data.
+
+    Nobody does once the entrepreneur withdrew consent or the data was removed. Otherwise:
+    - a receiver of an open referral, with consent for that receiver;
+    - the provider that took the question, or a receiver that referred it on, as long as no
+      referral it sent is still open or done (all came back: declined, cancelled, failed);
+      a receiver again only with its own consent.
+    Everyone else on the chain is past their hop: they see status and outcome only."""
+    if aanbieder_id is None or h.geanonimiseerd_op or h.ingetrokken_op:
+        return False
+    if aanbieder_id != h.aanbieder_id and h.toestemming_voor(aanbieder_id) is None:
+        return False
+    inkomend = [d for d in keten if d.naar_aanbieder_id == aanbieder_id]
+    if any(d.status in lc.OPEN_STATUSSEN for d in inkomend):
+        return True
+    was_houder = aanbieder_id == h.aanbieder_id or any(
+        d.uitkomst == lc.DOORVERWEZEN for d in inkomend
+    )
+    uit_actief = any(d.van_aanbieder_id == aanbieder_id and d.status not in lc.TERUG for d in keten)
+    return was_houder and not uit_actief

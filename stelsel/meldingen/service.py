@@ -5,6 +5,7 @@ lost and never sent for a change that was rolled back. `stelsel outbox verwerk` 
 (bezorging.py).
 """
 
+import hashlib
 import json
 import re
 import secrets
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from stelsel.db import utcnow
@@ -45,7 +46,7 @@ def zet_klaar(
     for email in emails:
         session.add(
             Bericht(
-                sleutel=f"{sleutel}:email:{email}",
+                sleutel=_sleutel(f"{sleutel}:email:{email}"),
                 kanaal="email",
                 bestemming=email,
                 onderwerp=onderwerp,
@@ -62,6 +63,37 @@ def zet_klaar(
                 inhoud=inhoud,
             )
         )
+
+
+def _sleutel(sleutel: str) -> str:
+    """The key as stored: a long one (a long e-mail address) keeps its prefix and is hashed."""
+    if len(sleutel) <= 120:
+        return sleutel
+    return f"{sleutel[:55]}#{hashlib.sha256(sleutel.encode()).hexdigest()}"
+
+
+def heeft_koppeling(*, session: Session, aanbieder_id: uuid.UUID) -> bool:
+    """The aanbieder receives webhooks in its own system."""
+    return session.get(Koppeling, aanbieder_id) is not None
+
+
+def vergeet(*, session: Session, sleutel_begin: str) -> int:
+    """Forget messages whose key starts with this (e.g. all messages to one entrepreneur):
+    undelivered ones are dropped, delivered ones keep no address or content. Returns how many.
+    `sleutel_begin` must not contain SQL LIKE wildcards (ids and ':' only)."""
+    patroon = f"{sleutel_begin}%"
+    weg = session.execute(
+        delete(Bericht)
+        .where(Bericht.sleutel.like(patroon), Bericht.status.in_(("wachtend", "bezig", "mislukt")))
+        .execution_options(synchronize_session=False)
+    )
+    leeg = session.execute(
+        update(Bericht)
+        .where(Bericht.sleutel.like(patroon))
+        .values(bestemming="verwijderd", inhoud="{}")
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(weg, "rowcount", 0) or 0) + int(getattr(leeg, "rowcount", 0) or 0)
 
 
 def koppel(*, session: Session, aanbieder: str, webhook_url: str) -> str:

@@ -1,0 +1,239 @@
+"""Who hears what about a referral: every message goes through the outbox (meldingen), in the
+transaction of the change it announces, and never carries the question or other personal data
+of the entrepreneur (only links, names of organisations, statuses and dates)."""
+
+import uuid
+from datetime import UTC, timedelta
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from stelsel.accounts import service as accounts
+from stelsel.config import get_settings
+from stelsel.doorverwijzing import levenscyclus as lc
+from stelsel.doorverwijzing.models import AanbiederLink, Doorverwijzing, Hulpvraag
+from stelsel.doorverwijzing.toegang import _hash, _now
+from stelsel.meldingen import service as meldingen
+from stelsel.register import service as register
+
+INBOX, EMAIL, GEEN = "inbox", "email", "geen"
+ONDERNEMER = "ondernemer:"  # key prefix of every message to an entrepreneur
+
+
+def _basis() -> str:
+    return get_settings().base_url.rstrip("/")
+
+
+def bereikbaarheid(*, session: Session, aanbieder_id: uuid.UUID) -> str:
+    """How a referral reaches this aanbieder: its users' inbox (plus e-mail or webhook), an
+    e-mail with a link to the desk address in the register, or not at all."""
+    if accounts.emails_van_aanbieder(
+        session=session, aanbieder_id=aanbieder_id
+    ) or meldingen.heeft_koppeling(session=session, aanbieder_id=aanbieder_id):
+        return INBOX
+    a = register.get_aanbieder(session=session, aanbieder_id=str(aanbieder_id))
+    return EMAIL if a is not None and a.email.strip() else GEEN
+
+
+def aan_aanbieder(
+    session: Session,
+    aanbieder_id: uuid.UUID,
+    dv: Doorverwijzing,
+    soort: str,
+    onderwerp: str,
+    gebeurtenis: object,
+    extra: dict | None = None,
+) -> None:
+    """A message about a referral to a provider's users and its own system (webhook).
+    `gebeurtenis` names the event once (its id), so a message is never queued twice."""
+    meldingen.zet_klaar(
+        session=session,
+        soort=f"doorverwijzing.{soort}",
+        sleutel=f"{gebeurtenis}:{soort}:{aanbieder_id}",
+        onderwerp=onderwerp,
+        gegevens={
+            "doorverwijzing": str(dv.id),
+            "hulpvraag": str(dv.hulpvraag_id),
+            "status": dv.status,
+            "link": f"{_basis()}/doorverwijzingen/{dv.id}",
+            **(extra or {}),
+        },
+        emails=accounts.emails_van_aanbieder(session=session, aanbieder_id=aanbieder_id),
+        aanbieder_id=aanbieder_id,
+    )
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(get_settings().secret_key, salt="aanbieder-link")
+
+
+def nieuwe_link(session: Session, dv: Doorverwijzing) -> str:
+    """A signed link for one person of the receiving provider; returns its token."""
+    link = AanbiederLink(
+        id=uuid.uuid4(),
+        doorverwijzing_id=dv.id,
+        aanbieder_id=dv.naar_aanbieder_id,
+        token_hash="",
+        verloopt_op=_now() + timedelta(days=get_settings().link_geldig_dagen),
+    )
+    token = _serializer().dumps(str(link.id))
+    link.token_hash = _hash(token)
+    session.add(link)
+    return token
+
+
+def link_van_token(session: Session, token: str) -> AanbiederLink | None:
+    """The link behind a token, if its signature holds, it has not expired or been withdrawn."""
+    try:
+        link_id = uuid.UUID(
+            _serializer().loads(token, max_age=get_settings().link_geldig_dagen * 86400)
+        )
+    except (BadSignature, ValueError):
+        return None
+    link = session.get(AanbiederLink, link_id)
+    if link is None or link.token_hash != _hash(token) or link.ingetrokken_op is not None:
+        return None
+    verloopt = link.verloopt_op
+    if verloopt.tzinfo is None:  # SQLite gives naive UTC
+        verloopt = verloopt.replace(tzinfo=UTC)
+    return link if verloopt > _now() else None
+
+
+def aan_ontvanger(
+    session: Session, dv: Doorverwijzing, soort: str, onderwerp: str, gebeurtenis: object
+) -> str:
+    """A message to the receiver: to its users and system, or for a provider without users to
+    the desk address in the register with a fresh link. Returns how it was reached."""
+    hoe = bereikbaarheid(session=session, aanbieder_id=dv.naar_aanbieder_id)
+    if hoe == INBOX:
+        aan_aanbieder(session, dv.naar_aanbieder_id, dv, soort, onderwerp, gebeurtenis)
+    elif hoe == EMAIL:
+        a = register.get_aanbieder(session=session, aanbieder_id=str(dv.naar_aanbieder_id))
+        assert a is not None
+        token = nieuwe_link(session, dv)
+        meldingen.zet_klaar(
+            session=session,
+            soort="doorverwijzing.link",
+            sleutel=f"{gebeurtenis}:{soort}:link",
+            onderwerp=onderwerp,
+            gegevens={
+                "doorverwijzing": str(dv.id),
+                "organisatie": a.naam,
+                "van": register_naam(session, dv.van_aanbieder_id),
+                "link": f"{_basis()}/aanbieder-link/{token}",
+                "dagen": get_settings().link_geldig_dagen,
+                "eerste_contact_voor": dv.eerste_contact_voor.strftime("%d-%m-%Y"),
+            },
+            emails=[a.email.strip()],
+        )
+    return hoe
+
+
+def register_naam(session: Session, aanbieder_id: uuid.UUID | None) -> str:
+    a = (
+        register.get_aanbieder(session=session, aanbieder_id=str(aanbieder_id))
+        if aanbieder_id
+        else None
+    )
+    return a.naam if a else ""
+
+
+def aan_ondernemer(
+    session: Session, h: Hulpvraag, soort: str, onderwerp: str, gegevens: dict, gebeurtenis: object
+) -> None:
+    """A message to the entrepreneur, only with their consent to be contacted."""
+    if not h.mag_berichten() or h.ondernemer_email is None:
+        return
+    meldingen.zet_klaar(
+        session=session,
+        soort=f"ondernemer.{soort}",
+        sleutel=f"{ONDERNEMER}{h.id}:{gebeurtenis}:{soort}",
+        onderwerp=onderwerp,
+        gegevens=gegevens,
+        emails=[h.ondernemer_email],
+    )
+
+
+def vergeet_ondernemer(session: Session, h: Hulpvraag) -> None:
+    """Drop or empty every message to this entrepreneur (with their personal data)."""
+    meldingen.vergeet(session=session, sleutel_begin=f"{ONDERNEMER}{h.id}:")
+
+
+def bij_status(session: Session, dv: Doorverwijzing, h: Hulpvraag, gebeurtenis: object) -> None:
+    """The messages after a status change: the other party, the entrepreneur on acceptance,
+    first contact and completion, and the original sender when the case resolves or stalls."""
+    status = dv.status
+    if status == lc.ONTVANGEN:
+        return
+    onderwerp = f"Doorverwijzing is nu: {status.replace('_', ' ')}"
+    if status == lc.GEANNULEERD:
+        aan_ontvanger(session, dv, status, onderwerp, gebeurtenis)
+    else:
+        aan_aanbieder(session, dv.van_aanbieder_id, dv, status, onderwerp, gebeurtenis)
+    naam = register_naam(session, dv.naar_aanbieder_id)
+    link = f"{_basis()}/mijn-hulpvraag"
+    teksten = {
+        lc.GEACCEPTEERD: (
+            f"{naam} helpt u verder",
+            f"{naam} neemt uiterlijk {dv.eerste_contact_voor.strftime('%d-%m-%Y')} contact "
+            "met u op.",
+        ),
+        lc.IN_BEHANDELING: (f"{naam} is met uw vraag bezig", f"{naam} is met uw vraag bezig."),
+        lc.AFGEROND: ("Uw vraag is afgerond", f"{naam} heeft uw vraag afgerond."),
+    }
+    if status in teksten and dv.uitkomst != lc.DOORVERWEZEN:
+        onderwerp_o, tekst = teksten[status]
+        aan_ondernemer(
+            session,
+            h,
+            status,
+            onderwerp_o,
+            {"doorverwijzing": str(dv.id), "tekst": tekst, "link": link},
+            gebeurtenis,
+        )
+    afgesloten = (status == lc.AFGEROND and dv.uitkomst != lc.DOORVERWEZEN) or status in (
+        lc.GEWEIGERD,
+        lc.MISLUKT,
+    )
+    if afgesloten and h.aanbieder_id != dv.van_aanbieder_id:
+        wat = "is afgerond" if status == lc.AFGEROND else "loopt vast"
+        aan_aanbieder(
+            session,
+            h.aanbieder_id,
+            dv,
+            "uitkomst",
+            f"Een hulpvraag die u doorverwees {wat}",
+            gebeurtenis,
+            {"uitkomst": dv.uitkomst or "", "reden_code": dv.reden_code or ""},
+        )
+
+
+def aan_regio(
+    session: Session, h: Hulpvraag, dv: Doorverwijzing, onderwerp: str, gebeurtenis: object
+) -> None:
+    """An escalation to the regional coordinators of the case's region."""
+    emails = accounts.emails_van_regio(
+        session=session, regio_codes=(h.provincie_code, h.arbeidsmarktregio_code)
+    )
+    meldingen.zet_klaar(
+        session=session,
+        soort="doorverwijzing.escalatie",
+        sleutel=f"{gebeurtenis}:escalatie:regio",
+        onderwerp=onderwerp,
+        gegevens={
+            "doorverwijzing": str(dv.id),
+            "status": dv.status,
+            "link": f"{_basis()}/regio",
+            "organisatie": register_naam(session, dv.naar_aanbieder_id),
+        },
+        emails=emails,
+    )
+
+
+def links_van(session: Session, doorverwijzing_id: uuid.UUID) -> list[AanbiederLink]:
+    return list(
+        session.scalars(
+            select(AanbiederLink).where(AanbiederLink.doorverwijzing_id == doorverwijzing_id)
+        )
+    )
