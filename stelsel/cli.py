@@ -10,13 +10,14 @@ from multiprocessing.process import BaseProcess
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 
 from stelsel import backup, logboek
 from stelsel.bootstrap import prepare
-from stelsel.config import get_settings
+from stelsel.config import get_settings, instellingsfouten
 from stelsel.db import get_engine
 from stelsel.domains import cli_apps
-from stelsel.doorverwijzing.cli import opschonen
+from stelsel.doorverwijzing.cli import opschonen, termijnen
 
 app = typer.Typer(
     help="stelsel: dienstenregister, wegwijzer en warme doorverwijzing.", no_args_is_help=True
@@ -24,6 +25,7 @@ app = typer.Typer(
 for naam, groep in cli_apps():
     app.add_typer(groep, name=naam)
 app.command("opschonen")(opschonen)
+app.command("termijnen")(termijnen)
 app.command("backup")(backup.backup_command)
 app.command("restore")(backup.restore_command)
 
@@ -36,8 +38,17 @@ _ZONDER_REGISTER = {"import", "export"}
 
 @app.callback()
 def _voorbereiden(ctx: typer.Context) -> None:
-    """Bring the database to the current schema (and the bundled register) before a command."""
-    if ctx.invoked_subcommand in _ZELF_VOORBEREID or ctx.resilient_parsing:
+    """Check the settings, and bring the database to the current schema (and the bundled
+    register) before a command."""
+    if ctx.resilient_parsing:
+        return
+    try:
+        get_settings()
+    except ValidationError as e:
+        for regel in instellingsfouten(e):
+            typer.echo(f"Instelling klopt niet: {regel}", err=True)
+        raise typer.Exit(2) from None
+    if ctx.invoked_subcommand in _ZELF_VOORBEREID:
         return
     prepare(get_engine(), with_register=ctx.invoked_subcommand not in _ZONDER_REGISTER)
 

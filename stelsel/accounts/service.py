@@ -10,7 +10,8 @@ import json
 import re
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -349,3 +350,58 @@ def get_audit(
         .limit(limit)
     ).all()
     return list(rows), total
+
+
+def emails_van_regio(*, session: Session, regio_codes: Iterable[str | None]) -> list[str]:
+    """E-mail addresses of the active regional coordinators of these regions (escalations)."""
+    codes = [c for c in regio_codes if c]
+    if not codes:
+        return []
+    return list(
+        session.scalars(
+            select(Gebruiker.email)
+            .where(
+                Gebruiker.rol == rollen.REGIOCOORDINATOR,
+                Gebruiker.regio_code.in_(codes),
+                Gebruiker.actief.is_(True),
+            )
+            .order_by(Gebruiker.email)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Inzagelog:
+    """One audited access to an object, as the person it is about may see it: when, which
+    organisation and role (no names of staff), what and why."""
+
+    tijdstip: datetime
+    rol: str
+    aanbieder_id: uuid.UUID | None
+    actie: str
+    doel: str
+    toegestaan: bool
+
+
+def audit_van(*, session: Session, object_ids: Iterable[str]) -> list[Inzagelog]:
+    """Every audit entry about these objects, oldest first (for an entrepreneur's inzage)."""
+    ids = list(object_ids)
+    if not ids:
+        return []
+    rows = session.execute(
+        select(AuditRegel, Gebruiker.aanbieder_id)
+        .outerjoin(Gebruiker, Gebruiker.id == AuditRegel.actor_id)
+        .where(AuditRegel.object_id.in_(ids))
+        .order_by(AuditRegel.tijdstip, AuditRegel.id)
+    ).all()
+    return [
+        Inzagelog(
+            tijdstip=r.tijdstip,
+            rol=r.rol,
+            aanbieder_id=aanbieder_id,
+            actie=r.actie,
+            doel=r.doel,
+            toegestaan=r.uitkomst == "toegestaan",
+        )
+        for r, aanbieder_id in rows
+    ]
