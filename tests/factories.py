@@ -37,7 +37,12 @@ STAPPEN: dict[str, list[dict]] = {
     lc.GEACCEPTEERD: [{"status": lc.GEACCEPTEERD}],
     lc.IN_BEHANDELING: [{"status": lc.GEACCEPTEERD}, {"status": lc.IN_BEHANDELING}],
     lc.AFGEROND: [{"status": lc.GEACCEPTEERD}, {"status": lc.AFGEROND, "uitkomst": "opgelost"}],
-    lc.GEWEIGERD: [{"status": lc.GEWEIGERD, "reden": "Past niet bij ons aanbod"}],
+    lc.AANGEHOUDEN: [{"status": lc.GEACCEPTEERD}, {"status": lc.AANGEHOUDEN}],
+    lc.GEWEIGERD: [{"status": lc.GEWEIGERD, "reden_code": "geen_capaciteit"}],
+    lc.MISLUKT: [
+        {"status": lc.GEACCEPTEERD},
+        {"status": lc.MISLUKT, "reden_code": "niet_bereikbaar"},
+    ],
 }
 
 _teller = 0
@@ -120,7 +125,9 @@ def zaak(
         session=session, actor=verzender, hulpvraag_id=h.id, naar_aanbieder=naar
     )
     if staat == lc.GEANNULEERD:
-        stappen = [{"status": lc.GEANNULEERD, "reden": "Ondernemer heeft al hulp"}]
+        stappen = [
+            {"status": lc.GEANNULEERD, "reden_code": "anders", "reden": "Ondernemer heeft al hulp"}
+        ]
         door = verzender
     else:
         stappen, door = STAPPEN[staat], ontvanger

@@ -12,16 +12,12 @@ STATEN = [*factories.STAPPEN, lc.GEANNULEERD]
 @pytest.mark.parametrize("staat", STATEN)
 def test_a_named_state_is_reached_and_seen_by_both_parties(session, staat):
     zaak = factories.zaak(session, staat=staat)
-    dv, partij = service.get(
-        session=session, actor=zaak.verzender, doorverwijzing_id=zaak.doorverwijzing_id
-    )
-    assert (dv.status, partij) == (staat, lc.VERZENDER)
-    dv, partij = service.get(
-        session=session, actor=zaak.ontvanger, doorverwijzing_id=zaak.doorverwijzing_id
-    )
+    i = service.get(session=session, actor=zaak.verzender, doorverwijzing_id=zaak.doorverwijzing_id)
+    assert (i.doorverwijzing.status, i.partij) == (staat, lc.VERZENDER)
+    i = service.get(session=session, actor=zaak.ontvanger, doorverwijzing_id=zaak.doorverwijzing_id)
     # the receiver's first look marks a sent referral as received
-    assert dv.status == (lc.ONTVANGEN if staat == lc.VERZONDEN else staat)
-    assert partij == lc.ONTVANGER
+    assert i.doorverwijzing.status == (lc.ONTVANGEN if staat == lc.VERZONDEN else staat)
+    assert i.partij == lc.ONTVANGER
 
 
 def test_a_token_belongs_to_its_user(client, session):

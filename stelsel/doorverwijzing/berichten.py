@@ -50,7 +50,7 @@ def aan_aanbieder(
     meldingen.zet_klaar(
         session=session,
         soort=f"doorverwijzing.{soort}",
-        sleutel=f"{gebeurtenis}:{soort}:{aanbieder_id}",
+        sleutel=f"{gebeurtenis}:{soort}",
         onderwerp=onderwerp,
         gegevens={
             "doorverwijzing": str(dv.id),

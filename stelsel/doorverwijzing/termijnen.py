@@ -46,7 +46,7 @@ def bewaak(*, session: Session, vandaag: date | None = None) -> Bewaakt:
             onderwerp = "Doorverwijzing zonder antwoord na de termijn"
             for aanbieder_id in dict.fromkeys((dv.van_aanbieder_id, h.aanbieder_id)):
                 berichten.aan_aanbieder(
-                    session, aanbieder_id, dv, "escalatie", onderwerp, f"{dv.id}:escalatie"
+                    session, aanbieder_id, dv, "escalatie", onderwerp, f"{dv.id}:{aanbieder_id}"
                 )
             berichten.aan_regio(session, h, dv, onderwerp, dv.id)
             uit.geescaleerd += 1

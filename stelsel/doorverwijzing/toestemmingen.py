@@ -54,6 +54,7 @@ def leg_vast(
         vastgelegd_door=actor.id,
     )
     hulpvraag.toestemmingen.append(t)
+    session.flush()  # before the referral that points to it
     accounts.audit(
         session=session,
         actor=actor,

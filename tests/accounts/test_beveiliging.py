@@ -92,7 +92,8 @@ def test_private_link_actions_without_token_change_nothing(
     assert r.status_code == 403, r.status_code
     session.expire_all()
     h = session.scalars(select(Hulpvraag)).one()
-    assert h.ondernemer_naam == "Jan de Vries" and h.toestemming().delen_met_ontvanger
+    assert h.ondernemer_naam == "Jan de Vries" and h.ingetrokken_op is None
+    assert h.eerste_hop_toestemming() is not None
 
 
 def test_private_link_actions_work_with_the_pages_token(client, session, prive_code):

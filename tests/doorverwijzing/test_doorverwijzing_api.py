@@ -80,7 +80,10 @@ def test_urgent_case_gets_first_contact_the_next_working_day(client, tokens, zaa
     [
         ({"status": "verzonden"}, 409, None),
         ({"status": "afgerond"}, 409, None),
-        ({"status": "geweigerd"}, 400, "reden"),
+        ({"status": "geweigerd"}, 400, "reden_code"),
+        ({"status": "geweigerd", "reden": "vol"}, 400, "reden_code"),
+        ({"status": "geweigerd", "reden_code": "anders"}, 400, "reden"),
+        ({"status": "geweigerd", "reden_code": "verlopen"}, 400, "reden_code"),
         ({"status": "kapot"}, 400, "status"),
     ],
 )
@@ -97,11 +100,16 @@ def test_nothing_after_afgerond(client, tokens, zaak):
     h = bearer(tokens["ontvanger"])
     client.patch(url, json={"status": "geaccepteerd"}, headers=h)
     client.patch(url, json={"status": "afgerond", "uitkomst": "deels_opgelost"}, headers=h)
-    for body in ({"status": "in_behandeling"}, {"status": "geweigerd", "reden": "x"}):
+    for body in (
+        {"status": "in_behandeling"},
+        {"status": "geweigerd", "reden_code": "geen_capaciteit"},
+    ):
         assert client.patch(url, json=body, headers=h).status_code == 409
     assert (
         client.patch(
-            url, json={"status": "geannuleerd"}, headers=bearer(tokens["verzender"])
+            url,
+            json={"status": "geannuleerd", "reden_code": "anders", "reden": "x"},
+            headers=bearer(tokens["verzender"]),
         ).status_code
         == 409
     )
@@ -171,7 +179,15 @@ def _call(client, endpoint, zaak, headers):
         return client.post(
             "/api/v1/doorverwijzingen",
             headers=headers,
-            json={"hulpvraag": zaak["hulpvraag"]["id"], "naar_aanbieder": "ondernemersklankbord"},
+            json={
+                "hulpvraag": zaak["hulpvraag"]["id"],
+                "naar_aanbieder": "rvo",
+                "toestemming": {"tekst_versie": "2026-12-v1", "kanaal": "telefoon"},
+            },
+        )
+    if endpoint == "POST /doorverwijzingen/{id}/notities":
+        return client.post(
+            f"/api/v1/doorverwijzingen/{dv_id}/notities", json={"tekst": "Gebeld"}, headers=headers
         )
     if endpoint == "GET /doorverwijzingen":
         return client.get("/api/v1/doorverwijzingen", headers=headers)
@@ -188,6 +204,16 @@ def _call(client, endpoint, zaak, headers):
     hv_id = zaak["hulpvraag"]["id"]
     if endpoint == "GET /hulpvragen/{id}/inzage":
         return client.get(f"/api/v1/hulpvragen/{hv_id}/inzage", headers=headers)
+    if endpoint == "GET /hulpvragen/{id}/keten":
+        return client.get(f"/api/v1/hulpvragen/{hv_id}/keten", headers=headers)
+    if endpoint == "GET /hulpvragen/{id}/ontvangers":
+        return client.get(f"/api/v1/hulpvragen/{hv_id}/ontvangers", headers=headers)
+    if endpoint == "POST /hulpvragen/{id}/toestemmingsverzoeken":
+        return client.post(
+            f"/api/v1/hulpvragen/{hv_id}/toestemmingsverzoeken",
+            json={"naar_aanbieder": "rvo"},
+            headers=headers,
+        )
     if endpoint == "DELETE /hulpvragen/{id}/toestemming":
         return client.delete(f"/api/v1/hulpvragen/{hv_id}/toestemming", headers=headers)
     if endpoint == "DELETE /hulpvragen/{id}/persoonsgegevens":
@@ -195,16 +221,22 @@ def _call(client, endpoint, zaak, headers):
     raise AssertionError(endpoint)
 
 
+# The verzender (KVK) referred the case to the ontvanger (Qredits), so it is past its own hop:
+# it follows the chain but no longer holds the case (no personal data, cannot refer it again).
 #            anoniem verzender ontvanger derde regio stelsel beheer
 MATRIX = {
     "POST /hulpvragen": (401, 201, 201, 201, 403, 403, 403),
-    "POST /doorverwijzingen": (401, 201, 201, 404, 403, 403, 403),
+    "POST /doorverwijzingen": (401, 409, 201, 404, 403, 403, 403),
     "GET /doorverwijzingen": (401, 200, 200, 200, 403, 403, 403),
     "GET /doorverwijzingen/{id}": (401, 200, 200, 404, 404, 404, 404),
     "PATCH /doorverwijzingen/{id}": (401, 403, 200, 404, 404, 404, 404),
+    "POST /doorverwijzingen/{id}/notities": (401, 201, 201, 404, 404, 404, 404),
     "GET /doorverwijzingen/statistieken": (401, 403, 403, 403, 200, 200, 403),
     "GET /audit": (401, 403, 403, 403, 403, 200, 200),
-    "GET /hulpvragen/{id}/inzage": (401, 200, 200, 404, 404, 404, 404),
+    "GET /hulpvragen/{id}/inzage": (401, 404, 200, 404, 404, 404, 404),
+    "GET /hulpvragen/{id}/keten": (401, 200, 200, 404, 403, 403, 403),
+    "GET /hulpvragen/{id}/ontvangers": (401, 404, 200, 404, 404, 404, 404),
+    "POST /hulpvragen/{id}/toestemmingsverzoeken": (401, 404, 201, 404, 404, 404, 404),
     "DELETE /hulpvragen/{id}/toestemming": (401, 204, 204, 404, 404, 404, 404),
     "DELETE /hulpvragen/{id}/persoonsgegevens": (401, 204, 204, 404, 404, 404, 404),
 }
@@ -238,8 +270,9 @@ def test_permission_matrix(client, session, tokens, zaak, endpoint, rol, verwach
     geweigerd_na = session.scalar(select(func.count()).where(AuditRegel.uitkomst == "geweigerd"))
     if verwacht in (403, 404):
         assert geweigerd_na == geweigerd_voor + 1, "a refused request leaves an audit entry"
-    if rol in ("regiocoordinator", "stelselregisseur", "beheerder") and verwacht == 200:
-        for waarde in PERSOONSGEGEVENS:
+    # aggregate roles never see personal data, nor does a provider past its own hop
+    if rol in ("regiocoordinator", "stelselregisseur", "beheerder", "verzender") and r.is_success:
+        for waarde in [*PERSOONSGEGEVENS, "Graag snel bellen"]:
             assert waarde not in r.text, f"personal data in a response for {rol}"
 
 
@@ -264,7 +297,11 @@ def test_chain_pingpong_is_counted(client, tokens, zaak):
     terug = client.post(
         "/api/v1/doorverwijzingen",
         headers=bearer(tokens["ontvanger"]),
-        json={"hulpvraag": zaak["hulpvraag"]["id"], "naar_aanbieder": "kvk"},
+        json={
+            "hulpvraag": zaak["hulpvraag"]["id"],
+            "naar_aanbieder": "kvk",
+            "toestemming": {"tekst_versie": "2026-12-v1", "kanaal": "gesprek"},
+        },
     )
     assert terug.status_code == 201 and terug.json()["vorige"] == zaak["doorverwijzing"]["id"]
     assert client.get(url, headers=bearer(tokens["verzender"])).json()["uitkomst"] == "doorverwezen"
@@ -309,7 +346,14 @@ def test_no_personal_data_in_logs(client, tokens, caplog):
         assert waarde not in caplog.text
 
 
-def test_inzage_and_deletion_on_request(client, tokens, zaak):
+def _actor(session, email):
+    from stelsel.accounts import service as accounts
+    from stelsel.accounts.models import Gebruiker
+
+    return accounts.actor(session.scalar(select(Gebruiker).where(Gebruiker.email == email)))
+
+
+def test_inzage_and_deletion_on_request(client, session, tokens, zaak):
     hid = zaak["hulpvraag"]["id"]
     r = client.get(f"/api/v1/hulpvragen/{hid}/inzage", headers=bearer(tokens["ontvanger"]))
     assert (
@@ -324,7 +368,16 @@ def test_inzage_and_deletion_on_request(client, tokens, zaak):
         f"/api/v1/hulpvragen/{hid}/persoonsgegevens", headers=bearer(tokens["verzender"])
     )
     assert r.status_code == 204
-    na = client.get(f"/api/v1/hulpvragen/{hid}/inzage", headers=bearer(tokens["verzender"])).json()
+    # after removal nobody holds the case: only the entrepreneur's own link shows what is left
+    assert (
+        client.get(f"/api/v1/hulpvragen/{hid}/inzage", headers=bearer(tokens["ontvanger"]))
+    ).status_code == 404
+    from stelsel.doorverwijzing import service
+
+    h = service.get_hulpvraag(
+        session=session, actor=_actor(session, "a@kvk.example.nl"), hulpvraag_id=hid, doel="test"
+    )
+    na = service.inzage(session=session, hulpvraag=h, door=None)
     assert na["hulpvraag"]["ondernemer"] == {
         "naam": None,
         "email": None,
@@ -332,6 +385,7 @@ def test_inzage_and_deletion_on_request(client, tokens, zaak):
         "kvk_nummer": None,
     }
     assert na["hulpvraag"]["vraag"] is None and na["hulpvraag"]["themas"] == ["financiering"]
+    assert all(d["notitie"] is None for d in na["doorverwijzingen"])
     dv = client.get(
         f"/api/v1/doorverwijzingen/{zaak['doorverwijzing']['id']}",
         headers=bearer(tokens["ontvanger"]),

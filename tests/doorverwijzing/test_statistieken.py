@@ -34,11 +34,14 @@ def oud(session, actor: Actor) -> dict:
     verwijzingen = session.scalars(stmt).all()
     per_status = {s: 0 for s in lc.STATUSSEN}
     per_uitkomst = {u: 0 for u in lc.UITKOMSTEN}
+    per_reden = {s: {r: 0 for r in lc.ALLE_REDENEN} for s in sorted(lc.MET_REDEN)}
     per_zaak: dict[uuid.UUID, list[Doorverwijzing]] = {}
     for d in verwijzingen:
         per_status[d.status] += 1
         if d.uitkomst:
             per_uitkomst[d.uitkomst] += 1
+        if d.reden_code:
+            per_reden[d.status][d.reden_code] += 1
         per_zaak.setdefault(d.hulpvraag_id, []).append(d)
     per_thema = {t: {"hulpvragen": 0, "doorverwijzingen": 0} for t in tx.codes(tx.THEMAS)}
     for v in per_zaak.values():
@@ -54,6 +57,7 @@ def oud(session, actor: Actor) -> dict:
         "aantal_hulpvragen": len(per_zaak),
         "per_status": per_status,
         "per_uitkomst": per_uitkomst,
+        "per_reden": per_reden,
         "te_laat": sum(service.te_laat(d) for d in verwijzingen),
         "gemiddeld_aantal_hops": round(sum(k["hops"] for k in kenmerken) / len(kenmerken), 2)
         if kenmerken
@@ -88,6 +92,7 @@ def _zaak(session, regio, keten, statussen=None, deadlines=None, themas=()) -> H
                 naar_aanbieder_id=naar,
                 status=status,
                 uitkomst=random.choice(lc.UITKOMSTEN) if status == lc.AFGEROND else None,
+                reden_code=random.choice(lc.ALLE_REDENEN) if status in lc.MET_REDEN else None,
                 aangemaakt_op=start + timedelta(minutes=i),
                 bijgewerkt_op=start,
                 eerste_contact_voor=deadlines[i] if deadlines else VANDAAG + timedelta(days=3),
@@ -174,9 +179,12 @@ def test_hand_counted_region(session):
         lc.GEACCEPTEERD: 0,
         lc.GEWEIGERD: 1,
         lc.IN_BEHANDELING: 0,
+        lc.AANGEHOUDEN: 0,
         lc.AFGEROND: 1,
         lc.GEANNULEERD: 1,
+        lc.MISLUKT: 0,
     }
+    assert sum(sum(r.values()) for r in s["per_reden"].values()) == 2  # geweigerd, geannuleerd
     assert sum(s["per_uitkomst"].values()) == 1
     assert s["te_laat"] == 2  # the verzonden one and the last ontvangen one, both past gisteren
     assert s["pingpong"] == 2 and s["gemiddeld_aantal_hops"] == 2.0
