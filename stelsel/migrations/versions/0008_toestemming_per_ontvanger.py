@@ -20,8 +20,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("hulpvraag") as b:
-        b.add_column(sa.Column("ingetrokken_op", sa.DateTime(timezone=True), nullable=True))
+    # Columns are added in place: on SQLite recreating a table that others point to (hulpvraag,
+    # doorverwijzing) would fail its foreign keys. Only toestemming, which nothing points to
+    # yet, is recreated there (to make gegeven_op nullable).
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    op.add_column("hulpvraag", sa.Column("ingetrokken_op", sa.DateTime(timezone=True)))
     with op.batch_alter_table("toestemming") as b:
         b.add_column(sa.Column("soort", sa.String(10), nullable=False, server_default="delen"))
         b.add_column(sa.Column("naar_aanbieder_id", sa.Uuid(), nullable=True))
@@ -29,19 +32,33 @@ def upgrade() -> None:
         b.add_column(sa.Column("vastgelegd_door", sa.Uuid(), nullable=True))
         b.add_column(sa.Column("gevraagd_op", sa.DateTime(timezone=True), nullable=True))
         b.alter_column("gegeven_op", existing_type=sa.DateTime(timezone=True), nullable=True)
-    with op.batch_alter_table("doorverwijzing") as b:
-        b.add_column(sa.Column("reden_code", sa.String(30), nullable=True))
-        b.add_column(sa.Column("toestemming_id", sa.Uuid(), nullable=True))
-        b.add_column(sa.Column("herinnerd_op", sa.DateTime(timezone=True), nullable=True))
-        b.add_column(sa.Column("geescaleerd_op", sa.DateTime(timezone=True), nullable=True))
-        b.create_foreign_key(
-            "fk_doorverwijzing_toestemming", "toestemming", ["toestemming_id"], ["id"]
+    op.add_column("doorverwijzing", sa.Column("reden_code", sa.String(30)))
+    bestaand = {k["name"] for k in sa.inspect(op.get_bind()).get_columns("doorverwijzing")}
+    if sqlite and "toestemming_id" in bestaand:
+        pass  # kept, emptied, by a downgrade on SQLite
+    elif sqlite:  # SQLite adds a column with its reference in place
+        op.execute(
+            "ALTER TABLE doorverwijzing ADD COLUMN toestemming_id CHAR(32) "
+            "CONSTRAINT fk_doorverwijzing_toestemming REFERENCES toestemming (id)"
         )
-    with op.batch_alter_table("doorverwijzing_gebeurtenis") as b:
-        b.add_column(sa.Column("aanbieder_id", sa.Uuid(), nullable=True))
-        b.add_column(sa.Column("soort", sa.String(10), nullable=False, server_default="status"))
-        b.add_column(sa.Column("reden_code", sa.String(30), nullable=True))
-        b.add_column(sa.Column("toelichting", sa.Text(), nullable=True))
+    else:
+        op.add_column("doorverwijzing", sa.Column("toestemming_id", sa.Uuid()))
+        op.create_foreign_key(
+            "fk_doorverwijzing_toestemming",
+            "doorverwijzing",
+            "toestemming",
+            ["toestemming_id"],
+            ["id"],
+        )
+    op.add_column("doorverwijzing", sa.Column("herinnerd_op", sa.DateTime(timezone=True)))
+    op.add_column("doorverwijzing", sa.Column("geescaleerd_op", sa.DateTime(timezone=True)))
+    for kolom in (
+        sa.Column("aanbieder_id", sa.Uuid()),
+        sa.Column("soort", sa.String(10), nullable=False, server_default="status"),
+        sa.Column("reden_code", sa.String(30)),
+        sa.Column("toelichting", sa.Text()),
+    ):
+        op.add_column("doorverwijzing_gebeurtenis", kolom)
     op.create_table(
         "aanbieder_link",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -98,16 +115,22 @@ def downgrade() -> None:
     op.drop_index("ix_toestemming_naar", "toestemming")
     op.drop_index("ix_aanbieder_link_doorverwijzing_id", "aanbieder_link")
     op.drop_table("aanbieder_link")
-    with op.batch_alter_table("doorverwijzing_gebeurtenis") as b:
-        for c in ("toelichting", "reden_code", "soort", "aanbieder_id"):
-            b.drop_column(c)
-    with op.batch_alter_table("doorverwijzing") as b:
-        b.drop_constraint("fk_doorverwijzing_toestemming", type_="foreignkey")
-        for c in ("geescaleerd_op", "herinnerd_op", "toestemming_id", "reden_code"):
-            b.drop_column(c)
+    # SQLite drops a column in place (3.35+) unless a constraint uses it
+    for c in ("toelichting", "reden_code", "soort", "aanbieder_id"):
+        op.drop_column("doorverwijzing_gebeurtenis", c)
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint("fk_doorverwijzing_toestemming", "doorverwijzing", type_="foreignkey")
+    for c in ("geescaleerd_op", "herinnerd_op", "reden_code"):
+        op.drop_column("doorverwijzing", c)
+    if op.get_bind().dialect.name == "sqlite":
+        # a column with a reference cannot be dropped in place: keep it, emptied
+        op.execute("UPDATE doorverwijzing SET toestemming_id = NULL")
+    else:
+        op.drop_column("doorverwijzing", "toestemming_id")
+    op.execute("UPDATE toestemming SET gegeven_op = COALESCE(gegeven_op, gevraagd_op)")
+    op.execute("DELETE FROM toestemming WHERE gegeven_op IS NULL")
     with op.batch_alter_table("toestemming") as b:
         b.alter_column("gegeven_op", existing_type=sa.DateTime(timezone=True), nullable=False)
         for c in ("gevraagd_op", "vastgelegd_door", "kanaal", "naar_aanbieder_id", "soort"):
             b.drop_column(c)
-    with op.batch_alter_table("hulpvraag") as b:
-        b.drop_column("ingetrokken_op")
+    op.drop_column("hulpvraag", "ingetrokken_op")
