@@ -1,9 +1,16 @@
-"""Referral pages: inbox and outbox, a case with its chain, the referral form with
-suggestions from the wegwijzer, a referral's actions, and the entrepreneur's private page.
-Forms carry a CSRF token bound to the visitor's (pre-)session (stelsel.web.csrf)."""
+"""Referral pages: inbox and outbox, the intake form, a case with its chain, timeline and
+referral form, a referral's actions, the entrepreneur's private page, and the link pages of a
+provider without users. Every page works without JavaScript; every form carries a CSRF token
+bound to the visitor's (pre-)session (stelsel.web.csrf)."""
 
+import hashlib
 import json
+import re
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -14,14 +21,18 @@ from stelsel.accounts.rollen import Actor
 from stelsel.config import get_settings
 from stelsel.doorverwijzing import levenscyclus as lc
 from stelsel.doorverwijzing import service
-from stelsel.errors import Conflict, Ongeldig, Verboden
+from stelsel.doorverwijzing.berichten import link_van_token
+from stelsel.doorverwijzing.models import Doorverwijzing, Hulpvraag, Toestemming
+from stelsel.errors import Conflict, NietGevonden, Ongeldig, StelselFout, Verboden
+from stelsel.geo import service as geo
+from stelsel.register import taxonomie as tx
 from stelsel.web.csrf import check_csrf, csrf_token
 from stelsel.web.deps import get_session
 from stelsel.web.pages import als_melding, formulierfouten, render, templates
 
 router = APIRouter(include_in_schema=False)
 TOESTEMMINGSTEKST_VERSIE = "2026-11-v1"
-templates.env.globals["STATUS_LABELS"] = {
+STATUS_LABELS = {
     lc.VERZONDEN: "Verzonden",
     lc.ONTVANGEN: "Ontvangen",
     lc.GEACCEPTEERD: "Geaccepteerd",
@@ -32,7 +43,67 @@ templates.env.globals["STATUS_LABELS"] = {
     lc.GEANNULEERD: "Geannuleerd",
     lc.MISLUKT: "Mislukt",
 }
-templates.env.globals["REDEN_LABELS"] = {**lc.REDENEN, lc.VERLOPEN: "Verlopen: geen antwoord"}
+UITKOMST_LABELS = {
+    "opgelost": "Opgelost",
+    "deels_opgelost": "Deels opgelost",
+    "niet_opgelost": "Niet opgelost",
+    lc.DOORVERWEZEN: "Verder doorverwezen",
+}
+# What the button of each step says.
+STAP_LABELS = {
+    lc.ONTVANGEN: "Markeer als ontvangen",
+    lc.GEACCEPTEERD: "Accepteren",
+    lc.GEWEIGERD: "Weigeren",
+    lc.IN_BEHANDELING: "In behandeling nemen",
+    lc.AANGEHOUDEN: "Aanhouden",
+    lc.AFGEROND: "Afronden",
+    lc.GEANNULEERD: "Annuleren",
+    lc.MISLUKT: "Afsluiten: het lukt niet",
+}
+KANAAL_LABELS = {
+    "telefoon": "aan de telefoon",
+    "gesprek": "in een gesprek",
+    "schriftelijk": "schriftelijk (brief of e-mail)",
+    "prive_pagina": "op de persoonlijke pagina",
+    "intake": "bij het vastleggen van de vraag",
+}
+THEMA_LABELS = {t.code: t.naam for t in (*tx.THEMAS, *tx.TRANSITIETHEMAS)}
+templates.env.globals.update(
+    STATUS_LABELS=STATUS_LABELS,
+    REDEN_LABELS={**lc.REDENEN, lc.VERLOPEN: "Verlopen: geen antwoord"},
+    UITKOMST_LABELS=UITKOMST_LABELS,
+    STAP_LABELS=STAP_LABELS,
+    THEMA_LABELS=THEMA_LABELS,
+    KANAAL_LABELS=KANAAL_LABELS,
+)
+NL = ZoneInfo("Europe/Amsterdam")
+
+
+def _als_tijd(waarde: date | datetime | str | None) -> date | datetime | None:
+    if isinstance(waarde, str):
+        waarde = datetime.fromisoformat(waarde) if "T" in waarde else date.fromisoformat(waarde)
+    if isinstance(waarde, datetime):
+        # stored in UTC (SQLite gives it back naive); shown in Dutch time
+        return (waarde if waarde.tzinfo else waarde.replace(tzinfo=UTC)).astimezone(NL)
+    return waarde
+
+
+def nl_datum(waarde: date | datetime | str | None) -> str:
+    w = _als_tijd(waarde)
+    return w.strftime("%d-%m-%Y") if w else ""
+
+
+def nl_tijd(waarde: date | datetime | str | None) -> str:
+    w = _als_tijd(waarde)
+    if isinstance(w, datetime):
+        return w.strftime("%d-%m-%Y %H:%M")
+    return w.strftime("%d-%m-%Y") if w else ""
+
+
+templates.env.filters.update(nl_datum=nl_datum, nl_tijd=nl_tijd)
+GEEN_LINK = "Deze link klopt niet of is verlopen."
+LIJST_MAX = 200  # rows per direction on the inbox/outbox page
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 
 
 def _page(request: Request, name: str, ctx: dict, status_code: int = 200):
@@ -46,30 +117,117 @@ def _naar_login(request: Request) -> RedirectResponse:
     return RedirectResponse(f"/inloggen?verder={request.url.path}", status_code=303)
 
 
+def _terug(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _namen(session: Session, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID | None, str]:
+    """The names of these aanbieders, each looked up once for the whole page."""
+    uit: dict[uuid.UUID | None, str] = {None: ""}
+    for i in ids:
+        if i not in uit:
+            uit[i] = service.aanbieder_naam(session=session, aanbieder_id=i) or "onbekend"
+    return uit
+
+
+def _veld(veld: str) -> str:
+    """The form field a service's error is about ('ondernemer.email' -> 'email')."""
+    if veld.startswith("toestemming"):
+        return "toestemming"
+    return veld.split(".")[-1]
+
+
+# Inbox and outbox ----------------------------------------------------------------------------
+
+STATUS_FILTERS = {"alle": "Alle", "open": "Alle open", **STATUS_LABELS}
+SORTERINGEN = {
+    "nieuw": "Nieuwste eerst",
+    "oud": "Oudste eerst",
+    "termijn": "Eerste contact: eerst te doen",
+}
+
+
+@dataclass(frozen=True)
+class Rij:
+    """One referral in the inbox or outbox, with what the row shows."""
+
+    dv: Doorverwijzing
+    tegenpartij: str
+    themas: list[str]
+    te_laat: bool
+
+
+def _rijen(
+    rows: list[Doorverwijzing], namen: dict, kant: str, zoek: str, vandaag: date
+) -> list[Rij]:
+    uit = []
+    for d in rows:
+        ander = namen[d.van_aanbieder_id if kant == "in" else d.naar_aanbieder_id]
+        themas = [THEMA_LABELS.get(t, t) for t in d.hulpvraag.themas]
+        if zoek and not any(zoek in s.lower() for s in [ander, *themas]):
+            continue
+        uit.append(Rij(d, ander, themas, service.te_laat(d, vandaag)))
+    return uit
+
+
 @router.get("/doorverwijzingen")
 def lijst(
     request: Request,
+    status: str = "alle",
+    sorteer: str = "nieuw",
+    zoek: str = "",
     actor: Actor | None = Depends(huidige_actor),
     session: Session = Depends(get_session),
 ):
     if actor is None:
         return _naar_login(request)
-    inbox, _ = service.get_all(session=session, actor=actor, richting="in", limit=100)
-    outbox, _ = service.get_all(session=session, actor=actor, richting="uit", limit=100)
+    status = status if status in STATUS_FILTERS else "alle"
+    sorteer = sorteer if sorteer in SORTERINGEN else "nieuw"
+    zoek = zoek.strip()[:100]
+    filter_ = None if status == "alle" else status
+    kanten = {}
+    totaal = {}
+    for kant in ("in", "uit"):
+        kanten[kant], totaal[kant] = service.get_all(
+            session=session,
+            actor=actor,
+            richting=kant,
+            status=filter_,
+            sorteer=sorteer,
+            limit=LIJST_MAX,
+        )
+    alle = [*kanten["in"], *kanten["uit"]]
+    namen = _namen(session, [i for d in alle for i in (d.van_aanbieder_id, d.naar_aanbieder_id)])
+    vandaag = date.today()
     return _page(
         request,
         "doorverwijzing/lijst.html",
         {
-            "inbox": inbox,
-            "outbox": outbox,
-            "naam": lambda i: service.aanbieder_naam(session=session, aanbieder_id=i),
-            "te_laat": service.te_laat,
+            "inbox": _rijen(kanten["in"], namen, "in", zoek.lower(), vandaag),
+            "outbox": _rijen(kanten["uit"], namen, "uit", zoek.lower(), vandaag),
+            "totaal": totaal,
+            "max": LIJST_MAX,
+            "status": status,
+            "sorteer": sorteer,
+            "zoek": zoek,
+            "status_filters": STATUS_FILTERS,
+            "sorteringen": SORTERINGEN,
         },
     )
 
 
+# The intake form ------------------------------------------------------------------------------
+
+VELD_VOLGORDE = ("naam", "email", "telefoon", "kvk_nummer", "gemeente", "vraag", "urgentie")
+
+
 def _nieuw_formulier(request: Request, fouten: dict, invoer: dict, status_code: int = 200):
-    """The intake form, empty or with the entered values and what is wrong with them."""
+    """The intake form, empty or with the entered values and everything wrong with them (in
+    the order of the form)."""
+    volgorde = [*VELD_VOLGORDE, "toestemming"]
+    fouten = dict(
+        sorted(fouten.items(), key=lambda kv: volgorde.index(kv[0]) if kv[0] in volgorde else 99)
+    )
     return _page(
         request,
         "doorverwijzing/hulpvraag_nieuw.html",
@@ -78,16 +236,52 @@ def _nieuw_formulier(request: Request, fouten: dict, invoer: dict, status_code: 
             "invoer": invoer,
             "versie": TOESTEMMINGSTEKST_VERSIE,
             "werkdagen": get_settings().eerste_contact_werkdagen,
+            "wat": service.TOESTEMMING_WAT,
         },
         status_code,
     )
+
+
+def _controleer_intake(session: Session, invoer: dict) -> dict[str, str]:
+    """Every cheap check of the intake form at once, so one submit shows all that is wrong
+    (the service stops at its first error)."""
+    fouten = {}
+    if not invoer["naam"].strip():
+        fouten["naam"] = "Vul de naam van de ondernemer in."
+    elif len(invoer["naam"]) > 200:
+        fouten["naam"] = "De naam is te lang: hooguit 200 tekens."
+    email = invoer["email"].strip()
+    if not email:
+        fouten["email"] = "Vul het e-mailadres van de ondernemer in."
+    elif not EMAIL.fullmatch(email) or len(email) > 200:
+        fouten["email"] = "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl."
+    if len(invoer["telefoon"]) > 50:
+        fouten["telefoon"] = "Het telefoonnummer is te lang."
+    kvk = invoer["kvk_nummer"].strip()
+    if kvk and not re.fullmatch(r"\d{8}", kvk):
+        fouten["kvk_nummer"] = "Een KVK-nummer heeft 8 cijfers, zonder spaties."
+    vraag = invoer["vraag"].strip()
+    if not vraag:
+        fouten["vraag"] = "Vul de vraag van de ondernemer in."
+    elif len(vraag) > 5000:
+        fouten["vraag"] = "De vraag is te lang: hooguit 5000 tekens."
+    if invoer["urgentie"] not in ("normaal", "hoog"):
+        fouten["urgentie"] = "Kies hoe dringend het is."
+    if invoer["gemeente"].strip():
+        try:
+            geo.resolve(session=session, tekst=invoer["gemeente"].strip()[:100])
+        except Ongeldig as e:
+            fouten["gemeente"] = e.reden[:1].upper() + e.reden[1:]
+    if invoer["berichten"] and not invoer["email"].strip():
+        fouten.setdefault("email", "Vul een e-mailadres in om de ondernemer berichten te sturen.")
+    return fouten
 
 
 @router.get("/hulpvragen/nieuw")
 def nieuw_form(request: Request, actor: Actor | None = Depends(huidige_actor)):
     if actor is None:
         return _naar_login(request)
-    return _nieuw_formulier(request, {}, {})
+    return _nieuw_formulier(request, {}, {"urgentie": "normaal"})
 
 
 @router.post("/hulpvragen/nieuw")
@@ -101,6 +295,7 @@ def nieuw(
     gemeente: str = Form(""),
     urgentie: str = Form("normaal"),
     toestemming: str = Form(""),
+    berichten: str = Form(""),
     csrf: str = Form(""),
     actor: Actor | None = Depends(huidige_actor),
     session: Session = Depends(get_session),
@@ -117,28 +312,100 @@ def nieuw(
         "vraag": vraag,
         "gemeente": gemeente,
         "toestemming": bool(toestemming),
+        "berichten": bool(berichten),
     }
-    with formulierfouten() as fouten:
+    fouten = _controleer_intake(session, invoer)
+    if fouten:
+        return _nieuw_formulier(request, fouten, invoer, 400)
+    with formulierfouten() as gevonden:
         h, code = service.create_hulpvraag(
             session=session,
             actor=actor,
             data=service.NieuweHulpvraag(
                 naam=naam,
                 email=email,
-                telefoon=telefoon or None,
-                kvk_nummer=kvk_nummer or None,
+                telefoon=telefoon.strip() or None,
+                kvk_nummer=kvk_nummer.strip() or None,
                 vraag=vraag,
-                gemeente=gemeente or None,
+                gemeente=gemeente.strip() or None,
                 urgentie=urgentie,
                 delen_met_ontvanger=bool(toestemming),
                 tekst_versie=TOESTEMMINGSTEKST_VERSIE,
+                berichten=bool(berichten),
             ),
         )
-    if fouten.fout:
-        veld = fouten.fout.veld.split(".")[-1]
-        return _nieuw_formulier(request, {veld: fouten.fout.reden}, invoer, 400)
+    if gevonden.fout:
+        velden = {_veld(v): r for v, r in gevonden.velden.items()}
+        return _nieuw_formulier(request, velden, invoer, 400)
     request.session["nieuwe_link"] = f"/mijn-hulpvraag/{code}"
-    return RedirectResponse(f"/hulpvragen/{h.id}", status_code=303)
+    return _terug(f"/hulpvragen/{h.id}")
+
+
+# A case: its chain, timeline, consents and the referral form ---------------------------------
+
+
+def _toestemmingen(h: Hulpvraag, namen: dict) -> dict:
+    """What the adviser needs to know about the case's consents to share."""
+    delen = [t for t in h.toestemmingen if t.soort == "delen"]
+    return {
+        "geldig": [(namen.get(t.naar_aanbieder_id, ""), t) for t in delen if t.geldig()],
+        "verzoeken": [(namen.get(t.naar_aanbieder_id, ""), t) for t in delen if t.open_verzoek()],
+        "eerste_hop": h.eerste_hop_toestemming() is not None,
+    }
+
+
+def _hulpvraag_pagina(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    hulpvraag_id: uuid.UUID,
+    fouten: dict | None = None,
+    invoer: dict | None = None,
+    status_code: int = 200,
+):
+    h, keten = service.keten_van(session=session, actor=actor, hulpvraag_id=hulpvraag_id)
+    houder = service.houdt(h, keten, actor.aanbieder_id)
+    if houder:  # the holder reads the entrepreneur's data: audited as such
+        service.get_hulpvraag(
+            session=session,
+            actor=actor,
+            hulpvraag_id=h.id,
+            doel="hulpvraag bekijken",
+            alleen_houder=True,
+        )
+    ontvangers = service.ontvangers(session=session, actor=actor, hulpvraag=h) if houder else []
+    ids: list[uuid.UUID | None] = [h.aanbieder_id]
+    ids += [i for d in keten for i in (d.van_aanbieder_id, d.naar_aanbieder_id)]
+    ids += [t.naar_aanbieder_id for t in h.toestemmingen]
+    namen = _namen(session, ids)
+    eigen = [d for d in keten if actor.aanbieder_id in (d.van_aanbieder_id, d.naar_aanbieder_id)]
+    return _page(
+        request,
+        "doorverwijzing/hulpvraag.html",
+        {
+            "h": h,
+            "keten": keten,
+            "namen": namen,
+            "houder": houder,
+            "kenmerken": service.keten_kenmerken(keten),
+            "voorgesteld": [o for o in ontvangers if o.voorgesteld],
+            "overige": [o for o in ontvangers if not o.voorgesteld],
+            "toestemmingen": _toestemmingen(h, namen),
+            "kanalen": service.KANALEN,
+            "tijdlijn": service.tijdlijn(
+                session=session, hulpvraag=h, verwijzingen=keten, met_notities=houder
+            ),
+            "eigen": eigen,
+            "vandaag": date.today(),
+            "nieuwe_link": request.session.pop("nieuwe_link", None),
+            "melding": request.session.pop("melding", None),
+            "fout": request.session.pop("fout", None),
+            "fouten": fouten or {},
+            "invoer": invoer or {},
+            "wat": service.TOESTEMMING_WAT,
+        },
+        status_code,
+    )
 
 
 @router.get("/hulpvragen/{hulpvraag_id}")
@@ -150,23 +417,7 @@ def hulpvraag(
 ):
     if actor is None:
         return _naar_login(request)
-    h = service.get_hulpvraag(
-        session=session, actor=actor, hulpvraag_id=hulpvraag_id, doel="hulpvraag bekijken"
-    )
-    keten = service.keten(session=session, hulpvraag_id=h.id)
-    return _page(
-        request,
-        "doorverwijzing/hulpvraag.html",
-        {
-            "h": h,
-            "keten": keten,
-            "kenmerken": service.keten_kenmerken(keten),
-            "suggesties": service.suggesties(session=session, actor=actor, hulpvraag=h),
-            "naam": lambda i: service.aanbieder_naam(session=session, aanbieder_id=i),
-            "nieuwe_link": request.session.pop("nieuwe_link", None),
-            "fout": request.session.pop("fout", None),
-        },
-    )
+    return _hulpvraag_pagina(request, session, actor, hulpvraag_id)
 
 
 @router.post("/hulpvragen/{hulpvraag_id}/doorverwijzen")
@@ -174,8 +425,9 @@ def doorverwijzen(
     hulpvraag_id: uuid.UUID,
     request: Request,
     naar_aanbieder: str = Form(""),
-    dienst: str = Form(""),
     notitie: str = Form(""),
+    toestemming: str = Form(""),
+    kanaal: str = Form(""),
     csrf: str = Form(""),
     actor: Actor | None = Depends(huidige_actor),
     session: Session = Depends(get_session),
@@ -183,17 +435,96 @@ def doorverwijzen(
     check_csrf(request, csrf)
     if actor is None:
         return _naar_login(request)
+    invoer = {
+        "naar_aanbieder": naar_aanbieder,
+        "notitie": notitie,
+        "toestemming": bool(toestemming),
+        "kanaal": kanaal,
+    }
+    fouten = {}
+    if not naar_aanbieder:
+        fouten["naar_aanbieder"] = "Kies de organisatie waarnaar u doorverwijst."
+    if toestemming and kanaal not in service.KANALEN:
+        fouten["kanaal"] = "Kies hoe de ondernemer toestemming gaf."
+    if len(notitie) > 5000:
+        fouten["notitie"] = "De notitie is te lang: hooguit 5000 tekens."
+    if not fouten:
+        try:
+            dv = service.create_doorverwijzing(
+                session=session,
+                actor=actor,
+                hulpvraag_id=hulpvraag_id,
+                naar_aanbieder=naar_aanbieder,
+                notitie=notitie,
+                toestemming=service.NieuweToestemming(TOESTEMMINGSTEKST_VERSIE, kanaal)
+                if toestemming
+                else None,
+            )
+        except Ongeldig as e:
+            fouten[_veld(e.veld)] = e.reden[:1].upper() + e.reden[1:]
+        except Conflict as e:
+            fouten["algemeen"] = str(e.detail)
+        else:
+            return _terug(f"/doorverwijzingen/{dv.id}")
+    return _hulpvraag_pagina(request, session, actor, hulpvraag_id, fouten, invoer, 400)
+
+
+@router.post("/hulpvragen/{hulpvraag_id}/toestemming-vragen")
+def toestemming_vragen(
+    hulpvraag_id: uuid.UUID,
+    request: Request,
+    naar_aanbieder: str = Form(""),
+    csrf: str = Form(""),
+    actor: Actor | None = Depends(huidige_actor),
+    session: Session = Depends(get_session),
+):
+    """Ask the entrepreneur for consent for the chosen organisation (the second button of the
+    referral form)."""
+    check_csrf(request, csrf)
+    if actor is None:
+        return _naar_login(request)
+    if not naar_aanbieder:
+        fouten = {"naar_aanbieder": "Kies eerst de organisatie waarvoor u toestemming vraagt."}
+        invoer = {"naar_aanbieder": ""}
+        return _hulpvraag_pagina(request, session, actor, hulpvraag_id, fouten, invoer, 400)
     with als_melding(request):
-        dv = service.create_doorverwijzing(
-            session=session,
-            actor=actor,
-            hulpvraag_id=hulpvraag_id,
-            naar_aanbieder=naar_aanbieder,
-            dienst=dienst or None,
-            notitie=notitie,
+        t = service.vraag_toestemming(
+            session=session, actor=actor, hulpvraag_id=hulpvraag_id, naar_aanbieder=naar_aanbieder
         )
-        return RedirectResponse(f"/doorverwijzingen/{dv.id}", status_code=303)
-    return RedirectResponse(f"/hulpvragen/{hulpvraag_id}", status_code=303)
+        naam = service.aanbieder_naam(session=session, aanbieder_id=t.naar_aanbieder_id)
+        request.session["melding"] = (
+            f"De ondernemer heeft al toestemming gegeven voor {naam}."
+            if t.geldig()
+            else f"De vraag om toestemming voor {naam} staat op de persoonlijke pagina van de "
+            "ondernemer. Wie berichten wil ontvangen, krijgt ook een e-mail."
+        )
+    return _terug(f"/hulpvragen/{hulpvraag_id}")
+
+
+# One referral -----------------------------------------------------------------------------------
+
+
+def _doorverwijzing_context(session: Session, i: service.Inzicht) -> dict:
+    dv = i.doorverwijzing
+    ids = [i for d in i.keten for i in (d.van_aanbieder_id, d.naar_aanbieder_id)]
+    return {
+        "dv": dv,
+        "partij": i.partij,
+        "zichtbaar": i.zichtbaar,
+        "keten": i.keten,
+        "namen": _namen(session, ids),
+        "stappen": lc.stappen_voor(dv.status, i.partij),
+        "redenen": lc.REDENEN,
+        "uitkomsten": [u for u in lc.UITKOMSTEN if u != lc.DOORVERWEZEN],
+        "te_laat": service.te_laat(dv),
+        "vandaag": date.today(),
+        "tijdlijn": service.tijdlijn(
+            session=session,
+            hulpvraag=dv.hulpvraag,
+            verwijzingen=i.keten,
+            met_notities=i.zichtbaar,
+        ),
+    }
 
 
 @router.get("/doorverwijzingen/{doorverwijzing_id}")
@@ -206,23 +537,23 @@ def doorverwijzing(
     if actor is None:
         return _naar_login(request)
     i = service.get(session=session, actor=actor, doorverwijzing_id=doorverwijzing_id)
-    dv, partij = i.doorverwijzing, i.partij
-    stappen = lc.stappen_voor(dv.status, partij)
-    return _page(
-        request,
-        "doorverwijzing/doorverwijzing.html",
-        {
-            "dv": dv,
-            "partij": partij,
-            "stappen": stappen,
-            "zichtbaar": i.zichtbaar,
-            "redenen": lc.REDENEN,
-            "naam": lambda i: service.aanbieder_naam(session=session, aanbieder_id=i),
-            "te_laat": service.te_laat(dv),
-            "uitkomsten": lc.UITKOMSTEN,
-            "fout": request.session.pop("fout", None),
-        },
-    )
+    ctx = _doorverwijzing_context(session, i)
+    ctx |= {
+        "actie": f"/doorverwijzingen/{doorverwijzing_id}",
+        "fout": request.session.pop("fout", None),
+        "melding": request.session.pop("melding", None),
+    }
+    return _page(request, "doorverwijzing/doorverwijzing.html", ctx)
+
+
+def _controleer_stap(status: str, reden_code: str, reden: str, uitkomst: str) -> None:
+    """The checks of a step's form that the page can say more plainly than the lifecycle."""
+    if status in lc.MET_REDEN and reden_code not in lc.REDENEN:
+        raise Ongeldig("reden_code", "Kies een reden.")
+    if status in lc.MET_REDEN and reden_code == lc.ANDERS and not reden.strip():
+        raise Ongeldig("reden", "Bij de reden 'Anders' is een korte toelichting verplicht.")
+    if status == lc.AFGEROND and uitkomst not in lc.UITKOMSTEN:
+        raise Ongeldig("uitkomst", "Kies de uitkomst.")
 
 
 @router.post("/doorverwijzingen/{doorverwijzing_id}/status")
@@ -241,24 +572,72 @@ def status(
     if actor is None:
         return _naar_login(request)
     with als_melding(request, (Ongeldig, Conflict, Verboden)):
+        _controleer_stap(status, reden_code, reden, uitkomst)
         service.wijzig_status(
             session=session,
             actor=actor,
             doorverwijzing_id=doorverwijzing_id,
             status=status,
             reden_code=reden_code or None,
-            reden=reden or None,
+            reden=reden.strip() or None,
             uitkomst=uitkomst or None,
         )
-    return RedirectResponse(f"/doorverwijzingen/{doorverwijzing_id}", status_code=303)
+        request.session["melding"] = f"De status is nu: {STATUS_LABELS.get(status, status)}."
+    return _terug(f"/doorverwijzingen/{doorverwijzing_id}")
+
+
+@router.post("/doorverwijzingen/{doorverwijzing_id}/notitie")
+def notitie(
+    doorverwijzing_id: uuid.UUID,
+    request: Request,
+    tekst: str = Form(""),
+    terug: str = Form(""),
+    csrf: str = Form(""),
+    actor: Actor | None = Depends(huidige_actor),
+    session: Session = Depends(get_session),
+):
+    check_csrf(request, csrf)
+    if actor is None:
+        return _naar_login(request)
+    with als_melding(request, (Ongeldig, Verboden)):
+        if not tekst.strip():
+            raise Ongeldig("tekst", "Schrijf eerst een notitie.")
+        service.notitie(
+            session=session, actor=actor, doorverwijzing_id=doorverwijzing_id, tekst=tekst
+        )
+        request.session["melding"] = "De notitie staat op de tijdlijn."
+    # back to the case page or the referral page the note was written on (never elsewhere)
+    if re.fullmatch(r"/hulpvragen/[0-9a-f-]{36}", terug):
+        return _terug(terug)
+    return _terug(f"/doorverwijzingen/{doorverwijzing_id}")
+
+
+# The entrepreneur's private page ------------------------------------------------------------
+
+
+def _eigen(session: Session, code: str) -> Hulpvraag:
+    h = service.by_toegangscode(session=session, code=code)
+    if h is None:
+        raise HTTPException(404, GEEN_LINK)
+    return h
+
+
+@router.get("/mijn-hulpvraag")
+def mijn_hulpvraag_zonder_code(request: Request):
+    """Where the e-mails to the entrepreneur point: the private link itself is only in the
+    first e-mail (it is never sent again)."""
+    return _page(request, "doorverwijzing/mijn_hulpvraag_zonder_code.html", {"menu": None})
 
 
 @router.get("/mijn-hulpvraag/{code}")
 def mijn_hulpvraag(code: str, request: Request, session: Session = Depends(get_session)):
-    h = service.by_toegangscode(session=session, code=code)
-    if h is None:
-        raise HTTPException(404, "Deze link klopt niet of is verlopen.")
+    h = _eigen(session, code)
     keten = service.keten(session=session, hulpvraag_id=h.id)
+    ids: list[uuid.UUID | None] = [h.aanbieder_id]
+    ids += [i for d in keten for i in (d.van_aanbieder_id, d.naar_aanbieder_id)]
+    ids += [t.naar_aanbieder_id for t in h.toestemmingen]
+    namen = _namen(session, ids)
+    open_ = [d for d in keten if d.status in lc.OPEN_STATUSSEN]
     return _page(
         request,
         "doorverwijzing/mijn_hulpvraag.html",
@@ -266,11 +645,89 @@ def mijn_hulpvraag(code: str, request: Request, session: Session = Depends(get_s
             "menu": None,
             "h": h,
             "keten": keten,
+            "namen": namen,
             "code": code,
-            "naam": lambda i: service.aanbieder_naam(session=session, aanbieder_id=i),
+            "nu_bij": open_[-1] if open_ else None,
+            "verzoeken": [t for t in h.toestemmingen if t.soort == "delen" and t.open_verzoek()],
+            "gedeeld": [t for t in h.toestemmingen if t.soort == "delen" and t.geldig()],
             "ingetrokken": h.ingetrokken_op is not None,
+            "melding": request.session.pop("melding", None),
+            "fout": request.session.pop("fout", None),
         },
     )
+
+
+@router.post("/mijn-hulpvraag/{code}/toestemming/{toestemming_id}")
+def beantwoord(
+    code: str,
+    toestemming_id: uuid.UUID,
+    request: Request,
+    antwoord: str = Form(""),
+    csrf: str = Form(""),
+    session: Session = Depends(get_session),
+):
+    check_csrf(request, csrf)
+    h = _eigen(session, code)
+    if antwoord not in ("ja", "nee"):
+        request.session["fout"] = "Kies ja of nee."
+        return _terug(f"/mijn-hulpvraag/{code}")
+    with als_melding(request):
+        t: Toestemming = service.beantwoord(
+            session=session,
+            hulpvraag=h,
+            toestemming_id=toestemming_id,
+            ja=antwoord == "ja",
+            tekst_versie=TOESTEMMINGSTEKST_VERSIE,
+        )
+        naam = service.aanbieder_naam(session=session, aanbieder_id=t.naar_aanbieder_id)
+        request.session["melding"] = (
+            f"Dank u. Uw gegevens mogen naar {naam}."
+            if antwoord == "ja"
+            else f"Dank u. Uw gegevens gaan niet naar {naam}."
+        )
+    return _terug(f"/mijn-hulpvraag/{code}")
+
+
+BEVESTIG = {
+    "intrekken": {
+        "titel": "Toestemming intrekken?",
+        "uitleg": [
+            "Als u de toestemming intrekt, ziet geen enkele organisatie uw naam, e-mailadres, "
+            "telefoon, KVK-nummer en vraag nog.",
+            "Uw vraag kan dan ook niet meer worden doorgestuurd naar een andere organisatie.",
+        ],
+        "knop": "Ja, trek mijn toestemming in",
+    },
+    "verwijderen": {
+        "titel": "Uw gegevens verwijderen?",
+        "uitleg": [
+            "Wij verwijderen uw naam, e-mailadres, telefoon, KVK-nummer, uw vraag en alle "
+            "notities. Dit kunt u niet ongedaan maken.",
+            "Wilt u eerst bewaren wat wij van u hebben? Bekijk of download dan eerst uw gegevens.",
+        ],
+        "knop": "Ja, verwijder mijn gegevens",
+    },
+}
+
+
+def _bevestig(code: str, actie: str, request: Request, session: Session):
+    """The confirmation step before withdrawing consent or removing the data."""
+    h = _eigen(session, code)
+    return _page(
+        request,
+        "doorverwijzing/mijn_bevestig.html",
+        {"menu": None, "h": h, "code": code, "actie": actie, **BEVESTIG[actie]},
+    )
+
+
+@router.get("/mijn-hulpvraag/{code}/intrekken")
+def intrekken_bevestig(code: str, request: Request, session: Session = Depends(get_session)):
+    return _bevestig(code, "intrekken", request, session)
+
+
+@router.get("/mijn-hulpvraag/{code}/verwijderen")
+def verwijderen_bevestig(code: str, request: Request, session: Session = Depends(get_session)):
+    return _bevestig(code, "verwijderen", request, session)
 
 
 @router.post("/mijn-hulpvraag/{code}/intrekken")
@@ -278,11 +735,10 @@ def intrekken(
     code: str, request: Request, csrf: str = Form(""), session: Session = Depends(get_session)
 ):
     check_csrf(request, csrf)
-    h = service.by_toegangscode(session=session, code=code)
-    if h is None:
-        raise HTTPException(404, "Deze link klopt niet of is verlopen.")
+    h = _eigen(session, code)
     service.trek_toestemming_in(session=session, hulpvraag=h, door=None)
-    return RedirectResponse(f"/mijn-hulpvraag/{code}", status_code=303)
+    request.session["melding"] = "Uw toestemming is ingetrokken. Niemand ziet uw gegevens nog."
+    return _terug(f"/mijn-hulpvraag/{code}")
 
 
 @router.post("/mijn-hulpvraag/{code}/verwijderen")
@@ -290,18 +746,27 @@ def verwijderen(
     code: str, request: Request, csrf: str = Form(""), session: Session = Depends(get_session)
 ):
     check_csrf(request, csrf)
-    h = service.by_toegangscode(session=session, code=code)
-    if h is None:
-        raise HTTPException(404, "Deze link klopt niet of is verlopen.")
+    h = _eigen(session, code)
     service.anonimiseer(session=session, hulpvraag=h, door=None, doel="verwijderverzoek ondernemer")
-    return RedirectResponse(f"/mijn-hulpvraag/{code}", status_code=303)
+    request.session["melding"] = "Uw gegevens zijn verwijderd."
+    return _terug(f"/mijn-hulpvraag/{code}")
 
 
 @router.get("/mijn-hulpvraag/{code}/inzage")
-def mijn_inzage(code: str, session: Session = Depends(get_session)):
-    h = service.by_toegangscode(session=session, code=code)
-    if h is None:
-        raise HTTPException(404, "Deze link klopt niet of is verlopen.")
+def mijn_inzage(code: str, request: Request, session: Session = Depends(get_session)):
+    """Everything stored about the entrepreneur, as a readable page."""
+    h = _eigen(session, code)
+    return _page(
+        request,
+        "doorverwijzing/mijn_inzage.html",
+        {"menu": None, "code": code, "i": service.inzage(session=session, hulpvraag=h, door=None)},
+    )
+
+
+@router.get("/mijn-hulpvraag/{code}/inzage.json")
+def mijn_inzage_bestand(code: str, session: Session = Depends(get_session)):
+    """The same as a JSON file to keep or pass on."""
+    h = _eigen(session, code)
     body = json.dumps(
         service.inzage(session=session, hulpvraag=h, door=None), ensure_ascii=False, indent=1
     )
@@ -309,4 +774,176 @@ def mijn_inzage(code: str, session: Session = Depends(get_session)):
         body,
         media_type="application/json",
         headers={"Content-Disposition": 'attachment; filename="mijn-gegevens.json"'},
+    )
+
+
+# A provider without users: the link from the e-mail to its desk ------------------------------
+
+
+def _link_sleutel(token: str) -> str:
+    """The session key that says this visitor is the person who took the link."""
+    return "aanbieder-link:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+
+
+def _link_onbekend(request: Request):
+    return _page(request, "doorverwijzing/link_onbekend.html", {"menu": None}, 404)
+
+
+def _link_formulier(request: Request, token: str, fouten: dict, invoer: dict, status_code=200):
+    return _page(
+        request,
+        "doorverwijzing/link_neem.html",
+        {"menu": None, "token": token, "fouten": fouten, "invoer": invoer},
+        status_code,
+    )
+
+
+@router.get("/aanbieder-link/{token}")
+def link(token: str, request: Request, session: Session = Depends(get_session)):
+    """Who takes the link says who they are first; then they see the referral and answer it."""
+    link = link_van_token(session, token)
+    if link is None:
+        try:
+            service.open_link(session=session, token=token)  # audits the refused access
+        except NietGevonden:
+            pass
+        return _link_onbekend(request)
+    if link.email is None or not request.session.get(_link_sleutel(token)):
+        return _link_formulier(request, token, {}, {})
+    try:
+        toegang = service.open_link(session=session, token=token)
+    except NietGevonden:
+        return _link_onbekend(request)
+    ctx = _doorverwijzing_context(session, toegang.inzicht)
+    ctx |= {
+        "menu": None,
+        "token": token,
+        "link": toegang.link,
+        "actie": f"/aanbieder-link/{token}",
+        "fout": request.session.pop("fout", None),
+        "melding": request.session.pop("melding", None),
+    }
+    return _page(request, "doorverwijzing/link.html", ctx)
+
+
+@router.post("/aanbieder-link/{token}/neem")
+def link_neem(
+    token: str,
+    request: Request,
+    naam: str = Form(""),
+    email: str = Form(""),
+    csrf: str = Form(""),
+    session: Session = Depends(get_session),
+):
+    check_csrf(request, csrf)
+    invoer = {"naam": naam, "email": email}
+    fouten = {}
+    if not naam.strip():
+        fouten["naam"] = "Vul uw naam in."
+    if not EMAIL.fullmatch(email.strip()) or len(email.strip()) > 200:
+        fouten["email"] = "Vul uw e-mailadres op het werk in, zoals naam@organisatie.nl."
+    if not fouten:
+        try:
+            service.neem(session=session, token=token, naam=naam, email=email)
+        except NietGevonden:
+            return _link_onbekend(request)
+        except Ongeldig as e:
+            fouten[_veld(e.veld)] = e.reden[:1].upper() + e.reden[1:] + "."
+        else:
+            request.session[_link_sleutel(token)] = True
+            return _terug(f"/aanbieder-link/{token}")
+    if link_van_token(session, token) is None:
+        return _link_onbekend(request)
+    return _link_formulier(request, token, fouten, invoer, 400)
+
+
+def _link_actie(request: Request, token: str) -> RedirectResponse | None:
+    """A link action by a visitor who did not take the link: back to the form that asks."""
+    if not request.session.get(_link_sleutel(token)):
+        return _terug(f"/aanbieder-link/{token}")
+    return None
+
+
+def _link_fout(request: Request, token: str, e: StelselFout):
+    if isinstance(e, NietGevonden):
+        return _link_onbekend(request)
+    request.session["fout"] = e.reden if isinstance(e, Ongeldig) else e.detail
+    return _terug(f"/aanbieder-link/{token}")
+
+
+@router.post("/aanbieder-link/{token}/status")
+def link_status(
+    token: str,
+    request: Request,
+    status: str = Form(""),
+    reden_code: str = Form(""),
+    reden: str = Form(""),
+    uitkomst: str = Form(""),
+    csrf: str = Form(""),
+    session: Session = Depends(get_session),
+):
+    check_csrf(request, csrf)
+    if (terug := _link_actie(request, token)) is not None:
+        return terug
+    try:
+        _controleer_stap(status, reden_code, reden, uitkomst)
+        service.link_wijzig_status(
+            session=session,
+            token=token,
+            status=status,
+            reden_code=reden_code or None,
+            reden=reden.strip() or None,
+            uitkomst=uitkomst or None,
+        )
+    except (Ongeldig, Conflict, Verboden, NietGevonden) as e:
+        return _link_fout(request, token, e)
+    request.session["melding"] = f"De status is nu: {STATUS_LABELS.get(status, status)}."
+    return _terug(f"/aanbieder-link/{token}")
+
+
+@router.post("/aanbieder-link/{token}/vraag")
+def link_vraag(
+    token: str,
+    request: Request,
+    tekst: str = Form(""),
+    csrf: str = Form(""),
+    session: Session = Depends(get_session),
+):
+    check_csrf(request, csrf)
+    if (terug := _link_actie(request, token)) is not None:
+        return terug
+    try:
+        if not tekst.strip():
+            raise Ongeldig("tekst", "Schrijf eerst uw vraag.")
+        service.stel_vraag(session=session, token=token, tekst=tekst)
+    except (Ongeldig, Verboden, NietGevonden) as e:
+        return _link_fout(request, token, e)
+    request.session["melding"] = "Uw vraag is verstuurd naar de organisatie die doorverwees."
+    return _terug(f"/aanbieder-link/{token}")
+
+
+@router.post("/aanbieder-link/{token}/account")
+def link_account(
+    token: str,
+    request: Request,
+    wachtwoord: str = Form(""),
+    herhaal: str = Form(""),
+    csrf: str = Form(""),
+    session: Session = Depends(get_session),
+):
+    check_csrf(request, csrf)
+    if (terug := _link_actie(request, token)) is not None:
+        return terug
+    link = link_van_token(session, token)
+    try:
+        if wachtwoord != herhaal:
+            raise Ongeldig("wachtwoord", "De twee wachtwoorden zijn niet gelijk.")
+        service.claim_account(session=session, token=token, wachtwoord=wachtwoord)
+    except (Ongeldig, NietGevonden) as e:
+        return _link_fout(request, token, e)
+    request.session.pop(_link_sleutel(token), None)
+    return _page(
+        request,
+        "doorverwijzing/link_account.html",
+        {"menu": None, "email": link.email if link else ""},
     )

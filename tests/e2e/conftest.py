@@ -1,6 +1,8 @@
 """Browser tests: a live server on a fresh database with the bundled register, Debian's
 Chromium driven by Playwright, and an axe-core accessibility check."""
 
+import email
+import email.policy
 import os
 import socket
 import subprocess
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, Page, sync_playwright
 
 REPO = Path(__file__).resolve().parents[2]
@@ -38,15 +41,74 @@ def live_database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}"
 
 
+class Postbus:
+    """What the loopback SMTP server received: one dict per message and recipient."""
+
+    def __init__(self) -> None:
+        self.berichten: list[dict] = []
+        self.port = 0
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        for aan in envelope.rcpt_tos:
+            self.berichten.append(
+                {"aan": aan, "onderwerp": str(msg["Subject"]), "tekst": msg.get_content()}
+            )
+        return "250 OK"
+
+    def aan(self, adres: str) -> list[dict]:
+        return [b for b in self.berichten if b["aan"] == adres]
+
+
 @pytest.fixture(scope="session")
-def base_url(live_database_url, tmp_path_factory) -> Iterator[str]:
-    """URL of a live stelsel server on its own SQLite database with the bundled register."""
+def smtp() -> Iterator[Postbus]:
+    """A loopback SMTP server that keeps every message it gets."""
+    postbus = Postbus()
+    postbus.port = _free_port()
+    controller = Controller(postbus, hostname="127.0.0.1", port=postbus.port)
+    controller.start()
+    yield postbus
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def server_env(live_database_url, smtp) -> dict[str, str]:
+    """The environment of the live server and of the commands run beside it."""
     port = _free_port()
-    env = {
+    return {
         **os.environ,
         "STELSEL_DATABASE_URL": live_database_url,
         "STELSEL_BASE_URL": f"http://127.0.0.1:{port}",
+        "STELSEL_SMTP_HOST": "127.0.0.1",
+        "STELSEL_SMTP_PORT": str(smtp.port),
     }
+
+
+@pytest.fixture(scope="session")
+def verwerk_outbox(server_env):
+    """Deliver what the outbox holds, as cron would: `stelsel outbox verwerk`."""
+
+    def verwerk() -> str:
+        out = subprocess.run(
+            [sys.executable, "-m", "stelsel.cli", "outbox", "verwerk"],
+            cwd=REPO,
+            env=server_env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert out.returncode == 0, out.stderr[-2000:]
+        assert " 0 mislukt" in out.stdout, out.stdout
+        return out.stdout
+
+    return verwerk
+
+
+@pytest.fixture(scope="session")
+def base_url(server_env, tmp_path_factory) -> Iterator[str]:
+    """URL of a live stelsel server on its own SQLite database with the bundled register."""
+    env = server_env
+    port = int(env["STELSEL_BASE_URL"].rsplit(":", 1)[1])
     proc = subprocess.Popen(
         [sys.executable, "-m", "stelsel.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=REPO,
@@ -96,8 +158,9 @@ def axe_check():
     return _axe_check
 
 
-def _axe_check(page: Page) -> list[dict]:
-    """Run axe-core (WCAG 2.1 A and AA) on the page; return serious and critical violations."""
+def _axe_check(page: Page, ernst: tuple[str, ...] | None = ("serious", "critical")) -> list[dict]:
+    """Run axe-core (WCAG 2.1 A and AA) on the page; return its violations of these impacts
+    (serious and critical; None: every violation)."""
     assert AXE.exists(), "axe-core missing: run `npm ci`"
     # Evaluated, not added as a script tag: the Content-Security-Policy allows no inline scripts
     # (page.evaluate runs through the DevTools protocol, outside the page's CSP).
@@ -111,5 +174,5 @@ def _axe_check(page: Page) -> list[dict]:
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
+        if ernst is None or v["impact"] in ernst
     ]
