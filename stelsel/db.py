@@ -1,11 +1,13 @@
 """Engine and session factory. SQLite by default, PostgreSQL in production."""
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from stelsel.config import get_settings
@@ -63,13 +65,47 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
-        pool_pre_ping=True,
         pool_size=pool,
         max_overflow=4,
         pool_timeout=POOL_TIMEOUT_SECONDEN,
     )
+    _ping_na_rust(engine)
+    return engine
+
+
+# A pooled connection that has rested longer than this is pinged before it is handed out.
+PING_NA_SECONDEN = 10.0
+_RUST_SINDS = "stelsel_rust_sinds"
+
+
+def _ping_na_rust(engine: Engine) -> None:
+    """Ping a connection at checkout only when it has rested in the pool for a while: one that
+    the database dropped while idle (a restart, a firewall's idle time-out) is replaced before
+    a request gets it, as with `pool_pre_ping`, without a round trip on every checkout of a
+    busy pool. A connection that breaks while in use is invalidated by SQLAlchemy, together with
+    every connection pooled before it, so the next requests get new ones."""
+
+    def verbonden(_dbapi_conn, record) -> None:
+        record.info[_RUST_SINDS] = time.monotonic()
+
+    def terug(_dbapi_conn, record) -> None:
+        record.info[_RUST_SINDS] = time.monotonic()
+
+    def uit(dbapi_conn, record, _proxy) -> None:
+        if time.monotonic() - record.info.get(_RUST_SINDS, 0.0) <= PING_NA_SECONDEN:
+            return
+        try:
+            ok = engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as e:
+            raise DisconnectionError() from e
+        if not ok:
+            raise DisconnectionError()
+
+    event.listen(engine, "connect", verbonden)
+    event.listen(engine, "checkin", terug)
+    event.listen(engine, "checkout", uit)
 
 
 @lru_cache

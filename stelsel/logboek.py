@@ -156,8 +156,10 @@ class RequestId:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        gegeven = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        rid = gegeven if _REQUEST_ID.match(gegeven) else uuid.uuid4().hex
+        gegeven = next((v for k, v in scope["headers"] if k == b"x-request-id"), b"")
+        rid = gegeven.decode("latin-1") if gegeven else ""
+        if not _REQUEST_ID.match(rid):
+            rid = uuid.uuid4().hex
         token = request_id.set(rid)
 
         async def verstuur(message: Message) -> None:

@@ -47,8 +47,8 @@ def huidige_actor(request: Request, session: Session = Depends(get_session)) -> 
     return None
 
 
-def vereist_actor(actor: Actor | None = Depends(huidige_actor)) -> Actor:
-    """The caller; 401 when not logged in."""
+async def vereist_actor(actor: Actor | None = Depends(huidige_actor)) -> Actor:
+    """The caller; 401 when not logged in. (Async: it does no I/O, so it needs no thread.)"""
     if actor is None:
         raise ProblemError(401, "Niet ingelogd", "Log in of stuur een geldig bearer-token mee.")
     return actor

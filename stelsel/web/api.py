@@ -7,16 +7,41 @@ errors, the API-Version header, the NUL guard and the OpenAPI document.
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from swagger_ui_bundle import swagger_ui_path
 
 from stelsel.web.invoer import weiger_nul_tekens
 from stelsel.web.openapi import build_openapi
 from stelsel.web.problems import API_VERSION, install_error_handlers
+
+
+class ApiVersie:
+    """ASGI middleware: the API-Version header on every answer of the API. Pure ASGI: a
+    BaseHTTPMiddleware (`@app.middleware`) costs a task group and a stream per request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def verstuur(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                koppen = [k for k in message.get("headers", ()) if k[0].lower() != b"api-version"]
+                message["headers"] = [*koppen, _API_VERSION_KOP]
+            await send(message)
+
+        await self.app(scope, receive, verstuur)
+
+
+_API_VERSION_KOP = (b"api-version", API_VERSION.encode())
 
 
 def create_api(
@@ -54,11 +79,7 @@ def create_api(
             swagger_favicon_url="/api/v1/docs/assets/favicon-32x32.png",
         )
 
-    @api.middleware("http")
-    async def _api_version(request: Request, call_next):
-        response = await call_next(request)
-        response.headers["API-Version"] = API_VERSION
-        return response
+    api.add_middleware(ApiVersie)
 
     for router in routers:
         api.include_router(router, dependencies=[Depends(weiger_nul_tekens)])

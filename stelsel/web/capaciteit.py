@@ -44,11 +44,14 @@ class Capaciteit:
             return
         if self._plaatsen is None:  # made in the running event loop
             self._plaatsen = asyncio.Semaphore(self.limiet)
-        try:
-            await asyncio.wait_for(self._plaatsen.acquire(), self.wachtrij_seconden)
-        except TimeoutError:
-            await self._te_druk(scope, send)
-            return
+        if self._plaatsen.locked():  # full: wait in line, for a while
+            try:
+                await asyncio.wait_for(self._plaatsen.acquire(), self.wachtrij_seconden)
+            except TimeoutError:
+                await self._te_druk(scope, send)
+                return
+        else:  # a place is free: take it without the task wait_for makes
+            await self._plaatsen.acquire()
         try:
             await self.app(scope, receive, send)
         finally:

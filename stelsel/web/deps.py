@@ -5,8 +5,11 @@ the dependency's teardown: FastAPI runs that after the response is on its way, s
 between would lose a write the client was told had succeeded.
 """
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
+import anyio.to_thread
+from anyio import CancelScope, CapacityLimiter
 from fastapi import Request
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
@@ -31,21 +34,28 @@ def installeer_sessies(state, engine: Engine | Connection) -> None:
     state.lees_sessies = session_factory(lees)
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """A database session per request, from the app's engine. The response is held back until
     it is committed (web/transactie.py); here it is only closed, or rolled back on an error."""
     state = request.app.state
     lezen = request.method in LEES_METHODEN
-    yield from _sessie(request, state.lees_sessies if lezen else state.sessions)
+    async with _sessie(request, state.lees_sessies if lezen else state.sessions) as session:
+        yield session
 
 
-def get_lees_session(request: Request) -> Iterator[Session]:
+async def get_lees_session(request: Request) -> AsyncIterator[Session]:
     """The session of a POST that is a question, not a change (the wegwijzer): it begins as a
     read, so on SQLite it does not take the write lock while the work is done."""
-    yield from _sessie(request, request.app.state.lees_sessies)
+    async with _sessie(request, request.app.state.lees_sessies) as session:
+        yield session
 
 
-def _sessie(request: Request, maker) -> Iterator[Session]:
+@asynccontextmanager
+async def _sessie(request: Request, maker) -> AsyncIterator[Session]:
+    """Async, so that making and closing the session cost no trip to the thread pool: a new
+    session holds no connection, and by the time it is closed CommitVoorAntwoord has committed
+    it. What does talk to the database (a rollback, a commit after an error) runs in a thread,
+    never in the event loop."""
     session = maker()
     request.state.sessie = session
     try:
@@ -53,10 +63,21 @@ def _sessie(request: Request, maker) -> Iterator[Session]:
     except (ProblemError, StelselFout) as e:
         # Runs before the error response is sent: keep what the request wrote (an audit entry of
         # a refusal) when asked, else nothing of it.
-        session.commit() if e.bewaar else session.rollback()
+        await _in_thread(session.commit if e.bewaar else session.rollback)
         raise
     except BaseException:
-        session.rollback()
+        await _in_thread(session.rollback)
         raise
     finally:
-        session.close()
+        if session.in_transaction():
+            await _in_thread(session.close)
+        else:
+            session.close()  # no connection to give back: nothing to wait for
+
+
+async def _in_thread(werk: Callable[[], object]) -> None:
+    """As FastAPI runs the teardown of a sync dependency: shielded from cancellation, so a
+    session is never left half rolled back, and with a limiter of its own, so it never waits
+    for a place in the shared thread pool while it holds a connection."""
+    with CancelScope(shield=True):
+        await anyio.to_thread.run_sync(werk, limiter=CapacityLimiter(1))

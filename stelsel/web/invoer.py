@@ -51,6 +51,10 @@ def _body_velden(body: list[Any]) -> set[str]:
     return {f.alias for f in body}
 
 
+# What a route reads, worked out once and kept on the route instead of on every request.
+_GELEZEN = "_stelsel_gelezen"
+
+
 async def parameter_met_nul(request: Request) -> str | None:
     """The first parameter or body field the route reads whose text contains a NUL character
     (U+0000), or None. PostgreSQL can neither store nor compare such text, so it is refused at
@@ -59,7 +63,11 @@ async def parameter_met_nul(request: Request) -> str | None:
     route = request.scope.get("route")
     if not isinstance(route, APIRoute):
         return None
-    names, body = _gelezen(route.dependant)
+    gelezen = getattr(route, _GELEZEN, None)
+    if gelezen is None:
+        gelezen = _gelezen(route.dependant)
+        setattr(route, _GELEZEN, gelezen)
+    names, body = set(gelezen[0]), gelezen[1]
     items: list[tuple[str, Any]] = [
         *request.path_params.items(),
         *request.query_params.multi_items(),
