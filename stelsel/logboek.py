@@ -22,7 +22,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-_PRIVE_LINK = re.compile(r"/mijn-hulpvraag/[^/?\s\"]+")
+# the entrepreneur's private link and the link e-mailed to a provider: both are credentials
+_PRIVE_LINK = re.compile(r"/(mijn-hulpvraag|aanbieder-link)/[^/?\s\"]+")
 _QUERY = re.compile(r"\?[^\s\"]*")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 VERBORGEN = "(tekst verborgen: kan persoonsgegevens bevatten)"
@@ -32,7 +33,9 @@ request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", d
 
 def schoon(tekst: str) -> str:
     """A path or message without query strings and private link codes."""
-    return _QUERY.sub("", _PRIVE_LINK.sub("/mijn-hulpvraag/***", tekst))
+    if "?" not in tekst and "/mijn-hulpvraag/" not in tekst and "/aanbieder-link/" not in tekst:
+        return tekst  # nothing to hide: most lines, and no regular expression run for them
+    return _QUERY.sub("", _PRIVE_LINK.sub(r"/\1/***", tekst))
 
 
 class VerbergPersoonsgegevens(logging.Filter):

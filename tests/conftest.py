@@ -27,7 +27,7 @@ BACKENDS = ["sqlite", "postgresql"]
 # The personal data the tests use (tests/doorverwijzing/conftest.py and others): none of it may
 # reach a log line, whatever a test does.
 PERSOONSGEGEVENS_IN_TESTS = ["Jan de Vries", "jan.devries@example.nl", "0612345678", "bakoven"]
-_PRIVE_CODE = re.compile(r"/mijn-hulpvraag/(?!\*\*\*)[A-Za-z0-9_-]{8,}")
+_PRIVE_CODE = re.compile(r"/(?:mijn-hulpvraag|aanbieder-link)/(?!\*\*\*)[A-Za-z0-9_.-]{8,}")
 
 
 class _Verzamel(logging.Handler):

@@ -397,6 +397,7 @@ class Inzagelog:
 
     tijdstip: datetime
     rol: str
+    actor_id: uuid.UUID | None
     aanbieder_id: uuid.UUID | None
     actie: str
     doel: str
@@ -418,6 +419,7 @@ def audit_van(*, session: Session, object_ids: Iterable[str]) -> list[Inzagelog]
         Inzagelog(
             tijdstip=r.tijdstip,
             rol=r.rol,
+            actor_id=r.actor_id,
             aanbieder_id=aanbieder_id,
             actie=r.actie,
             doel=r.doel,
@@ -425,3 +427,14 @@ def audit_van(*, session: Session, object_ids: Iterable[str]) -> list[Inzagelog]
         )
         for r, aanbieder_id in rows
     ]
+
+
+def aanbieders_met_gebruikers(*, session: Session) -> set[uuid.UUID]:
+    """The aanbieders that have at least one active user (one query, for lists)."""
+    return set(
+        session.scalars(
+            select(Gebruiker.aanbieder_id)
+            .where(Gebruiker.aanbieder_id.is_not(None), Gebruiker.actief.is_(True))
+            .distinct()
+        )
+    )

@@ -1,6 +1,7 @@
 """The entrepreneur's rights under the AVG: inzage, removal, retention that cannot be blocked.
 (Consent and its withdrawal: toestemmingen.py.)"""
 
+import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
@@ -49,6 +50,17 @@ def inzage(*, session: Session, hulpvraag: Hulpvraag, door: Actor | None) -> dic
     toegang = accounts.audit_van(
         session=session, object_ids=[str(hulpvraag.id)] + [str(d.id) for d in verwijzingen]
     )
+    # a person who worked through a provider link acted for that link's provider
+    via_link: dict[uuid.UUID | None, uuid.UUID] = {
+        link.id: link.aanbieder_id
+        for d in verwijzingen
+        for link in berichten.links_van(session, d.id)
+    }
+
+    def organisatie(r: accounts.Inzagelog) -> str | None:
+        wie = r.aanbieder_id or via_link.get(r.actor_id)
+        return naam(wie) if wie else None
+
     return {
         "hulpvraag": {
             "id": str(hulpvraag.id),
@@ -113,7 +125,7 @@ def inzage(*, session: Session, hulpvraag: Hulpvraag, door: Actor | None) -> dic
         "toegang": [
             {
                 "tijdstip": r.tijdstip.isoformat(),
-                "organisatie": naam(r.aanbieder_id) if r.aanbieder_id else None,
+                "organisatie": organisatie(r),
                 "rol": r.rol,
                 "actie": r.actie,
                 "doel": r.doel,

@@ -3,6 +3,7 @@ transaction of the change it announces, and never carries the question or other 
 of the entrepreneur (only links, names of organisations, statuses and dates)."""
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, timedelta
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -34,6 +35,20 @@ def bereikbaarheid(*, session: Session, aanbieder_id: uuid.UUID) -> str:
         return INBOX
     a = register.get_aanbieder(session=session, aanbieder_id=str(aanbieder_id))
     return EMAIL if a is not None and a.email.strip() else GEEN
+
+
+def bereikbaarheden(*, session: Session) -> Callable[[uuid.UUID, str], str]:
+    """`bereikbaarheid` for many aanbieders at once: two queries, then (id, e-mail) → reach."""
+    met_inbox = accounts.aanbieders_met_gebruikers(
+        session=session
+    ) | meldingen.gekoppelde_aanbieders(session=session)
+
+    def hoe(aanbieder_id: uuid.UUID, email: str) -> str:
+        if aanbieder_id in met_inbox:
+            return INBOX
+        return EMAIL if email.strip() else GEEN
+
+    return hoe
 
 
 def aan_aanbieder(
@@ -123,6 +138,7 @@ def aan_ontvanger(
                 "van": register_naam(session, dv.van_aanbieder_id),
                 "link": f"{_basis()}/aanbieder-link/{token}",
                 "dagen": get_settings().link_geldig_dagen,
+                "aanleiding": soort,  # nieuw, herinnering, geannuleerd
                 "eerste_contact_voor": dv.eerste_contact_voor.strftime("%d-%m-%Y"),
             },
             emails=[a.email.strip()],

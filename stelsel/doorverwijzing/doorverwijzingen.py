@@ -85,30 +85,24 @@ def ontvangers(*, session: Session, actor: Actor, hulpvraag: Hulpvraag) -> list[
     """Every partner aanbieder in the register except the caller's own: the wegwijzer's
     suggestions first, then the rest by name; each with how a referral would reach it."""
     voorstel = suggesties(session=session, actor=actor, hulpvraag=hulpvraag)
+    hoe = berichten.bereikbaarheden(session=session)
+    alle, _ = register.get_all_aanbieders(session=session, limit=10_000)
+    per_id = {str(a.id): a for a in alle}
     out: list[Ontvanger] = []
     gezien: set[uuid.UUID] = set()
     for r in voorstel:
-        a = register.get_aanbieder(session=session, aanbieder_id=r.aanbieder_id)
+        a = per_id.get(r.aanbieder_id)
         if a is None or a.id in gezien:
             continue
         gezien.add(a.id)
-        hoe = berichten.bereikbaarheid(session=session, aanbieder_id=a.id)
+        bereik = hoe(a.id, a.email)
         out.append(
-            Ontvanger(a.id, a.slug, a.naam, hoe, True, uuid.UUID(r.dienst_id), r.dienst_naam)
+            Ontvanger(a.id, a.slug, a.naam, bereik, True, uuid.UUID(r.dienst_id), r.dienst_naam)
         )
-    alle, _ = register.get_all_aanbieders(session=session, limit=10_000)
     for a in sorted(alle, key=lambda a: a.naam.lower()):
         if a.id in gezien or a.id == actor.aanbieder_id or a.soort not in ONTVANGER_SOORTEN:
             continue
-        out.append(
-            Ontvanger(
-                a.id,
-                a.slug,
-                a.naam,
-                berichten.bereikbaarheid(session=session, aanbieder_id=a.id),
-                False,
-            )
-        )
+        out.append(Ontvanger(a.id, a.slug, a.naam, hoe(a.id, a.email), False))
     return out
 
 

@@ -28,6 +28,7 @@ from stelsel.doorverwijzing.toegang import (
     _adviseur,
     _geweigerd,
     _hash,
+    _now,
     houdt,
     op_keten,
 )
@@ -99,6 +100,7 @@ def create_hulpvraag(
             doel=TOESTEMMING_DOEL,
             tekst_versie=data.tekst_versie.strip(),
             vastgelegd_door=actor.id,
+            gegeven_op=_now(),
         )
     )
     if data.berichten:
@@ -110,6 +112,7 @@ def create_hulpvraag(
                 doel=CONTACT_DOEL,
                 tekst_versie=data.tekst_versie.strip(),
                 vastgelegd_door=actor.id,
+                gegeven_op=_now(),
             )
         )
     session.add(h)

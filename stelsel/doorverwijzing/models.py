@@ -110,7 +110,8 @@ class Toestemming(Base):
     kanaal: Mapped[str] = mapped_column(String(20), default="intake", server_default="intake")
     vastgelegd_door: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     gevraagd_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    gegeven_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # no default: empty means asked and not (yet) given, so every writer sets it explicitly
+    gegeven_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     ingetrokken_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     def geldig(self) -> bool:

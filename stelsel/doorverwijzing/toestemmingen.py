@@ -52,6 +52,7 @@ def leg_vast(
         tekst_versie=tekst_versie.strip()[:40],
         kanaal=kanaal,
         vastgelegd_door=actor.id,
+        gegeven_op=_now(),
     )
     hulpvraag.toestemmingen.append(t)
     session.flush()  # before the referral that points to it

@@ -77,6 +77,11 @@ def heeft_koppeling(*, session: Session, aanbieder_id: uuid.UUID) -> bool:
     return session.get(Koppeling, aanbieder_id) is not None
 
 
+def gekoppelde_aanbieders(*, session: Session) -> set[uuid.UUID]:
+    """The aanbieders that receive webhooks in their own system."""
+    return set(session.scalars(select(Koppeling.aanbieder_id)))
+
+
 def vergeet(*, session: Session, sleutel_begin: str) -> int:
     """Forget messages whose key starts with this (e.g. all messages to one entrepreneur):
     undelivered ones are dropped, delivered ones keep no address or content. Returns how many.

@@ -100,7 +100,7 @@ def test_private_link_actions_work_with_the_pages_token(client, session, prive_c
     from stelsel.doorverwijzing.models import Hulpvraag
 
     client.cookies.clear()
-    csrf = _csrf(client.get(f"/mijn-hulpvraag/{prive_code}").text)
+    csrf = _csrf(client.get(f"/mijn-hulpvraag/{prive_code}/verwijderen").text)
     r = client.post(
         f"/mijn-hulpvraag/{prive_code}/verwijderen", data={"csrf": csrf}, follow_redirects=False
     )

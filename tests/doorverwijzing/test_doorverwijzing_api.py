@@ -1,6 +1,7 @@
 """Referrals over the API: the flow, consent, the permission matrix, privacy and audit."""
 
 import logging
+import uuid
 from datetime import UTC, date, datetime
 
 import pytest
@@ -131,7 +132,8 @@ def test_withdrawing_consent_hides_personal_data(client, tokens, zaak):
     code = zaak["hulpvraag"]["prive_link"].split("/mijn-hulpvraag/")[1]
     page = client.get(f"/mijn-hulpvraag/{code}")
     assert page.status_code == 200 and "Toestemming intrekken" in page.text
-    csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
+    bevestig = client.get(f"/mijn-hulpvraag/{code}/intrekken").text
+    csrf = bevestig.split('name="csrf" value="')[1].split('"')[0]
     r = client.post(
         f"/mijn-hulpvraag/{code}/intrekken", data={"csrf": csrf}, follow_redirects=False
     )
@@ -375,7 +377,10 @@ def test_inzage_and_deletion_on_request(client, session, tokens, zaak):
     from stelsel.doorverwijzing import service
 
     h = service.get_hulpvraag(
-        session=session, actor=_actor(session, "a@kvk.example.nl"), hulpvraag_id=hid, doel="test"
+        session=session,
+        actor=_actor(session, "a@kvk.example.nl"),
+        hulpvraag_id=uuid.UUID(hid),
+        doel="test",
     )
     na = service.inzage(session=session, hulpvraag=h, door=None)
     assert na["hulpvraag"]["ondernemer"] == {

@@ -4,6 +4,7 @@ the case sees personal data, the whole chain sees status and outcome, referring 
 own hop, and a referral never silently goes nowhere."""
 
 import json
+import uuid
 from datetime import UTC, date, datetime
 
 import pytest
@@ -249,3 +250,27 @@ def test_entrepreneur_is_kept_informed_only_with_consent_and_never_gets_the_ques
         )
         == 4
     )
+
+
+def test_a_request_is_no_consent_until_the_entrepreneur_says_yes(client, session, tokens, zaak):
+    from stelsel.doorverwijzing import service
+    from stelsel.doorverwijzing.models import Hulpvraag
+
+    hid = zaak["hulpvraag"]["id"]
+    _accepteer(client, tokens["ontvanger"], zaak["doorverwijzing"]["id"])
+    r = client.post(
+        f"/api/v1/hulpvragen/{hid}/toestemmingsverzoeken",
+        json={"naar_aanbieder": "rvo"},
+        headers=bearer(tokens["ontvanger"]),
+    )
+    assert r.status_code == 201 and r.json()["gegeven"] is False
+    r = _verwijs(client, tokens["ontvanger"], hid, "rvo")
+    assert r.status_code == 400, "asking is not consent"
+    h = session.get(Hulpvraag, uuid.UUID(hid))
+    (verzoek,) = [t for t in h.toestemmingen if t.open_verzoek()]
+    service.beantwoord(
+        session=session, hulpvraag=h, toestemming_id=verzoek.id, ja=True, tekst_versie="v2"
+    )
+    session.flush()
+    r = _verwijs(client, tokens["ontvanger"], hid, "rvo")
+    assert r.status_code == 201, r.text
