@@ -857,8 +857,15 @@ def link_neem(
     return _link_formulier(request, token, fouten, invoer, 400)
 
 
-def _link_actie(request: Request, token: str) -> RedirectResponse | None:
-    """A link action by a visitor who did not take the link: back to the form that asks."""
+def _link_actie(request: Request, session: Session, token: str) -> Response | None:
+    """A link action with a link that no longer works: 404 (audited); by a visitor who did
+    not take the link: back to the form that asks."""
+    if link_van_token(session, token) is None:
+        try:
+            service.open_link(session=session, token=token)  # audits the refused access
+        except NietGevonden:
+            pass
+        return _link_onbekend(request)
     if not request.session.get(_link_sleutel(token)):
         return _terug(f"/aanbieder-link/{token}")
     return None
@@ -883,7 +890,7 @@ def link_status(
     session: Session = Depends(get_session),
 ):
     check_csrf(request, csrf)
-    if (terug := _link_actie(request, token)) is not None:
+    if (terug := _link_actie(request, session, token)) is not None:
         return terug
     try:
         _controleer_stap(status, reden_code, reden, uitkomst)
@@ -910,7 +917,7 @@ def link_vraag(
     session: Session = Depends(get_session),
 ):
     check_csrf(request, csrf)
-    if (terug := _link_actie(request, token)) is not None:
+    if (terug := _link_actie(request, session, token)) is not None:
         return terug
     try:
         if not tekst.strip():
@@ -932,7 +939,7 @@ def link_account(
     session: Session = Depends(get_session),
 ):
     check_csrf(request, csrf)
-    if (terug := _link_actie(request, token)) is not None:
+    if (terug := _link_actie(request, session, token)) is not None:
         return terug
     link = link_van_token(session, token)
     try:

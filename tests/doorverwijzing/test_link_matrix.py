@@ -1,0 +1,93 @@
+"""The provider link's permission matrix, on both databases: only a valid, unexpired link that
+was not withdrawn (by claiming an account, or by removal of the entrepreneur's data) opens the
+referral or changes it; every other link gets 404, sees no personal data, changes nothing and
+leaves an audit entry."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select, update
+
+from stelsel.accounts.models import AuditRegel
+from stelsel.doorverwijzing import service
+from stelsel.doorverwijzing.models import AanbiederLink, Doorverwijzing, Hulpvraag
+from tests.doorverwijzing.conftest import PERSOONSGEGEVENS
+from tests.doorverwijzing.test_pages import (
+    _link,
+    intake,
+    mensen,  # noqa: F401 (fixture)
+    post,
+    verwijs,
+)
+
+ACTIES = {
+    "GET": None,
+    "neem": {"naam": "Riet Balie", "email": "riet@rvo.example.nl"},
+    "status": {"status": "geaccepteerd"},
+    "vraag": {"tekst": "Mag ik de jaarcijfers zien?"},
+    "account": {"wachtwoord": "paarse olifant fietst naar zee"}
+    | {"herhaal": "paarse olifant fietst naar zee"},
+}
+
+
+def _verval(session, url: str, staat: str) -> str:
+    """The link in a state: geldig, vervalst (signature changed), verlopen, geclaimd (an account
+    was made with it) or verwijderd (the entrepreneur's data was removed)."""
+    if staat == "vervalst":
+        return url[:-2] + ("AA" if not url.endswith("AA") else "BB")
+    if staat == "verlopen":
+        session.execute(
+            update(AanbiederLink).values(verloopt_op=datetime.now(UTC) - timedelta(minutes=1))
+        )
+    if staat == "geclaimd":
+        session.execute(update(AanbiederLink).values(ingetrokken_op=datetime.now(UTC)))
+    if staat == "verwijderd":
+        h = session.scalars(select(Hulpvraag)).one()
+        service.anonimiseer(session=session, hulpvraag=h, door=None, doel="test")
+    session.flush()
+    return url
+
+
+@pytest.mark.parametrize("staat", ["vervalst", "verlopen", "geclaimd", "verwijderd"])
+@pytest.mark.parametrize("actie", list(ACTIES))
+def test_only_a_valid_link_opens_or_changes_the_referral(mensen, session, client, staat, actie):  # noqa: F811
+    kvk = mensen["kvk"]
+    verwijs(kvk, intake(kvk), "rvo")
+    url = "/" + _link(session)
+    balie = TestClient(client.app)
+    # the person took the link while it still worked
+    assert post(balie, f"{url}/neem", ACTIES["neem"], url).status_code == 303
+    bron = balie.get(url)
+    assert bron.status_code == 200
+    url = _verval(session, url, staat)
+    geweigerd = session.scalar(select(func.count()).where(AuditRegel.uitkomst == "geweigerd"))
+    if ACTIES[actie] is None:
+        r = balie.get(url)
+    else:
+        csrf = bron.text.split('name="csrf" value="')[1].split('"')[0]
+        r = balie.post(
+            f"{url}/{actie}", data={**ACTIES[actie], "csrf": csrf}, follow_redirects=False
+        )
+    assert r.status_code == 404, (staat, actie, r.status_code)
+    for waarde in PERSOONSGEGEVENS:
+        assert waarde not in r.text
+    session.expire_all()
+    assert session.scalars(select(Doorverwijzing)).one().status == "ontvangen"  # as seen
+    assert session.scalar(select(func.count()).where(AuditRegel.uitkomst == "geweigerd")) > (
+        geweigerd
+    ), "a refused link leaves an audit entry"
+
+
+def test_a_valid_link_works_for_each_action(mensen, session, client):  # noqa: F811
+    kvk = mensen["kvk"]
+    verwijs(kvk, intake(kvk), "rvo")
+    url = "/" + _link(session)
+    balie = TestClient(client.app)
+    eerst = balie.get(url)
+    assert eerst.status_code == 200 and "Jan de Vries" not in eerst.text
+    for actie in ("neem", "status", "vraag", "account"):
+        r = post(balie, f"{url}/{actie}", ACTIES[actie], url)
+        assert r.status_code in (200, 303), (actie, r.status_code, r.text[:300])
+    session.expire_all()
+    assert session.scalars(select(Doorverwijzing)).one().status == "geaccepteerd"
