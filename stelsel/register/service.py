@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date
 from pathlib import Path
 
-from sqlalchemy import event, exists, func, or_, select, update
+from sqlalchemy import event, exists, func, inspect, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from stelsel.geo import service as geo
@@ -313,19 +313,32 @@ def counts(*, session: Session) -> dict[str, int]:
 
 
 def versie(*, session: Session) -> str:
-    """A value that changes whenever the register's content changes (for caches): one
-    primary-key read, bumped by every flush that writes a register row (_bump_versie)."""
+    """A value that changes whenever the register's searchable content changes (for caches
+    such as the wegwijzer's index): one primary-key read, bumped by every flush that writes a
+    register row (_bump_versie). A change of an aanbieder's contact data alone (e-mail,
+    telephone, website) does not count: nothing cached holds it, it is always read live."""
     return session.scalar(select(RegisterVersie.versie).where(RegisterVersie.id == 1)) or ""
 
 
 _REGISTER_RIJEN = (Aanbieder, Dienst, DienstKenmerk, DienstWerkgebied)
+_CONTACT = frozenset({"email", "telefoon", "website", "bijgewerkt_op"})
+
+
+def _alleen_contact(rij: object) -> bool:
+    """A changed aanbieder of which only contact data changed."""
+    if not isinstance(rij, Aanbieder):
+        return False
+    staat = inspect(rij)
+    gewijzigd = {a.key for a in staat.attrs if a.history.has_changes()}
+    return gewijzigd <= _CONTACT
 
 
 @event.listens_for(Session, "before_flush")
 def _bump_versie(session: Session, _context, _instances) -> None:
     """Any register row added, changed or removed gives the register a new version, in the same
     transaction (so a rolled-back change leaves the version as it was)."""
-    rijen = (*session.new, *session.dirty, *session.deleted)
+    gewijzigd = [r for r in session.dirty if not _alleen_contact(r)]
+    rijen = (*session.new, *gewijzigd, *session.deleted)
     if any(isinstance(r, _REGISTER_RIJEN) for r in rijen):
         session.execute(
             update(RegisterVersie)

@@ -44,3 +44,18 @@ def test_the_wegwijzer_finds_a_renamed_dienst_at_once(session):
     session.flush()
     gevonden = wegwijzer.advies(session=session, vraag=vraag).resultaten
     assert dienst.slug in [r.dienst_slug for r in gevonden]
+
+
+def test_contact_data_alone_keeps_the_version_a_name_does_not(session):
+    """The wegwijzer's index holds no contact data, so a provider keeping its phone number and
+    desk address current does not make every worker rebuild it."""
+    from stelsel.register.models import Aanbieder
+
+    a = session.scalars(select(Aanbieder).order_by(Aanbieder.slug)).first()
+    voor = service.versie(session=session)
+    a.email, a.telefoon, a.website = "balie@example.nl", "030 123 45 67", "https://example.nl"
+    session.flush()
+    assert service.versie(session=session) == voor
+    a.naam = a.naam + " (nieuw)"
+    session.flush()
+    assert service.versie(session=session) != voor
