@@ -13,6 +13,11 @@ data/geo/gemeenten.csv:
   leerwerkloket (scholing en leven lang ontwikkelen);
 - per gemeente the gemeente itself, with its ondernemersloket and its Bbz/schuldhulp desk.
 
+data/bron/contact.csv (`id,website,email,telefoon,bron`, written by scripts/roo_contact.py from
+the government's organisation register), when there, then fills the empty website, e-mail and
+phone fields of the aanbieders it names. It never replaces a value, and a row that gains one
+gets the contact row's `bron` appended to its own.
+
 Everything is validated before anything is written, by the validator of `stelsel import csv`
 (stelsel.register.csvformaat.valideer, so the two cannot disagree), plus two curation rules:
 trefwoorden in lower case and each once, and every aanbieder has a dienst. Every problem is
@@ -29,6 +34,7 @@ import io
 import re
 import sys
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -44,6 +50,9 @@ GECONTROLEERD = "2026-11-23"
 
 AANBIEDER_KOLOMMEN = csvformaat.AANBIEDER_KOLOMMEN
 DIENST_KOLOMMEN = csvformaat.DIENST_KOLOMMEN
+CONTACT_CSV = "contact.csv"
+CONTACT_VELDEN = ["website", "email", "telefoon"]
+CONTACT_KOLOMMEN = ["id", *CONTACT_VELDEN, "bron"]
 
 
 # --------------------------------------------------------------------------- rows and problems
@@ -349,6 +358,60 @@ def per_gemeente(gemeenten: list[Rij]) -> tuple[list[Rij], list[Rij]]:
     return aanbieders, diensten
 
 
+# --------------------------------------------------------------------------- contact data
+
+# (file, line, field) of an aanbieder value -> (file, line) of the contact row it came from
+Herkomst = dict[tuple[str, int, str], tuple[str, int]]
+
+
+def vul_contact(aanbieders: list[Rij], contact: list[Rij]) -> tuple[Herkomst, list[str]]:
+    """Fill empty contact fields of aanbieders from contact rows, in place; never overwrite.
+
+    Returns where each filled value came from (so a problem with it names the contact row) and
+    the problems of the contact rows themselves: an unknown or repeated id, a missing bron."""
+    per_id = {r.velden["id"].strip(): r for r in aanbieders}
+    herkomst: Herkomst = {}
+    fouten: list[str] = []
+    gezien: dict[str, int] = {}
+    for c in contact:
+        id_, bron = c.velden["id"].strip(), c.velden["bron"].strip()
+        waar = f"{c.bestand}:{c.regel}"
+        if id_ in gezien:
+            fouten.append(f"{waar}: id: '{id_}' staat ook op regel {gezien[id_]}")
+            continue
+        gezien[id_] = c.regel
+        if id_ not in per_id:
+            fouten.append(
+                f"{waar}: id: '{csvformaat.kort(id_)}' is geen aanbieder; "
+                "draai scripts/roo_contact.py opnieuw of haal de regel weg"
+            )
+            continue
+        if not bron:
+            fouten.append(f"{waar}: bron: verplicht veld is leeg")
+            continue
+        rij = per_id[id_]
+        gevuld = False
+        for veld in CONTACT_VELDEN:
+            waarde = c.velden[veld].strip()
+            if waarde and not rij.velden[veld].strip():
+                rij.velden[veld] = waarde
+                herkomst[(rij.bestand, rij.regel, veld)] = (c.bestand, c.regel)
+                gevuld = True
+        if gevuld:
+            rij.velden["bron"] = f"{rij.velden['bron'].strip()}; {bron}"
+    # generated rows share their gemeente's line: keep a place only when one value lies there
+    bezet = Counter(
+        (r.bestand, r.regel, veld) for r in aanbieders for veld in CONTACT_VELDEN if r.velden[veld]
+    )
+    return {k: v for k, v in herkomst.items() if bezet[k] == 1}, fouten
+
+
+def _melding(p: csvformaat.Probleem, herkomst: Herkomst) -> str:
+    """A problem as file:line: field: reason, naming the contact row for a value it gave."""
+    bestand, regel = herkomst.get((p.bestand, p.regel, p.veld), (p.bestand, p.regel))
+    return str(csvformaat.Probleem(bestand, regel, p.veld, p.reden))
+
+
 # --------------------------------------------------------------------------- validation
 # The format itself is checked by stelsel.register.csvformaat.valideer, the validator of
 # `stelsel import csv`, so the two cannot disagree. Two curation rules of the bundled register
@@ -410,17 +473,22 @@ def bouw(bron: Path = BRON) -> dict[str, str]:
     }
     a_rijen = lees(bron / "aanbieders.csv", AANBIEDER_KOLOMMEN, fouten)
     d_rijen = lees(bron / "diensten.csv", DIENST_KOLOMMEN, fouten)
+    contact = bron / CONTACT_CSV
+    c_rijen = lees(contact, CONTACT_KOLOMMEN, fouten) if contact.is_file() else []
     if fouten:
         raise Fouten(fouten)
     for maak in (per_arbeidsmarktregio, per_gemeente):
         a, d = maak(gemeenten)
         a_rijen += a
         d_rijen += d
+    herkomst, contact_fouten = vul_contact(a_rijen, c_rijen)
 
     try:
         register = csvformaat.valideer(a_rijen, d_rijen, gebieden)
     except csvformaat.ImportFout as e:
-        raise Fouten([str(p) for p in e.problemen]) from None
+        raise Fouten([_melding(p, herkomst) for p in e.problemen] + contact_fouten) from None
+    if contact_fouten:
+        raise Fouten(contact_fouten)
     if fouten := curatie(register):
         raise Fouten(fouten)
     return csvformaat.register_tekst(register)

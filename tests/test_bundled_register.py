@@ -209,3 +209,18 @@ def test_the_national_first_doors_are_there():
     assert {"kvk", "ondernemersplein", "rvo", "belastingdienst", "uwv", "qredits"} <= ids
     wbso = next(d for d in diensten() if d["id"] == "rvo-wbso")
     assert wbso["werkgebied"] == "landelijk" and "wbso" in wbso["trefwoorden"].split(";")
+
+
+def test_every_gemeente_has_a_website_and_a_phone_number_and_nearly_all_an_email():
+    rows = [a for a in aanbieders() if a["id"].startswith("gemeente-")]
+    assert len(rows) == len(gemeenten())
+    for a in rows:
+        assert a["website"] and a["telefoon"], a["id"]
+    # a referral to a provider without users goes to this address (data/bron/contact.csv)
+    assert sum(1 for a in rows if a["email"]) >= 0.9 * len(rows)
+
+
+def test_no_email_is_a_woo_omgevingsloket_or_council_address():
+    # a referral sent to one of these would land at the wrong desk (scripts/roo_contact.py)
+    verkeerd = re.compile(r"\bwoo\b|transparant|openoverheid|omgevings|vergunning|griffie", re.I)
+    assert [a["email"] for a in aanbieders() if verkeerd.search(a["email"])] == []

@@ -78,3 +78,54 @@ def test_builder_and_importer_agree(tmp_path, kolom, waarde):
     except csvformaat.ImportFout as e:
         importer = next((str(p).split(": ", 1)[1] for p in e.problemen if p.veld == kolom), "?")
     assert builder == importer
+
+
+def _contact(bron: Path, *rijen: str) -> None:
+    (bron / "contact.csv").write_text(
+        "id,website,email,telefoon,bron\n" + "".join(f"{r}\n" for r in rijen), encoding="utf-8"
+    )
+
+
+def _aanbieder(tekst: str, id_: str) -> dict[str, str]:
+    return next(r for r in csv.DictReader(tekst.splitlines()) if r["id"] == id_)
+
+
+def test_contact_fills_only_empty_fields_and_names_its_source(tmp_path):
+    bouw = _builder()
+    bron = tmp_path / "bron"
+    shutil.copytree(REPO / "data" / "bron", bron)
+    _contact(
+        bron,
+        "kvk,https://elders.example,loket@kvk.nl,,contact: test",
+        "gemeente-groningen,,,14 050,contact: test",
+        "gemeente-almere,,,,contact: test",
+    )
+    tekst = bouw.bouw(bron)["aanbieders.csv"]
+    kvk = _aanbieder(tekst, "kvk")
+    assert (kvk["website"], kvk["email"], kvk["telefoon"]) == (
+        "https://www.kvk.nl",
+        "loket@kvk.nl",
+        "",
+    )
+    assert kvk["bron"].endswith("; contact: test")
+    groningen = _aanbieder(tekst, "gemeente-groningen")
+    assert groningen["telefoon"] == "14 050" and groningen["bron"].endswith("; contact: test")
+    assert "contact" not in _aanbieder(tekst, "gemeente-almere")["bron"]  # nothing filled
+
+
+def test_contact_problems_name_the_contact_row(tmp_path):
+    bouw = _builder()
+    bron = tmp_path / "bron"
+    shutil.copytree(REPO / "data" / "bron", bron)
+    _contact(
+        bron,
+        "gemeente-groningen,,geen-adres,,contact: test",
+        "bestaat-niet,,,14 050,contact: test",
+        "gemeente-almere,,,14 036,",
+    )
+    with pytest.raises(bouw.Fouten) as e:
+        bouw.bouw(bron)
+    meldingen = "\n".join(e.value.meldingen)
+    assert "contact.csv:2: email: 'geen-adres' is geen geldig e-mailadres" in meldingen
+    assert "contact.csv:3: id: 'bestaat-niet' is geen aanbieder" in meldingen
+    assert "contact.csv:4: bron: verplicht veld is leeg" in meldingen
