@@ -86,7 +86,7 @@ def ontvangers(*, session: Session, actor: Actor, hulpvraag: Hulpvraag) -> list[
     suggestions first, then the rest by name; each with how a referral would reach it."""
     voorstel = suggesties(session=session, actor=actor, hulpvraag=hulpvraag)
     hoe = berichten.bereikbaarheden(session=session)
-    alle, _ = register.get_all_aanbieders(session=session, limit=10_000)
+    alle = register.aanbieder_keuzes(session=session)
     per_id = {str(a.id): a for a in alle}
     out: list[Ontvanger] = []
     gezien: set[uuid.UUID] = set()

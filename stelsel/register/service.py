@@ -231,6 +231,26 @@ def get_all_aanbieders(
     return list(page), total or 0
 
 
+@dataclass(frozen=True)
+class AanbiederKort:
+    """An aanbieder as a choice list shows it: who, what kind, and its desk address."""
+
+    id: uuid.UUID
+    slug: str
+    naam: str
+    soort: str
+    email: str
+
+
+def aanbieder_keuzes(*, session: Session) -> list[AanbiederKort]:
+    """Every aanbieder by name, as plain values (one query, no diensten loaded)."""
+    rijen = session.execute(
+        select(Aanbieder.id, Aanbieder.slug, Aanbieder.naam, Aanbieder.soort, Aanbieder.email)
+        .order_by(Aanbieder.naam)
+    )
+    return [AanbiederKort(*r) for r in rijen]
+
+
 def _has_kenmerk(soort: str, code: str):
     return exists().where(
         DienstKenmerk.dienst_id == Dienst.id,
