@@ -245,8 +245,9 @@ class AanbiederKort:
 def aanbieder_keuzes(*, session: Session) -> list[AanbiederKort]:
     """Every aanbieder by name, as plain values (one query, no diensten loaded)."""
     rijen = session.execute(
-        select(Aanbieder.id, Aanbieder.slug, Aanbieder.naam, Aanbieder.soort, Aanbieder.email)
-        .order_by(Aanbieder.naam)
+        select(
+            Aanbieder.id, Aanbieder.slug, Aanbieder.naam, Aanbieder.soort, Aanbieder.email
+        ).order_by(Aanbieder.naam)
     )
     return [AanbiederKort(*r) for r in rijen]
 
