@@ -4,7 +4,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field, StrictBool, field_validator
 from sqlalchemy.orm import Session
 
@@ -146,19 +146,27 @@ class DoorverwijzingPagina(BaseModel):
     volgende: str | None
 
 
-def lees(session: Session, dv: Doorverwijzing, zichtbaar: bool, partij: str) -> DoorverwijzingRead:
+def lees(
+    session: Session,
+    dv: Doorverwijzing,
+    zichtbaar: bool,
+    partij: str,
+    namen: dict[uuid.UUID, str] | None = None,
+) -> DoorverwijzingRead:
+    """A referral as the API shows it; `namen`: aanbieder names the caller already has."""
     h = dv.hulpvraag
+    namen = namen or {}
+
+    def naam(aanbieder_id: uuid.UUID) -> str:
+        if aanbieder_id in namen:
+            return namen[aanbieder_id]
+        return service.aanbieder_naam(session=session, aanbieder_id=aanbieder_id)
+
     return DoorverwijzingRead(
         id=dv.id,
         hulpvraag=dv.hulpvraag_id,
-        van_aanbieder=AanbiederRef(
-            id=dv.van_aanbieder_id,
-            naam=service.aanbieder_naam(session=session, aanbieder_id=dv.van_aanbieder_id),
-        ),
-        naar_aanbieder=AanbiederRef(
-            id=dv.naar_aanbieder_id,
-            naam=service.aanbieder_naam(session=session, aanbieder_id=dv.naar_aanbieder_id),
-        ),
+        van_aanbieder=AanbiederRef(id=dv.van_aanbieder_id, naam=naam(dv.van_aanbieder_id)),
+        naar_aanbieder=AanbiederRef(id=dv.naar_aanbieder_id, naam=naam(dv.naar_aanbieder_id)),
         dienst=dv.dienst_id,
         vorige=dv.vorige_id,
         partij=partij,
@@ -239,7 +247,8 @@ def create_doorverwijzing(
     body: DoorverwijzingIn,
     actor: Actor = Depends(vereist_actor),
     session: Session = Depends(get_session),
-):
+) -> Response:
+    namen: dict[uuid.UUID, str] = {}
     dv = service.create_doorverwijzing(
         session=session,
         actor=actor,
@@ -252,8 +261,15 @@ def create_doorverwijzing(
         )
         if body.toestemming
         else None,
+        namen=namen,
     )
-    return lees(session, dv, False, lc.VERZENDER)
+    # serialised once here; FastAPI hands a Response on as it is (response_model stays for
+    # the OpenAPI document)
+    return Response(
+        lees(session, dv, False, lc.VERZENDER, namen).model_dump_json(),
+        status_code=201,
+        media_type="application/json",
+    )
 
 
 @router.get(

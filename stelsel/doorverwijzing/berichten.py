@@ -4,6 +4,7 @@ of the entrepreneur (only links, names of organisations, statuses and dates)."""
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, timedelta
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -24,6 +25,31 @@ ONDERNEMER = "ondernemer:"  # key prefix of every message to an entrepreneur
 
 def _basis() -> str:
     return get_settings().base_url.rstrip("/")
+
+
+@dataclass(frozen=True)
+class Bereik:
+    """How a referral reaches an aanbieder, with what that took to find out: its users'
+    addresses and whether it linked its own system (so the messages need not ask again)."""
+
+    hoe: str  # INBOX | EMAIL | GEEN
+    emails: list[str]
+    webhook: bool
+
+
+def bereik_van(
+    *, session: Session, aanbieder_id: uuid.UUID, desk_email: str | None = None
+) -> Bereik:
+    """`bereikbaarheid` with its parts; `desk_email` is the register's address when the caller
+    already loaded the aanbieder (saves a query)."""
+    emails = accounts.emails_van_aanbieder(session=session, aanbieder_id=aanbieder_id)
+    webhook = meldingen.heeft_koppeling(session=session, aanbieder_id=aanbieder_id)
+    if emails or webhook:
+        return Bereik(INBOX, emails, webhook)
+    if desk_email is None:
+        a = register.get_aanbieder(session=session, aanbieder_id=str(aanbieder_id))
+        desk_email = a.email if a is not None else ""
+    return Bereik(EMAIL if desk_email.strip() else GEEN, emails, webhook)
 
 
 def bereikbaarheid(*, session: Session, aanbieder_id: uuid.UUID) -> str:
@@ -59,9 +85,11 @@ def aan_aanbieder(
     onderwerp: str,
     gebeurtenis: object,
     extra: dict | None = None,
+    bereik: Bereik | None = None,
 ) -> None:
     """A message about a referral to a provider's users and its own system (webhook).
-    `gebeurtenis` names the event once (its id), so a message is never queued twice."""
+    `gebeurtenis` names the event once (its id), so a message is never queued twice.
+    `bereik`: this provider's addresses and link when the caller already looked them up."""
     meldingen.zet_klaar(
         session=session,
         soort=f"doorverwijzing.{soort}",
@@ -74,8 +102,11 @@ def aan_aanbieder(
             "link": f"{_basis()}/doorverwijzingen/{dv.id}",
             **(extra or {}),
         },
-        emails=accounts.emails_van_aanbieder(session=session, aanbieder_id=aanbieder_id),
+        emails=bereik.emails
+        if bereik is not None
+        else accounts.emails_van_aanbieder(session=session, aanbieder_id=aanbieder_id),
         aanbieder_id=aanbieder_id,
+        webhook=bereik.webhook if bereik is not None else None,
     )
 
 
@@ -116,15 +147,32 @@ def link_van_token(session: Session, token: str) -> AanbiederLink | None:
 
 
 def aan_ontvanger(
-    session: Session, dv: Doorverwijzing, soort: str, onderwerp: str, gebeurtenis: object
+    session: Session,
+    dv: Doorverwijzing,
+    soort: str,
+    onderwerp: str,
+    gebeurtenis: object,
+    bereik: Bereik | None = None,
+    naar: register.Aanbieder | None = None,
+    van_naam: str | None = None,
 ) -> str:
     """A message to the receiver: to its users and system, or for a provider without users to
-    the desk address in the register with a fresh link. Returns how it was reached."""
-    hoe = bereikbaarheid(session=session, aanbieder_id=dv.naar_aanbieder_id)
+    the desk address in the register with a fresh link. Returns how it was reached.
+    A caller that already looked up the receiver's reach, the receiver itself or the sender's
+    name passes them (`bereik`, `naar`, `van_naam`), which saves the queries."""
+    if bereik is None:
+        bereik = bereik_van(
+            session=session,
+            aanbieder_id=dv.naar_aanbieder_id,
+            desk_email=naar.email if naar is not None else None,
+        )
+    hoe = bereik.hoe
     if hoe == INBOX:
-        aan_aanbieder(session, dv.naar_aanbieder_id, dv, soort, onderwerp, gebeurtenis)
+        aan_aanbieder(
+            session, dv.naar_aanbieder_id, dv, soort, onderwerp, gebeurtenis, bereik=bereik
+        )
     elif hoe == EMAIL:
-        a = register.get_aanbieder(session=session, aanbieder_id=str(dv.naar_aanbieder_id))
+        a = naar or register.get_aanbieder(session=session, aanbieder_id=str(dv.naar_aanbieder_id))
         assert a is not None
         token = nieuwe_link(session, dv)
         meldingen.zet_klaar(
@@ -135,7 +183,9 @@ def aan_ontvanger(
             gegevens={
                 "doorverwijzing": str(dv.id),
                 "organisatie": a.naam,
-                "van": register_naam(session, dv.van_aanbieder_id),
+                "van": van_naam
+                if van_naam is not None
+                else register_naam(session, dv.van_aanbieder_id),
                 "link": f"{_basis()}/aanbieder-link/{token}",
                 "dagen": get_settings().link_geldig_dagen,
                 "aanleiding": soort,  # nieuw, herinnering, geannuleerd

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from stelsel.accounts import rollen
 from stelsel.accounts import service as accounts
@@ -125,6 +125,19 @@ NIET_BEREIKBAAR = (
 )
 
 
+def _hulpvraag_met_toestemmingen(session: Session, hulpvraag_id: uuid.UUID) -> Hulpvraag | None:
+    """A case with its consents and thema's in one query (instead of one per collection)."""
+    return (
+        session.scalars(
+            select(Hulpvraag)
+            .where(Hulpvraag.id == hulpvraag_id)
+            .options(joinedload(Hulpvraag.toestemmingen), joinedload(Hulpvraag.thema_rijen))
+        )
+        .unique()
+        .first()
+    )
+
+
 def create_doorverwijzing(
     *,
     session: Session,
@@ -134,12 +147,16 @@ def create_doorverwijzing(
     dienst: str | None = None,
     notitie: str | None = None,
     toestemming: NieuweToestemming | None = None,
+    namen: dict[uuid.UUID, str] | None = None,
 ) -> Doorverwijzing:
     """Refer a case to another aanbieder. Only the provider that holds the case may, only with
     the entrepreneur's consent for this recipient, and only to a recipient a referral reaches.
-    The caller's own open hop is closed as afgerond/doorverwezen."""
+    The caller's own open hop is closed as afgerond/doorverwezen. `namen`, when given, gets
+    the names of sender and receiver (for the answer, without looking them up again).
+
+    Everything is read first (case, chain, receiver, its reach, names), then written."""
     _adviseur(session, actor, "doorverwijzing")
-    h = session.get(Hulpvraag, hulpvraag_id)
+    h = _hulpvraag_met_toestemmingen(session, hulpvraag_id)
     eerdere = keten(session=session, hulpvraag_id=hulpvraag_id) if h else []
     if h is None or not op_keten(h, eerdere, actor.aanbieder_id):
         raise _geweigerd(session, actor, NietGevonden(GEEN_HULPVRAAG), "hulpvraag", hulpvraag_id)
@@ -158,8 +175,12 @@ def create_doorverwijzing(
         if d is None or d.aanbieder_id != naar.id:
             raise Ongeldig("dienst", "onbekende dienst of niet van deze aanbieder")
         dienst_id = d.id
-    if berichten.bereikbaarheid(session=session, aanbieder_id=naar.id) == berichten.GEEN:
+    bereik = berichten.bereik_van(session=session, aanbieder_id=naar.id, desk_email=naar.email)
+    if bereik.hoe == berichten.GEEN:
         raise Ongeldig("naar_aanbieder", NIET_BEREIKBAAR.format(naam=naar.naam))
+    van_naam = None
+    if namen is not None or bereik.hoe == berichten.EMAIL:
+        van_naam = berichten.register_naam(session, actor.aanbieder_id)
     # the consent this hop rests on: recorded now, given earlier for this recipient, or for
     # the first hop the intake consent for "the organisation you are referred to"
     t = None
@@ -208,9 +229,12 @@ def create_doorverwijzing(
     )
     dv.hulpvraag = h
     session.add(dv)
-    session.flush()  # the referral row before the rows that point to it
+    # the referral row before the rows that point to it: there is no relationship between
+    # them, so the unit of work would not order the inserts by their foreign keys
+    session.flush()
     session.add(
         Gebeurtenis(
+            id=uuid.uuid4(),
             doorverwijzing_id=dv.id,
             naar_status=lc.VERZONDEN,
             actor_id=actor.id,
@@ -221,7 +245,14 @@ def create_doorverwijzing(
         # referring on closes one's own hop, from any open state
         _zet(session, actor, vorige, lc.AFGEROND, uitkomst=lc.DOORVERWEZEN)
     berichten.aan_ontvanger(
-        session, dv, "nieuw", "Nieuwe doorverwijzing voor uw organisatie", dv.id
+        session,
+        dv,
+        "nieuw",
+        "Nieuwe doorverwijzing voor uw organisatie",
+        dv.id,
+        bereik=bereik,
+        naar=naar,
+        van_naam=van_naam,
     )
     accounts.audit(
         session=session,
@@ -232,6 +263,9 @@ def create_doorverwijzing(
         doel="warme doorverwijzing",
     )
     session.flush()
+    if namen is not None:
+        namen[naar.id] = naar.naam
+        namen[dv.van_aanbieder_id] = van_naam or ""
     return dv
 
 

@@ -35,9 +35,11 @@ def leg_vast(
     naar_naam: str,
     tekst_versie: str,
     kanaal: str,
+    flush: bool = True,
 ) -> Toestemming:
     """Record the entrepreneur's consent to hand the case to one aanbieder, as the adviser
-    heard it (the caller checked that this adviser holds the case)."""
+    heard it (the caller checked that this adviser holds the case). `flush` False: the
+    caller flushes it, before anything that points to it."""
     if kanaal not in KANALEN:
         raise Ongeldig("toestemming.kanaal", f"kies uit {', '.join(KANALEN)}")
     if not tekst_versie.strip():
@@ -55,7 +57,8 @@ def leg_vast(
         gegeven_op=_now(),
     )
     hulpvraag.toestemmingen.append(t)
-    session.flush()  # before the referral that points to it
+    if flush:
+        session.flush()  # before the referral that points to it
     accounts.audit(
         session=session,
         actor=actor,

@@ -34,6 +34,7 @@ def zet_klaar(
     gegevens: dict[str, Any],
     emails: Iterable[str] = (),
     aanbieder_id: uuid.UUID | None = None,
+    webhook: bool | None = None,
 ) -> None:
     """Queue a message of a kind (`doorverwijzing.nieuw`): an e-mail to each address, and a
     webhook to the aanbieder's own system when it has one.
@@ -41,7 +42,8 @@ def zet_klaar(
     `sleutel` names the event once (`<id>:<event>`); each message's idempotency key adds the
     channel. `gegevens` is the template context and the webhook's JSON body (after `type`):
     never personal data of the entrepreneur. The e-mail text comes from templates/<kind>.txt
-    (or templates/<domain>.txt, the part before the dot)."""
+    (or templates/<domain>.txt, the part before the dot). `webhook`: whether the aanbieder has
+    a linked system, when the caller already knows (`heeft_koppeling`); None looks it up."""
     inhoud = json.dumps({"type": soort, **gegevens})
     for email in emails:
         session.add(
@@ -53,7 +55,11 @@ def zet_klaar(
                 inhoud=inhoud,
             )
         )
-    if aanbieder_id is not None and session.get(Koppeling, aanbieder_id) is not None:
+    if webhook is None:
+        webhook = aanbieder_id is not None and heeft_koppeling(
+            session=session, aanbieder_id=aanbieder_id
+        )
+    if aanbieder_id is not None and webhook:
         session.add(
             Bericht(
                 sleutel=f"{sleutel}:webhook",
