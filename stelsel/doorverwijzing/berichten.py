@@ -86,10 +86,12 @@ def aan_aanbieder(
     gebeurtenis: object,
     extra: dict | None = None,
     bereik: Bereik | None = None,
+    direct: bool = False,
 ) -> None:
     """A message about a referral to a provider's users and its own system (webhook).
     `gebeurtenis` names the event once (its id), so a message is never queued twice.
-    `bereik`: this provider's addresses and link when the caller already looked them up."""
+    `bereik`: this provider's addresses and link when the caller already looked them up;
+    `direct`: written at once (meldingen.zet_klaar)."""
     meldingen.zet_klaar(
         session=session,
         soort=f"doorverwijzing.{soort}",
@@ -107,6 +109,7 @@ def aan_aanbieder(
         else accounts.emails_van_aanbieder(session=session, aanbieder_id=aanbieder_id),
         aanbieder_id=aanbieder_id,
         webhook=bereik.webhook if bereik is not None else None,
+        direct=direct,
     )
 
 
@@ -155,11 +158,13 @@ def aan_ontvanger(
     bereik: Bereik | None = None,
     naar: register.Aanbieder | None = None,
     van_naam: str | None = None,
+    direct: bool = False,
 ) -> str:
     """A message to the receiver: to its users and system, or for a provider without users to
     the desk address in the register with a fresh link. Returns how it was reached.
     A caller that already looked up the receiver's reach, the receiver itself or the sender's
-    name passes them (`bereik`, `naar`, `van_naam`), which saves the queries."""
+    name passes them (`bereik`, `naar`, `van_naam`), which saves the queries; `direct`: the
+    messages are written at once (meldingen.zet_klaar)."""
     if bereik is None:
         bereik = bereik_van(
             session=session,
@@ -169,7 +174,14 @@ def aan_ontvanger(
     hoe = bereik.hoe
     if hoe == INBOX:
         aan_aanbieder(
-            session, dv.naar_aanbieder_id, dv, soort, onderwerp, gebeurtenis, bereik=bereik
+            session,
+            dv.naar_aanbieder_id,
+            dv,
+            soort,
+            onderwerp,
+            gebeurtenis,
+            bereik=bereik,
+            direct=direct,
         )
     elif hoe == EMAIL:
         a = naar or register.get_aanbieder(session=session, aanbieder_id=str(dv.naar_aanbieder_id))
@@ -192,6 +204,7 @@ def aan_ontvanger(
                 "eerste_contact_voor": dv.eerste_contact_voor.strftime("%d-%m-%Y"),
             },
             emails=[a.email.strip()],
+            direct=direct,
         )
     return hoe
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy import CursorResult, func, insert, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from stelsel.accounts import rollen
@@ -125,6 +125,9 @@ NIET_BEREIKBAAR = (
 )
 
 
+_GEBEURTENIS_INSERT = insert(Gebeurtenis)
+
+
 def _hulpvraag_met_toestemmingen(session: Session, hulpvraag_id: uuid.UUID) -> Hulpvraag | None:
     """A case with its consents and thema's in one query (instead of one per collection)."""
     return (
@@ -193,6 +196,7 @@ def create_doorverwijzing(
             naar_naam=naar.naam,
             tekst_versie=toestemming.tekst_versie,
             kanaal=toestemming.kanaal,
+            direct=True,
         )
     else:
         t = h.toestemming_voor(naar.id)
@@ -232,14 +236,17 @@ def create_doorverwijzing(
     # the referral row before the rows that point to it: there is no relationship between
     # them, so the unit of work would not order the inserts by their foreign keys
     session.flush()
-    session.add(
-        Gebeurtenis(
-            id=uuid.uuid4(),
-            doorverwijzing_id=dv.id,
-            naar_status=lc.VERZONDEN,
-            actor_id=actor.id,
-            aanbieder_id=actor.aanbieder_id,
-        )
+    # the history, the message and the audit entry are append-only and not read back in the
+    # request: Core INSERTs, no ORM objects to flush
+    session.connection().execute(
+        _GEBEURTENIS_INSERT,
+        {
+            "id": uuid.uuid4(),
+            "doorverwijzing_id": dv.id,
+            "naar_status": lc.VERZONDEN,
+            "actor_id": actor.id,
+            "aanbieder_id": actor.aanbieder_id,
+        },
     )
     if vorige is not None:
         # referring on closes one's own hop, from any open state
@@ -253,6 +260,7 @@ def create_doorverwijzing(
         bereik=bereik,
         naar=naar,
         van_naam=van_naam,
+        direct=True,
     )
     accounts.audit(
         session=session,
@@ -261,8 +269,9 @@ def create_doorverwijzing(
         object_type="doorverwijzing",
         object_id=str(dv.id),
         doel="warme doorverwijzing",
+        direct=True,
     )
-    session.flush()
+    session.flush()  # what the receiver's link (if any) added
     if namen is not None:
         namen[naar.id] = naar.naam
         namen[dv.van_aanbieder_id] = van_naam or ""

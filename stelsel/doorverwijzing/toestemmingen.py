@@ -35,11 +35,11 @@ def leg_vast(
     naar_naam: str,
     tekst_versie: str,
     kanaal: str,
-    flush: bool = True,
+    direct: bool = False,
 ) -> Toestemming:
     """Record the entrepreneur's consent to hand the case to one aanbieder, as the adviser
-    heard it (the caller checked that this adviser holds the case). `flush` False: the
-    caller flushes it, before anything that points to it."""
+    heard it (the caller checked that this adviser holds the case). `direct`: the audit entry
+    is written at once (accounts.audit)."""
     if kanaal not in KANALEN:
         raise Ongeldig("toestemming.kanaal", f"kies uit {', '.join(KANALEN)}")
     if not tekst_versie.strip():
@@ -57,8 +57,7 @@ def leg_vast(
         gegeven_op=_now(),
     )
     hulpvraag.toestemmingen.append(t)
-    if flush:
-        session.flush()  # before the referral that points to it
+    session.flush()  # before the referral that points to it
     accounts.audit(
         session=session,
         actor=actor,
@@ -66,6 +65,7 @@ def leg_vast(
         object_type="hulpvraag",
         object_id=str(hulpvraag.id),
         doel=f"toestemming via {kanaal}",
+        direct=direct,
     )
     return t
 
