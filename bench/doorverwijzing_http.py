@@ -238,7 +238,7 @@ class Cpu:
     def _server(self) -> int:
         return sum(_cpu_ticks(p) for p in self.server_pids)
 
-    def regel(self, seconden: float) -> str:
+    def regel(self, seconden: float, aantal: int) -> str:
         hz = os.sysconf("SC_CLK_TCK")
         eigen0, server0, pg0, (bezig0, totaal0) = self.start
         eigen = (time.process_time() - eigen0) / seconden
@@ -248,9 +248,12 @@ class Cpu:
         kernen = os.cpu_count() or 1
         machine = (bezig - bezig0) / max(1, totaal - totaal0) * kernen
         rest = max(0.0, machine - eigen - server - pg)
+        per = seconden / max(1, aantal) * 1000  # ms of wall time per referral
         return (
             f"CPU in kernen (van {kernen}): server {server:.2f}, PostgreSQL {pg:.2f}, "
-            f"load generator {eigen:.2f}, de rest {rest:.2f}; machine {machine:.2f}"
+            f"load generator {eigen:.2f}, de rest {rest:.2f}; machine {machine:.2f}\n"
+            f"  CPU per doorverwijzing: server {server * per:.2f} ms, PostgreSQL {pg * per:.2f} ms "
+            "(minder gevoelig voor andere belasting dan het aantal per seconde, niet ongevoelig)"
         )
 
 
@@ -358,7 +361,8 @@ def main() -> None:
     args = parser.parse_args()
     print(
         f"doorverwijzingen aanmaken over HTTP op PostgreSQL: POST {PAD}, {args.clients} clients "
-        f"met keep-alive, stelsel serve --workers {args.workers}, {args.seconden:.0f} s na "
+        f"met keep-alive, stelsel serve --workers {args.workers} (STELSEL_MAX_GELIJKTIJDIG "
+        f"{os.environ.get('STELSEL_MAX_GELIJKTIJDIG', 'standaard')}), {args.seconden:.0f} s na "
         f"{args.opwarmen:.0f} s opwarmen; doel ≥ {DOEL}/s",
         flush=True,
     )
@@ -382,7 +386,7 @@ def main() -> None:
             loop.run_until_complete(
                 belast(port, verzoeken[n:], args.clients, args.seconden, uitslag)
             )
-            cpu_regel = cpu.regel(uitslag.seconden)
+            cpu_regel = cpu.regel(uitslag.seconden, len(uitslag.latenties))
             in_server = server_percentielen(voor, emmers(metrics(port)))
         finally:
             loop.close()
