@@ -221,9 +221,10 @@ def get_all_aanbieders(
             or_(func.lower(Aanbieder.naam).like(like), func.lower(Aanbieder.korte_naam).like(like))
         )
     total = session.scalar(select(func.count()).select_from(stmt.subquery()))
-    # Callers show each aanbieder's diensten (or their number): load them in one go, not per row.
+    # Callers show each aanbieder's number of diensten: load them in one go, not per row, and
+    # without the diensten's own labels and areas (12k rows for the whole register).
     page = session.scalars(
-        stmt.options(selectinload(Aanbieder.diensten))
+        stmt.options(selectinload(Aanbieder.diensten).lazyload("*"))
         .order_by(Aanbieder.naam)
         .offset(offset)
         .limit(limit)
