@@ -50,8 +50,7 @@ def _verval(session, url: str, staat: str) -> str:
 
 
 @pytest.mark.parametrize("staat", ["vervalst", "verlopen", "geclaimd", "verwijderd"])
-@pytest.mark.parametrize("actie", list(ACTIES))
-def test_only_a_valid_link_opens_or_changes_the_referral(mensen, session, client, staat, actie):  # noqa: F811
+def test_only_a_valid_link_opens_or_changes_the_referral(mensen, session, client, staat):  # noqa: F811
     kvk = mensen["kvk"]
     verwijs(kvk, intake(kvk), "rvo")
     url = "/" + _link(session)
@@ -60,23 +59,22 @@ def test_only_a_valid_link_opens_or_changes_the_referral(mensen, session, client
     assert post(balie, f"{url}/neem", ACTIES["neem"], url).status_code == 303
     bron = balie.get(url)
     assert bron.status_code == 200
+    csrf = bron.text.split('name="csrf" value="')[1].split('"')[0]
     url = _verval(session, url, staat)
-    geweigerd = session.scalar(select(func.count()).where(AuditRegel.uitkomst == "geweigerd"))
-    if ACTIES[actie] is None:
-        r = balie.get(url)
-    else:
-        csrf = bron.text.split('name="csrf" value="')[1].split('"')[0]
-        r = balie.post(
-            f"{url}/{actie}", data={**ACTIES[actie], "csrf": csrf}, follow_redirects=False
-        )
-    assert r.status_code == 404, (staat, actie, r.status_code)
-    for waarde in PERSOONSGEGEVENS:
-        assert waarde not in r.text
-    session.expire_all()
-    assert session.scalars(select(Doorverwijzing)).one().status == "ontvangen"  # as seen
-    assert session.scalar(select(func.count()).where(AuditRegel.uitkomst == "geweigerd")) > (
-        geweigerd
-    ), "a refused link leaves an audit entry"
+    for actie, data in ACTIES.items():
+        geweigerd = session.scalar(select(func.count()).where(AuditRegel.uitkomst == "geweigerd"))
+        if data is None:
+            r = balie.get(url)
+        else:
+            r = balie.post(f"{url}/{actie}", data={**data, "csrf": csrf}, follow_redirects=False)
+        assert r.status_code == 404, (staat, actie, r.status_code)
+        for waarde in PERSOONSGEGEVENS:
+            assert waarde not in r.text
+        session.expire_all()
+        assert session.scalars(select(Doorverwijzing)).one().status == "ontvangen"  # as seen
+        assert session.scalar(select(func.count()).where(AuditRegel.uitkomst == "geweigerd")) > (
+            geweigerd
+        ), f"a refused link leaves an audit entry ({actie})"
 
 
 def test_a_valid_link_works_for_each_action(mensen, session, client):  # noqa: F811
