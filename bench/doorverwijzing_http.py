@@ -357,8 +357,12 @@ def main() -> None:
     parser.add_argument("--opwarmen", type=float, default=2)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    # On 2 cores with PostgreSQL beside it, 4 requests at once per worker was measured best
+    # (the rest waits in the worker's line; see docs/beheer.md, Prestaties).
+    parser.add_argument("--gelijktijdig", type=int, default=4)
     parser.add_argument("--hulpvragen", type=int, default=8000)
     args = parser.parse_args()
+    os.environ.setdefault("STELSEL_MAX_GELIJKTIJDIG", str(args.gelijktijdig))
     print(
         f"doorverwijzingen aanmaken over HTTP op PostgreSQL: POST {PAD}, {args.clients} clients "
         f"met keep-alive, stelsel serve --workers {args.workers} (STELSEL_MAX_GELIJKTIJDIG "
