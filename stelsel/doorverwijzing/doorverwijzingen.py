@@ -16,7 +16,7 @@ from stelsel.config import get_settings
 from stelsel.doorverwijzing import berichten, queries
 from stelsel.doorverwijzing import levenscyclus as lc
 from stelsel.doorverwijzing import toestemmingen as ts
-from stelsel.doorverwijzing.hulpvragen import keten
+from stelsel.doorverwijzing.hulpvragen import get_hulpvraag, keten
 from stelsel.doorverwijzing.models import Doorverwijzing, Gebeurtenis, Hulpvraag
 from stelsel.doorverwijzing.toegang import (
     GEEN_DOORVERWIJZING,
@@ -572,18 +572,8 @@ def keten_van(
 ) -> tuple[Hulpvraag, list[Doorverwijzing]]:
     """A case's whole chain for anyone on it: status and outcome of every hop (audited)."""
     _adviseur(session, actor, "hulpvraag")
-    h = session.get(Hulpvraag, hulpvraag_id)
-    verwijzingen = keten(session=session, hulpvraag_id=hulpvraag_id) if h else []
-    if h is None or not op_keten(h, verwijzingen, actor.aanbieder_id):
-        raise _geweigerd(session, actor, NietGevonden(GEEN_HULPVRAAG), "hulpvraag", hulpvraag_id)
-    accounts.audit(
-        session=session,
-        actor=actor,
-        actie="lezen",
-        object_type="hulpvraag",
-        object_id=str(h.id),
-        doel="keten volgen",
-    )
+    h = get_hulpvraag(session=session, actor=actor, hulpvraag_id=hulpvraag_id, doel="keten volgen")
+    verwijzingen = keten(session=session, hulpvraag_id=hulpvraag_id)
     return h, verwijzingen
 
 
