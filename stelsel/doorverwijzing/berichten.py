@@ -37,6 +37,13 @@ class Bereik:
     webhook: bool
 
 
+def _hoe(inbox: bool, desk_email: str) -> str:
+    """The reach rule: users or a linked system first, else the register's desk address."""
+    if inbox:
+        return INBOX
+    return EMAIL if desk_email.strip() else GEEN
+
+
 def bereik_van(
     *, session: Session, aanbieder_id: uuid.UUID, desk_email: str | None = None
 ) -> Bereik:
@@ -44,23 +51,16 @@ def bereik_van(
     already loaded the aanbieder (saves a query)."""
     emails = accounts.emails_van_aanbieder(session=session, aanbieder_id=aanbieder_id)
     webhook = meldingen.heeft_koppeling(session=session, aanbieder_id=aanbieder_id)
-    if emails or webhook:
-        return Bereik(INBOX, emails, webhook)
-    if desk_email is None:
+    if desk_email is None and not (emails or webhook):
         a = register.get_aanbieder(session=session, aanbieder_id=str(aanbieder_id))
         desk_email = a.email if a is not None else ""
-    return Bereik(EMAIL if desk_email.strip() else GEEN, emails, webhook)
+    return Bereik(_hoe(bool(emails or webhook), desk_email or ""), emails, webhook)
 
 
 def bereikbaarheid(*, session: Session, aanbieder_id: uuid.UUID) -> str:
     """How a referral reaches this aanbieder: its users' inbox (plus e-mail or webhook), an
     e-mail with a link to the desk address in the register, or not at all."""
-    if accounts.emails_van_aanbieder(
-        session=session, aanbieder_id=aanbieder_id
-    ) or meldingen.heeft_koppeling(session=session, aanbieder_id=aanbieder_id):
-        return INBOX
-    a = register.get_aanbieder(session=session, aanbieder_id=str(aanbieder_id))
-    return EMAIL if a is not None and a.email.strip() else GEEN
+    return bereik_van(session=session, aanbieder_id=aanbieder_id).hoe
 
 
 def bereikbaarheden(*, session: Session) -> Callable[[uuid.UUID, str], str]:
@@ -68,13 +68,7 @@ def bereikbaarheden(*, session: Session) -> Callable[[uuid.UUID, str], str]:
     met_inbox = accounts.aanbieders_met_gebruikers(
         session=session
     ) | meldingen.gekoppelde_aanbieders(session=session)
-
-    def hoe(aanbieder_id: uuid.UUID, email: str) -> str:
-        if aanbieder_id in met_inbox:
-            return INBOX
-        return EMAIL if email.strip() else GEEN
-
-    return hoe
+    return lambda aanbieder_id, email: _hoe(aanbieder_id in met_inbox, email)
 
 
 def aan_aanbieder(
