@@ -8,10 +8,7 @@ p50/p95/p99 of the 200s. Past capacity the server should shed load with 503, nev
 
 import argparse
 import asyncio
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,6 +20,7 @@ import httpx
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench import _server  # noqa: E402
 from bench._pg import tijdelijke_database  # noqa: E402
 from bench.wegwijzer import VRAGEN  # noqa: E402
 
@@ -123,39 +121,9 @@ def server_percentielen(metrics: str, route: str = "/api/v1/wegwijzer") -> str:
     return ", ".join(uit)
 
 
-def vrije_poort() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def serve(database_url: str, workers: int, log: Path, **settings: str) -> tuple:
-    port = vrije_poort()
-    env = {
-        **os.environ,
-        "STELSEL_DATABASE_URL": database_url,
-        "STELSEL_LOG_LEVEL": "WARNING",
-        **{f"STELSEL_{k.upper()}": v for k, v in settings.items()},
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "stelsel.cli", "serve", "--port", str(port)]
-        + ["--workers", str(workers)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(log, "w"),  # noqa: SIM115
-    )
+    proc, port = _server.start(database_url, workers, log, **settings)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if httpx.get(base + "/api/v1/themas", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            raise RuntimeError(f"server did not start: {log.read_text()[-2000:]}")
-        time.sleep(0.2)
     for vraag, gemeente in VRAGEN * 2:  # warm both workers' indexes
         httpx.post(base + "/api/v1/wegwijzer", json={"vraag": vraag, "gemeente": gemeente})
     return proc, base

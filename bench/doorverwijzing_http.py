@@ -16,9 +16,7 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -31,6 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench import _server  # noqa: E402
 from bench._pg import tijdelijke_database  # noqa: E402
 from stelsel.accounts import service as accounts  # noqa: E402
 from stelsel.bootstrap import prepare  # noqa: E402
@@ -100,38 +99,6 @@ def klaarzetten(url: str, aantal: int) -> tuple[str, list[str]]:
 
 
 # The server -------------------------------------------------------------------------------------
-
-
-def vrije_poort() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve(url: str, workers: int, log: Path) -> tuple[subprocess.Popen, int]:
-    port = vrije_poort()
-    env = {**os.environ, "STELSEL_DATABASE_URL": url, "STELSEL_LOG_LEVEL": "WARNING"}
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "stelsel.cli", "serve", "--port", str(port)]
-        + ["--workers", str(workers)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(log, "w"),  # noqa: SIM115
-    )
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/themas", timeout=2) as r:
-                if r.status == 200:
-                    return proc, port
-        except OSError:
-            pass
-        if time.monotonic() > deadline or proc.poll() is not None:
-            proc.kill()
-            raise RuntimeError(f"server did not start: {log.read_text()[-2000:]}")
-        time.sleep(0.2)
 
 
 def metrics(port: int) -> str:
@@ -376,7 +343,7 @@ def main() -> None:
         print(f"  {len(ids)} hulpvragen klaargezet in {time.monotonic() - t0:.0f} s", flush=True)
         verzoeken = [verzoek(token, i) for i in ids]
         log = Path(tempfile.gettempdir()) / "bench-doorverwijzing-http.log"
-        proc, port = serve(url, args.workers, log)
+        proc, port = _server.start(url, args.workers, log)
         loop = _loop()
         try:
             # warm-up: every worker's connections, caches and code paths
