@@ -10,7 +10,16 @@ from fastapi import APIRouter
 from typer import Typer
 
 # Package of every domain, bottom layer first.
-DOMEINEN = ["geo", "register", "meldingen", "accounts", "wegwijzer", "doorverwijzing"]
+DOMEINEN = [
+    "geo",
+    "register",
+    "meldingen",
+    "accounts",
+    "wegwijzer",
+    "doorverwijzing",
+    "kwaliteit",
+    "analyse",
+]
 
 
 def import_all_models() -> None:
@@ -22,26 +31,43 @@ def import_all_models() -> None:
 def api_routers() -> tuple[list[APIRouter], list[APIRouter]]:
     """The API routers: open to anyone, and for logged-in callers only."""
     from stelsel.accounts.api import router as accounts_api
+    from stelsel.analyse.api import router as analyse_api
     from stelsel.doorverwijzing.api import router as doorverwijzing_api
     from stelsel.geo.api import router as geo_api
+    from stelsel.kwaliteit.api import router as kwaliteit_api
     from stelsel.register.api import router as register_api
     from stelsel.wegwijzer.api import router as wegwijzer_api
 
-    return [register_api, geo_api, wegwijzer_api], [doorverwijzing_api, accounts_api]
+    # kwaliteit and analyse check each caller's role per route: feedback is anonymous.
+    return (
+        [register_api, geo_api, wegwijzer_api, kwaliteit_api, analyse_api],
+        [doorverwijzing_api, accounts_api],
+    )
 
 
 def page_routers() -> list[APIRouter]:
     from stelsel.accounts.pages import router as accounts_pages
+    from stelsel.analyse.pages import router as analyse_pages
     from stelsel.doorverwijzing.pages import router as doorverwijzing_pages
+    from stelsel.kwaliteit.pages import router as kwaliteit_pages
     from stelsel.register.pages import router as register_pages
     from stelsel.wegwijzer.pages import router as wegwijzer_pages
 
-    return [register_pages, wegwijzer_pages, accounts_pages, doorverwijzing_pages]
+    return [
+        register_pages,
+        wegwijzer_pages,
+        accounts_pages,
+        doorverwijzing_pages,
+        kwaliteit_pages,
+        analyse_pages,
+    ]
 
 
 def cli_apps() -> list[tuple[str, Typer]]:
     """(name, Typer app) of every domain command group."""
     from stelsel.accounts.cli import gebruiker_app
+    from stelsel.analyse.cli import analyse_app
+    from stelsel.kwaliteit.cli import kwaliteit_app
     from stelsel.meldingen.cli import koppeling_app, outbox_app
     from stelsel.register.cli import export_app, import_app
     from stelsel.wegwijzer.cli import evalueer_app
@@ -53,4 +79,6 @@ def cli_apps() -> list[tuple[str, Typer]]:
         ("gebruiker", gebruiker_app),
         ("outbox", outbox_app),
         ("koppeling", koppeling_app),
+        ("kwaliteit", kwaliteit_app),
+        ("analyse", analyse_app),
     ]

@@ -8,7 +8,23 @@ ADVISEUR = "adviseur"
 REGIOCOORDINATOR = "regiocoordinator"
 STELSELREGISSEUR = "stelselregisseur"
 BEHEERDER = "beheerder"
-ROLLEN = (ADVISEUR, REGIOCOORDINATOR, STELSELREGISSEUR, BEHEERDER)
+# Register editing (issue 12): a redacteur edits its own aanbieder's entries; a
+# registerbeheerder edits all and publishes.
+REDACTEUR = "redacteur"
+REGISTERBEHEERDER = "registerbeheerder"
+# A provider's manager sees the quality figures of its own organisation (issue 13).
+MANAGER = "manager"
+ROLLEN = (
+    ADVISEUR,
+    REGIOCOORDINATOR,
+    STELSELREGISSEUR,
+    BEHEERDER,
+    REDACTEUR,
+    REGISTERBEHEERDER,
+    MANAGER,
+)
+# Roles that belong to one aanbieder.
+AANBIEDER_ROLLEN = (ADVISEUR, REDACTEUR, MANAGER)
 
 
 @dataclass(frozen=True)

@@ -78,10 +78,10 @@ def create(
     if session.scalar(select(Gebruiker).where(Gebruiker.email == email)):
         raise GebruikerOngeldig("email", "bestaat al")
     aanbieder_id = None
-    if rol == rollen.ADVISEUR:
+    if rol in rollen.AANBIEDER_ROLLEN:
         a = register.get_aanbieder(session=session, aanbieder_id=aanbieder or "")
         if a is None:
-            raise GebruikerOngeldig("aanbieder", "een adviseur hoort bij een bestaande aanbieder")
+            raise GebruikerOngeldig("aanbieder", f"een {rol} hoort bij een bestaande aanbieder")
         aanbieder_id = a.id
     if rol == rollen.REGIOCOORDINATOR:
         codes = geo.known_codes(session=session)

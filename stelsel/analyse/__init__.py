@@ -1,0 +1,1 @@
+"""Stelselanalyse: consistentietoets, ecosysteemscan and demand versus supply."""

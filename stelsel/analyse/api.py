@@ -1,0 +1,5 @@
+"""API routes of the analyse domain."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["analyse"])

@@ -1,0 +1,1 @@
+"""Kwaliteitsmeting: surveys, figures, dashboards and reports, from the entrepreneur's side."""

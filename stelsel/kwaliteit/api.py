@@ -1,0 +1,5 @@
+"""API routes of the kwaliteit domain."""
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["kwaliteit"])

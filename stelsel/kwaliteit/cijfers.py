@@ -1,0 +1,1 @@
+"""The quality figures, each defined once. Pure: no ORM, no web."""
