@@ -10,8 +10,12 @@ from stelsel.wegwijzer.schemas import (
     GemeenteKort,
     WegwijzerAanbieder,
     WegwijzerAntwoord,
+    WegwijzerContact,
     WegwijzerDienst,
+    WegwijzerKeuze,
+    WegwijzerPlaats,
     WegwijzerResultaat,
+    WegwijzerVervolgvraag,
     WegwijzerVraag,
 )
 
@@ -43,7 +47,9 @@ def wegwijzer(body: WegwijzerVraag, session: Session = Depends(get_lees_session)
         aantal=body.aantal,
         profiel=service.Profiel(fase=body.fase, grootte=body.grootte, sector=body.sector),
         bewaar_vraag=body.toestemming_opslaan_vraag,
+        verduidelijking=body.verduidelijking,
     )
+    vervolg = advies.vervolgvraag
     return WegwijzerAntwoord(
         themas=advies.themas,
         soort=advies.soort,
@@ -61,6 +67,7 @@ def wegwijzer(body: WegwijzerVraag, session: Session = Depends(get_lees_session)
                 aanbieder=WegwijzerAanbieder(id=r.aanbieder_id, naam=r.aanbieder_naam),
                 score=r.score,
                 uitleg=r.uitleg,
+                contact=WegwijzerContact(**vars(r.contact)) if r.contact else None,
                 begin_hier=r.begin_hier,
                 landelijk=r.landelijk,
                 regio_nodig=r.regio_nodig,
@@ -68,4 +75,13 @@ def wegwijzer(body: WegwijzerVraag, session: Session = Depends(get_lees_session)
             for r in advies.resultaten
         ],
         verbeterd=advies.verbeterd,
+        plaats=WegwijzerPlaats(**advies.plaats) if advies.plaats else None,
+        plaats_suggesties=advies.plaats_suggesties,
+        vervolgvraag=WegwijzerVervolgvraag(
+            vraag=vervolg.vraag,
+            keuzes=[WegwijzerKeuze(code=c, label=label) for c, label in vervolg.keuzes],
+            parameter=vervolg.parameter,
+        )
+        if vervolg
+        else None,
     )

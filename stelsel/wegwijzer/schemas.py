@@ -23,6 +23,11 @@ class WegwijzerVraag(BaseModel):
     toestemming_opslaan_vraag: StrictBool = Field(
         False, description="Mag de tekst van de vraag bewaard worden om het aanbod te verbeteren?"
     )
+    verduidelijking: str | None = Field(
+        None,
+        max_length=40,
+        description="Het antwoord op de vervolgvraag: de code van een van de keuzes.",
+    )
 
 
 class WegwijzerDienst(BaseModel):
@@ -37,11 +42,46 @@ class WegwijzerAanbieder(BaseModel):
     naam: str
 
 
+class WegwijzerContact(BaseModel):
+    website: str = ""
+    telefoon: str = ""
+    email: str = ""
+    adres: str = ""
+    openingstijden: str = ""
+    van_aanbieder: bool = Field(
+        False, description="De dienst heeft geen eigen gegevens: dit zijn die van de aanbieder."
+    )
+
+
+class WegwijzerKeuze(BaseModel):
+    code: str
+    label: str
+
+
+class WegwijzerVervolgvraag(BaseModel):
+    vraag: str = Field(description="Eén verduidelijkende vraag, zoals 'Gaat het om …?'")
+    keuzes: list[WegwijzerKeuze]
+    parameter: str = Field(
+        "verduidelijking",
+        description="Stel de vraag opnieuw met dit veld op de code van een keuze.",
+    )
+
+
+class WegwijzerPlaats(BaseModel):
+    code: str
+    naam: str
+    woorden: str = Field(description="De woorden in de vraag die als plaats zijn gelezen.")
+
+
 class WegwijzerResultaat(BaseModel):
     dienst: WegwijzerDienst
     aanbieder: WegwijzerAanbieder
     score: float
-    uitleg: str
+    uitleg: list[str] = Field(
+        description="Waarom deze dienst: korte zinnen in gewone taal (wat in de vraag past bij "
+        "wat in de dienst, waarom deze regio, waarom boven de volgende)."
+    )
+    contact: WegwijzerContact | None = Field(None, description="Hoe u deze deur bereikt.")
     begin_hier: bool = Field(description="De beste eerste deur voor deze vraag.")
     landelijk: bool
     regio_nodig: bool = Field(
@@ -70,3 +110,12 @@ class WegwijzerAntwoord(BaseModel):
     gemeente: GemeenteKort | None
     resultaten: list[WegwijzerResultaat]
     verbeterd: dict[str, str] = Field(description="Woorden die als tikfout zijn verbeterd.")
+    plaats: WegwijzerPlaats | None = Field(
+        None, description="Een gemeente die in de tekst van de vraag is herkend."
+    )
+    plaats_suggesties: list[str] = Field(
+        default_factory=list, description="Plaatsnamen die bedoeld kunnen zijn ('Bedoelt u …?')."
+    )
+    vervolgvraag: WegwijzerVervolgvraag | None = Field(
+        None, description="Een verduidelijkende vraag als de vraag kort of dubbelzinnig is."
+    )

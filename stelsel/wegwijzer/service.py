@@ -34,6 +34,28 @@ class VraagOngeldig(Ongeldig):
         super().__init__("vraag", reden)
 
 
+@dataclass(frozen=True)
+class Contact:
+    """How to reach the door of a card. Empty strings for what the register does not hold."""
+
+    website: str = ""
+    telefoon: str = ""
+    email: str = ""
+    adres: str = ""
+    openingstijden: str = ""
+    van_aanbieder: bool = False  # the dienst has none of its own: these are the aanbieder's
+
+
+@dataclass(frozen=True)
+class Vervolgvraag:
+    """One clarifying choice for a short or ambiguous question. Ask again with
+    `verduidelijking=<code>` (the request parameter named in `parameter`)."""
+
+    vraag: str
+    keuzes: list[tuple[str, str]]  # (code, label)
+    parameter: str = "verduidelijking"
+
+
 @dataclass
 class Resultaat:
     dienst_id: str
@@ -42,10 +64,11 @@ class Resultaat:
     aanbieder_id: str
     aanbieder_naam: str
     score: float
-    uitleg: str
+    uitleg: list[str]  # short plain-Dutch sentences: why this card, here, in this place
     begin_hier: bool
     landelijk: bool
     regio_nodig: bool = False  # a desk that exists in every region: the user should give a place
+    contact: Contact | None = None
 
 
 @dataclass
@@ -68,6 +91,11 @@ class Advies:
     gemeente: dict | None
     resultaten: list[Resultaat] = field(default_factory=list)
     verbeterd: dict[str, str] = field(default_factory=dict)
+    # a gemeente read from the question text: {"code", "naam", "woorden"} (the words read as
+    # the place, as the user wrote them)
+    plaats: dict | None = None
+    plaats_suggesties: list[str] = field(default_factory=list)  # "Bedoelt u Sneek?"
+    vervolgvraag: Vervolgvraag | None = None
 
 
 _lock = threading.Lock()
@@ -158,6 +186,7 @@ def advies(
     profiel: Profiel | None = None,
     bewaar_vraag: bool = False,
     registreer: bool = True,
+    verduidelijking: str | None = None,
 ) -> Advies:
     """Thema's, soort and the best diensten for a question in a gemeente (raises VraagOngeldig
     or geo.GemeenteOnbekend)."""
@@ -180,10 +209,13 @@ def advies(
             aanbieder_id=t.document.aanbieder_id,
             aanbieder_naam=t.aanbieder_naam,
             score=t.score,
-            uitleg=uitleg(t, analyse, g.naam if g else None),
+            uitleg=[uitleg(t, analyse, g.naam if g else None)],
             begin_hier=i == 0,
             landelijk=t.document.landelijk,
             regio_nodig=t.netwerk,
+            contact=None
+            if t.netwerk
+            else contact_van(session=session, dienst_id=t.document.dienst_id),
         )
         for i, t in enumerate(treffers)
     ]
@@ -209,6 +241,24 @@ def advies(
         resultaten=resultaten,
         verbeterd=analyse.verbeterd,
     )
+
+
+_CONTACTVELDEN = ("website", "telefoon", "email", "adres", "openingstijden")
+
+
+def contact_van(*, session: Session, dienst_id: str) -> Contact | None:
+    """How to reach a dienst: its own contact data, each missing field filled from its
+    aanbieder; None when neither holds anything. Read per request (not from the index): a
+    provider's contact data changes without changing the register's version."""
+    d = register.get_dienst(session=session, dienst_id=dienst_id)
+    if d is None:
+        return None
+    eigen = {v: str(getattr(d, v, "") or "").strip() for v in _CONTACTVELDEN}
+    van_aanbieder = {v: str(getattr(d.aanbieder, v, "") or "").strip() for v in _CONTACTVELDEN}
+    velden = {v: eigen[v] or van_aanbieder[v] for v in _CONTACTVELDEN}
+    if not any(velden.values()):
+        return None
+    return Contact(**velden, van_aanbieder=not any(eigen.values()))
 
 
 def _registreer(session: Session, signaal: Vraagsignaal) -> None:

@@ -29,7 +29,8 @@ def test_answer_shape(client):
     first = body["resultaten"][0]
     assert first["begin_hier"] and not any(r["begin_hier"] for r in body["resultaten"][1:])
     assert first["dienst"]["id"] and first["dienst"]["naam"] and first["aanbieder"]["naam"]
-    assert first["uitleg"].startswith("Past bij uw vraag over financiering")
+    assert isinstance(first["uitleg"], list) and all(isinstance(z, str) for z in first["uitleg"])
+    assert "financiering" in " ".join(first["uitleg"]).lower()
     assert client.get(first["dienst"]["url"]).status_code == 200
     scores = [r["score"] for r in body["resultaten"]]
     assert scores == sorted(scores, reverse=True)
