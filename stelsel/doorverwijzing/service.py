@@ -1,5 +1,6 @@
 """Referral service: the domain's public face.
 
+from stelsel.doorverwijzing import analysebron as analysebron
 Every function takes the acting user (`Actor`) and enforces who may see or change what;
 every read or write of personal data is audited in the same transaction. The work is done in
 `hulpvragen.py` (cases), `toestemmingen.py` (consent per recipient), `doorverwijzingen.py`

@@ -14,6 +14,7 @@ from sqlalchemy import event, exists, func, inspect, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from stelsel.geo import service as geo
+from stelsel.register import analysebron as analysebron
 from stelsel.register import csvformaat, taxonomie
 from stelsel.register.csvformaat import AanbiederRecord, DienstRecord, Register
 from stelsel.register.models import (

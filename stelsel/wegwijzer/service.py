@@ -19,6 +19,7 @@ from stelsel.errors import Ongeldig
 from stelsel.geo import service as geo
 from stelsel.register import service as register
 from stelsel.wegwijzer import lexicon as lx
+from stelsel.wegwijzer import vraagsignalen as vraagbron  # noqa: F401  (read side for analyse)
 from stelsel.wegwijzer.matching import Document, Matcher, Soort, ook_over, uitleg
 from stelsel.wegwijzer.models import Vraagsignaal, VraagsignaalThema
 from stelsel.wegwijzer.tekst import lees_stopwoorden
