@@ -63,6 +63,15 @@ class Settings(BaseSettings):
             "open: then they are closed as `verlopen` and the personal data is removed anyway."
         ),
     )
+    minimale_groep: int = Field(
+        default=10,
+        ge=3,
+        le=1000,
+        description=(
+            "Fewest responses a quality figure is shown for; smaller groups are hidden and "
+            "cannot be derived by subtraction (docs/kwaliteit.md)."
+        ),
+    )
     verloop_werkdagen: int = Field(
         default=10,
         ge=1,
