@@ -954,3 +954,8 @@ def link_account(
         "doorverwijzing/link_account.html",
         {"menu": None, "email": link.email if link else ""},
     )
+
+
+from stelsel.doorverwijzing.zelf_pages import router as zelf_router  # noqa: E402
+
+router.include_router(zelf_router)  # the self-referral (zelf_pages.py)

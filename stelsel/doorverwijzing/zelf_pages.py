@@ -1,0 +1,227 @@
+"""Pages of the self-referral ("Neem contact met mij op"): the form, pre-filled from a wegwijzer
+card, the confirmation with the private link, and the alternative for an aanbieder that cannot
+take one. Work without JavaScript; the send form carries a CSRF token, is limited per client,
+and shows every problem at once."""
+
+import hashlib
+import threading
+import time
+from collections import deque
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
+
+from stelsel.config import get_settings
+from stelsel.doorverwijzing import zelfverwijzing as zv
+from stelsel.web.csrf import check_csrf, csrf_token
+from stelsel.web.deps import get_session
+from stelsel.web.pages import formulierfouten, render, templates
+
+router = APIRouter(include_in_schema=False)
+PAD = "/neem-contact-op"
+GEEN_AANBIEDER = "Deze organisatie staat niet (meer) in het register."
+
+
+class Limiet:
+    """At most `aantal` sent forms per client address in `seconden` (in this worker's memory:
+    a burst from one address is stopped; across workers the limit is per worker). Addresses
+    are kept only as a hash, and forgotten when their window has passed."""
+
+    def __init__(self, aantal: int, seconden: float) -> None:
+        self.aantal, self.seconden = aantal, seconden
+        self._tijden: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def sleutel(request: Request) -> str:
+        adres = request.client.host if request.client else ""
+        return hashlib.sha256(f"zelfverwijzing:{adres}".encode()).hexdigest()
+
+    def wacht(self, sleutel: str, nu: float | None = None) -> int:
+        """Seconds this client must wait before sending again (0: it may send now)."""
+        nu = time.monotonic() if nu is None else nu
+        with self._lock:
+            for k in [k for k, t in self._tijden.items() if not t or t[-1] <= nu - self.seconden]:
+                del self._tijden[k]
+            tijden = self._tijden.get(sleutel)
+            while tijden and tijden[0] <= nu - self.seconden:
+                tijden.popleft()
+            if tijden is None or len(tijden) < self.aantal:
+                return 0
+            return int(tijden[0] + self.seconden - nu) + 1
+
+    def tel(self, sleutel: str, nu: float | None = None) -> None:
+        with self._lock:
+            self._tijden.setdefault(sleutel, deque()).append(time.monotonic() if nu is None else nu)
+
+    def leeg(self) -> None:
+        with self._lock:
+            self._tijden.clear()
+
+
+# Five questions an hour from one address is more than any entrepreneur needs.
+limiet = Limiet(aantal=5, seconden=3600)
+
+# The wegwijzer (a layer below) asks through the template environment which aanbieders can
+# take a self-referral, so it offers the button only where a question reaches a person.
+templates.env.globals["zelfverwijzing_mogelijk"] = lambda session, ids: zv.mogelijk_bij(
+    session=session, aanbieder_ids=ids
+)
+_kanalen = templates.env.globals.get("KANAAL_LABELS")  # set by pages.py, which includes this
+if isinstance(_kanalen, dict):
+    _kanalen.setdefault(zv.KANAAL, "door uzelf, via de wegwijzer")
+
+
+def _ontvanger(session: Session, aanbieder: str) -> zv.ZelfOntvanger:
+    o = zv.ontvanger(session=session, aanbieder_id=aanbieder[:200])
+    if o is None:
+        raise HTTPException(404, GEEN_AANBIEDER)
+    return o
+
+
+def _formulier(
+    request: Request,
+    o: zv.ZelfOntvanger,
+    invoer: dict,
+    fouten: dict[str, str] | None = None,
+    status_code: int = 200,
+):
+    if not o.mogelijk:
+        return render(
+            request,
+            "zelf/niet_mogelijk.html",
+            {"menu": "wegwijzer", "o": o},
+            status_code=400 if status_code != 200 or fouten is not None else 200,
+        )
+    return render(
+        request,
+        "zelf/formulier.html",
+        {
+            "menu": "wegwijzer",
+            "o": o,
+            "invoer": invoer,
+            "fouten": fouten or {},
+            "csrf": csrf_token(request),
+            "wat": zv.TOESTEMMING_WAT,
+            "actie": f"{PAD}/{o.slug}",
+            "werkdagen": get_settings().eerste_contact_werkdagen,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get(f"{PAD}/verstuurd")
+def verstuurd(request: Request):
+    """The confirmation: shown once, with the private link (the code lives in this visitor's
+    server-side session until then, never in a URL of this page)."""
+    gegevens = request.session.pop("zelfverwijzing", None)
+    return render(request, "zelf/verstuurd.html", {"menu": "wegwijzer", "v": gegevens})
+
+
+@router.get(PAD + "/{aanbieder}")
+def formulier(
+    aanbieder: str,
+    request: Request,
+    dienst: str | None = None,
+    session: Session = Depends(get_session),
+):
+    """The empty form for one aanbieder (from a dienst page or a shared link)."""
+    o = _ontvanger(session, aanbieder)
+    return _formulier(request, o, {"dienst": (dienst or "")[:200]})
+
+
+@router.post(PAD + "/{aanbieder}/formulier")
+def formulier_van_kaart(
+    aanbieder: str,
+    request: Request,
+    vraag: str = Form(""),
+    gemeente: str = Form(""),
+    dienst: str = Form(""),
+    session: Session = Depends(get_session),
+):
+    """The form, pre-filled with the question and place from the wegwijzer card (posted, so the
+    question never stands in a URL). Nothing is stored yet."""
+    o = _ontvanger(session, aanbieder)
+    invoer = {"vraag": vraag[: zv.MAX_VRAAG], "gemeente": gemeente[:100], "dienst": dienst[:200]}
+    return _formulier(request, o, invoer)
+
+
+@router.post(PAD + "/{aanbieder}")
+def verstuur(
+    aanbieder: str,
+    request: Request,
+    naam: str = Form(""),
+    email: str = Form(""),
+    telefoon: str = Form(""),
+    kvk_nummer: str = Form(""),
+    vraag: str = Form(""),
+    gemeente: str = Form(""),
+    dienst: str = Form(""),
+    toestemming: str = Form(""),
+    berichten: str = Form(""),
+    csrf: str = Form(""),
+    session: Session = Depends(get_session),
+):
+    """Send the question: every problem at once, or the case and its referral, then the
+    confirmation page."""
+    check_csrf(request, csrf)
+    o = _ontvanger(session, aanbieder)
+    sleutel = Limiet.sleutel(request)
+    if wacht := limiet.wacht(sleutel):
+        antwoord = render(
+            request,
+            "zelf/te_vaak.html",
+            {"menu": "wegwijzer", "minuten": max(1, (wacht + 59) // 60)},
+            status_code=429,
+        )
+        antwoord.headers["Retry-After"] = str(wacht)
+        return antwoord
+    data = zv.NieuweZelfverwijzing(
+        naar_aanbieder=str(o.id),
+        naam=naam,
+        vraag=vraag,
+        email=email,
+        telefoon=telefoon,
+        kvk_nummer=kvk_nummer,
+        gemeente=gemeente,
+        dienst=dienst.strip() or None,
+        toestemming=toestemming == "ja",
+        berichten=berichten == "ja",
+    )
+    invoer = {
+        "naam": naam,
+        "email": email,
+        "telefoon": telefoon,
+        "kvk_nummer": kvk_nummer,
+        "vraag": vraag,
+        "gemeente": gemeente,
+        "dienst": dienst,
+        "toestemming": data.toestemming,
+        "berichten": data.berichten,
+    }
+    if not o.mogelijk:
+        return _formulier(request, o, invoer, {}, 400)
+    fouten = zv.controleer(data, o.naam)
+    uit = None
+    if not fouten:
+        with formulierfouten() as gevangen:
+            uit = zv.create_zelfverwijzing(session=session, data=data)
+        fouten = {_veld(v): r for v, r in gevangen.velden.items()}
+    if fouten or uit is None:
+        return _formulier(request, o, invoer, fouten, 400)
+    limiet.tel(sleutel)
+    request.session["zelfverwijzing"] = {
+        "link": f"/mijn-hulpvraag/{uit.code}",
+        "organisatie": uit.organisatie,
+        "eerste_contact_voor": uit.eerste_contact_voor,
+        "per_email": uit.per_email,
+    }
+    return RedirectResponse(f"{PAD}/verstuurd", status_code=303)
+
+
+def _veld(veld: str) -> str:
+    """The form field of a service error (one without a field of its own: 'algemeen')."""
+    if veld.startswith("gemeente"):
+        return "gemeente"
+    return "algemeen" if veld in ("naar_aanbieder", "dienst") else veld

@@ -1,0 +1,322 @@
+"""Self-referral: an entrepreneur sends their own question, from the wegwijzer, to one
+aanbieder ("Neem contact met mij op").
+
+It makes the same records an adviser's intake and referral make, so the case then travels the
+same lifecycle, consent, audit and outbox: a hulpvraag with the entrepreneur's consent bound to
+that one recipient (channel `zelf`, recorded by nobody: the entrepreneur gave it themself), a
+referral in status `verzonden` resting on that consent, its history row, the receiver's
+message (inbox, webhook or the desk link) and the entrepreneur's confirmation with their
+private link when they agreed to e-mail.
+
+There is no adviser and no sending provider. The sender is `ZELF`, a fixed id that is no
+aanbieder and no user: the case's `aanbieder_id`, `aangemaakt_door` and the referral's
+`van_aanbieder_id`. No adviser belongs to it, so only the receiver (while it holds the case,
+toegang.houdt) and the entrepreneur (private link) ever see the data; messages meant for the
+sender go nowhere. Audit entries have no actor ("anoniem", like the private page).
+"""
+
+import re
+import secrets
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from stelsel.accounts import service as accounts
+from stelsel.config import get_settings
+from stelsel.doorverwijzing import berichten
+from stelsel.doorverwijzing import levenscyclus as lc
+from stelsel.doorverwijzing.doorverwijzingen import ONTVANGER_SOORTEN
+from stelsel.doorverwijzing.models import (
+    CONTACT,
+    DELEN,
+    Doorverwijzing,
+    Gebeurtenis,
+    Hulpvraag,
+    Toestemming,
+)
+from stelsel.doorverwijzing.toegang import (
+    CONTACT_DOEL,
+    CONTACT_WAT,
+    TOESTEMMING_WAT,
+    _hash,
+    _now,
+    doel_voor,
+)
+from stelsel.errors import Ongeldig
+from stelsel.geo import service as geo
+from stelsel.register import service as register
+from stelsel.wegwijzer import service as wegwijzer
+
+# The sender of every self-referral: no aanbieder, no user (uuid5 of a fixed name, so it is the
+# same in every database and export).
+ZELF = uuid.uuid5(uuid.NAMESPACE_URL, "urn:stelsel:ondernemer-zelf")
+ZELF_NAAM = "de ondernemer zelf (via de wegwijzer)"
+KANAAL = "zelf"  # toestemming.kanaal: given by the entrepreneur on the self-referral form
+TEKST_VERSIE = "2026-12-zelf-v1"
+MAX_VRAAG = 2000
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+TELEFOON = re.compile(r"\+?[\d\s().-]{10,20}")
+KVK = re.compile(r"\d{8}")
+
+
+@dataclass(frozen=True)
+class ZelfOntvanger:
+    """An aanbieder as the self-referral form shows it: who, and whether it can take one."""
+
+    id: uuid.UUID
+    slug: str
+    naam: str
+    bereikbaar: str  # berichten.INBOX | EMAIL | GEEN
+    partner: bool  # a public, semi-public or non-profit partner (no market party)
+    website: str = ""
+    telefoon: str = ""
+    email: str = ""
+
+    @property
+    def mogelijk(self) -> bool:
+        return self.partner and self.bereikbaar != berichten.GEEN
+
+
+def ontvanger(*, session: Session, aanbieder_id: str) -> ZelfOntvanger | None:
+    """The aanbieder (UUID or slug) as a self-referral target, or None when it does not exist."""
+    a = register.get_aanbieder(session=session, aanbieder_id=aanbieder_id)
+    if a is None:
+        return None
+    hoe = berichten.bereik_van(session=session, aanbieder_id=a.id, desk_email=a.email).hoe
+    return ZelfOntvanger(
+        a.id, a.slug, a.naam, hoe, a.soort in ONTVANGER_SOORTEN, a.website, a.telefoon, a.email
+    )
+
+
+def mogelijk_bij(*, session: Session, aanbieder_ids: Iterable[str]) -> set[str]:
+    """Which of these aanbieders (UUIDs as text) can take a self-referral: partners that a
+    referral reaches (three queries for the whole list, for the wegwijzer's cards)."""
+    ids = set(aanbieder_ids)
+    if not ids:
+        return set()
+    hoe = berichten.bereikbaarheden(session=session)
+    return {
+        str(a.id)
+        for a in register.aanbieder_keuzes(session=session)
+        if str(a.id) in ids
+        and a.soort in ONTVANGER_SOORTEN
+        and hoe(a.id, a.email) != berichten.GEEN
+    }
+
+
+@dataclass
+class NieuweZelfverwijzing:
+    """What the entrepreneur filled in. `toestemming`: they ticked the consent for this one
+    recipient; `berichten`: they may be e-mailed about the case."""
+
+    naar_aanbieder: str
+    naam: str
+    vraag: str
+    email: str = ""
+    telefoon: str = ""
+    kvk_nummer: str = ""
+    gemeente: str = ""
+    dienst: str | None = None
+    toestemming: bool = False
+    berichten: bool = False
+
+
+def controleer(data: NieuweZelfverwijzing, naar_naam: str) -> dict[str, str]:
+    """Every problem with the form at once, by field, in plain Dutch (empty: all good).
+    Pure: the gemeente and the recipient are checked when the case is made."""
+    fouten: dict[str, str] = {}
+    if not data.naam.strip():
+        fouten["naam"] = "Vul uw naam in."
+    elif len(data.naam.strip()) > 200:
+        fouten["naam"] = "Uw naam is te lang: hooguit 200 tekens."
+    email, telefoon = data.email.strip(), data.telefoon.strip()
+    if email and (not EMAIL.fullmatch(email) or len(email) > 200):
+        fouten["email"] = "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl."
+    if telefoon and (
+        not TELEFOON.fullmatch(telefoon) or not 10 <= sum(c.isdigit() for c in telefoon) <= 15
+    ):
+        fouten["telefoon"] = "Vul een telefoonnummer in van 10 cijfers, zoals 06 12345678."
+    if not email and not telefoon:
+        fouten["email"] = "Vul uw e-mailadres of uw telefoonnummer in, zodat men u kan bereiken."
+    if data.kvk_nummer.strip() and not KVK.fullmatch(data.kvk_nummer.strip()):
+        fouten["kvk_nummer"] = "Een KVK-nummer heeft 8 cijfers. U mag dit veld ook leeg laten."
+    if not data.vraag.strip():
+        fouten["vraag"] = "Schrijf uw vraag op."
+    elif len(data.vraag.strip()) > MAX_VRAAG:
+        fouten["vraag"] = f"Uw vraag is te lang: hooguit {MAX_VRAAG} tekens."
+    if data.berichten and not email:
+        fouten["berichten"] = "Wilt u e-mail van ons? Vul dan ook uw e-mailadres in."
+    if not data.toestemming:
+        fouten["toestemming"] = (
+            f"Zonder uw toestemming kunnen wij uw vraag niet naar {naar_naam} sturen. "
+            "Zet een vinkje als u dat goed vindt."
+        )
+    return fouten
+
+
+NIET_MOGELIJK = (
+    "{naam} kan via deze website geen vragen ontvangen. Neem zelf contact op met {naam}, "
+    "of kies een andere organisatie."
+)
+
+
+@dataclass(frozen=True)
+class Verstuurd:
+    """The outcome for the confirmation page: the private link's code and what to expect."""
+
+    hulpvraag_id: uuid.UUID
+    doorverwijzing_id: uuid.UUID
+    code: str
+    organisatie: str
+    eerste_contact_voor: str  # dd-mm-yyyy
+    per_email: bool  # a confirmation with the link was queued
+
+
+_GEBEURTENIS_INSERT = insert(Gebeurtenis)
+
+
+def create_zelfverwijzing(*, session: Session, data: NieuweZelfverwijzing) -> Verstuurd:
+    """Make the case and its referral to the chosen aanbieder, with the entrepreneur's consent
+    for that recipient. Raises Ongeldig (first problem; `controleer` lists them all), or
+    Ongeldig('naar_aanbieder') when the aanbieder cannot take a self-referral. Everything is
+    checked before anything is written."""
+    naar = register.get_aanbieder(session=session, aanbieder_id=data.naar_aanbieder)
+    if naar is None:
+        raise Ongeldig("naar_aanbieder", "onbekende aanbieder")
+    fouten = controleer(data, naar.naam)
+    if fouten:
+        veld, reden = next(iter(fouten.items()))
+        raise Ongeldig(veld, reden)
+    bereik = berichten.bereik_van(session=session, aanbieder_id=naar.id, desk_email=naar.email)
+    if naar.soort not in ONTVANGER_SOORTEN or bereik.hoe == berichten.GEEN:
+        raise Ongeldig("naar_aanbieder", NIET_MOGELIJK.format(naam=naar.naam))
+    dienst_id = None
+    if data.dienst:
+        d = register.get_dienst(session=session, dienst_id=data.dienst)
+        if d is None or d.aanbieder_id != naar.id:
+            raise Ongeldig("dienst", "onbekende dienst of niet van deze aanbieder")
+        dienst_id = d.id
+    g = geo.resolve(session=session, tekst=data.gemeente) if data.gemeente.strip() else None
+    vraag = data.vraag.strip()
+    themas = wegwijzer.advies(
+        session=session,
+        vraag=vraag[: wegwijzer.MAX_VRAAG],
+        gemeente=g.code if g else None,
+        registreer=False,
+    ).themas
+
+    nu = _now()
+    code = secrets.token_urlsafe(24)
+    email = data.email.strip().lower() or None
+    h = Hulpvraag(
+        id=uuid.uuid4(),
+        aanbieder_id=ZELF,
+        aangemaakt_door=ZELF,
+        ondernemer_naam=data.naam.strip(),
+        ondernemer_email=email,
+        ondernemer_telefoon=data.telefoon.strip() or None,
+        kvk_nummer=data.kvk_nummer.strip() or None,
+        vraag=vraag,
+        themas=themas,
+        gemeente_code=g.code if g else None,
+        provincie_code=g.provincie_code if g else None,
+        arbeidsmarktregio_code=g.arbeidsmarktregio_code if g else None,
+        urgentie="normaal",
+        toegangscode_hash=_hash(code),
+    )
+    delen = Toestemming(
+        id=uuid.uuid4(),
+        soort=DELEN,
+        naar_aanbieder_id=naar.id,
+        delen_met_ontvanger=True,
+        wat=TOESTEMMING_WAT,
+        doel=doel_voor(naar.naam),
+        tekst_versie=TEKST_VERSIE,
+        kanaal=KANAAL,
+        vastgelegd_door=None,
+        gegeven_op=nu,
+    )
+    h.toestemmingen.append(delen)
+    if data.berichten and email:
+        h.toestemmingen.append(
+            Toestemming(
+                id=uuid.uuid4(),
+                soort=CONTACT,
+                delen_met_ontvanger=True,
+                wat=CONTACT_WAT,
+                doel=CONTACT_DOEL,
+                tekst_versie=TEKST_VERSIE,
+                kanaal=KANAAL,
+                vastgelegd_door=None,
+                gegeven_op=nu,
+            )
+        )
+    session.add(h)
+    session.flush()
+    dv = Doorverwijzing(
+        id=uuid.uuid4(),
+        hulpvraag_id=h.id,
+        van_aanbieder_id=ZELF,
+        naar_aanbieder_id=naar.id,
+        dienst_id=dienst_id,
+        status=lc.VERZONDEN,
+        toestemming_id=delen.id,
+        aangemaakt_op=nu,
+        bijgewerkt_op=nu,
+        eerste_contact_voor=lc.plus_werkdagen(nu.date(), get_settings().eerste_contact_werkdagen),
+    )
+    dv.hulpvraag = h
+    session.add(dv)
+    session.flush()
+    session.connection().execute(
+        _GEBEURTENIS_INSERT,
+        {
+            "id": uuid.uuid4(),
+            "doorverwijzing_id": dv.id,
+            "naar_status": lc.VERZONDEN,
+            "actor_id": None,
+            "aanbieder_id": None,
+        },
+    )
+    berichten.aan_ontvanger(
+        session,
+        dv,
+        "nieuw",
+        "Een ondernemer vraagt uw organisatie om contact",
+        dv.id,
+        bereik=bereik,
+        naar=naar,
+        van_naam=ZELF_NAAM,
+    )
+    datum = dv.eerste_contact_voor.strftime("%d-%m-%Y")
+    berichten.aan_ondernemer(
+        session,
+        h,
+        "zelfverwijzing",
+        f"Uw vraag is verstuurd naar {naar.naam}",
+        {
+            "organisatie": naar.naam,
+            "eerste_contact_voor": datum,
+            "link": f"{get_settings().base_url.rstrip('/')}/mijn-hulpvraag/{code}",
+        },
+        h.id,
+    )
+    for actie, object_type, object_id, doel in (
+        ("aanmaken", "hulpvraag", h.id, "zelfverwijzing door ondernemer"),
+        ("toestemming_vastleggen", "hulpvraag", h.id, f"toestemming via {KANAAL}"),
+        ("doorverwijzen", "doorverwijzing", dv.id, "zelfverwijzing door ondernemer"),
+    ):
+        accounts.audit(
+            session=session,
+            actor=None,
+            actie=actie,
+            object_type=object_type,
+            object_id=str(object_id),
+            doel=doel,
+        )
+    session.flush()
+    return Verstuurd(h.id, dv.id, code, naar.naam, datum, h.mag_berichten())
