@@ -9,6 +9,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -43,7 +44,15 @@ class Aanbieder(Base):
     telefoon: Mapped[str] = mapped_column(String(50), default="")
     omschrijving: Mapped[str] = mapped_column(Text)
     bron: Mapped[str] = mapped_column(Text)
-    gecontroleerd_op: Mapped[date] = mapped_column(Date)
+    gecontroleerd_op: Mapped[date] = mapped_column(Date, index=True)
+    kvk_nummer: Mapped[str] = mapped_column(String(8), default="")
+    bezoekadres: Mapped[str] = mapped_column(String(300), default="")
+    postadres: Mapped[str] = mapped_column(String(300), default="")
+    openingstijden: Mapped[str] = mapped_column(Text, default="")
+    # The published revision: +1 with every published change (the ETag of the entry).
+    revisie: Mapped[int] = mapped_column(Integer, default=1)
+    # Archived: kept (referrals still name it), hidden from the public lists, pages and API.
+    gearchiveerd: Mapped[bool] = mapped_column(Boolean, default=False)
     bijgewerkt_op: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
@@ -68,6 +77,18 @@ class Dienst(Base):
     geldig_tot: Mapped[date | None] = mapped_column(Date)
     trefwoorden: Mapped[str] = mapped_column(Text, default="")  # ';'-separated
     website: Mapped[str] = mapped_column(String(300), default="")
+    # How to reach it and what to expect, where it differs from its aanbieder (empty = inherit).
+    telefoon: Mapped[str] = mapped_column(String(50), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    adres: Mapped[str] = mapped_column(String(300), default="")
+    openingstijden: Mapped[str] = mapped_column(Text, default="")
+    kosten_toelichting: Mapped[str] = mapped_column(Text, default="")
+    wachttijd: Mapped[str] = mapped_column(String(200), default="")
+    upl_uri: Mapped[str] = mapped_column(String(300), default="")
+    bron: Mapped[str] = mapped_column(Text, default="")
+    gecontroleerd_op: Mapped[date | None] = mapped_column(Date, index=True)
+    revisie: Mapped[int] = mapped_column(Integer, default=1)
+    gearchiveerd: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     bijgewerkt_op: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
@@ -87,7 +108,7 @@ class Dienst(Base):
 
 
 class DienstKenmerk(Base):
-    """One label of a dienst: a thema, transitiethema, fase, doelgroep or kanaal code."""
+    """One label of a dienst: a thema, transitiethema, fase, doelgroep, kanaal or taal code."""
 
     __tablename__ = "dienst_kenmerk"
     __table_args__ = (
@@ -130,3 +151,57 @@ class RegisterVersie(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     versie: Mapped[str] = mapped_column(String(32))
     gewijzigd_op: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RegisterWijziging(Base):
+    """One version of an aanbieder or dienst in the editing workflow (registerbeheer): a
+    proposed state (concept, ter_beoordeling) or one that was published. The live tables hold
+    only the published state; drafts and reviews live here until they are published, and every
+    published version stays here as the entry's history.
+
+    At most one version per entry is open (concept or ter_beoordeling): `open` is True for it and
+    NULL otherwise, and (soort, slug, open) is unique (NULLs never clash, on both databases), so
+    two editors cannot both start a draft of the same entry."""
+
+    __tablename__ = "register_wijziging"
+    __table_args__ = (
+        UniqueConstraint("soort", "slug", "nummer"),
+        UniqueConstraint("soort", "slug", "open", name="uq_register_wijziging_open"),
+        Index("ix_register_wijziging_status", "status", "aangemaakt_op"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    soort: Mapped[str] = mapped_column(String(20))  # aanbieder | dienst
+    slug: Mapped[str] = mapped_column(String(160))
+    # The aanbieder the entry belongs to (itself, or the dienst's): who may edit it.
+    aanbieder_slug: Mapped[str] = mapped_column(String(120), index=True)
+    nummer: Mapped[int] = mapped_column(Integer)  # 1, 2, … per entry
+    actie: Mapped[str] = mapped_column(String(20))  # aanmaken | wijzigen | archiveren | herstellen
+    status: Mapped[str] = mapped_column(String(20))  # concept | ter_beoordeling | gepubliceerd
+    open: Mapped[bool | None] = mapped_column(Boolean)
+    gegevens: Mapped[str] = mapped_column(Text)  # the record as JSON (csvformaat cells)
+    basis_revisie: Mapped[int] = mapped_column(Integer, default=0)  # 0: a new entry
+    teller: Mapped[int] = mapped_column(Integer, default=1)  # +1 with every edit of the draft
+    auteur_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    auteur_rol: Mapped[str] = mapped_column(String(30), default="")
+    aangemaakt_op: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    gewijzigd_op: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    beoordelaar_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    beoordeeld_op: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    toelichting: Mapped[str] = mapped_column(Text, default="")
+
+
+class Herinnering(Base):
+    """A reminder sent to an aanbieder's redacteuren that entries are not checked for a year;
+    one per aanbieder per month, so `stelsel register herinneringen` can run daily."""
+
+    __tablename__ = "register_herinnering"
+    __table_args__ = (UniqueConstraint("aanbieder_slug", "periode"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    aanbieder_slug: Mapped[str] = mapped_column(String(120))
+    periode: Mapped[str] = mapped_column(String(7))  # JJJJ-MM
+    aantal: Mapped[int] = mapped_column(Integer)
+    verstuurd_op: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -6,13 +6,14 @@ register's tables themselves.
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date
 from pathlib import Path
 
 from sqlalchemy import event, exists, func, inspect, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from stelsel.errors import Ongeldig
 from stelsel.geo import service as geo
 from stelsel.register import analysebron as analysebron
 from stelsel.register import csvformaat, taxonomie
@@ -33,7 +34,24 @@ KENMERK_VELDEN = {
     "fase": "fasen",
     "doelgroep": "doelgroepen",
     "kanaal": "kanalen",
+    "taal": "talen",
 }
+# Plain-value fields a dienst has in the CSV and in the table alike.
+_DIENST_TEKSTVELDEN = (
+    "naam",
+    "omschrijving",
+    "soort",
+    "kosten",
+    "website",
+    "telefoon",
+    "email",
+    "adres",
+    "openingstijden",
+    "kosten_toelichting",
+    "wachttijd",
+    "upl_uri",
+    "bron",
+)
 
 
 @dataclass
@@ -48,6 +66,9 @@ class DienstFilter:
     aanbieder_id: uuid.UUID | None = None
     q: str | None = None
     peildatum: date | None = None
+    # Regions (provincie, arbeidsmarktregio, corop), each as the set of areas that overlap it
+    # (see regio_gebieden): a dienst must be national or serve one of each set's areas.
+    regios: list[frozenset[tuple[str, str]]] = field(default_factory=list)
 
 
 def is_empty(*, session: Session) -> bool:
@@ -123,33 +144,80 @@ def _aanbieder_from_record(a: AanbiederRecord) -> Aanbieder:
 
 
 def _dienst_from_record(d: DienstRecord) -> Dienst:
-    dienst = Dienst(
-        id=slug_uuid("dienst", d.id),
-        slug=d.id,
-        aanbieder_id=slug_uuid("aanbieder", d.aanbieder),
-        naam=d.naam,
-        omschrijving=d.omschrijving,
-        soort=d.soort,
-        kosten=d.kosten,
-        landelijk=not d.werkgebied,
-        geldig_van=d.geldig_van,
-        geldig_tot=d.geldig_tot,
-        trefwoorden=";".join(d.trefwoorden),
-        website=d.website,
-    )
+    dienst = Dienst(id=slug_uuid("dienst", d.id), slug=d.id)
+    _dienst_velden(dienst, d)
+    return dienst
+
+
+def werk_aanbieder_bij(a: Aanbieder, record: AanbiederRecord) -> None:
+    """Give an existing aanbieder row the values of a record (same slug); only what differs is
+    written, so an unchanged row stays clean and the register keeps its version."""
+    for k in _AANBIEDER_VELDEN:
+        if getattr(a, k) != getattr(record, k):
+            setattr(a, k, getattr(record, k))
+
+
+def werk_dienst_bij(dienst: Dienst, d: DienstRecord) -> None:
+    """Give an existing dienst row the values of a record (same slug): fields, labels and
+    areas, touching only what differs (labels kept, added or removed one by one, so the unique
+    (dienst, soort, code) rows never clash within a flush)."""
+    nieuw = _dienst_from_record(d)
+    for veld in (
+        *_DIENST_TEKSTVELDEN,
+        "aanbieder_id",
+        "landelijk",
+        "geldig_van",
+        "geldig_tot",
+        "gecontroleerd_op",
+        "trefwoorden",
+    ):
+        if getattr(dienst, veld) != getattr(nieuw, veld):
+            setattr(dienst, veld, getattr(nieuw, veld))
+    gewenst = {(k.soort, k.code): k.volgorde for k in nieuw.kenmerken}
+    for kenmerk in list(dienst.kenmerken):
+        sleutel = (kenmerk.soort, kenmerk.code)
+        if sleutel not in gewenst:
+            dienst.kenmerken.remove(kenmerk)
+        elif kenmerk.volgorde != gewenst[sleutel]:
+            kenmerk.volgorde = gewenst[sleutel]
+    heeft = {(k.soort, k.code) for k in dienst.kenmerken}
+    for (soort, code), volgorde in gewenst.items():
+        if (soort, code) not in heeft:
+            dienst.kenmerken.append(DienstKenmerk(soort=soort, code=code, volgorde=volgorde))
+    gebieden = {(w.soort, w.code) for w in nieuw.werkgebied}
+    for w in list(dienst.werkgebied):
+        if (w.soort, w.code) not in gebieden:
+            dienst.werkgebied.remove(w)
+    heeft = {(w.soort, w.code) for w in dienst.werkgebied}
+    for soort, code in sorted(gebieden - heeft):
+        dienst.werkgebied.append(DienstWerkgebied(soort=soort, code=code))
+
+
+def _dienst_velden(dienst: Dienst, d: DienstRecord) -> None:
+    """Set a new dienst row's fields, labels and areas from a record."""
+    dienst.aanbieder_id = slug_uuid("aanbieder", d.aanbieder)
+    for k in _DIENST_TEKSTVELDEN:
+        setattr(dienst, k, getattr(d, k))
+    dienst.landelijk = not d.werkgebied
+    dienst.geldig_van, dienst.geldig_tot = d.geldig_van, d.geldig_tot
+    dienst.gecontroleerd_op = d.gecontroleerd_op
+    dienst.trefwoorden = ";".join(d.trefwoorden)
     dienst.kenmerken = [
         DienstKenmerk(soort=soort, code=code, volgorde=i)
         for soort, attr in KENMERK_VELDEN.items()
         for i, code in enumerate(getattr(d, attr))
     ]
     dienst.werkgebied = [DienstWerkgebied(soort=s, code=c) for s, c in d.werkgebied]
-    return dienst
 
 
 def to_register(*, session: Session) -> Register:
-    """The whole register as records (for export)."""
-    aanbieders = session.scalars(select(Aanbieder).order_by(Aanbieder.slug)).all()
-    diensten = session.scalars(select(Dienst).order_by(Dienst.slug)).all()
+    """The whole published register as records (for export); archived entries left out."""
+    aanbieders = session.scalars(
+        select(Aanbieder).where(Aanbieder.gearchiveerd.is_(False)).order_by(Aanbieder.slug)
+    ).all()
+    diensten = session.scalars(
+        select(Dienst).where(Dienst.gearchiveerd.is_(False)).order_by(Dienst.slug)
+    ).all()
     return Register(
         aanbieders=[
             AanbiederRecord(id=a.slug, **{k: getattr(a, k) for k in _AANBIEDER_VELDEN})
@@ -157,6 +225,11 @@ def to_register(*, session: Session) -> Register:
         ],
         diensten=[dienst_record(d) for d in diensten],
     )
+
+
+def aanbieder_record(a: Aanbieder) -> AanbiederRecord:
+    """An aanbieder as a plain record (no ORM)."""
+    return AanbiederRecord(id=a.slug, **{k: getattr(a, k) for k in _AANBIEDER_VELDEN})
 
 
 def dienst_record(d: Dienst) -> DienstRecord:
@@ -178,6 +251,16 @@ def dienst_record(d: Dienst) -> DienstRecord:
         geldig_tot=d.geldig_tot,
         trefwoorden=[t for t in d.trefwoorden.split(";") if t],
         website=d.website,
+        telefoon=d.telefoon,
+        email=d.email,
+        adres=d.adres,
+        openingstijden=d.openingstijden,
+        talen=d.codes("taal"),
+        kosten_toelichting=d.kosten_toelichting,
+        wachttijd=d.wachttijd,
+        upl_uri=d.upl_uri,
+        bron=d.bron,
+        gecontroleerd_op=d.gecontroleerd_op,
     )
 
 
@@ -191,14 +274,25 @@ def _by_id_or_slug(model, value: str):
         return model.slug == value
 
 
-def get_aanbieder(*, session: Session, aanbieder_id: str) -> Aanbieder | None:
-    """An aanbieder by UUID or slug."""
-    return session.scalar(select(Aanbieder).where(_by_id_or_slug(Aanbieder, aanbieder_id)))
+def get_aanbieder(
+    *, session: Session, aanbieder_id: str, ook_gearchiveerd: bool = True
+) -> Aanbieder | None:
+    """An aanbieder by UUID or slug. An archived one too by default: referrals keep naming it;
+    the public API and pages pass ook_gearchiveerd=False."""
+    stmt = select(Aanbieder).where(_by_id_or_slug(Aanbieder, aanbieder_id))
+    if not ook_gearchiveerd:
+        stmt = stmt.where(Aanbieder.gearchiveerd.is_(False))
+    return session.scalar(stmt)
 
 
-def get_dienst(*, session: Session, dienst_id: str) -> Dienst | None:
-    """A dienst by UUID or slug."""
-    return session.scalar(select(Dienst).where(_by_id_or_slug(Dienst, dienst_id)))
+def get_dienst(
+    *, session: Session, dienst_id: str, ook_gearchiveerd: bool = False
+) -> Dienst | None:
+    """A published dienst by UUID or slug; an archived one only with ook_gearchiveerd."""
+    stmt = select(Dienst).where(_by_id_or_slug(Dienst, dienst_id))
+    if not ook_gearchiveerd:
+        stmt = stmt.where(Dienst.gearchiveerd.is_(False))
+    return session.scalar(stmt)
 
 
 def get_all_aanbieders(
@@ -210,8 +304,8 @@ def get_all_aanbieders(
     offset: int = 0,
     limit: int | None = None,
 ) -> tuple[list[Aanbieder], int]:
-    """Aanbieders sorted by name, filtered; returns (page, total)."""
-    stmt = select(Aanbieder)
+    """Aanbieders sorted by name, filtered, archived ones left out; returns (page, total)."""
+    stmt = select(Aanbieder).where(Aanbieder.gearchiveerd.is_(False))
     if niveau:
         stmt = stmt.where(Aanbieder.niveau == niveau)
     if soort:
@@ -225,7 +319,9 @@ def get_all_aanbieders(
     # Callers show each aanbieder's number of diensten: load them in one go, not per row, and
     # without the diensten's own labels and areas (12k rows for the whole register).
     page = session.scalars(
-        stmt.options(selectinload(Aanbieder.diensten).lazyload("*"))
+        stmt.options(
+            selectinload(Aanbieder.diensten.and_(Dienst.gearchiveerd.is_(False))).lazyload("*")
+        )
         .order_by(Aanbieder.naam)
         .offset(offset)
         .limit(limit)
@@ -276,8 +372,57 @@ def beschikbaar_in(gebied: geo.Gebied):
     )
 
 
+def in_regio(gebieden: frozenset[tuple[str, str]]):
+    """SQL condition: the dienst is national or serves one of these areas."""
+    per_soort: dict[str, list[str]] = {}
+    for soort, code in gebieden:
+        per_soort.setdefault(soort, []).append(code)
+    area = or_(
+        *(
+            (DienstWerkgebied.soort == soort) & DienstWerkgebied.code.in_(sorted(codes))
+            for soort, codes in sorted(per_soort.items())
+        )
+    )
+    return or_(
+        Dienst.landelijk.is_(True),
+        exists().where(DienstWerkgebied.dienst_id == Dienst.id, area),
+    )
+
+
+def regio_gebieden(*, session: Session, soort: str, tekst: str) -> frozenset[tuple[str, str]]:
+    """The areas that overlap a provincie, arbeidsmarktregio or COROP-gebied given by code or
+    name: the region itself, its gemeenten, and every other region one of them lies in. Raises
+    Ongeldig (for the parameter `soort`) when no region of that kind has this code or name."""
+    attr = {
+        "provincie": "provincie_code",
+        "arbeidsmarktregio": "arbeidsmarktregio_code",
+        "corop": "corop_code",
+    }[soort]
+    namen = geo.area_names(session=session)
+    gezocht = tekst.strip()
+    code = next(
+        (
+            c
+            for (s, c), naam in namen.items()
+            if s == soort and gezocht.lower() in (c.lower(), naam.lower())
+        ),
+        None,
+    )
+    if code is None:
+        raise Ongeldig(
+            soort, f"'{csvformaat.kort(gezocht)}' is geen bekende {soort} (code of naam)"
+        )
+    gebieden = {(soort, code)}
+    for g in geo.get_all(session=session):
+        if getattr(g, attr) == code:
+            gebieden.update(geo.gebied(g).codes())
+    return frozenset(gebieden)
+
+
 def _diensten_stmt(f: DienstFilter):
-    stmt = select(Dienst)
+    stmt = select(Dienst).where(Dienst.gearchiveerd.is_(False))
+    for regio in f.regios:
+        stmt = stmt.where(in_regio(regio))
     if f.thema:
         stmt = stmt.where(_has_kenmerk("thema", f.thema))
     if f.fase:
@@ -330,8 +475,14 @@ def get_all_diensten(
 def counts(*, session: Session) -> dict[str, int]:
     """Headline counts of the register."""
     return {
-        "aanbieders": session.scalar(select(func.count()).select_from(Aanbieder)) or 0,
-        "diensten": session.scalar(select(func.count()).select_from(Dienst)) or 0,
+        "aanbieders": session.scalar(
+            select(func.count()).select_from(Aanbieder).where(Aanbieder.gearchiveerd.is_(False))
+        )
+        or 0,
+        "diensten": session.scalar(
+            select(func.count()).select_from(Dienst).where(Dienst.gearchiveerd.is_(False))
+        )
+        or 0,
     }
 
 
@@ -344,16 +495,51 @@ def versie(*, session: Session) -> str:
 
 
 _REGISTER_RIJEN = (Aanbieder, Dienst, DienstKenmerk, DienstWerkgebied)
-_CONTACT = frozenset({"email", "telefoon", "website", "bijgewerkt_op"})
+# Fields no cache of the register holds (they are always read live): changing only these does
+# not give the register a new version, so a provider keeping its contact data current, or
+# confirming its entries are still correct, does not rebuild the wegwijzer index everywhere.
+_NIET_GEINDEXEERD: dict[type, frozenset[str]] = {
+    Aanbieder: frozenset(
+        {
+            "email",
+            "telefoon",
+            "website",
+            "kvk_nummer",
+            "bezoekadres",
+            "postadres",
+            "openingstijden",
+            "bron",
+            "gecontroleerd_op",
+            "revisie",
+            "bijgewerkt_op",
+        }
+    ),
+    Dienst: frozenset(
+        {
+            "website",
+            "telefoon",
+            "email",
+            "adres",
+            "openingstijden",
+            "kosten_toelichting",
+            "wachttijd",
+            "bron",
+            "gecontroleerd_op",
+            "revisie",
+            "bijgewerkt_op",
+        }
+    ),
+}
 
 
 def _alleen_contact(rij: object) -> bool:
-    """A changed aanbieder of which only contact data changed."""
-    if not isinstance(rij, Aanbieder):
+    """A changed aanbieder or dienst of which only fields no cache holds changed."""
+    velden = _NIET_GEINDEXEERD.get(type(rij))
+    if velden is None:
         return False
     staat = inspect(rij)
     gewijzigd = {a.key for a in staat.attrs if a.history.has_changes()}
-    return gewijzigd <= _CONTACT
+    return gewijzigd <= velden
 
 
 @event.listens_for(Session, "before_flush")
@@ -390,3 +576,183 @@ def last_modified(*, session: Session) -> dict[str, str]:
         .replace("+00:00", "Z")
         for slug, ts in session.execute(select(Dienst.slug, Dienst.bijgewerkt_op))
     }
+
+
+# --- plain values for other domains ---------------------------------------------------------
+
+CONTACTVELDEN = ("website", "telefoon", "email", "adres", "openingstijden")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How to reach a dienst: its own contact data, each empty field filled from its aanbieder
+    (adres from the aanbieder's bezoekadres). `van_aanbieder`: the dienst has none of its own;
+    `van_aanbieder_velden`: which fields came from the aanbieder."""
+
+    website: str = ""
+    telefoon: str = ""
+    email: str = ""
+    adres: str = ""
+    openingstijden: str = ""
+    van_aanbieder: bool = False
+    van_aanbieder_velden: tuple[str, ...] = ()
+
+    @property
+    def leeg(self) -> bool:
+        return not any(getattr(self, v) for v in CONTACTVELDEN)
+
+
+def _aanbieder_contact(a: Aanbieder) -> dict[str, str]:
+    return {
+        "website": a.website,
+        "telefoon": a.telefoon,
+        "email": a.email,
+        "adres": a.bezoekadres,
+        "openingstijden": a.openingstijden,
+    }
+
+
+def contact_uit(eigen: dict[str, str], van_aanbieder: dict[str, str]) -> Contact:
+    """The inheritance rule of contact data, on plain values."""
+    eigen = {v: (eigen.get(v) or "").strip() for v in CONTACTVELDEN}
+    geleend = tuple(v for v in CONTACTVELDEN if not eigen[v] and (van_aanbieder.get(v) or ""))
+    velden = {v: eigen[v] or (van_aanbieder.get(v) or "").strip() for v in CONTACTVELDEN}
+    return Contact(**velden, van_aanbieder=not any(eigen.values()), van_aanbieder_velden=geleend)
+
+
+def contact(d: Dienst) -> Contact:
+    """The contact of a loaded dienst (its aanbieder is loaded with it)."""
+    return contact_uit({v: getattr(d, v) for v in CONTACTVELDEN}, _aanbieder_contact(d.aanbieder))
+
+
+def contact_van_dienst(*, session: Session, dienst_id: str) -> Contact | None:
+    """How to reach a published dienst (by UUID or slug), or None when it is not known."""
+    d = get_dienst(session=session, dienst_id=dienst_id)
+    return contact(d) if d is not None else None
+
+
+def contacten(*, session: Session, dienst_ids: list[str]) -> dict[str, Contact]:
+    """The contact of several diensten by UUID (as strings), in one query."""
+    ids = []
+    for i in dienst_ids:
+        try:
+            ids.append(uuid.UUID(i))
+        except ValueError:
+            continue
+    if not ids:
+        return {}
+    rijen = session.execute(
+        select(
+            Dienst.id,
+            *(getattr(Dienst, v) for v in CONTACTVELDEN),
+            Aanbieder.website,
+            Aanbieder.telefoon,
+            Aanbieder.email,
+            Aanbieder.bezoekadres,
+            Aanbieder.openingstijden,
+        )
+        .join(Aanbieder, Aanbieder.id == Dienst.aanbieder_id)
+        .where(Dienst.id.in_(ids))
+    )
+    n = len(CONTACTVELDEN)
+    return {
+        str(r[0]): contact_uit(
+            dict(zip(CONTACTVELDEN, r[1 : n + 1], strict=True)),
+            dict(zip(CONTACTVELDEN, r[n + 1 :], strict=True)),
+        )
+        for r in rijen
+    }
+
+
+@dataclass(frozen=True)
+class ZoekDienst:
+    """A published dienst as the wegwijzer's index needs it: plain values, no ORM."""
+
+    id: uuid.UUID
+    slug: str
+    naam: str
+    omschrijving: str
+    trefwoorden: tuple[str, ...]
+    aanbieder_id: uuid.UUID
+    aanbieder_slug: str
+    aanbieder_naam: str
+    aanbieder_korte_naam: str
+    aanbieder_soort: str
+    aanbieder_eerstelijns: bool
+    soort: str
+    kosten: str
+    landelijk: bool
+    themas: tuple[str, ...]
+    transitiethemas: tuple[str, ...]
+    fasen: tuple[str, ...]
+    doelgroepen: tuple[str, ...]
+    kanalen: tuple[str, ...]
+    werkgebied: tuple[tuple[str, str], ...]
+    geldig_van: date | None
+    geldig_tot: date | None
+
+
+def zoekdiensten(*, session: Session) -> list[ZoekDienst]:
+    """Every published, not archived dienst as plain values, by name (three queries)."""
+    diensten = session.execute(
+        select(
+            Dienst.id,
+            Dienst.slug,
+            Dienst.naam,
+            Dienst.omschrijving,
+            Dienst.trefwoorden,
+            Dienst.soort,
+            Dienst.kosten,
+            Dienst.landelijk,
+            Dienst.geldig_van,
+            Dienst.geldig_tot,
+            Aanbieder.id,
+            Aanbieder.slug,
+            Aanbieder.naam,
+            Aanbieder.korte_naam,
+            Aanbieder.soort,
+            Aanbieder.eerstelijns,
+        )
+        .join(Aanbieder, Aanbieder.id == Dienst.aanbieder_id)
+        .where(Dienst.gearchiveerd.is_(False))
+        .order_by(Dienst.naam, Dienst.slug)
+    ).all()
+    labels: dict[tuple[uuid.UUID, str], list[str]] = {}
+    for dienst_id, soort, code in session.execute(
+        select(DienstKenmerk.dienst_id, DienstKenmerk.soort, DienstKenmerk.code).order_by(
+            DienstKenmerk.dienst_id, DienstKenmerk.soort, DienstKenmerk.volgorde
+        )
+    ):
+        labels.setdefault((dienst_id, soort), []).append(code)
+    gebieden: dict[uuid.UUID, list[tuple[str, str]]] = {}
+    for dienst_id, soort, code in session.execute(
+        select(DienstWerkgebied.dienst_id, DienstWerkgebied.soort, DienstWerkgebied.code)
+    ):
+        gebieden.setdefault(dienst_id, []).append((soort, code))
+    return [
+        ZoekDienst(
+            id=r[0],
+            slug=r[1],
+            naam=r[2],
+            omschrijving=r[3],
+            trefwoorden=tuple(t for t in r[4].split(";") if t),
+            soort=r[5],
+            kosten=r[6],
+            landelijk=r[7],
+            geldig_van=r[8],
+            geldig_tot=r[9],
+            aanbieder_id=r[10],
+            aanbieder_slug=r[11],
+            aanbieder_naam=r[12],
+            aanbieder_korte_naam=r[13],
+            aanbieder_soort=r[14],
+            aanbieder_eerstelijns=r[15],
+            themas=tuple(labels.get((r[0], "thema"), ())),
+            transitiethemas=tuple(labels.get((r[0], "transitiethema"), ())),
+            fasen=tuple(labels.get((r[0], "fase"), ())),
+            doelgroepen=tuple(labels.get((r[0], "doelgroep"), ())),
+            kanalen=tuple(labels.get((r[0], "kanaal"), ())),
+            werkgebied=tuple(csvformaat.sort_werkgebied(gebieden.get(r[0], ()))),
+        )
+        for r in diensten
+    ]
