@@ -90,6 +90,12 @@ class Settings(BaseSettings):
             "ask a question, claim an account)."
         ),
     )
+    enquete_geldig_dagen: int = Field(
+        default=30,
+        ge=1,
+        le=180,
+        description="Days the single-use questionnaire link e-mailed after a case stays valid.",
+    )
     smtp_host: str = Field(
         default="", description="SMTP server for e-mail; empty: write .eml files."
     )

@@ -40,6 +40,9 @@ class ToestemmingIn(BaseModel):
     berichten: StrictBool = Field(
         False, description="De ondernemer wil per e-mail horen hoe het met de vraag staat"
     )
+    enquete: StrictBool = Field(
+        False, description="De ondernemer mag later een korte vragenlijst krijgen over hoe het ging"
+    )
 
 
 class HulpvraagIn(BaseModel):
@@ -225,6 +228,7 @@ def create_hulpvraag(
             delen_met_ontvanger=body.toestemming.delen_met_ontvanger,
             tekst_versie=body.toestemming.tekst_versie,
             berichten=body.toestemming.berichten,
+            enquete=body.toestemming.enquete,
         ),
     )
     base = str(request.base_url).rstrip("/").removesuffix("/api/v1")

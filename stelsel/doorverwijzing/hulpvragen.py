@@ -15,6 +15,9 @@ from stelsel.config import get_settings
 from stelsel.doorverwijzing import berichten
 from stelsel.doorverwijzing.models import (
     CONTACT,
+    ENQUETE,
+    ENQUETE_DOEL,
+    ENQUETE_WAT,
     Doorverwijzing,
     Hulpvraag,
     Toestemming,
@@ -49,6 +52,7 @@ class NieuweHulpvraag:
     urgentie: str = "normaal"
     themas: list[str] | None = None
     berichten: bool = False  # consent to be kept informed by e-mail
+    enquete: bool = False  # consent to be sent a questionnaire once the case is closed
 
 
 def create_hulpvraag(
@@ -110,6 +114,18 @@ def create_hulpvraag(
                 delen_met_ontvanger=True,
                 wat=CONTACT_WAT,
                 doel=CONTACT_DOEL,
+                tekst_versie=data.tekst_versie.strip(),
+                vastgelegd_door=actor.id,
+                gegeven_op=_now(),
+            )
+        )
+    if data.enquete:
+        h.toestemmingen.append(
+            Toestemming(
+                soort=ENQUETE,
+                delen_met_ontvanger=True,
+                wat=ENQUETE_WAT,
+                doel=ENQUETE_DOEL,
                 tekst_versie=data.tekst_versie.strip(),
                 vastgelegd_door=actor.id,
                 gegeven_op=_now(),

@@ -85,6 +85,11 @@ class HulpvraagThema(Base):
 
 
 DELEN, CONTACT = "delen", "contact"
+# soort `enquete`: the entrepreneur may get a short questionnaire once the case is closed
+# (the kwaliteit domain's invitations ask doorverwijzing.service for it).
+ENQUETE = "enquete"
+ENQUETE_WAT = "uw e-mailadres"
+ENQUETE_DOEL = "zodat wij u later een korte vragenlijst kunnen sturen over hoe het ging"
 
 
 class Toestemming(Base):
@@ -92,7 +97,8 @@ class Toestemming(Base):
 
     soort `delen`: hand the case to one receiving aanbieder (`naar_aanbieder_id`; empty only for
     an intake consent not yet bound to its first recipient). soort `contact`: the entrepreneur
-    may get e-mails about the case. `gegeven_op` is empty while an adviser's request waits for
+    may get e-mails about the case. soort `enquete`: they may be sent a questionnaire later.
+    `gegeven_op` is empty while an adviser's request waits for
     the entrepreneur's answer on their private page; `vastgelegd_door` is the adviser who
     recorded a consent given by phone or in person (empty: the entrepreneur themself)."""
 

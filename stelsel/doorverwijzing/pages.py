@@ -296,6 +296,7 @@ def nieuw(
     urgentie: str = Form("normaal"),
     toestemming: str = Form(""),
     berichten: str = Form(""),
+    enquete: str = Form(""),
     csrf: str = Form(""),
     actor: Actor | None = Depends(huidige_actor),
     session: Session = Depends(get_session),
@@ -313,6 +314,7 @@ def nieuw(
         "gemeente": gemeente,
         "toestemming": bool(toestemming),
         "berichten": bool(berichten),
+        "enquete": bool(enquete),
     }
     fouten = _controleer_intake(session, invoer)
     if fouten:
@@ -332,6 +334,7 @@ def nieuw(
                 delen_met_ontvanger=bool(toestemming),
                 tekst_versie=TOESTEMMINGSTEKST_VERSIE,
                 berichten=bool(berichten),
+                enquete=bool(enquete),
             ),
         )
     if gevonden.fout:

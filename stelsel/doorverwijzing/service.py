@@ -1,6 +1,5 @@
 """Referral service: the domain's public face.
 
-from stelsel.doorverwijzing import analysebron as analysebron
 Every function takes the acting user (`Actor`) and enforces who may see or change what;
 every read or write of personal data is audited in the same transaction. The work is done in
 `hulpvragen.py` (cases), `toestemmingen.py` (consent per recipient), `doorverwijzingen.py`
@@ -10,6 +9,7 @@ every read or write of personal data is audited in the same transaction. The wor
 what this module exports.
 """
 
+from stelsel.doorverwijzing import analysebron as analysebron
 from stelsel.doorverwijzing.avg import anonimiseer, inzage, opschonen
 from stelsel.doorverwijzing.berichten import EMAIL, GEEN, INBOX, bereikbaarheid
 from stelsel.doorverwijzing.doorverwijzingen import (
@@ -40,6 +40,11 @@ from stelsel.doorverwijzing.hulpvragen import (
     get_hulpvraag,
     keten,
 )
+from stelsel.doorverwijzing.kwaliteit_bron import (
+    GeslotenZaak,
+    gesloten_zaken,
+    heeft_enquete_toestemming,
+)
 from stelsel.doorverwijzing.link import (
     LinkToegang,
     claim_account,
@@ -68,6 +73,7 @@ __all__ = [
     "GEEN",
     "GEEN_DOORVERWIJZING",
     "GEEN_HULPVRAAG",
+    "GeslotenZaak",
     "INBOX",
     "Inzicht",
     "KANALEN",
@@ -95,6 +101,8 @@ __all__ = [
     "get",
     "get_all",
     "get_hulpvraag",
+    "gesloten_zaken",
+    "heeft_enquete_toestemming",
     "houdt",
     "inzage",
     "keten",
