@@ -1,0 +1,327 @@
+"""A choropleth map of the Netherlands as SVG: by gemeente, arbeidsmarktregio or provincie. Pure.
+
+The geometry is the 342 gemeenten of the 2023-2025 division, bundled in
+`data/gemeenten.topo.json` (see `data/SOURCES.md`). A region that is not a gemeente (an
+arbeidsmarktregio `AM01`, a provincie `PV23`, a COROP area `CR03`, anything) is the union of
+its gemeenten: pass `indeling`, a mapping gemeentecode → region code, which callers get from
+the geo service. Each region is one `<path>` with a `<title>` (name and value); the borders
+between regions are drawn once, from the shared arcs, so a provincie map has no gemeente lines
+inside it.
+
+Colour is never the only carrier: each region's `<title>` has its value, the legend names each
+class in words, and `kaart_tabel` gives the same values as a table for next to the map.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from stelsel.uitvoer import topojson
+from stelsel.uitvoer.svg import (
+    AS,
+    BREEDTE,
+    GEEN_GEGEVENS,
+    TEKST,
+    _kop,
+    _n,
+    _tekstregel,
+    attribuut,
+    kleur_op_schaal,
+    tekst,
+)
+from stelsel.uitvoer.tabel import Cel, Tabel, getal
+
+GEEN = "geen gegevens"
+
+
+@dataclass(frozen=True)
+class _Geometrie:
+    arcs: list[list[topojson.Punt]]
+    ringen: dict[str, list[list[int]]]  # gemeentecode -> rings of arc indices
+    gebruikers: dict[int, list[str]]  # arc index -> the gemeenten whose border it is
+
+
+@lru_cache(maxsize=1)
+def _geometrie() -> _Geometrie:
+    bestand = resources.files("stelsel.uitvoer") / "data" / "gemeenten.topo.json"
+    topologie = json.loads(bestand.read_text(encoding="utf-8"))
+    arcs = topojson.arcs_van(topologie)
+    ringen: dict[str, list[list[int]]] = {}
+    gebruikers: dict[int, list[str]] = {}
+    for g in topologie["objects"]["gemeenten"]["geometries"]:
+        code = g["properties"]["code"]
+        ringen[code] = topojson.ringen_van(g)
+        for ring in ringen[code]:
+            for i in ring:
+                gebruikers.setdefault(i if i >= 0 else ~i, []).append(code)
+    return _Geometrie(arcs=arcs, ringen=ringen, gebruikers=gebruikers)
+
+
+def gemeentecodes() -> frozenset[str]:
+    """The gemeentecodes the bundled geometry has (`GM0014`, ...)."""
+    return frozenset(_geometrie().ringen)
+
+
+@dataclass(frozen=True)
+class Klasse:
+    """One legend class: values from `van` up to and including `tot`, and its colour."""
+
+    van: float
+    tot: float
+    kleur: str
+
+
+def klassen_voor(
+    waarden: Collection[float], *, aantal: int = 5, grenzen: Sequence[float] | None = None
+) -> list[Klasse]:
+    """Legend classes: equal steps between the lowest and highest value, or the given bounds.
+
+    `grenzen` are the class bounds from low to high, so `n + 1` bounds give `n` classes; values
+    outside them fall into the first or last class.
+    """
+    if grenzen is None:
+        if not waarden:
+            return []
+        lo, hi = min(waarden), max(waarden)
+        if hi == lo:
+            return [Klasse(lo, hi, kleur_op_schaal(0.55))]
+        aantal = max(1, min(aantal, 7))
+        grenzen = [lo + (hi - lo) * i / aantal for i in range(aantal + 1)]
+    if len(grenzen) < 2 or any(b <= a for a, b in zip(grenzen, grenzen[1:], strict=False)):
+        raise ValueError("grenzen: geef minstens twee oplopende klassegrenzen")
+    n = len(grenzen) - 1
+    return [
+        Klasse(grenzen[i], grenzen[i + 1], kleur_op_schaal(0.1 + 0.9 * i / max(1, n - 1)))
+        for i in range(n)
+    ]
+
+
+def _klasse_van(waarde: float, klassen: Sequence[Klasse]) -> Klasse:
+    for k in klassen:
+        if waarde <= k.tot:
+            return k
+    return klassen[-1]
+
+
+def kaart(
+    waarden: Mapping[str, float | None],
+    *,
+    titel: str,
+    beschrijving: str = "",
+    indeling: Mapping[str, str] | None = None,
+    namen: Mapping[str, str] | None = None,
+    alleen: Collection[str] | None = None,
+    klassen: int = 5,
+    grenzen: Sequence[float] | None = None,
+    decimalen: int = 1,
+    eenheid: str = "",
+    gemeentegrenzen: bool = False,
+    breedte: float = BREEDTE,
+    uid: str | None = None,
+) -> str:
+    """A choropleth map: each region coloured by its value's class, with a legend in words.
+
+    - `waarden`: region code → value (None, or a code left out, is "geen gegevens").
+    - `indeling`: gemeentecode → region code (`AM01`, `PV23`, ...); without it the regions are
+      the gemeenten. A gemeente the `indeling` leaves out is drawn as "geen gegevens".
+    - `namen`: region code → name for the titles (the code is used when a name is missing).
+    - `alleen`: draw only these gemeenten, fitted to their bounding box (a regional map).
+    - `klassen` / `grenzen`: the number of equal classes, or the class bounds themselves.
+    - `gemeentegrenzen`: also draw thin gemeente borders inside the regions.
+
+    Raises ValueError naming unknown gemeentecodes in `alleen` or `indeling`.
+    """
+    geo = _geometrie()
+    namen = namen or {}
+    if alleen is not None:
+        onbekend = sorted(set(alleen) - geo.ringen.keys())
+        if onbekend:
+            raise ValueError(f"alleen: onbekende gemeentecodes {', '.join(onbekend[:5])}")
+        getekend = [c for c in geo.ringen if c in set(alleen)]
+        if not getekend:
+            raise ValueError("alleen: geen enkele gemeente om te tekenen")
+    else:
+        getekend = list(geo.ringen)
+    if indeling is not None:
+        onbekend = sorted(set(indeling) - geo.ringen.keys())
+        if onbekend:
+            raise ValueError(f"indeling: onbekende gemeentecodes {', '.join(onbekend[:5])}")
+    # region of each gemeente drawn; a gemeente outside the indeling is a region of its own
+    regio_van = {c: (indeling.get(c, c) if indeling is not None else c) for c in getekend}
+    in_indeling = {c: (indeling is None or c in indeling) for c in getekend}
+    regios: dict[str, list[str]] = {}
+    for c in getekend:
+        regios.setdefault(regio_van[c], []).append(c)
+
+    getoonde_waarden = {r: waarden.get(r) for r in regios if all(in_indeling[g] for g in regios[r])}
+    bekend = [v for v in getoonde_waarden.values() if v is not None]
+    legenda = klassen_voor(bekend, aantal=klassen, grenzen=grenzen)
+
+    # fit the drawn gemeenten into the viewBox (y flipped: north up)
+    punten = [
+        p
+        for c in getekend
+        for ring in geo.ringen[c]
+        for i in ring
+        for p in geo.arcs[i if i >= 0 else ~i]
+    ]
+    x0, x1 = min(p[0] for p in punten), max(p[0] for p in punten)
+    y0, y1 = min(p[1] for p in punten), max(p[1] for p in punten)
+    marge = 8.0
+    binnen = breedte - 2 * marge
+    schaal = binnen / max(x1 - x0, 1e-9)
+    kaarthoogte = (y1 - y0) * schaal
+    if kaarthoogte > binnen * 1.4:  # a tall region: limit the height, centre it
+        schaal = binnen * 1.4 / (y1 - y0)
+        kaarthoogte = binnen * 1.4
+    links = marge + (binnen - (x1 - x0) * schaal) / 2
+
+    # Coordinates are written in tenths of a viewBox unit, as integers, inside a scale(.1)
+    # group: shorter than decimals. Each arc is simplified to what the drawing scale can show
+    # (end points kept, so neighbouring regions still meet exactly).
+    tolerantie = 0.25 / schaal
+    nodig = {i if i >= 0 else ~i for c in getekend for ring in geo.ringen[c] for i in ring}
+    arcs: dict[int, list[tuple[int, int]]] = {}
+    for i in nodig:
+        q = [
+            (round((links + (px - x0) * schaal) * 10), round((marge + (y1 - py) * schaal) * 10))
+            for px, py in topojson._dp(geo.arcs[i], tolerantie)
+        ]
+        arcs[i] = [q[0]] + [b for a, b in zip(q, q[1:], strict=False) if b != a]
+
+    def gericht(index: int) -> list[tuple[int, int]]:
+        return arcs[index] if index >= 0 else arcs[~index][::-1]
+
+    def lijn(punten: Sequence[tuple[int, int]], sluit: bool) -> str:
+        (x, y), *rest = punten
+        delen = [f"M{x} {y}"]
+        if rest:
+            delen.append(
+                "l"
+                + " ".join(
+                    f"{b[0] - a[0]} {b[1] - a[1]}" for a, b in zip(punten, rest, strict=False)
+                )
+            )
+        return "".join(delen) + ("Z" if sluit else "")
+
+    def omtrek(gemeenten: Sequence[str]) -> str:
+        """The outline of a region: its gemeenten's arcs, minus those shared inside it, chained."""
+        gebruikt: dict[int, int] = {}
+        for g in gemeenten:
+            for ring in geo.ringen[g]:
+                for i in ring:
+                    gebruikt[i if i >= 0 else ~i] = gebruikt.get(i if i >= 0 else ~i, 0) + 1
+        rand = [
+            i
+            for g in gemeenten
+            for ring in geo.ringen[g]
+            for i in ring
+            if gebruikt[i if i >= 0 else ~i] == 1
+        ]
+        vanaf: dict[tuple[int, int], list[int]] = {}
+        for i in rand:
+            vanaf.setdefault(gericht(i)[0], []).append(i)
+        ringen, over = [], set(rand)
+        for begin in rand:
+            if begin not in over:
+                continue
+            punten: list[tuple[int, int]] = []
+            huidig: int | None = begin
+            while huidig is not None and huidig in over:
+                over.discard(huidig)
+                stuk = gericht(huidig)
+                punten.extend(stuk if not punten else stuk[1:])
+                volgende = [j for j in vanaf.get(stuk[-1], []) if j in over]
+                huidig = volgende[0] if volgende else None
+            if punten[0] != punten[-1]:  # could not close it: draw the gemeenten themselves
+                return "".join(lijn(_ring(ring), True) for g in gemeenten for ring in geo.ringen[g])
+            ringen.append(lijn(punten, True))
+        return "".join(ringen)
+
+    def _ring(ring: Sequence[int]) -> list[tuple[int, int]]:
+        punten: list[tuple[int, int]] = []
+        for i in ring:
+            stuk = gericht(i)
+            punten.extend(stuk if not punten else stuk[1:])
+        return punten
+
+    delen: list[str] = ['<g transform="scale(0.1)">']
+    for regio, gemeenten in regios.items():
+        waarde = getoonde_waarden.get(regio)
+        naam = namen.get(regio, regio)
+        if waarde is None or not legenda:
+            kleur, klasse, waardetekst = GEEN_GEGEVENS, "regio geen-gegevens", GEEN
+        else:
+            kleur, klasse = _klasse_van(waarde, legenda).kleur, "regio"
+            waardetekst = getal(waarde, decimalen) + eenheid
+        delen.append(
+            f'<path class="{klasse}" data-code={attribuut(regio)} fill="{kleur}" '
+            f'd="{omtrek(gemeenten)}"><title>{tekst(naam)}: {tekst(waardetekst)}</title></path>'
+        )
+    # borders: an arc is a region border when its gemeenten lie in different regions, or when
+    # only one drawn gemeente has it (the coast, the national border, the edge of `alleen`)
+    getekend_set = set(getekend)
+    grens_arcs: list[int] = []
+    binnen_arcs: list[int] = []
+    for i, gebruikers in geo.gebruikers.items():
+        zichtbaar = [g for g in gebruikers if g in getekend_set]
+        if not zichtbaar:
+            continue
+        if len(zichtbaar) == 1 or len({regio_van[g] for g in zichtbaar}) > 1:
+            grens_arcs.append(i)
+        else:
+            binnen_arcs.append(i)
+    if gemeentegrenzen and binnen_arcs:
+        delen.append(
+            f'<path class="gemeentegrens" d="{"".join(lijn(arcs[i], False) for i in binnen_arcs)}" '
+            'fill="none" stroke="#ffffff" stroke-width="6" stroke-linejoin="round"/>'
+        )
+    delen.append(
+        f'<path class="grens" d="{"".join(lijn(arcs[i], False) for i in grens_arcs)}" fill="none" '
+        f'stroke="{TEKST}" stroke-width="{8 if len(regios) > 60 else 12}" '
+        'stroke-linejoin="round"/>'
+    )
+    delen.append("</g>")
+    # the legend, in words, under the map
+    y = marge + kaarthoogte + 14
+    rijen: list[tuple[str, str, str]] = [
+        (k.kleur, f"{getal(k.van, decimalen)}{eenheid} – {getal(k.tot, decimalen)}{eenheid}", "")
+        for k in legenda
+    ]
+    if any(v is None for v in getoonde_waarden.values()) or len(getoonde_waarden) < len(regios):
+        rijen.append((GEEN_GEGEVENS, GEEN, " legenda-geen-gegevens"))
+    for kleur, omschrijving, extra in rijen:
+        delen.append(
+            f'<g class="legenda{extra}"><rect x="{_n(marge)}" y="{_n(y)}" width="28" height="16" '
+            f'fill="{kleur}" stroke="{AS}" stroke-width="1"/>'
+            + _tekstregel(marge + 36, y + 13, omschrijving)
+            + "</g>"
+        )
+        y += 22
+    hoogte = y + marge
+    return "".join(
+        _kop("kaart", breedte, hoogte, titel, beschrijving, uid) + delen + ["</g>", "</svg>"]
+    )
+
+
+def kaart_tabel(
+    waarden: Mapping[str, float | None],
+    *,
+    titel: str,
+    namen: Mapping[str, str] | None = None,
+    regio: str = "Regio",
+    waarde: str = "Waarde",
+    codes: Sequence[str] | None = None,
+) -> Tabel:
+    """The data of a map as a table: region name, code and value, in the order of `codes`.
+
+    Without `codes` the regions are those in `waarden`, sorted by name.
+    """
+    namen = namen or {}
+    volgorde = list(codes) if codes is not None else sorted(waarden, key=lambda c: namen.get(c, c))
+    rijen: list[list[Cel]] = [[namen.get(c, c), c, waarden.get(c)] for c in volgorde]
+    return Tabel(kolommen=[regio, "Code", waarde], rijen=rijen, bijschrift=titel, leeg=GEEN)

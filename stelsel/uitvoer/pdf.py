@@ -1,0 +1,385 @@
+"""A small PDF report builder on fpdf2: title page, headings, text, key figures, tables, charts.
+
+    r = Rapport("Staat van de dienstverlening", "Arbeidsmarktregio Groningen, 2026-Q3")
+    r.kop("Kerncijfers")
+    r.kerncijfers([Kerncijfer("Tevredenheid", "6,4", "95%-interval 6,1–6,7; n = 412")])
+    r.svg(svg.staafdiagram(...), bijschrift="Tevredenheid per regio")
+    r.tabel(tabel)
+    pdf_bytes = r.bytes()
+
+The document carries its title, subject, author and language (nl-NL) as metadata, shows its
+title in the viewer, has bookmarks for its headings, page numbers ("pagina 2 van 5") and alt
+text on every chart (the chart's `<title>` and `<desc>`). Tables repeat their header row on
+each page they run onto.
+
+Font: DejaVu Sans from Debian's `fonts-dejavu-core` when it is there (full Unicode), else
+Liberation Sans (`fonts-liberation`, which Chromium pulls in), else the PDF core font
+Helvetica, for which text is folded to Latin-1 (Dutch accents stay; dashes and quotes become
+ASCII, `€` becomes `EUR`, rarer characters lose their accent or become `?`). No installed pip
+package ships a text font.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fpdf import FPDF, FontFace
+from fpdf.enums import Align, TableBordersLayout, TableCellFillMode, XPos, YPos
+from fpdf.prefs import ViewerPreferences
+from fpdf.svg import SVGObject
+
+from stelsel.uitvoer.svg import LETTERTYPE
+from stelsel.uitvoer.tabel import Tabel, tekst_van
+
+LETTERTYPEN: tuple[tuple[Path, Path], ...] = (
+    (
+        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+    ),
+    (
+        Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
+        Path("/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"),
+    ),
+)
+MERK = (0, 75, 135)  # #004b87, the site's brand blue
+ZACHT = (243, 246, 249)
+RAND = (197, 208, 218)
+TEKST = (26, 26, 26)
+
+# What Windows-1252 lacks but Dutch text uses, folded for the core font.
+_VERVANG = str.maketrans(
+    {
+        "−": "-",
+        "‐": "-",
+        "‑": "-",
+        "–": "-",
+        "—": "-",
+        "‘": "'",
+        "’": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "…": "...",
+        "•": "-",
+        "€": "EUR",
+        "ĳ": "ij",
+        "Ĳ": "IJ",
+        "≤": "<=",
+        "≥": ">=",
+    }
+)
+_TITEL = re.compile(r"<title[^>]*>(.*?)</title>", re.S)
+_DESC = re.compile(r"<desc[^>]*>(.*?)</desc>", re.S)
+# fpdf2 cannot draw <title>/<desc> (it logs a warning for each); they become the alt text instead
+_TITELS_EN_DESC = re.compile(r"<(title|desc)\b[^>]*>.*?</\1>", re.S)
+
+
+@dataclass(frozen=True)
+class Kerncijfer:
+    """A key figure: a label, the value as text, and a line of context (interval, n, trend)."""
+
+    label: str
+    waarde: str
+    toelichting: str = ""
+
+
+def _vouw(tekst: str) -> str:
+    """Text the core font can draw: Latin-1, with accents dropped where it must."""
+    tekst = tekst.translate(_VERVANG)
+    uit = []
+    for teken in tekst:
+        try:
+            teken.encode("latin-1")
+            uit.append(teken)
+        except UnicodeEncodeError:
+            basis = "".join(
+                c for c in unicodedata.normalize("NFKD", teken) if not unicodedata.combining(c)
+            )
+            try:
+                basis.encode("latin-1")
+                uit.append(basis)
+            except UnicodeEncodeError:
+                uit.append("?")
+    return "".join(uit)
+
+
+def _xml_tekst(fragment: str) -> str:
+    from html import unescape
+
+    return unescape(fragment).strip()
+
+
+class _Pdf(FPDF):
+    voettekst = ""
+
+    def footer(self) -> None:
+        if self.page_no() == 1:
+            return
+        self.set_y(-14)
+        self.set_font(size=9)
+        self.set_text_color(*TEKST)
+        self.cell(0, 8, self.voettekst, align=Align.L)
+        self.set_x(self.l_margin)
+        self.cell(0, 8, f"pagina {self.page_no()} van {{nb}}", align=Align.R)
+
+
+class Rapport:
+    """A PDF report in A4 portrait, built top to bottom; `bytes()` gives the file."""
+
+    def __init__(
+        self,
+        titel: str,
+        ondertitel: str = "",
+        *,
+        auteur: str = "stelsel",
+        onderwerp: str = "",
+        datum: datetime | None = None,
+        regels: Sequence[str] = (),
+        lettertype: tuple[Path, Path] | None = None,
+        comprimeer: bool = True,
+    ) -> None:
+        """Start a report with its title page: title, subtitle, date and any extra lines."""
+        self.titel = titel
+        pdf = _Pdf(orientation="portrait", unit="mm", format="A4")
+        self._pdf = pdf
+        self._familie = self._kies_lettertype(lettertype)
+        pdf.set_compression(comprimeer)
+        pdf.set_lang("nl-NL")
+        pdf.set_title(self._t(titel))
+        pdf.set_subject(self._t(onderwerp or ondertitel))
+        pdf.set_author(self._t(auteur))
+        pdf.set_creator("stelsel")
+        datum = datum or datetime.now(UTC)
+        pdf.set_creation_date(datum)
+        pdf.set_display_mode("fullwidth")
+        pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
+        pdf.set_margins(20, 20, 20)
+        pdf.set_auto_page_break(True, margin=20)
+        pdf.voettekst = self._t(titel)
+        pdf.add_page()
+        pdf.set_text_color(*TEKST)
+        pdf.set_y(70)
+        pdf.set_draw_color(*MERK)
+        pdf.set_line_width(1.5)
+        pdf.line(pdf.l_margin, 62, pdf.l_margin + 40, 62)
+        pdf.set_font(self._familie, "B", 26)
+        pdf.set_text_color(*MERK)
+        pdf.multi_cell(0, 12, self._t(titel), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_text_color(*TEKST)
+        if ondertitel:
+            pdf.ln(3)
+            pdf.set_font(self._familie, "", 15)
+            pdf.multi_cell(0, 8, self._t(ondertitel), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(8)
+        pdf.set_font(self._familie, "", 11)
+        for regel in (f"Gemaakt op {datum:%d-%m-%Y}", *regels):
+            pdf.multi_cell(0, 6, self._t(regel), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self._begonnen = False
+
+    # ---------------------------------------------------------------- internals
+
+    def _kies_lettertype(self, lettertype: tuple[Path, Path] | None) -> str:
+        kandidaten = [lettertype] if lettertype is not None else list(LETTERTYPEN)
+        for gewoon, vet in kandidaten:
+            if gewoon.is_file() and vet.is_file():
+                self._pdf.add_font("rapport", "", str(gewoon))
+                self._pdf.add_font("rapport", "B", str(vet))
+                self._unicode = True
+                return "rapport"
+        self._unicode = False
+        return "helvetica"
+
+    @property
+    def unicode(self) -> bool:
+        """Whether the report embeds a Unicode font (else text is folded to Latin-1)."""
+        return self._unicode
+
+    def _t(self, tekst: str) -> str:
+        return tekst if self._unicode else _vouw(tekst)
+
+    def _inhoud(self) -> FPDF:
+        """The PDF, on a content page (the first call after the title page starts one)."""
+        if not self._begonnen:
+            self._pdf.add_page()
+            self._begonnen = True
+        return self._pdf
+
+    def _ruimte(self, hoogte: float) -> None:
+        pdf = self._inhoud()
+        if pdf.get_y() + hoogte > pdf.h - pdf.b_margin:
+            pdf.add_page()
+
+    # ---------------------------------------------------------------- content
+
+    def kop(self, tekst: str, niveau: int = 1) -> None:
+        """A heading (level 1 or 2), also a bookmark; it never ends up alone at a page foot."""
+        pdf = self._inhoud()
+        self._ruimte(60)
+        if pdf.get_y() > pdf.t_margin + 1:
+            pdf.ln(4 if niveau > 1 else 6)
+        pdf.start_section(self._t(tekst), level=max(0, niveau - 1))
+        pdf.set_font(self._familie, "B", 17 if niveau <= 1 else 13)
+        pdf.set_text_color(*(MERK if niveau <= 1 else TEKST))
+        pdf.multi_cell(
+            0, 8 if niveau <= 1 else 7, self._t(tekst), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+        pdf.set_text_color(*TEKST)
+        pdf.ln(1)
+
+    def alinea(self, tekst: str) -> None:
+        """A paragraph of running text."""
+        pdf = self._inhoud()
+        pdf.set_font(self._familie, "", 11)
+        pdf.multi_cell(0, 5.5, self._t(tekst), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(2.5)
+
+    def opsomming(self, punten: Sequence[str]) -> None:
+        """A bulleted list."""
+        pdf = self._inhoud()
+        pdf.set_font(self._familie, "", 11)
+        for punt in punten:
+            pdf.set_x(pdf.l_margin)
+            pdf.cell(6, 5.5, self._t("•"))
+            pdf.multi_cell(0, 5.5, self._t(punt), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(2.5)
+
+    def kerncijfers(self, cijfers: Sequence[Kerncijfer], per_rij: int = 3) -> None:
+        """Key figures as boxes, `per_rij` side by side: label, large value, context line."""
+        pdf = self._inhoud()
+        tussen = 4.0
+        breedte = (pdf.epw - tussen * (per_rij - 1)) / per_rij
+        for start in range(0, len(cijfers), per_rij):
+            rij = cijfers[start : start + per_rij]
+            hoogte = 34.0
+            self._ruimte(hoogte + 4)
+            y = pdf.get_y()
+            for i, cijfer in enumerate(rij):
+                x = pdf.l_margin + i * (breedte + tussen)
+                pdf.set_fill_color(*ZACHT)
+                pdf.set_draw_color(*RAND)
+                pdf.set_line_width(0.3)
+                pdf.rect(x, y, breedte, hoogte, style="DF")
+                pdf.set_fill_color(*MERK)
+                pdf.rect(x, y, 1.5, hoogte, style="F")
+                pdf.set_xy(x + 4, y + 3)
+                pdf.set_font(self._familie, "", 9.5)
+                pdf.multi_cell(breedte - 6, 4.5, self._t(cijfer.label), max_line_height=4.5)
+                pdf.set_xy(x + 4, y + 13)
+                pdf.set_font(self._familie, "B", 18)
+                pdf.set_text_color(*MERK)
+                pdf.cell(breedte - 6, 9, self._t(cijfer.waarde))
+                pdf.set_text_color(*TEKST)
+                if cijfer.toelichting:
+                    pdf.set_xy(x + 4, y + 23)
+                    pdf.set_font(self._familie, "", 8.5)
+                    pdf.multi_cell(breedte - 6, 4, self._t(cijfer.toelichting))
+            pdf.set_xy(pdf.l_margin, y + hoogte + 4)
+
+    def tabel(self, tabel: Tabel, *, breedtes: Sequence[float] | None = None) -> None:
+        """A table with its caption above it; the header row repeats on every page it spans.
+
+        Numbers are right-aligned and written the Dutch way; column widths follow the content
+        unless `breedtes` (relative widths) is given.
+        """
+        pdf = self._inhoud()
+        self._ruimte(25)
+        if tabel.bijschrift:
+            pdf.set_font(self._familie, "B", 10.5)
+            pdf.multi_cell(0, 5.5, self._t(tabel.bijschrift), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.ln(1)
+        teksten = [
+            [
+                self._t(tekst_van(c, decimalen=tabel.decimalen_van(k), leeg=tabel.leeg))
+                for k, c in enumerate(rij)
+            ]
+            for rij in tabel.rijen
+        ]
+        koppen = [self._t(k) for k in tabel.kolommen]
+        if breedtes is None:
+            lengtes = [
+                max([min(len(koppen[k]), 18), *(min(len(r[k]), 40) for r in teksten)]) + 2
+                for k in range(len(koppen))
+            ]
+            breedtes = lengtes
+        getal = [
+            bool(tabel.rijen)
+            and all(
+                isinstance(r[k], int | float) and not isinstance(r[k], bool)
+                for r in tabel.rijen
+                if r[k] is not None
+            )
+            and any(r[k] is not None for r in tabel.rijen)
+            for k in range(len(koppen))
+        ]
+        pdf.set_font(self._familie, "", 9.5)
+        pdf.set_fill_color(*ZACHT)  # fpdf2 fills the banded rows with the current fill colour
+        pdf.set_draw_color(*RAND)
+        pdf.set_line_width(0.2)
+        with pdf.table(
+            col_widths=tuple(breedtes),
+            text_align=tuple("RIGHT" if g else "LEFT" for g in getal),
+            headings_style=FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=MERK),
+            cell_fill_color=ZACHT,
+            cell_fill_mode=TableCellFillMode.ROWS,
+            borders_layout=TableBordersLayout.HORIZONTAL_LINES,
+            line_height=5.5,
+            padding=(1, 1.5),
+            repeat_headings=1,
+            width=pdf.epw,
+        ) as t:
+            kop = t.row()
+            for k in koppen:
+                kop.cell(k)
+            for r in teksten:
+                rij = t.row()
+                for c in r:
+                    rij.cell(c)
+        pdf.ln(4)
+
+    def svg(self, svg: str, *, bijschrift: str = "", breedte: float | None = None) -> None:
+        """A chart or map from svg.py / kaart.py, with an optional caption; alt text from its title.
+
+        `breedte` is the width in mm (default: the text width, at most 150 mm).
+        """
+        pdf = self._inhoud()
+        inhoud = _TITELS_EN_DESC.sub("", svg)
+        inhoud = inhoud.replace(f'font-family="{LETTERTYPE}"', f'font-family="{self._familie}"', 1)
+        if not self._unicode:
+            inhoud = _vouw(inhoud)
+        object_ = SVGObject(inhoud)
+        if object_.viewbox is None:
+            raise ValueError("svg: de afbeelding heeft geen viewBox")
+        _, _, vb_b, vb_h = object_.viewbox
+        standaard = 120.0 if 'class="grafiek kaart' in svg else 150.0
+        b = min(breedte or standaard, pdf.epw)
+        h = b * vb_h / vb_b
+        beschikbaar = pdf.h - pdf.b_margin - pdf.t_margin - 12
+        if h > beschikbaar:  # a tall map: shrink to one page
+            b, h = b * beschikbaar / h, beschikbaar
+        self._ruimte(h + (10 if bijschrift else 2))
+        if bijschrift:
+            pdf.set_font(self._familie, "B", 10.5)
+            pdf.multi_cell(0, 5.5, self._t(bijschrift), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.ln(1)
+        titel = _TITEL.search(svg)
+        desc = _DESC.search(svg)
+        alt = ". ".join(
+            _xml_tekst(m.group(1)) for m in (titel, desc) if m is not None and m.group(1).strip()
+        )
+        x = pdf.l_margin
+        pdf.image(io.BytesIO(inhoud.encode("utf-8")), x=x, w=b, h=h, alt_text=self._t(alt) or None)
+        pdf.set_y(pdf.get_y() + 3)
+
+    def pagina(self) -> None:
+        """Start a new page."""
+        self._inhoud().add_page()
+
+    def bytes(self) -> bytes:
+        """The finished PDF file."""
+        return bytes(self._pdf.output())

@@ -1,0 +1,105 @@
+"""The choropleth map: one path per region, geen gegevens, borders, zooming to a subset."""
+
+import csv
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from stelsel.uitvoer import kaart
+
+REPO = Path(__file__).resolve().parents[2]
+S = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def geo() -> list[dict[str, str]]:
+    with open(REPO / "data" / "geo" / "gemeenten.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def regios(svg: str) -> dict[str, ET.Element]:
+    root = ET.fromstring(svg)
+    return {
+        p.get("data-code"): p
+        for p in root.iter(f"{S}path")
+        if (p.get("class") or "").split()[:1] == ["regio"]
+    }
+
+
+def test_geometry_has_all_342_gemeenten_of_the_register(geo):
+    assert kaart.gemeentecodes() == {r["gemeentecode"] for r in geo}
+
+
+def test_gemeente_map_has_one_titled_path_per_gemeente(geo):
+    namen = {r["gemeentecode"]: r["gemeentenaam"] for r in geo}
+    waarden = {c: 1.0 for c in namen}
+    waarden["GM0014"] = 9.5
+    svg = kaart.kaart(waarden, titel="Alle gemeenten", namen=namen)
+    paden = regios(svg)
+    assert len(paden) == 342
+    assert paden["GM0014"].find(f"{S}title").text == "Groningen: 9,5"
+    root = ET.fromstring(svg)
+    assert root.get("role") == "img" and root.find(f"{S}title").text == "Alle gemeenten"
+
+
+def test_provincie_map_merges_gemeenten_and_marks_missing_values(geo):
+    indeling = {r["gemeentecode"]: r["provinciecode"] for r in geo}
+    namen = {r["provinciecode"]: r["provincie"] for r in geo}
+    waarden = {p: 6.0 + i / 10 for i, p in enumerate(sorted(namen)) if p != "PV25"}
+    waarden["PV99"] = 1.0  # a code no gemeente has: not drawn, not an error
+    svg = kaart.kaart(waarden, titel="CSAT per provincie", indeling=indeling, namen=namen)
+    paden = regios(svg)
+    assert set(paden) == set(namen)  # 12 regions, one path each
+    gelderland = paden["PV25"]
+    assert "geen-gegevens" in gelderland.get("class")
+    assert gelderland.find(f"{S}title").text == "Gelderland: geen gegevens"
+    legenda = ["".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{S}text")]
+    assert "geen gegevens" in legenda
+    # a provincie is drawn from its outline, not from its gemeenten's rings: much smaller
+    per_gemeente = kaart.kaart(waarden, titel="x")
+    assert len(svg) < len(per_gemeente) / 2
+
+
+def test_a_gemeente_outside_the_indeling_is_geen_gegevens(geo):
+    indeling = {r["gemeentecode"]: r["provinciecode"] for r in geo if r["gemeentecode"] != "GM0014"}
+    svg = kaart.kaart({"PV20": 5.0}, titel="x", indeling=indeling)
+    paden = regios(svg)
+    assert "geen-gegevens" in paden["GM0014"].get("class")
+    assert "geen-gegevens" not in paden["PV20"].get("class")
+
+
+def test_alleen_limits_the_map_to_a_region(geo):
+    groningen = {r["gemeentecode"] for r in geo if r["arbeidsmarktregio_code"] == "AM01"}
+    namen = {r["gemeentecode"]: r["gemeentenaam"] for r in geo}
+    svg = kaart.kaart({c: 3 for c in groningen}, titel="AM01", namen=namen, alleen=groningen)
+    assert set(regios(svg)) == groningen
+    # fitted to the region: its points span the width of the viewBox
+    assert len(svg) < 40_000
+
+
+def test_unknown_gemeentecodes_are_refused():
+    with pytest.raises(ValueError, match="GM9999"):
+        kaart.kaart({}, titel="x", alleen={"GM9999"})
+    with pytest.raises(ValueError, match="GM9999"):
+        kaart.kaart({}, titel="x", indeling={"GM9999": "PV20"})
+
+
+def test_names_are_escaped():
+    svg = kaart.kaart(
+        {"GM0014": 1.0}, titel="<&>", namen={"GM0014": "Gron<&>ingen"}, alleen={"GM0014"}
+    )
+    paden = regios(svg)
+    assert paden["GM0014"].find(f"{S}title").text == "Gron<&>ingen: 1,0"
+
+
+def test_classes_and_table():
+    klassen = kaart.klassen_voor([1, 2, 3, 4, 5], aantal=4)
+    assert [(k.van, k.tot) for k in klassen] == [(1, 2), (2, 3), (3, 4), (4, 5)]
+    assert len({k.kleur for k in klassen}) == 4
+    with pytest.raises(ValueError):
+        kaart.klassen_voor([1], grenzen=[3, 2])
+    t = kaart.kaart_tabel(
+        {"PV20": 6.1, "PV21": None}, titel="t", namen={"PV20": "Groningen", "PV21": "Fryslân"}
+    )
+    assert t.rijen == [["Fryslân", "PV21", None], ["Groningen", "PV20", 6.1]]

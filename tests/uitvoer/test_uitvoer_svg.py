@@ -1,0 +1,173 @@
+"""The SVG charts: valid XML, accessible names, values as text, escaping, gaps, white spots."""
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stelsel.uitvoer import svg
+from stelsel.uitvoer.svg import Reeks, Referentie, Staaf
+from stelsel.uitvoer.tabel import html
+
+NS = {"s": "http://www.w3.org/2000/svg"}
+
+
+def parse(tekst: str) -> ET.Element:
+    return ET.fromstring(tekst)
+
+
+def teksten(root: ET.Element) -> list[str]:
+    return ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def titel_en_desc(root: ET.Element) -> tuple[str, str]:
+    titel = root.find("s:title", NS)
+    desc = root.find("s:desc", NS)
+    assert titel is not None and desc is not None
+    ids = root.get("aria-labelledby", "").split()
+    assert ids == [titel.get("id"), desc.get("id")]
+    return titel.text or "", desc.text or ""
+
+
+STAVEN = [
+    Staaf("Groningen", 6.4, (6.1, 6.7)),
+    Staaf("Fryslân & <Drenthe>", 5.8),
+    Staaf("Zeeland", None, notitie="te weinig reacties"),
+]
+
+
+def test_staafdiagram_is_accessible_svg_with_values_as_text():
+    s = svg.staafdiagram(
+        STAVEN,
+        titel="Tevredenheid per regio",
+        beschrijving="Gemiddeld rapportcijfer",
+        referentie=Referentie(6.1, "Nulmeting 2021"),
+        schaal=(0, 10),
+    )
+    root = parse(s)
+    assert root.get("role") == "img"
+    assert root.get("width") == "100%" and root.get("viewBox", "").startswith("0 0 ")
+    assert titel_en_desc(root) == ("Tevredenheid per regio", "Gemiddeld rapportcijfer")
+    alle = teksten(root)
+    assert "6,4 (6,1–6,7)" in alle
+    assert "5,8" in alle
+    assert "te weinig reacties" in alle
+    assert "Nulmeting 2021: 6,1" in alle
+    assert "Fryslân & <Drenthe>" in alle  # escaped in the source, intact after parsing
+    assert "&lt;Drenthe&gt;" in s
+    # the hidden bar draws no filled bar
+    staven = root.findall(".//s:g[@class='staaf']", NS)
+    assert len(staven) == 3
+    assert staven[2].find("s:rect", NS).get("class") == "geen-gegevens"
+
+
+def test_text_is_at_least_12px_on_a_320px_screen():
+    for s in (
+        svg.staafdiagram(STAVEN, titel="t"),
+        svg.lijndiagram(["a", "b"], [Reeks("r", [1, 2])], titel="t"),
+        svg.heatmap(["r"], ["k"], [[1]], titel="t"),
+    ):
+        root = parse(s)
+        breedte = float(root.get("viewBox").split()[2])
+        groottes = [float(e.get("font-size")) for e in root.iter() if e.get("font-size")]
+        assert groottes and min(groottes) * 288 / breedte >= 12
+
+
+def test_mark_colours_have_3_to_1_contrast_against_white():
+    for kleur in (svg.BALK, svg.MERK, svg.REFERENTIE, svg.AS, *svg.REEKSKLEUREN):
+        assert svg.contrast(kleur, "#ffffff") >= 3, kleur
+    # the interval whiskers are black on the bar colour
+    assert svg.contrast("#000000", svg.BALK) >= 3
+    # heatmap cell text picks the better of black and white: always readable (4.5:1)
+    for i in range(11):
+        achtergrond = svg.kleur_op_schaal(i / 10)
+        assert svg.contrast(achtergrond, svg.tekstkleur_op(achtergrond)) >= 4.5
+
+
+def test_lijndiagram_leaves_gaps_for_missing_values():
+    s = svg.lijndiagram(
+        ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"],
+        [
+            Reeks("Nederland", [6.0, 6.1, 6.2, 6.3, 6.4], [(5.9, 6.1)] * 5),
+            Reeks("Groningen", [5.8, None, 6.0, 6.2, None]),
+        ],
+        titel="CSAT per maand",
+        referentie=Referentie(6.1, "Nulmeting 2021"),
+    )
+    root = parse(s)
+    lijnen = [
+        p.get("d")
+        for p in root.iter("{http://www.w3.org/2000/svg}path")
+        if p.get("class") == "lijn"
+    ]
+    assert len(lijnen) == 2
+    assert lijnen[0].count("M") == 1  # unbroken
+    assert lijnen[1].count("M") == 2  # a gap after the first point
+    assert "Nederland" in teksten(root) and "Groningen" in teksten(root)
+    assert "6,4" in teksten(root)  # last value written at the end of the line
+    assert any(p.get("class") == "interval" for p in root.iter("{http://www.w3.org/2000/svg}path"))
+
+
+def test_lijndiagram_refuses_a_series_of_the_wrong_length():
+    with pytest.raises(ValueError, match="Kort"):
+        svg.lijndiagram(["a", "b"], [Reeks("Kort", [1.0])], titel="t")
+
+
+def test_heatmap_marks_white_spots_no_data_and_highlights():
+    s = svg.heatmap(
+        ["Starten", "Financiering"],
+        ["ontmoeten", "weten"],
+        [[0, 5], [None, 25]],
+        titel="Aanbod",
+        markeer=lambda r, k, v: v >= 20,
+    )
+    root = parse(s)
+    cellen = {
+        tuple(g.get("class").split()[1:]): g
+        for g in root.iter("{http://www.w3.org/2000/svg}g")
+        if (g.get("class") or "").startswith("cel")
+    }
+    assert ("witte-vlek",) in cellen and ("geen-gegevens",) in cellen and ("gemarkeerd",) in cellen
+    assert cellen[("witte-vlek",)].find("s:title", NS).text == "Starten, ontmoeten: 0"
+    alle = teksten(root)
+    assert "25" in alle and "5" in alle and "–" in alle
+    assert "Witte vlek: geen aanbod" in alle and "Geen gegevens" in alle
+
+
+def test_data_tables_hold_the_chart_values():
+    t = svg.staafdiagram_tabel(STAVEN, titel="Tevredenheid", label="Regio")
+    assert t.kolommen == ["Regio", "Waarde", "Ondergrens", "Bovengrens"]
+    assert t.rijen[0] == ["Groningen", 6.4, 6.1, 6.7]
+    assert t.rijen[2][1] == "te weinig reacties"
+    h = html(t)
+    assert "<caption>Tevredenheid</caption>" in h
+    assert (
+        '<th scope="col">Regio</th>' in h
+        and '<th scope="row">Fryslân &amp; &lt;Drenthe&gt;</th>' in h
+    )
+    assert '<td class="getal">6,4</td>' in h
+    lt = svg.lijndiagram_tabel(["a", "b"], [Reeks("r", [1.0, None])], titel="x", leeg="verborgen")
+    assert lt.rijen == [["a", 1.0], ["b", None]]
+    assert "<td>verborgen</td>" in html(lt)
+    ht = svg.heatmap_tabel(["r1"], ["k1", "k2"], [[1, None]], titel="h", rijkop="Thema")
+    assert ht.kolommen == ["Thema", "k1", "k2"] and ht.rijen == [["r1", 1, None]]
+
+
+tekst_strategie = st.text(max_size=40)
+
+
+@settings(max_examples=60, deadline=None)
+@given(label=tekst_strategie, titel=tekst_strategie, kolom=tekst_strategie)
+def test_arbitrary_text_never_breaks_the_xml(label, titel, kolom):
+    for s in (
+        svg.staafdiagram([Staaf(label, 1.0)], titel=titel, beschrijving=label),
+        svg.lijndiagram([kolom, label], [Reeks(label, [1.0, None])], titel=titel),
+        svg.heatmap([label], [kolom], [[3]], titel=titel),
+    ):
+        root = parse(s)
+        gevonden = root.find("s:title", NS).text or ""
+        schoon = re.sub("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]", "", titel)
+        # XML parsers normalise \r and \r\n to \n
+        assert gevonden == schoon.replace("\r\n", "\n").replace("\r", "\n")
