@@ -1,5 +1,75 @@
-"""API routes of the analyse domain."""
+"""API routes of the analyse domain: consistentietoets, ecosysteemscan, vraag versus aanbod.
+For the regiocoördinator, the stelselregisseur and the beheerder (bearer token or session)."""
 
-from fastapi import APIRouter
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy.orm import Session
+
+from stelsel.accounts.deps import vereist_actor
+from stelsel.accounts.rollen import Actor
+from stelsel.analyse import schemas, service
+from stelsel.web.deps import get_session
 
 router = APIRouter(tags=["analyse"])
+FOUTEN: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Ongeldige invoer"},
+    401: {"description": "Niet ingelogd"},
+    403: {"description": "Geen toegang"},
+}
+REGIO = Query(
+    description="Code van een provincie (PV20), arbeidsmarktregio (AM01), COROP-gebied (CR01) "
+    "of gemeente (GM0014)",
+    max_length=10,
+)
+
+
+def analist(actor: Actor = Depends(vereist_actor)) -> Actor:
+    """The caller, when their role may run the analyses (403 otherwise)."""
+    service.mag_analyseren(actor)
+    return actor
+
+
+@router.post(
+    "/consistentietoets",
+    response_model=schemas.ToetsRead,
+    operation_id="postConsistentietoets",
+    summary="Toets een voorgestelde of bestaande dienst op overlap met het register",
+    responses={**FOUTEN, 404: {"description": "Bestaande dienst niet gevonden"}},
+)
+def consistentietoets(
+    body: schemas.DienstIn,
+    actor: Actor = Depends(analist),
+    session: Session = Depends(get_session),
+) -> dict:
+    return service.toets_als_dict(session=session, **service.invoer(body.model_dump()))
+
+
+@router.get(
+    "/ecosysteemscan",
+    response_model=schemas.ScanRead,
+    operation_id="getEcosysteemscan",
+    summary="Alle diensten in een regio: matrices, witte vlekken, overlap, basisinfrastructuur",
+    responses=FOUTEN,
+)
+def ecosysteemscan(
+    regio: str = REGIO,
+    actor: Actor = Depends(analist),
+    session: Session = Depends(get_session),
+) -> dict:
+    return service.scan_als_dict(service.ecosysteemscan(session=session, regio=regio))
+
+
+@router.get(
+    "/vraag-aanbod",
+    response_model=schemas.VraagAanbodRead,
+    operation_id="getVraagAanbod",
+    summary="Vraag (wegwijzer, hulpvragen, doorverwijzingen) tegenover aanbod per thema",
+    responses=FOUTEN,
+)
+def vraag_aanbod(
+    regio: str = REGIO,
+    actor: Actor = Depends(analist),
+    session: Session = Depends(get_session),
+) -> dict:
+    return service.vraag_aanbod_als_dict(service.vraag_versus_aanbod(session=session, regio=regio))

@@ -14,12 +14,13 @@ score = (0.5 + 0.5 × werkgebied) × (0.40 tekst + 0.20 thema + 0.15 fase + 0.15
 + 0.10 soort). Thresholds and the verdict rule are in docs/analyse.md.
 """
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from stelsel.analyse.index import DOELGROEPEN, FASEN, THEMAS, Index, normaliseer
-from stelsel.analyse.tekst import dienst_tekst
+from stelsel.analyse.tekst import STOPWOORDEN, dienst_tekst
 from stelsel.register import taxonomie as tx
 
 GEWICHTEN = {"tekst": 0.40, "thema": 0.20, "fase": 0.15, "doelgroep": 0.15, "soort": 0.10}
@@ -245,14 +246,20 @@ class Cluster:
 
 def netwerksleutel(index: Index, r: int) -> tuple:
     """What identifies the copies of one network (the same desk in every gemeente, the same
-    service of each ROM): the dienst's name without the names of its own areas and aanbieder,
-    with the same soort and labels. Copies have disjoint werkgebieden."""
+    service of each ROM): the dienst's name without the names of its own areas and aanbieder
+    and without acronyms (BOM, IQ), with the same soort and labels. Copies have different
+    werkgebieden."""
     d = index.diensten[r]
-    weg: set[str] = set(normaliseer(d.aanbieder_naam).split())
-    for key in d.werkgebied:
-        weg |= set(normaliseer(index.gebiedsnamen.get(key, "")).split())
-    naam = " ".join(w for w in normaliseer(d.naam).split() if w not in weg)
-    return (naam, d.soort, d.themas, d.fasen, d.doelgroepen, d.landelijk)
+    namen = [normaliseer(d.aanbieder_naam)]
+    namen += [normaliseer(index.gebiedsnamen.get(key, "")) for key in d.werkgebied]
+    weg = {w for n in namen for w in n.split()} - STOPWOORDEN
+    naam = " ".join(w for w in re.findall(r"[^\W_]+", d.naam) if not (len(w) >= 2 and w.isupper()))
+    tekst = f" {normaliseer(naam)} "
+    for n in sorted(namen, key=len, reverse=True):
+        if n:
+            tekst = tekst.replace(f" {n} ", " ")
+    woorden = [w for w in tekst.split() if w not in weg]
+    return (" ".join(woorden), d.soort, d.themas, d.fasen, d.doelgroepen, d.landelijk)
 
 
 def netwerken(index: Index) -> list[int]:

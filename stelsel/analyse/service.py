@@ -8,19 +8,21 @@ requests of the process.
 
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 from sqlalchemy.orm import Session
 
+from stelsel.accounts import rollen
+from stelsel.accounts.rollen import Actor
 from stelsel.analyse import overlap as ov
 from stelsel.analyse import scan as sc
 from stelsel.analyse.index import GEBIEDSOORTEN, THEMAS, GemeenteInfo, Index
 from stelsel.analyse.vraagaanbod import VraagAanbodRij, vraag_aanbod
 from stelsel.config import get_settings
 from stelsel.doorverwijzing import service as doorverwijzing
-from stelsel.errors import NietGevonden, Ongeldig
+from stelsel.errors import NietGevonden, Ongeldig, Verboden
 from stelsel.geo import service as geo
 from stelsel.register import service as register
 from stelsel.register import taxonomie as tx
@@ -294,3 +296,96 @@ def overlap_clusters(*, session: Session, drempel: float = 0.6, top: int = 20):
     """The most overlapping clusters over the whole register, and the number of network copies."""
     idx, _ = index(session=session)
     return ov.clusters(idx, drempel=drempel, top=top)
+
+
+# --- who may, and plain dicts for the API and exports ---------------------------------------
+
+ANALISTEN = (rollen.REGIOCOORDINATOR, rollen.STELSELREGISSEUR, rollen.BEHEERDER)
+
+
+def mag_analyseren(actor: Actor) -> None:
+    """Verboden unless the actor's role may run the analyses."""
+    if actor.rol not in ANALISTEN:
+        raise Verboden("alleen regiocoördinatoren, stelselregisseurs en beheerders")
+
+
+def invoer(velden: dict) -> dict:
+    """The keyword arguments of toets_als_dict from an API body or a form."""
+    gebied = [
+        w if isinstance(w, str) else f"{w['soort']}:{w['code']}"
+        for w in velden.get("werkgebied", [])
+    ]
+    tref = velden.get("trefwoorden", "")
+    return {
+        "dienst": velden.get("dienst") or None,
+        "naam": velden.get("naam", ""),
+        "omschrijving": velden.get("omschrijving", ""),
+        "aanbieder": velden.get("aanbieder", ""),
+        "soort": velden.get("soort", ""),
+        "themas": list(velden.get("themas", [])),
+        "fasen": list(velden.get("fasen", [])),
+        "doelgroepen": list(velden.get("doelgroepen", [])),
+        "werkgebied": gebied,
+        "trefwoorden": tref if isinstance(tref, str) else " ".join(tref),
+    }
+
+
+def toets_van(*, session: Session, dienst: str | None = None, **velden) -> Toetsrapport:
+    """The toets of an existing dienst (slug or id) or of the proposal in `velden`."""
+    v = bestaand(session=session, dienst=dienst) if dienst else voorstel(session=session, **velden)
+    return consistentietoets(session=session, voorstel=v)
+
+
+def toets_als_dict(*, session: Session, **velden) -> dict:
+    r = toets_van(session=session, **velden)
+    return {
+        "oordeel": r.oordeel,
+        "redenen": r.redenen,
+        "overlap": [
+            {
+                "dienst": {
+                    "slug": o.slug,
+                    "naam": o.naam,
+                    "aanbieder": o.aanbieder,
+                    "landelijk": o.landelijk,
+                },
+                "score": o.score,
+                "delen": o.delen,
+                "redenen": o.redenen,
+            }
+            for o in r.overlap
+        ],
+        "gaten": [asdict(g) for g in r.gaten],
+        "gemeenten": r.gemeenten,
+        "kandidaten": r.kandidaten,
+        "vraag": r.vraag,
+    }
+
+
+def scan_als_dict(s: Scan) -> dict:
+    basis = [{**asdict(b), "compleet": b.compleet} for b in s.basis]
+    return {
+        "code": s.code,
+        "soort": s.soort,
+        "naam": s.naam,
+        "aantal_diensten": s.aantal_diensten,
+        "landelijk": s.landelijk,
+        "regionaal": s.regionaal,
+        "gini": s.gini,
+        "gemeenten": [{"code": c, "naam": n, "dekking": s.dekking[c]} for c, n in s.gemeenten],
+        "thema_fase": [asdict(c) for c in s.thema_fase],
+        "thema_doelgroep": [asdict(c) for c in s.thema_doelgroep],
+        "witte_vlekken": [asdict(c) for c in s.witte_vlekken],
+        "overlappen": [asdict(c) for c in s.overlappen],
+        "basisinfrastructuur": basis,
+    }
+
+
+def vraag_aanbod_als_dict(v: VraagAanbod) -> dict:
+    return {
+        "code": v.code,
+        "naam": v.naam,
+        "minimum": v.minimum,
+        "dagen": v.dagen,
+        "themas": [asdict(r) for r in v.rijen],
+    }
