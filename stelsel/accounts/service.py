@@ -195,6 +195,21 @@ def emails_van_aanbieder(*, session: Session, aanbieder_id: uuid.UUID) -> list[s
     )
 
 
+def emails_met_rol(*, session: Session, aanbieder_id: uuid.UUID, rol: str) -> list[str]:
+    """E-mail addresses of the active users with one role at an aanbieder (e.g. redacteuren)."""
+    return list(
+        session.scalars(
+            select(Gebruiker.email)
+            .where(
+                Gebruiker.aanbieder_id == aanbieder_id,
+                Gebruiker.rol == rol,
+                Gebruiker.actief.is_(True),
+            )
+            .order_by(Gebruiker.email)
+        )
+    )
+
+
 def _gebruiker(session: Session, email: str) -> Gebruiker:
     g = session.scalar(select(Gebruiker).where(Gebruiker.email == email.strip().lower()))
     if g is None:

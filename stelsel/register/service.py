@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from stelsel.errors import Ongeldig
 from stelsel.geo import service as geo
+from stelsel.register import actualiteit, beheer, csvformaat, taxonomie
 from stelsel.register import analysebron as analysebron
-from stelsel.register import csvformaat, taxonomie
 from stelsel.register.csvformaat import AanbiederRecord, DienstRecord, Register
 from stelsel.register.models import (
     Aanbieder,
@@ -26,6 +26,53 @@ from stelsel.register.models import (
     RegisterVersie,
     slug_uuid,
 )
+
+# Editing (registerbeheer): drafts, review, publication, history; see beheer.py.
+Versie = beheer.Versie
+Werkversie = beheer.Werkversie
+Verschil = beheer.Verschil
+VersieVerouderd = beheer.Verouderd
+VersieNodig = beheer.VersieNodig
+VeldenOngeldig = beheer.VeldenOngeldig
+WORKFLOW_STATUSSEN = beheer.STATUSSEN
+cellen = beheer.cellen
+controleer = beheer.controleer
+etag = beheer.etag
+werkversie = beheer.werkversie
+eigenaar = beheer.eigenaar
+get_versie = beheer.get_versie
+geschiedenis = beheer.geschiedenis
+versies = beheer.versies
+verschillen = beheer.verschillen
+vorige = beheer.vorige
+bewaar = beheer.bewaar
+archiveer = beheer.archiveer
+herstel = beheer.herstel
+dien_in = beheer.dien_in
+wijs_af = beheer.wijs_af
+publiceer = beheer.publiceer
+
+# Keeping it current; see actualiteit.py.
+Verouderd = actualiteit.Verouderd
+Actualiteit = actualiteit.Actualiteit
+REGIO_SOORTEN = actualiteit.REGIO_SOORTEN
+grens_actueel = actualiteit.grens
+verouderd = actualiteit.verouderd
+actualiteit_per_regio = actualiteit.actualiteit_per_regio
+bevestig = actualiteit.bevestig
+aanbieders_met_verouderd = actualiteit.aanbieders_met_verouderd
+herinnering_nieuw = actualiteit.herinnering_nieuw
+
+
+def aanbieder_uuid(slug: str) -> uuid.UUID:
+    """The stable UUID of an aanbieder slug."""
+    return slug_uuid("aanbieder", slug)
+
+
+def entry_uuid(soort: str, slug: str) -> uuid.UUID:
+    """The stable UUID of an aanbieder or dienst slug."""
+    return slug_uuid(soort, slug)
+
 
 # Label kinds stored in dienst_kenmerk, with the record attribute they come from.
 KENMERK_VELDEN = {
@@ -149,19 +196,27 @@ def _dienst_from_record(d: DienstRecord) -> Dienst:
     return dienst
 
 
-def werk_aanbieder_bij(a: Aanbieder, record: AanbiederRecord) -> None:
+def werk_aanbieder_bij(a: Aanbieder, record: AanbiederRecord) -> bool:
     """Give an existing aanbieder row the values of a record (same slug); only what differs is
-    written, so an unchanged row stays clean and the register keeps its version."""
+    written, so an unchanged row stays clean and the register keeps its version. Returns
+    whether anything changed (then its revisie goes up)."""
+    gewijzigd = False
     for k in _AANBIEDER_VELDEN:
         if getattr(a, k) != getattr(record, k):
             setattr(a, k, getattr(record, k))
+            gewijzigd = True
+    if gewijzigd:
+        a.revisie = (a.revisie or 0) + 1
+    return gewijzigd
 
 
-def werk_dienst_bij(dienst: Dienst, d: DienstRecord) -> None:
+def werk_dienst_bij(dienst: Dienst, d: DienstRecord) -> bool:
     """Give an existing dienst row the values of a record (same slug): fields, labels and
     areas, touching only what differs (labels kept, added or removed one by one, so the unique
-    (dienst, soort, code) rows never clash within a flush)."""
+    (dienst, soort, code) rows never clash within a flush). Returns whether anything changed
+    (then its revisie goes up)."""
     nieuw = _dienst_from_record(d)
+    gewijzigd = False
     for veld in (
         *_DIENST_TEKSTVELDEN,
         "aanbieder_id",
@@ -173,24 +228,33 @@ def werk_dienst_bij(dienst: Dienst, d: DienstRecord) -> None:
     ):
         if getattr(dienst, veld) != getattr(nieuw, veld):
             setattr(dienst, veld, getattr(nieuw, veld))
+            gewijzigd = True
     gewenst = {(k.soort, k.code): k.volgorde for k in nieuw.kenmerken}
     for kenmerk in list(dienst.kenmerken):
         sleutel = (kenmerk.soort, kenmerk.code)
         if sleutel not in gewenst:
             dienst.kenmerken.remove(kenmerk)
+            gewijzigd = True
         elif kenmerk.volgorde != gewenst[sleutel]:
             kenmerk.volgorde = gewenst[sleutel]
+            gewijzigd = True
     heeft = {(k.soort, k.code) for k in dienst.kenmerken}
     for (soort, code), volgorde in gewenst.items():
         if (soort, code) not in heeft:
             dienst.kenmerken.append(DienstKenmerk(soort=soort, code=code, volgorde=volgorde))
+            gewijzigd = True
     gebieden = {(w.soort, w.code) for w in nieuw.werkgebied}
     for w in list(dienst.werkgebied):
         if (w.soort, w.code) not in gebieden:
             dienst.werkgebied.remove(w)
+            gewijzigd = True
     heeft = {(w.soort, w.code) for w in dienst.werkgebied}
     for soort, code in sorted(gebieden - heeft):
         dienst.werkgebied.append(DienstWerkgebied(soort=soort, code=code))
+        gewijzigd = True
+    if gewijzigd:
+        dienst.revisie = (dienst.revisie or 0) + 1
+    return gewijzigd
 
 
 def _dienst_velden(dienst: Dienst, d: DienstRecord) -> None:
