@@ -1,14 +1,20 @@
-"""The wegwijzer page: a question box, results as 'Begin hier' and 'Ook relevant'."""
+"""The wegwijzer page: a question box, a clarifying choice when the question is unclear, and
+results as 'Begin hier' and 'Ook relevant', each card with how to reach the door and, where a
+question reaches a person, the button 'Neem contact met mij op'. Works without JavaScript;
+after a search, focus and view go to the results heading (or to the error summary)."""
+
+from collections.abc import Callable, Iterable
 
 from fastapi import APIRouter, Depends, Form, Request
 from sqlalchemy.orm import Session
 
 from stelsel.web.deps import get_lees_session, get_session
-from stelsel.web.pages import formulierfouten, render
-from stelsel.wegwijzer import service
+from stelsel.web.pages import formulierfouten, render, templates
+from stelsel.wegwijzer import service, site
 from stelsel.wegwijzer.api import toelichting
 
 router = APIRouter(include_in_schema=False)
+router.include_router(site.router)
 FASEN = {"starter": "Ik begin of ben net begonnen", "gevestigd": "Mijn bedrijf bestaat al langer"}
 GROOTTES = {
     "zzp": "Alleen ikzelf (zzp)",
@@ -16,6 +22,17 @@ GROOTTES = {
     "klein": "10 tot 50 mensen",
     "middelgroot": "50 tot 250 mensen",
 }
+
+
+def _zelfverwijzing_mogelijk(session: Session, aanbieder_ids: Iterable[str]) -> set[str]:
+    """Which aanbieders can take a self-referral. That is the referral domain's rule (its reach
+    rule, a layer above this one): its pages register the function in the template environment
+    (stelsel.doorverwijzing.zelf_pages). Without it, no card offers the button."""
+    fn: Callable[[Session, list[str]], set[str]] | None = templates.env.globals.get(  # type: ignore[assignment]
+        "zelfverwijzing_mogelijk"
+    )
+    ids = list(dict.fromkeys(aanbieder_ids))
+    return fn(session, ids) if fn is not None and ids else set()
 
 
 @router.get("/wegwijzer")
@@ -27,10 +44,13 @@ def wegwijzer(
     fase: str | None = None,
     grootte: str | None = None,
     sector: str | None = None,
+    verduidelijking: str | None = None,
     session: Session = Depends(get_session),
 ):
     """The question box; a link may carry a question in the query (the form itself posts)."""
-    return _antwoord(request, session, vraag, gemeente, bewaren, fase, grootte, sector)
+    return _antwoord(
+        request, session, vraag, gemeente, bewaren, fase, grootte, sector, verduidelijking
+    )
 
 
 @router.post("/wegwijzer")
@@ -42,10 +62,13 @@ def wegwijzer_vraag(
     fase: str | None = Form(None),
     grootte: str | None = Form(None),
     sector: str | None = Form(None),
+    verduidelijking: str | None = Form(None),
     session: Session = Depends(get_lees_session),
 ):
     """The form posts its question, so it never stands in a URL (nor in an access log)."""
-    return _antwoord(request, session, vraag, gemeente, bewaren, fase, grootte, sector)
+    return _antwoord(
+        request, session, vraag, gemeente, bewaren, fase, grootte, sector, verduidelijking
+    )
 
 
 def _antwoord(
@@ -57,6 +80,7 @@ def _antwoord(
     fase: str | None,
     grootte: str | None,
     sector: str | None,
+    verduidelijking: str | None,
 ):
     # the form offers only valid choices; anything else is read as "not given"
     profiel = service.Profiel(
@@ -73,6 +97,7 @@ def _antwoord(
         "FASEN": FASEN,
         "GROOTTES": GROOTTES,
         "advies": None,
+        "zelf": set(),
     }
     with formulierfouten() as fouten:
         if vraag is not None:
@@ -83,8 +108,15 @@ def _antwoord(
                 aantal=6,
                 profiel=profiel,
                 bewaar_vraag=bool(bewaren),
+                verduidelijking=(verduidelijking or "").strip()[:40] or None,
             )
-            context.update(advies=advies, toelichting=toelichting(advies))
+            context.update(
+                advies=advies,
+                toelichting=toelichting(advies),
+                zelf=_zelfverwijzing_mogelijk(
+                    session, (r.aanbieder_id for r in advies.resultaten if not r.regio_nodig)
+                ),
+            )
     if "vraag" in fouten.velden:
         fouten.velden["vraag"] = f"Vul uw vraag in: {fouten.velden['vraag']}."
     context["fouten"] = fouten.velden
