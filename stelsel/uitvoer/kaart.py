@@ -15,6 +15,7 @@ class in words, and `kaart_tabel` gives the same values as a table for next to t
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -68,43 +69,87 @@ def gemeentecodes() -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Klasse:
-    """One legend class: values from `van` up to and including `tot`, and its colour."""
+    """One legend class, its colour and its label in words.
+
+    It holds the values from `van` up to `tot`; `tot` itself only when `tot_inbegrepen` (the
+    last class, and every class of whole numbers).
+    """
 
     van: float
     tot: float
     kleur: str
+    label: str
+    tot_inbegrepen: bool = False
+
+    def bevat(self, waarde: float) -> bool:
+        """Whether the value falls in this class."""
+        return self.van <= waarde and (
+            waarde <= self.tot if self.tot_inbegrepen else waarde < self.tot
+        )
 
 
 def klassen_voor(
-    waarden: Collection[float], *, aantal: int = 5, grenzen: Sequence[float] | None = None
+    waarden: Collection[float],
+    *,
+    aantal: int = 5,
+    grenzen: Sequence[float] | None = None,
+    decimalen: int = 1,
+    eenheid: str = "",
 ) -> list[Klasse]:
     """Legend classes: equal steps between the lowest and highest value, or the given bounds.
 
-    `grenzen` are the class bounds from low to high, so `n + 1` bounds give `n` classes; values
-    outside them fall into the first or last class.
+    `grenzen` are the class bounds from low to high, so `n + 1` bounds give `n` classes, each
+    "van a tot b", the last "van a tot en met b"; values outside them fall into the first or
+    last class. Whole numbers (all values ints, no `grenzen`) get whole-number classes such as
+    "0 t/m 7", "8 t/m 15", so a count is never on two classes' edge.
     """
+    aantal = max(1, min(aantal, 7))
+
+    def f(v: float) -> str:
+        return getal(v, decimalen) + eenheid
+
+    def kleur(i: int, n: int) -> str:
+        return kleur_op_schaal(0.1 + 0.9 * i / max(1, n - 1))
+
     if grenzen is None:
         if not waarden:
             return []
         lo, hi = min(waarden), max(waarden)
+        if all(isinstance(v, int) and not isinstance(v, bool) for v in waarden):
+            stap = max(1, math.ceil((int(hi) - int(lo) + 1) / aantal))
+            bereiken = [(a, min(a + stap - 1, int(hi))) for a in range(int(lo), int(hi) + 1, stap)]
+            return [
+                Klasse(
+                    a,
+                    b,
+                    kleur(i, len(bereiken)),
+                    f(a) if a == b else f"{f(a)} t/m {f(b)}",
+                    tot_inbegrepen=True,
+                )
+                for i, (a, b) in enumerate(bereiken)
+            ]
         if hi == lo:
-            return [Klasse(lo, hi, kleur_op_schaal(0.55))]
-        aantal = max(1, min(aantal, 7))
+            return [Klasse(lo, hi, kleur_op_schaal(0.55), f(lo), tot_inbegrepen=True)]
         grenzen = [lo + (hi - lo) * i / aantal for i in range(aantal + 1)]
     if len(grenzen) < 2 or any(b <= a for a, b in zip(grenzen, grenzen[1:], strict=False)):
         raise ValueError("grenzen: geef minstens twee oplopende klassegrenzen")
     n = len(grenzen) - 1
     return [
-        Klasse(grenzen[i], grenzen[i + 1], kleur_op_schaal(0.1 + 0.9 * i / max(1, n - 1)))
+        Klasse(
+            grenzen[i],
+            grenzen[i + 1],
+            kleur(i, n),
+            f"{f(grenzen[i])} tot {'en met ' if i == n - 1 else ''}{f(grenzen[i + 1])}",
+            tot_inbegrepen=i == n - 1,
+        )
         for i in range(n)
     ]
 
 
 def _klasse_van(waarde: float, klassen: Sequence[Klasse]) -> Klasse:
-    for k in klassen:
-        if waarde <= k.tot:
-            return k
-    return klassen[-1]
+    if waarde < klassen[0].van:
+        return klassen[0]
+    return next((k for k in klassen if k.bevat(waarde)), klassen[-1])
 
 
 def kaart(
@@ -159,7 +204,9 @@ def kaart(
 
     getoonde_waarden = {r: waarden.get(r) for r in regios if all(in_indeling[g] for g in regios[r])}
     bekend = [v for v in getoonde_waarden.values() if v is not None]
-    legenda = klassen_voor(bekend, aantal=klassen, grenzen=grenzen)
+    legenda = klassen_voor(
+        bekend, aantal=klassen, grenzen=grenzen, decimalen=decimalen, eenheid=eenheid
+    )
 
     # fit the drawn gemeenten into the viewBox (y flipped: north up)
     punten = [
@@ -288,10 +335,7 @@ def kaart(
     delen.append("</g>")
     # the legend, in words, under the map
     y = marge + kaarthoogte + 14
-    rijen: list[tuple[str, str, str]] = [
-        (k.kleur, f"{getal(k.van, decimalen)}{eenheid} – {getal(k.tot, decimalen)}{eenheid}", "")
-        for k in legenda
-    ]
+    rijen: list[tuple[str, str, str]] = [(k.kleur, k.label, "") for k in legenda]
     if any(v is None for v in getoonde_waarden.values()) or len(getoonde_waarden) < len(regios):
         rijen.append((GEEN_GEGEVENS, GEEN, " legenda-geen-gegevens"))
     for kleur, omschrijving, extra in rijen:

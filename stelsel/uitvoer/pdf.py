@@ -51,6 +51,7 @@ MERK = (0, 75, 135)  # #004b87, the site's brand blue
 ZACHT = (243, 246, 249)
 RAND = (197, 208, 218)
 TEKST = (26, 26, 26)
+MM_PER_EENHEID = 0.28
 
 # What Windows-1252 lacks but Dutch text uses, folded for the core font.
 _VERVANG = str.maketrans(
@@ -345,7 +346,8 @@ class Rapport:
     def svg(self, svg: str, *, bijschrift: str = "", breedte: float | None = None) -> None:
         """A chart or map from svg.py / kaart.py, with an optional caption; alt text from its title.
 
-        `breedte` is the width in mm (default: the text width, at most 150 mm).
+        `breedte` is the width in mm (default: 0.28 mm per viewBox unit, so the chart text is
+        12 pt and a 360-wide chart 100 mm; never wider than the text).
         """
         pdf = self._inhoud()
         inhoud = _TITELS_EN_DESC.sub("", svg)
@@ -356,8 +358,8 @@ class Rapport:
         if object_.viewbox is None:
             raise ValueError("svg: de afbeelding heeft geen viewBox")
         _, _, vb_b, vb_h = object_.viewbox
-        standaard = 120.0 if 'class="grafiek kaart' in svg else 150.0
-        b = min(breedte or standaard, pdf.epw)
+        # by default 0.28 mm per viewBox unit: the charts' 15-unit text comes out at 12 pt
+        b = min(breedte or vb_b * MM_PER_EENHEID, pdf.epw)
         h = b * vb_h / vb_b
         beschikbaar = pdf.h - pdf.b_margin - pdf.t_margin - 12
         if h > beschikbaar:  # a tall map: shrink to one page

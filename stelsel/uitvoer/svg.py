@@ -29,7 +29,7 @@ from stelsel.uitvoer.tabel import Cel, Tabel, getal
 LETTERTYPE = "sans-serif"
 LETTER = 15  # text size in viewBox units
 BREEDTE = 360  # default viewBox width
-TEKEN = 0.58  # average glyph width as a share of the text size, for layout estimates
+TEKEN = 0.62  # average glyph width as a share of the text size, for layout estimates
 
 TEKST = "#1a1a1a"
 AS = "#595959"  # axes and ticks: 7:1 on white

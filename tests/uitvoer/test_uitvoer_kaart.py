@@ -94,9 +94,29 @@ def test_names_are_escaped():
 
 
 def test_classes_and_table():
-    klassen = kaart.klassen_voor([1, 2, 3, 4, 5], aantal=4)
+    klassen = kaart.klassen_voor([1.0, 2.0, 3.0, 4.0, 5.0], aantal=4)
     assert [(k.van, k.tot) for k in klassen] == [(1, 2), (2, 3), (3, 4), (4, 5)]
     assert len({k.kleur for k in klassen}) == 4
+    assert [k.label for k in klassen] == [
+        "1,0 tot 2,0",
+        "2,0 tot 3,0",
+        "3,0 tot 4,0",
+        "4,0 tot en met 5,0",
+    ]
+    # a bound belongs to the class above it, the top value to the last class
+    assert kaart._klasse_van(2.0, klassen) is klassen[1]
+    assert kaart._klasse_van(5.0, klassen) is klassen[3]
+    # whole numbers get whole-number classes that do not share an edge
+    tellingen = kaart.klassen_voor([0, 3, 7, 8, 15, 16, 39], aantal=5, decimalen=0)
+    assert [k.label for k in tellingen] == [
+        "0 t/m 7",
+        "8 t/m 15",
+        "16 t/m 23",
+        "24 t/m 31",
+        "32 t/m 39",
+    ]
+    assert kaart._klasse_van(8, tellingen) is tellingen[1]
+    assert kaart._klasse_van(7, tellingen) is tellingen[0]
     with pytest.raises(ValueError):
         kaart.klassen_voor([1], grenzen=[3, 2])
     t = kaart.kaart_tabel(
