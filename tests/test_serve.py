@@ -51,10 +51,13 @@ def test_serve_loads_bundled_register_into_empty_database(databases):
         proc.wait(timeout=20)
 
 
-def test_serve_with_two_workers_restarts_a_dead_worker_and_stops_them_all(databases):
-    """Two worker processes share the port; one killed is replaced; SIGTERM leaves none."""
+def test_serve_with_two_workers_restarts_a_dead_worker_and_stops_them_all(tmp_path):
+    """Two worker processes share the port; one killed is replaced; SIGTERM leaves none.
+
+    Process supervision does not depend on the database, so this runs on SQLite only;
+    serving from PostgreSQL is the test above (and the load and logscan tests)."""
     port = free_port()
-    env = {**os.environ, "STELSEL_DATABASE_URL": databases.url()}
+    env = {**os.environ, "STELSEL_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "stelsel.cli", "serve", "--port", str(port), "--workers", "2"],
         cwd=REPO,

@@ -6,9 +6,10 @@ import sys
 from datetime import date, timedelta
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import select, update
 
-from stelsel.config import get_settings
+from stelsel.config import Settings, get_settings, instellingsfouten
 from stelsel.doorverwijzing import levenscyclus as lc
 from stelsel.doorverwijzing import service
 from stelsel.doorverwijzing.models import Doorverwijzing, Hulpvraag
@@ -109,12 +110,21 @@ def test_removal_forgets_the_messages_to_the_entrepreneur(session):
         ("jaar", "heel getal"),
     ],
 )
-def test_nonsense_retention_settings_get_a_clear_message(waarde, uitleg, tmp_path):
+def test_nonsense_retention_settings_are_explained(waarde, uitleg, monkeypatch):
+    monkeypatch.setenv("STELSEL_BEWAARTERMIJN_DAGEN", waarde)
+    with pytest.raises(ValidationError) as fout:
+        Settings()
+    (regel,) = instellingsfouten(fout.value)
+    assert regel.startswith("STELSEL_BEWAARTERMIJN_DAGEN: ") and uitleg in regel
+
+
+def test_a_nonsense_setting_stops_the_command_with_its_explanation(tmp_path):
+    """The whole path, once, in a real process: exit code 2 and the line, not a traceback."""
     r = subprocess.run(
         [sys.executable, "-m", "stelsel.cli", "opschonen"],
         env={
             "PATH": "/usr/bin:/bin",
-            "STELSEL_BEWAARTERMIJN_DAGEN": waarde,
+            "STELSEL_BEWAARTERMIJN_DAGEN": "0",
             "STELSEL_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
         },
         capture_output=True,
@@ -122,5 +132,5 @@ def test_nonsense_retention_settings_get_a_clear_message(waarde, uitleg, tmp_pat
         timeout=120,
     )
     assert r.returncode == 2
-    assert "STELSEL_BEWAARTERMIJN_DAGEN" in r.stderr and uitleg in r.stderr
+    assert "STELSEL_BEWAARTERMIJN_DAGEN: moet minstens 30 zijn (nu: 0)" in r.stderr
     assert "Traceback" not in r.stderr + r.stdout
