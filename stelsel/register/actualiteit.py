@@ -62,7 +62,8 @@ def verouderd(
     vandaag: date,
     aanbieder_slug: str | None = None,
     regio: frozenset[tuple[str, str]] | None = None,
-    limit: int = 1000,
+    offset: int = 0,
+    limit: int | None = 1000,
 ) -> tuple[list[Verouderd], int]:
     """Published diensten not checked for 12 months, oldest check first, of one aanbieder or
     serving one region (see service.regio_gebieden); returns (page, total)."""
@@ -76,7 +77,9 @@ def verouderd(
     if regio is not None:
         stmt = stmt.where(Dienst.landelijk.is_(False), _in_gebieden(regio))
     totaal = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rijen = session.execute(stmt.order_by(_gecontroleerd(), Dienst.slug).limit(limit))
+    rijen = session.execute(
+        stmt.order_by(_gecontroleerd(), Dienst.slug).offset(offset).limit(limit)
+    )
     return [Verouderd(*r) for r in rijen], totaal
 
 

@@ -4,7 +4,9 @@ import re
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from pydantic import BeforeValidator
 from sqlalchemy.orm import Session
 
@@ -14,17 +16,54 @@ from stelsel.register import taxonomie as tx
 from stelsel.register.schemas import (
     AanbiederPagina,
     AanbiederRead,
+    ActualiteitRead,
     DienstPagina,
     DienstRead,
     ThemaRead,
+    VerouderdPagina,
+    VerouderdRead,
     aanbieder_read,
     dienst_read,
 )
 from stelsel.web.deps import get_session
 from stelsel.web.paginering import Paginering, page_envelope, paginering
-from stelsel.web.problems import bad_request, not_found
+from stelsel.web.problems import ProblemError, bad_request, not_found
 
-router = APIRouter(tags=["dienstenregister"])
+_BEKEND: dict[int, frozenset[str]] = {}
+
+
+def _query_namen(dependant: Dependant) -> set[str]:
+    namen = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        namen |= _query_namen(sub)
+    return namen
+
+
+def alleen_bekende_parameters(request: Request) -> None:
+    """A query parameter the route does not know is a 400 naming it, not silently ignored
+    (`?provincie=` was, before the filter existed). Works for any route: it reads the route's
+    own parameters (and those of its dependencies, such as pagina/perPagina)."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    bekend = _BEKEND.get(id(route))
+    if bekend is None:
+        namen = _query_namen(route.dependant)
+        if "perPagina" in namen:
+            namen.add("per_pagina")  # the documented alias (web/paginering.py)
+        bekend = _BEKEND[id(route)] = frozenset(namen)
+    onbekend = sorted(set(request.query_params) - bekend)
+    if onbekend:
+        reden = "onbekende parameter; deze vraag kent " + (", ".join(sorted(bekend)) or "geen")
+        raise ProblemError(
+            400,
+            "Ongeldige invoer",
+            "; ".join(f"{n}: {reden}" for n in onbekend),
+            [(n, reden) for n in onbekend],
+        )
+
+
+router = APIRouter(tags=["dienstenregister"], dependencies=[Depends(alleen_bekende_parameters)])
 
 
 def _iso_datum(value: object) -> object:
@@ -81,11 +120,12 @@ def list_aanbieders(
     summary="Eén aanbieder",
     responses={404: {"description": "Niet gevonden"}},
 )
-def get_aanbieder(id: str, session: Session = Depends(get_session)):
-    a = service.get_aanbieder(session=session, aanbieder_id=id)
+def get_aanbieder(id: str, response: Response, session: Session = Depends(get_session)):
+    a = service.get_aanbieder(session=session, aanbieder_id=id, ook_gearchiveerd=False)
     if a is None:
         raise not_found(f"Aanbieder '{id}'")
-    return aanbieder_read(a, len(a.diensten))
+    response.headers["ETag"] = service.etag(session=session, soort="aanbieder", slug=a.slug)
+    return aanbieder_read(a, sum(1 for d in a.diensten if not d.gearchiveerd))
 
 
 @router.get(
@@ -106,6 +146,18 @@ def list_diensten(
         description="Naam, woonplaats, CBS-code of postcode: landelijke diensten plus diensten "
         "waarvan het werkgebied deze gemeente dekt",
     ),
+    provincie: str | None = Query(
+        None,
+        max_length=100,
+        description="Code (PV21) of naam: landelijke diensten plus diensten die (een deel van) "
+        "de provincie bedienen",
+    ),
+    arbeidsmarktregio: str | None = Query(
+        None, max_length=100, description="Code (AM01) of naam, als provincie"
+    ),
+    corop: str | None = Query(
+        None, max_length=100, description="Code (CR01) of naam, als provincie"
+    ),
     aanbieder: str | None = Query(None, description="Id of slug van de aanbieder"),
     q: str | None = Query(None, max_length=200, description="Zoektekst"),
     peildatum: IsoDatum | None = Query(
@@ -125,8 +177,15 @@ def list_diensten(
     g = resolve_gemeente_param(session, gemeente)
     if g is not None:
         f.gebied = geo.gebied(g)
+    for soort, waarde in (
+        ("provincie", provincie),
+        ("arbeidsmarktregio", arbeidsmarktregio),
+        ("corop", corop),
+    ):
+        if waarde is not None:
+            f.regios.append(service.regio_gebieden(session=session, soort=soort, tekst=waarde))
     if aanbieder is not None:
-        a = service.get_aanbieder(session=session, aanbieder_id=aanbieder)
+        a = service.get_aanbieder(session=session, aanbieder_id=aanbieder, ook_gearchiveerd=False)
         if a is None:
             raise bad_request("aanbieder", f"'{aanbieder}' is geen bekende aanbieder")
         f.aanbieder_id = a.id
@@ -144,11 +203,83 @@ def list_diensten(
     summary="Eén dienst",
     responses={404: {"description": "Niet gevonden"}},
 )
-def get_dienst(id: str, session: Session = Depends(get_session)):
+def get_dienst(id: str, response: Response, session: Session = Depends(get_session)):
     d = service.get_dienst(session=session, dienst_id=id)
     if d is None:
         raise not_found(f"Dienst '{id}'")
+    response.headers["ETag"] = service.etag(session=session, soort="dienst", slug=d.slug)
     return dienst_read(d, geo.area_names(session=session))
+
+
+@router.get(
+    "/verouderde-diensten",
+    response_model=VerouderdPagina,
+    operation_id="listVerouderdeDiensten",
+    summary="Diensten die 12 maanden of langer niet zijn gecontroleerd",
+)
+def list_verouderd(
+    request: Request,
+    aanbieder: str | None = Query(None, description="Id of slug van de aanbieder"),
+    provincie: str | None = Query(None, max_length=100, description="Code of naam"),
+    arbeidsmarktregio: str | None = Query(None, max_length=100, description="Code of naam"),
+    corop: str | None = Query(None, max_length=100, description="Code of naam"),
+    peildatum: IsoDatum | None = Query(None, description="Vandaag, als leeg"),
+    p: Paginering = Depends(paginering),
+    session: Session = Depends(get_session),
+):
+    slug = None
+    if aanbieder is not None:
+        a = service.get_aanbieder(session=session, aanbieder_id=aanbieder, ook_gearchiveerd=False)
+        if a is None:
+            raise bad_request("aanbieder", f"'{aanbieder}' is geen bekende aanbieder")
+        slug = a.slug
+    regio = None
+    for soort, waarde in (
+        ("provincie", provincie),
+        ("arbeidsmarktregio", arbeidsmarktregio),
+        ("corop", corop),
+    ):
+        if waarde is not None:
+            gebieden = service.regio_gebieden(session=session, soort=soort, tekst=waarde)
+            regio = gebieden if regio is None else regio & gebieden
+    items, totaal = service.verouderd(
+        session=session,
+        vandaag=peildatum or date.today(),
+        aanbieder_slug=slug,
+        regio=regio,
+        offset=p.offset,
+        limit=p.per_pagina,
+    )
+    body = [VerouderdRead(**vars(v)) for v in items]
+    return page_envelope(request, p, body, totaal)
+
+
+@router.get(
+    "/actualiteit",
+    response_model=list[ActualiteitRead],
+    operation_id="listActualiteit",
+    summary="Per regio: het aandeel diensten dat de laatste 12 maanden is gecontroleerd",
+)
+def list_actualiteit(
+    regiosoort: str = Query("provincie", description="provincie, arbeidsmarktregio of corop"),
+    peildatum: IsoDatum | None = Query(None, description="Vandaag, als leeg"),
+    session: Session = Depends(get_session),
+):
+    if regiosoort not in service.REGIO_SOORTEN:
+        raise bad_request("regiosoort", f"kies uit {', '.join(service.REGIO_SOORTEN)}")
+    return [
+        ActualiteitRead(
+            soort=a.soort,
+            code=a.code,
+            naam=a.naam,
+            diensten=a.diensten,
+            actueel=a.actueel,
+            aandeel=a.aandeel,
+        )
+        for a in service.actualiteit_per_regio(
+            session=session, soort=regiosoort, vandaag=peildatum or date.today()
+        )
+    ]
 
 
 @router.get(

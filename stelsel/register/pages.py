@@ -186,9 +186,17 @@ def gemeenten(request: Request, plaats: str | None = None, session: Session = De
     )
 
 
+def _gemeente_van(session: Session, tekst: str):
+    try:
+        return geo.resolve(session=session, tekst=tekst)
+    except geo.GemeenteOnbekend:
+        return None
+
+
 @router.get("/gemeenten/{code}")
 def gemeente(code: str, request: Request, session: Session = Depends(get_session)):
-    g = geo.get(session=session, code=code)
+    # a CBS code, a name, a woonplaats or a postcode, as in the API (GET /gemeenten/{code})
+    g = geo.get(session=session, code=code) or _gemeente_van(session, code[:100])
     if g is None:
         raise HTTPException(404, "Deze gemeente kennen we niet.")
     return render(
