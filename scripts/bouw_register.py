@@ -50,6 +50,7 @@ GECONTROLEERD = "2026-11-23"
 
 AANBIEDER_KOLOMMEN = csvformaat.AANBIEDER_KOLOMMEN
 DIENST_KOLOMMEN = csvformaat.DIENST_KOLOMMEN
+A, D = csvformaat.AANBIEDERS_CSV, csvformaat.DIENSTEN_CSV
 CONTACT_CSV = "contact.csv"
 CONTACT_VELDEN = ["website", "email", "telefoon"]
 CONTACT_KOLOMMEN = ["id", *CONTACT_VELDEN, "bron"]
@@ -64,10 +65,12 @@ class Fouten(Exception):
         super().__init__(f"{len(meldingen)} probleem/problemen")
 
 
-def lees(path: Path, kolommen: list[str], fouten: list[str]) -> list[Rij]:
+def lees(
+    path: Path, kolommen: list[str], fouten: list[str], optioneel: frozenset[str] = frozenset()
+) -> list[Rij]:
     """Curated rows, read exactly as `stelsel import csv` reads a file."""
     problemen: list[csvformaat.Probleem] = []
-    rijen = csvformaat.read_rows(path, kolommen, problemen, naam=_toon(path))
+    rijen = csvformaat.read_rows(path, kolommen, problemen, naam=_toon(path), optioneel=optioneel)
     fouten.extend(str(p) for p in problemen)
     return rijen
 
@@ -471,8 +474,9 @@ def bouw(bron: Path = BRON) -> dict[str, str]:
         "arbeidsmarktregio": {g.velden["arbeidsmarktregio_code"] for g in gemeenten},
         "gemeente": {g.velden["gemeentecode"] for g in gemeenten},
     }
-    a_rijen = lees(bron / "aanbieders.csv", AANBIEDER_KOLOMMEN, fouten)
-    d_rijen = lees(bron / "diensten.csv", DIENST_KOLOMMEN, fouten)
+    optioneel = csvformaat.OPTIONELE_KOLOMMEN
+    a_rijen = lees(bron / "aanbieders.csv", AANBIEDER_KOLOMMEN, fouten, optioneel[A])
+    d_rijen = lees(bron / "diensten.csv", DIENST_KOLOMMEN, fouten, optioneel[D])
     contact = bron / CONTACT_CSV
     c_rijen = lees(contact, CONTACT_KOLOMMEN, fouten) if contact.is_file() else []
     if fouten:

@@ -18,6 +18,12 @@ AANBIEDERS_CSV = "aanbieders.csv"
 DIENSTEN_CSV = "diensten.csv"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATUM = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+KVK_NUMMER = re.compile(r"^[0-9]{8}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+# digits with the usual separators, an optional leading + (e.g. `+31 58 233 8888`, `14 058`)
+TELEFOON = re.compile(r"^\+?[0-9][0-9 ()\-]*[0-9]$")
+# a product of the Uniforme Productnamenlijst (UPL), e.g. http://standaarden.overheid.nl/owms/terms/terrasvergunning
+UPL_URI = re.compile(r"^https?://standaarden\.overheid\.nl/owms/terms/[A-Za-z0-9_.\-]+$")
 # A cell a spreadsheet would run as a formula (OWASP, CSV injection). The export puts a `'` in
 # front of it, and of a cell that already starts with `'`s before such a character, so the
 # import can take exactly one `'` off again: the round trip stays lossless.
@@ -34,8 +40,21 @@ MAX_LENGTE = {
         "website": 300,
         "email": 200,
         "telefoon": 50,
+        "kvk_nummer": 8,
+        "bezoekadres": 300,
+        "postadres": 300,
     },
-    DIENSTEN_CSV: {"id": 160, "aanbieder": 120, "naam": 250, "website": 300},
+    DIENSTEN_CSV: {
+        "id": 160,
+        "aanbieder": 120,
+        "naam": 250,
+        "website": 300,
+        "telefoon": 50,
+        "email": 200,
+        "adres": 300,
+        "wachttijd": 200,
+        "upl_uri": 300,
+    },
 }
 STANDAARD_MAX = 5000
 
@@ -75,6 +94,18 @@ class DienstRecord:
     geldig_tot: date | None
     trefwoorden: list[str]
     website: str
+    # optional columns (a file without them is read as if they were empty); how to reach the
+    # dienst when it differs from its aanbieder, and what to expect
+    telefoon: str = ""
+    email: str = ""
+    adres: str = ""
+    openingstijden: str = ""
+    talen: list[str] = field(default_factory=list)
+    kosten_toelichting: str = ""
+    wachttijd: str = ""
+    upl_uri: str = ""
+    bron: str = ""
+    gecontroleerd_op: date | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +150,24 @@ class ImportFout(ValueError):
 
 AANBIEDER_KOLOMMEN = [f.name for f in fields(AanbiederRecord)]
 DIENST_KOLOMMEN = [f.name for f in fields(DienstRecord)]
+# Columns a file may leave out (files from before they existed stay valid); the export writes all.
+OPTIONELE_KOLOMMEN = {
+    AANBIEDERS_CSV: frozenset(),
+    DIENSTEN_CSV: frozenset(
+        [
+            "telefoon",
+            "email",
+            "adres",
+            "openingstijden",
+            "talen",
+            "kosten_toelichting",
+            "wachttijd",
+            "upl_uri",
+            "bron",
+            "gecontroleerd_op",
+        ]
+    ),
+}
 
 LIJST_VOCABULAIRES: dict[str, tuple[tx.Term, ...]] = {
     "themas": tx.THEMAS,
@@ -126,6 +175,7 @@ LIJST_VOCABULAIRES: dict[str, tuple[tx.Term, ...]] = {
     "fasen": tx.FASEN,
     "doelgroepen": tx.DOELGROEPEN,
     "kanalen": tx.KANALEN,
+    "talen": tx.TALEN,
 }
 
 
@@ -207,6 +257,24 @@ class _RowReader:
             self.fout(veld, f"'{kort(value)}' is geen geldige webadres (https://…)")
         return value
 
+    def email(self, veld: str) -> str:
+        value = self.text(veld)
+        if value and not EMAIL.match(value):
+            self.fout(veld, f"'{kort(value)}' is geen geldig e-mailadres")
+        return value
+
+    def telefoon(self, veld: str) -> str:
+        value = self.text(veld)
+        if value and not TELEFOON.match(value):
+            self.fout(veld, f"'{kort(value)}' is geen telefoonnummer (cijfers, spaties, + - ( ))")
+        return value
+
+    def patroon(self, veld: str, patroon: re.Pattern[str], wat: str) -> str:
+        value = self.text(veld)
+        if value and not patroon.match(value):
+            self.fout(veld, f"'{kort(value)}' is {wat}")
+        return value
+
 
 _EINDE_REGEL = re.compile(r"\r\n|\r|\n")
 _ANDERE_CODERING = {
@@ -248,9 +316,15 @@ def decode(data: bytes, bestand: str, problemen: list[Probleem]) -> str | None:
 
 
 def read_rows(
-    path: Path, kolommen: list[str], problemen: list[Probleem], naam: str | None = None
+    path: Path,
+    kolommen: list[str],
+    problemen: list[Probleem],
+    naam: str | None = None,
+    optioneel: Iterable[str] = (),
 ) -> list[Rij]:
     """The rows of one CSV file with the line each starts on; file-level problems collected.
+
+    A column in `optioneel` may be absent from the header; its cells then read as empty.
 
     Never raises on bad input: a missing or empty file, another encoding, a broken header, a
     row with more or fewer cells than the header, or a CSV syntax error each become a problem.
@@ -273,7 +347,9 @@ def read_rows(
             problemen.append(Probleem(bestand, 1, "-", "de kopregel bevat een NUL-teken (0x00)"))
             return []
         header = [k.strip() for k in header]
-        missing = [k for k in kolommen if k not in header]
+        optioneel = frozenset(optioneel)
+        missing = [k for k in kolommen if k not in header and k not in optioneel]
+        leeg = dict.fromkeys((k for k in kolommen if k not in header), "")
         for k in missing:
             problemen.append(Probleem(bestand, 1, k, "kolom ontbreekt"))
         for k in dict.fromkeys(header):
@@ -301,7 +377,7 @@ def read_rows(
                     )
                 )
                 continue
-            rijen.append(Rij(bestand, regel, dict(zip(header, cells, strict=True))))
+            rijen.append(Rij(bestand, regel, leeg | dict(zip(header, cells, strict=True))))
     except csv.Error as e:
         regel = reader.line_num
         reden = (
@@ -317,8 +393,15 @@ def read_rows(
 def read_dir(map_: Path, geldige_gebieden: dict[str, set[str]]) -> Register:
     """Read and validate aanbieders.csv and diensten.csv; raise ImportFout listing every problem."""
     problemen: list[Probleem] = []
-    aanbieders = read_rows(map_ / AANBIEDERS_CSV, AANBIEDER_KOLOMMEN, problemen)
-    diensten = read_rows(map_ / DIENSTEN_CSV, DIENST_KOLOMMEN, problemen)
+    aanbieders = read_rows(
+        map_ / AANBIEDERS_CSV,
+        AANBIEDER_KOLOMMEN,
+        problemen,
+        optioneel=OPTIONELE_KOLOMMEN[AANBIEDERS_CSV],
+    )
+    diensten = read_rows(
+        map_ / DIENSTEN_CSV, DIENST_KOLOMMEN, problemen, optioneel=OPTIONELE_KOLOMMEN[DIENSTEN_CSV]
+    )
     if not problemen and not aanbieders:
         problemen.append(
             Probleem(AANBIEDERS_CSV, 1, "-", "geen enkele aanbieder: er is niets te importeren")
@@ -360,14 +443,12 @@ def valideer(
             eerstelijns=r.boolean("eerstelijns"),
             tweedelijns=r.boolean("tweedelijns"),
             website=r.url("website"),
-            email=r.text("email"),
+            email=r.email("email"),
             telefoon=r.text("telefoon"),
             omschrijving=r.text("omschrijving", required=True),
             bron=r.text("bron", required=True),
             gecontroleerd_op=r.datum("gecontroleerd_op", required=True) or date.min,
         )
-        if aanbieder.email and not re.match(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", aanbieder.email):
-            r.fout("email", f"'{kort(aanbieder.email)}' is geen geldig e-mailadres")
         if aanbieder.id in ids:
             r.fout("id", f"'{aanbieder.id}' staat ook op {_eerder(rij, ids[aanbieder.id])}")
         if aanbieder.naam.lower() in namen:
@@ -398,6 +479,18 @@ def valideer(
             geldig_tot=r.datum("geldig_tot"),
             trefwoorden=[t.strip() for t in r.text("trefwoorden").split(";") if t.strip()],
             website=r.url("website"),
+            telefoon=r.telefoon("telefoon"),
+            email=r.email("email"),
+            adres=r.text("adres"),
+            openingstijden=r.text("openingstijden"),
+            talen=r.lijst("talen", tx.TALEN),
+            kosten_toelichting=r.text("kosten_toelichting"),
+            wachttijd=r.text("wachttijd"),
+            upl_uri=r.patroon(
+                "upl_uri", UPL_URI, "geen UPL-URI (http://standaarden.overheid.nl/owms/terms/…)"
+            ),
+            bron=r.text("bron"),
+            gecontroleerd_op=r.datum("gecontroleerd_op"),
         )
         if dienst.aanbieder and dienst.aanbieder not in ids:
             r.fout("aanbieder", f"'{kort(dienst.aanbieder)}' staat niet in {AANBIEDERS_CSV}")

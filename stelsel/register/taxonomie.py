@@ -110,6 +110,36 @@ NIVEAUS: tuple[Term, ...] = (
     Term("lokaal", "Lokaal"),
 )
 
+# Languages a dienst can be had in. Codes are ISO 639-1, or ISO 639-3 where there is no
+# two-letter code (pap Papiaments, dse Nederlandse Gebarentaal, rif Tarifit, srn Sranantongo).
+# The list holds the languages of the Kingdom and those most spoken by entrepreneurs here.
+TALEN: tuple[Term, ...] = (
+    Term("nl", "Nederlands"),
+    Term("fy", "Fries"),
+    Term("pap", "Papiaments"),
+    Term("dse", "Nederlandse Gebarentaal"),
+    Term("en", "Engels"),
+    Term("de", "Duits"),
+    Term("fr", "Frans"),
+    Term("es", "Spaans"),
+    Term("pt", "Portugees"),
+    Term("it", "Italiaans"),
+    Term("pl", "Pools"),
+    Term("ro", "Roemeens"),
+    Term("bg", "Bulgaars"),
+    Term("uk", "Oekraïens"),
+    Term("ru", "Russisch"),
+    Term("tr", "Turks"),
+    Term("ar", "Arabisch"),
+    Term("rif", "Tarifit (Riffijns)"),
+    Term("fa", "Perzisch (Farsi)"),
+    Term("ti", "Tigrinya"),
+    Term("so", "Somalisch"),
+    Term("zh", "Chinees"),
+    Term("hi", "Hindi"),
+    Term("srn", "Sranantongo"),
+)
+
 # Kinds of area a dienst's werkgebied can list, with the prefix used in CSV cells.
 WERKGEBIED_SOORTEN: tuple[str, ...] = ("provincie", "arbeidsmarktregio", "corop", "gemeente")
 

@@ -248,7 +248,7 @@ def _(b):
 
 @rauw("lege-regel-van-komma-s", f"{D}:6: id")
 def _(b):
-    return {**b, D: b[D] + b"," * 15 + b"\n"}
+    return {**b, D: b[D] + b"," * (len(csvformaat.DIENST_KOLOMMEN) - 1) + b"\n"}
 
 
 # --------------------------------------------------------------------------- files and bytes
