@@ -44,6 +44,7 @@ class _Geometrie:
     arcs: list[list[topojson.Punt]]
     ringen: dict[str, list[list[int]]]  # gemeentecode -> rings of arc indices
     gebruikers: dict[int, list[str]]  # arc index -> the gemeenten whose border it is
+    kaders: dict[str, tuple[float, float, float, float]]  # gemeentecode -> x0, y0, x1, y1
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +60,31 @@ def _geometrie() -> _Geometrie:
         for ring in ringen[code]:
             for i in ring:
                 gebruikers.setdefault(i if i >= 0 else ~i, []).append(code)
-    return _Geometrie(arcs=arcs, ringen=ringen, gebruikers=gebruikers)
+    kaders = {}
+    for code, rs in ringen.items():
+        punten = [p for ring in rs for i in ring for p in arcs[i if i >= 0 else ~i]]
+        xs, ys = [p[0] for p in punten], [p[1] for p in punten]
+        kaders[code] = (min(xs), min(ys), max(xs), max(ys))
+    return _Geometrie(arcs=arcs, ringen=ringen, gebruikers=gebruikers, kaders=kaders)
+
+
+@lru_cache(maxsize=1 << 16)
+def _vereenvoudigd(arc: int, tolerantie: float) -> tuple[topojson.Punt, ...]:
+    # The national maps always use the same tolerance, so their arcs are simplified once.
+    return tuple(topojson.vereenvoudig_lijn(_geometrie().arcs[arc], tolerantie))
+
+
+@lru_cache(maxsize=1 << 16)
+def _geprojecteerd(
+    arc: int, tolerantie: float, schaal: float, links: float, boven: float, x0: float, y1: float
+) -> list[tuple[int, int]]:
+    # In tenths of a viewBox unit, repeated points dropped. The same map drawn again (the
+    # national ones, a region's) reuses its arcs. Callers must not change the list.
+    q = [
+        (round((links + (px - x0) * schaal) * 10), round((boven + (y1 - py) * schaal) * 10))
+        for px, py in _vereenvoudigd(arc, tolerantie)
+    ]
+    return [q[0]] + [b for a, b in zip(q, q[1:], strict=False) if b != a]
 
 
 def gemeentecodes() -> frozenset[str]:
@@ -209,15 +234,9 @@ def kaart(
     )
 
     # fit the drawn gemeenten into the viewBox (y flipped: north up)
-    punten = [
-        p
-        for c in getekend
-        for ring in geo.ringen[c]
-        for i in ring
-        for p in geo.arcs[i if i >= 0 else ~i]
-    ]
-    x0, x1 = min(p[0] for p in punten), max(p[0] for p in punten)
-    y0, y1 = min(p[1] for p in punten), max(p[1] for p in punten)
+    kaders = [geo.kaders[c] for c in getekend]
+    x0, y0 = min(k[0] for k in kaders), min(k[1] for k in kaders)
+    x1, y1 = max(k[2] for k in kaders), max(k[3] for k in kaders)
     marge = 8.0
     binnen = breedte - 2 * marge
     schaal = binnen / max(x1 - x0, 1e-9)
@@ -234,11 +253,7 @@ def kaart(
     nodig = {i if i >= 0 else ~i for c in getekend for ring in geo.ringen[c] for i in ring}
     arcs: dict[int, list[tuple[int, int]]] = {}
     for i in nodig:
-        q = [
-            (round((links + (px - x0) * schaal) * 10), round((marge + (y1 - py) * schaal) * 10))
-            for px, py in topojson._dp(geo.arcs[i], tolerantie)
-        ]
-        arcs[i] = [q[0]] + [b for a, b in zip(q, q[1:], strict=False) if b != a]
+        arcs[i] = _geprojecteerd(i, tolerantie, schaal, links, marge, x0, y1)
 
     def gericht(index: int) -> list[tuple[int, int]]:
         return arcs[index] if index >= 0 else arcs[~index][::-1]

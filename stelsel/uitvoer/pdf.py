@@ -12,11 +12,11 @@ title in the viewer, has bookmarks for its headings, page numbers ("pagina 2 van
 text on every chart (the chart's `<title>` and `<desc>`). Tables repeat their header row on
 each page they run onto.
 
-Font: DejaVu Sans from Debian's `fonts-dejavu-core` when it is there (full Unicode), else
-Liberation Sans (`fonts-liberation`, which Chromium pulls in), else the PDF core font
-Helvetica, for which text is folded to Latin-1 (Dutch accents stay; dashes and quotes become
-ASCII, `€` becomes `EUR`, rarer characters lose their accent or become `?`). No installed pip
-package ships a text font.
+Font: Liberation Sans from Debian's `fonts-liberation` (which Chromium pulls in) when it is
+there, else DejaVu Sans (`fonts-dejavu-core`), both Unicode TTFs, embedded as subsets; else the
+PDF core font Helvetica, for which text is folded to Latin-1 (Dutch accents stay; dashes and
+quotes become ASCII, `€` becomes `EUR`, rarer characters lose their accent or become `?`). No
+installed pip package ships a text font.
 """
 
 from __future__ import annotations
@@ -37,14 +37,16 @@ from fpdf.svg import SVGObject
 from stelsel.uitvoer.svg import LETTERTYPE
 from stelsel.uitvoer.tabel import Tabel, tekst_van
 
+# Liberation Sans first: 670 characters (all of Latin-1 and Latin Extended-A, dashes, quotes,
+# €, −, ≤), loaded and subset in about 0.1 s; DejaVu Sans has 5,900 but takes 0.4-0.8 s.
 LETTERTYPEN: tuple[tuple[Path, Path], ...] = (
-    (
-        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
-    ),
     (
         Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
         Path("/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"),
+    ),
+    (
+        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
     ),
 )
 MERK = (0, 75, 135)  # #004b87, the site's brand blue

@@ -63,7 +63,7 @@ def ring_punten(ring: Sequence[int], arcs: Sequence[Sequence[Punt]]) -> list[Pun
     return punten
 
 
-def _dp(punten: Sequence[Punt], tolerantie: float) -> list[Punt]:
+def vereenvoudig_lijn(punten: Sequence[Punt], tolerantie: float) -> list[Punt]:
     """Douglas-Peucker, iterative; the first and last point always stay."""
     if len(punten) < 3:
         return list(punten)
@@ -105,10 +105,11 @@ def vereenvoudig(
             # a closed arc (an island): split so Douglas-Peucker has two distinct end points
             midden = len(arc) // 2
             vereenvoudigd.append(
-                _dp(arc[: midden + 1], tolerantie) + _dp(arc[midden:], tolerantie)[1:]
+                vereenvoudig_lijn(arc[: midden + 1], tolerantie)
+                + vereenvoudig_lijn(arc[midden:], tolerantie)[1:]
             )
         else:
-            vereenvoudigd.append(_dp(arc, tolerantie))
+            vereenvoudigd.append(vereenvoudig_lijn(arc, tolerantie))
     xs = [x for arc in vereenvoudigd for x, _ in arc]
     ys = [y for arc in vereenvoudigd for _, y in arc]
     x0, y0 = min(xs), min(ys)
