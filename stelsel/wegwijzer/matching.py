@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 
 from stelsel.register import taxonomie as tx
 from stelsel.wegwijzer import lexicon as lx
+from stelsel.wegwijzer.semantiek import Semantiek, encode
 from stelsel.wegwijzer.tekst import stam, stammen, woorden
 
 THEMAS = tx.codes(tx.THEMAS)
@@ -66,6 +67,17 @@ class Weging:
     thema_drempel: float = 0.5  # a thema is in when its score ≥ this share of the best
     soort_retrieval: float = 0.0  # lean of the retrieved diensten' soort (informatie/advies)
     classificatie: float = 0.0  # weight of the classifier's thema probabilities (0 = off)
+    specifiek: float = (
+        0.0  # share of the thema fit that asks the dienst's thema's to be the question's
+    )
+    semantiek: float = 0.0  # weight of the sentence encoder's similarity in the ranking
+    semantiek_thema: float = 0.0  # weight of the semantically nearest diensten' thema's
+    semantiek_drempel: float = 0.6  # a dienst with no word in common counts from this similarity
+    semantiek_zeroshot: float = (
+        0.0  # weight of the question's similarity to each thema's description
+    )
+    semantiek_basis: float = -1.0  # cosine that counts as 0 (< 0: the mean over the area)
+    semantiek_top: float = 0.6  # cosine that counts as 1 (with a fixed basis)
 
 
 @dataclass
@@ -75,6 +87,7 @@ class Analyse:
     thema_scores: dict[str, float]
     termen: list[lx.Term] = field(default_factory=list)
     verbeterd: dict[str, str] = field(default_factory=dict)  # typo → correction
+    semantisch: np.ndarray | None = None  # cosine of the question with every document
 
 
 @dataclass
@@ -106,8 +119,14 @@ class Matcher:
         termen: list[lx.Term],
         stopwoorden: frozenset[str],
         weging: Weging | None = None,
+        semantiek: Semantiek | None = None,
     ):
         self.docs = list(documenten)
+        self.semantiek = semantiek
+        # each thema as the register's taxonomy describes it, for a zero-shot thema signal
+        self.thema_vectoren = (
+            encode([f"{t.naam}: {t.omschrijving}" for t in tx.THEMAS]) if semantiek else None
+        )
         self.lexicon = lx.Lexicon(termen)
         self.stopwoorden = stopwoorden
         self.w = weging or Weging()
@@ -124,6 +143,7 @@ class Matcher:
         for i, d in enumerate(self.docs):
             for t in d.themas:
                 self.thema_matrix[i, THEMAS.index(t)] = 1.0
+        self.thema_aantal = self.thema_matrix.sum(1)
         self.landelijk = np.array([d.landelijk for d in self.docs], dtype=bool)
         self.eerstelijns = np.array([d.eerstelijns for d in self.docs], dtype=np.float32)
         self.markt = np.array([d.markt for d in self.docs], dtype=np.float32)
@@ -201,6 +221,11 @@ class Matcher:
             scores = scores + self.w.uitbreiding * self.bm25.get_scores(uitbreiding)
         return scores
 
+    def _semantisch(self, vraag: str) -> np.ndarray | None:
+        if self.semantiek is None or not (self.w.semantiek or self.w.semantiek_thema):
+            return None
+        return self.semantiek.scores(vraag)
+
     def analyseer(self, vraag: str, sector: str = "") -> tuple[Analyse, np.ndarray, list[str]]:
         """Thema's and soort of a question, plus the BM25 scores of every document. The
         sector, when given, widens the search like a synonym but names no thema."""
@@ -234,6 +259,24 @@ class Matcher:
             retrieval = (weights[:, None] * per_doc).sum(0)
             retrieval /= retrieval.max() or 1.0
         combined = lex + self.w.retrieval_thema * retrieval
+        sem = self._semantisch(vraag)
+        if (
+            self.semantiek is not None
+            and self.w.semantiek_zeroshot
+            and self.thema_vectoren is not None
+        ):
+            z = self.thema_vectoren @ self.semantiek.vraag(vraag)
+            z = np.clip((z - z.mean()) / max(float(z.max() - z.mean()), 1e-6), 0.0, 1.0)
+            combined = combined + self.w.semantiek_zeroshot * z.astype(np.float32)
+        if sem is not None and self.w.semantiek_thema:
+            stop = np.argsort(-sem)[:10]
+            sw = np.clip(sem[stop] - sem[stop[-1]], 0, None)
+            if sw.sum() > 0:
+                per_doc = self.thema_matrix[stop] / np.maximum(
+                    self.thema_matrix[stop].sum(1, keepdims=True), 1
+                )
+                sret = (sw[:, None] * per_doc).sum(0)
+                combined = combined + self.w.semantiek_thema * sret / (sret.max() or 1.0)
         if self.classifier is not None and (stems or uitbreiding):
             vec, model = self.classifier
             proba = np.asarray(model.predict_proba(vec.transform([" ".join(stems + uitbreiding)])))[
@@ -261,6 +304,7 @@ class Matcher:
             thema_scores={THEMAS[i]: float(combined[i]) for i in range(len(THEMAS))},
             termen=termen,
             verbeterd=fixed,
+            semantisch=sem,
         )
         return analyse, scores, stems + uitbreiding
 
@@ -293,12 +337,28 @@ class Matcher:
         for k, t in enumerate(analyse.themas):
             q_themas[THEMAS.index(t)] = self.w.hoofdthema if k == 0 else 1.0
         overlap = (self.thema_matrix @ q_themas) / max(q_themas.sum(), 1.0)
+        if self.w.specifiek and q_themas.any():
+            # a dienst about everything fits every question a little: its thema's that the
+            # question does not name count against it (precision next to recall)
+            precisie = (self.thema_matrix @ (q_themas > 0)) / np.maximum(self.thema_aantal, 1)
+            overlap = overlap * (1 - self.w.specifiek + self.w.specifiek * precisie)
         soort_fit = self.soort_info if analyse.soort == "informatie" else ~self.soort_info
         regionaal = ~self.landelijk & mask if gebied else np.zeros_like(mask)
+        sem = np.zeros(len(self.docs), dtype=np.float32)
+        if analyse.semantisch is not None and self.w.semantiek:
+            cos = np.where(mask, analyse.semantisch, -1.0)
+            if self.w.semantiek_basis < 0:
+                basis = float(analyse.semantisch[mask].mean())
+                top = float(cos.max())
+            else:
+                basis, top = self.w.semantiek_basis, self.w.semantiek_top
+            sem = np.clip((cos - basis) / max(top - basis, 1e-6), 0.0, 1.0)
+        woord = (bm > 0.15) | (sem >= self.w.semantiek_drempel)
         # relevant: matches the words and, when the question has thema's, one of them
-        relevant = (bm > 0.15) & ((overlap > 0) | (q_themas.sum() == 0))
+        relevant = woord & ((overlap > 0) | (q_themas.sum() == 0))
         total = (
             bm
+            + self.w.semantiek * sem
             + self.w.thema * overlap
             + self.w.soort * soort_fit * (bm > 0)
             + self.w.regio * (regionaal & relevant)
@@ -308,7 +368,7 @@ class Matcher:
         if doelgroepen:
             past = np.array([bool(g & doelgroepen) for g in self.doelgroepen], dtype=bool)
             total = total + self.w.profiel * (past & relevant)
-        total = np.where(mask & ((bm > 0) | (overlap > 0)), total, -np.inf)
+        total = np.where(mask & ((bm > 0) | (overlap > 0) | (sem > 0)), total, -np.inf)
         treffers: list[Treffer] = []
         gezien: set[str] = set()
         query_set = set(query_stems)

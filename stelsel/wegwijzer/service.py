@@ -17,8 +17,11 @@ from stelsel.config import get_settings
 from stelsel.db import ALLEEN_LEZEN
 from stelsel.errors import Ongeldig
 from stelsel.geo import service as geo
+from stelsel.geo.service import Gemeente
 from stelsel.register import service as register
 from stelsel.wegwijzer import lexicon as lx
+from stelsel.wegwijzer import plaats as pl
+from stelsel.wegwijzer import semantiek
 from stelsel.wegwijzer import vraagsignalen as vraagbron  # noqa: F401  (read side for analyse)
 from stelsel.wegwijzer.matching import Document, Matcher, Soort, ook_over, uitleg
 from stelsel.wegwijzer.models import Vraagsignaal, VraagsignaalThema
@@ -33,6 +36,43 @@ class VraagOngeldig(Ongeldig):
 
     def __init__(self, reden: str):
         super().__init__("vraag", reden)
+
+
+class PlaatsOnbekend(geo.GemeenteOnbekend):
+    """The gemeente field names no known place; the nearest names are suggested."""
+
+    def __init__(self, fout: geo.GemeenteOnbekend, suggesties: list[str]):
+        super().__init__(fout.tekst, fout.kandidaten, fout.veld)
+        self.suggesties = suggesties
+        if suggesties and not fout.kandidaten:
+            self.reden += ". Bedoelt u " + " of ".join(suggesties) + "?"
+
+
+def plaatsen() -> pl.Plaatsen:
+    """The place names of the geo reference data, read once."""
+    data_dir = get_settings().data_dir
+    return pl.lees(data_dir / "geo", lees_stopwoorden(data_dir / "wegwijzer" / "stopwoorden.txt"))
+
+
+def _gemeente(
+    session: Session, vraag: str, gemeente: str | None
+) -> tuple[Gemeente | None, dict | None, list[str], str]:
+    """The gemeente of a question: the given one, else a place read in the text. Returns
+    (gemeente, place read, suggestions, the question without the place words)."""
+    if gemeente and gemeente.strip():
+        try:
+            return geo.resolve(session=session, tekst=gemeente), None, [], vraag
+        except geo.GemeenteOnbekend as e:
+            raise PlaatsOnbekend(e, plaatsen().suggesties(gemeente)) from None
+    p = plaatsen()
+    vondst = p.vind(vraag)
+    if vondst is not None:
+        g = geo.get(session=session, code=vondst.code)
+        if g is not None:
+            rest = (vraag[: vondst.begin] + " " + vraag[vondst.eind :]).strip()
+            gelezen = {"code": g.code, "naam": g.naam, "woorden": vondst.woorden}
+            return g, gelezen, [], rest or vraag
+    return None, None, p.suggesties_in_vraag(vraag), vraag
 
 
 @dataclass(frozen=True)
@@ -154,11 +194,23 @@ def documenten(*, session: Session) -> list[Document]:
     ]
 
 
-def bouw_matcher(docs: list[Document], data_dir: Path | None = None) -> Matcher:
-    """A matcher over documents with the lexicon and stop words from the data folder."""
+def bouw_matcher(
+    docs: list[Document], data_dir: Path | None = None, *, semantisch: bool = True
+) -> Matcher:
+    """A matcher over documents with the lexicon and stop words from the data folder, and the
+    sentence encoder's vectors of every dienst (precomputed ones from the data folder first)."""
     data_dir = (data_dir or get_settings().data_dir) / "wegwijzer"
+    sem = None
+    if semantisch:
+        semantiek.laad_voorraad(data_dir / "vectoren.npz")
+        sem = semantiek.Semantiek(
+            [semantiek.document_tekst(d.naam, d.omschrijving, d.aanbieder_naam) for d in docs]
+        )
     return Matcher(
-        docs, lx.lees(data_dir / "lexicon.csv"), lees_stopwoorden(data_dir / "stopwoorden.txt")
+        docs,
+        lx.lees(data_dir / "lexicon.csv"),
+        lees_stopwoorden(data_dir / "stopwoorden.txt"),
+        semantiek=sem,
     )
 
 
@@ -196,12 +248,12 @@ def advies(
         raise VraagOngeldig("de vraag is leeg")
     if len(vraag) > MAX_VRAAG:
         raise VraagOngeldig(f"de vraag is langer dan {MAX_VRAAG} tekens")
-    g = geo.resolve(session=session, tekst=gemeente) if gemeente and gemeente.strip() else None
+    g, gelezen, suggesties, zoekvraag = _gemeente(session, vraag, gemeente)
     gebied = geo.gebied(g).codes() if g else None
     m = matcher(session=session)
     doelgroepen = profiel.doelgroepen() if profiel else frozenset()
     sector = (profiel.sector or "") if profiel else ""
-    analyse, treffers = m.zoek(vraag, gebied, aantal, doelgroepen, sector)
+    analyse, treffers = m.zoek(zoekvraag, gebied, aantal, doelgroepen, sector)
     resultaten = [
         Resultaat(
             dienst_id=t.document.dienst_id,
@@ -241,6 +293,8 @@ def advies(
         gemeente={"code": g.code, "naam": g.naam, "provincie": g.provincie.naam} if g else None,
         resultaten=resultaten,
         verbeterd=analyse.verbeterd,
+        plaats=gelezen,
+        plaats_suggesties=suggesties,
     )
 
 
