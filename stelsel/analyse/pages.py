@@ -1,5 +1,224 @@
-"""Pages of the analyse domain."""
+"""Pages of the analyse domain: a region picker, the ecosysteemscan (with a second region side by
+side, CSV/Excel/PDF), vraag versus aanbod, and the consistentietoets form with its report and
+PDF. For the regiocoördinator, stelselregisseur and beheerder; work without JavaScript."""
 
-from fastapi import APIRouter
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from stelsel.accounts.deps import huidige_actor
+from stelsel.accounts.rollen import Actor
+from stelsel.analyse import rapport as rp
+from stelsel.analyse import service
+from stelsel.errors import Ongeldig
+from stelsel.register import taxonomie as tx
+from stelsel.uitvoer.tabel import html as tabel_html
+from stelsel.web.csrf import check_csrf, csrf_token
+from stelsel.web.deps import get_session
+from stelsel.web.pages import formulierfouten, render
 
 router = APIRouter(include_in_schema=False)
+SOORT_NAMEN = {
+    "provincie": "Provincies",
+    "arbeidsmarktregio": "Arbeidsmarktregio's",
+    "corop": "COROP-gebieden",
+    "gemeente": "Gemeenten",
+}
+
+
+def _naar_login(request: Request) -> RedirectResponse:
+    return RedirectResponse(f"/inloggen?verder={request.url.path}", status_code=303)
+
+
+def _page(request: Request, session: Session, name: str, ctx: dict, status_code: int = 200):
+    ctx.setdefault("menu", "analyse")
+    ctx["csrf"] = csrf_token(request)
+    ctx["keuzes"] = service.regio_keuzes(session=session)
+    ctx["soort_namen"] = SOORT_NAMEN
+    ctx["tx"] = tx
+    return render(request, name, ctx, status_code=status_code)
+
+
+def _tabel(t) -> Markup:
+    return Markup(tabel_html(t))  # noqa: S704 (uitvoer escapes every cell)
+
+
+def _scan_ctx(s) -> dict:
+    return {
+        "scan": s,
+        "heatmap_fase": Markup(rp.heatmap_fase(s, uid=f"tf-{s.code}")),  # noqa: S704
+        "heatmap_doelgroep": Markup(rp.heatmap_doelgroep(s, uid=f"td-{s.code}")),  # noqa: S704
+        "kaart": Markup(rp.kaart_dekking(s)),  # noqa: S704
+        "tabel_fase": _tabel(rp.tabel_fase(s)),
+        "tabel_doelgroep": _tabel(rp.tabel_doelgroep(s)),
+        "tabel_wit": _tabel(rp.tabel_witte_vlekken(s)),
+        "tabel_overlap": _tabel(rp.tabel_overlap(s)),
+        "tabel_basis": _tabel(rp.tabel_basis(s)),
+        "compleet": sum(b.compleet for b in s.basis),
+    }
+
+
+@router.get("/analyse")
+def kies(
+    request: Request,
+    actor: Actor | None = Depends(huidige_actor),
+    session: Session = Depends(get_session),
+):
+    if actor is None:
+        return _naar_login(request)
+    service.mag_analyseren(actor)
+    return _page(
+        request, session, "analyse/kies.html", {"fouten": {}, "regio": actor.regio_code or ""}
+    )
+
+
+def _scan_of_fout(session: Session, code: str, veld: str):
+    with formulierfouten() as f:
+        return service.ecosysteemscan(session=session, regio=code), {}
+    return None, {veld: f.velden.get("regio", "")}
+
+
+@router.get("/analyse/scan")
+def scan_pagina(
+    request: Request,
+    regio: str = "",
+    vergelijk: str = "",
+    actor: Actor | None = Depends(huidige_actor),
+    session: Session = Depends(get_session),
+):
+    if actor is None:
+        return _naar_login(request)
+    service.mag_analyseren(actor)
+    s, fouten = _scan_of_fout(session, regio[:10], "regio")
+    ander = None
+    if vergelijk.strip() and s is not None:
+        ander, f2 = _scan_of_fout(session, vergelijk[:10], "vergelijk")
+        fouten.update(f2)
+    if fouten:
+        ctx = {"fouten": fouten, "regio": regio[:10], "vergelijk": vergelijk[:10]}
+        return _page(request, session, "analyse/kies.html", ctx, status_code=400)
+    ctx = {"a": _scan_ctx(s), "b": _scan_ctx(ander) if ander else None, "vergelijk": vergelijk}
+    return _page(request, session, "analyse/scan.html", ctx)
+
+
+@router.get("/analyse/scan.{formaat}")
+def scan_export(
+    request: Request,
+    formaat: str,
+    regio: str = "",
+    actor: Actor | None = Depends(huidige_actor),
+    session: Session = Depends(get_session),
+):
+    if actor is None:
+        return _naar_login(request)
+    service.mag_analyseren(actor)
+    if formaat not in ("csv", "xlsx", "pdf"):
+        raise Ongeldig("formaat", "kies csv, xlsx of pdf")
+    s = service.ecosysteemscan(session=session, regio=regio[:10])
+    inhoud, soort = {
+        "csv": (rp.scan_csv, "text/csv; charset=utf-8"),
+        "xlsx": (rp.scan_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "pdf": (rp.scan_pdf, "application/pdf"),
+    }[formaat]
+    naam = f"ecosysteemscan-{s.code}.{formaat}"
+    return Response(
+        inhoud(s),
+        media_type=soort,
+        headers={"Content-Disposition": f'attachment; filename="{naam}"'},
+    )
+
+
+@router.get("/analyse/vraag-aanbod")
+def vraag_aanbod_pagina(
+    request: Request,
+    regio: str = "",
+    actor: Actor | None = Depends(huidige_actor),
+    session: Session = Depends(get_session),
+):
+    if actor is None:
+        return _naar_login(request)
+    service.mag_analyseren(actor)
+    with formulierfouten() as f:
+        va = service.vraag_versus_aanbod(session=session, regio=regio[:10])
+        ctx = {
+            "va": va,
+            "tabel": _tabel(rp.tabel_vraag_aanbod(va.naam, va.rijen, va.minimum)),
+            "thema_naam": lambda t: tx.label(tx.THEMAS, t),
+        }
+        return _page(request, session, "analyse/vraag_aanbod.html", ctx)
+    ctx = {"fouten": {"regio": f.velden["regio"]}, "regio": regio[:10], "doel": "vraag-aanbod"}
+    return _page(request, session, "analyse/kies.html", ctx, status_code=400)
+
+
+@router.get("/analyse/toets")
+def toets_formulier(
+    request: Request,
+    dienst: str = "",
+    actor: Actor | None = Depends(huidige_actor),
+    session: Session = Depends(get_session),
+):
+    if actor is None:
+        return _naar_login(request)
+    service.mag_analyseren(actor)
+    return _page(request, session, "analyse/toets.html", {"fouten": {}, "v": {"dienst": dienst}})
+
+
+@router.post("/analyse/toets")
+def toets_versturen(
+    request: Request,
+    csrf: str = Form(""),
+    formaat: str = Form("html"),
+    dienst: str = Form(""),
+    naam: str = Form(""),
+    omschrijving: str = Form(""),
+    aanbieder: str = Form(""),
+    soort: str = Form(""),
+    themas: list[str] = Form([]),
+    fasen: list[str] = Form([]),
+    doelgroepen: list[str] = Form([]),
+    werkgebied: str = Form(""),
+    actor: Actor | None = Depends(huidige_actor),
+    session: Session = Depends(get_session),
+):
+    if actor is None:
+        return _naar_login(request)
+    check_csrf(request, csrf)
+    service.mag_analyseren(actor)
+    v: dict[str, Any] = {
+        "dienst": dienst.strip()[:160],
+        "naam": naam[:250],
+        "omschrijving": omschrijving[:5000],
+        "aanbieder": aanbieder[:200],
+        "soort": soort[:30],
+        "themas": themas[:20],
+        "fasen": fasen[:10],
+        "doelgroepen": doelgroepen[:20],
+        "werkgebied": werkgebied[:2000],
+    }
+    gebied = [w for w in werkgebied.replace(",", " ").replace(";", " ").split() if w][:400]
+    with formulierfouten() as f:
+        r = service.toets_van(
+            session=session, **{**v, "dienst": v["dienst"] or None, "werkgebied": gebied}
+        )
+        titel = v["naam"] or v["dienst"]
+        if formaat == "pdf":
+            return Response(
+                rp.toets_pdf(titel, r),
+                media_type="application/pdf",
+                headers={"Content-Disposition": 'attachment; filename="consistentietoets.pdf"'},
+            )
+        ctx = {
+            "v": v,
+            "r": r,
+            "titel": titel,
+            "oordeel": rp.OORDEEL[r.oordeel],
+            "tabel_gaten": _tabel(rp.tabel_gaten(r)),
+            "fouten": {},
+        }
+        return _page(request, session, "analyse/toets.html", ctx)
+    return _page(
+        request, session, "analyse/toets.html", {"fouten": f.velden, "v": v}, status_code=400
+    )
