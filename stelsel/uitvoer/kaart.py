@@ -124,9 +124,10 @@ def klassen_voor(
     """Legend classes: equal steps between the lowest and highest value, or the given bounds.
 
     `grenzen` are the class bounds from low to high, so `n + 1` bounds give `n` classes, each
-    "van a tot b", the last "van a tot en met b"; values outside them fall into the first or
-    last class. Whole numbers (all values ints, no `grenzen`) get whole-number classes such as
-    "0 t/m 7", "8 t/m 15", so a count is never on two classes' edge.
+    "a tot b", the last "a tot en met b"; values outside them fall into the first or last
+    class. Whole numbers (all values ints) get whole-number classes such as "0 t/m 7",
+    "8 t/m 15", so a count is never on two classes' edge; with whole `grenzen` such as
+    `[0, 20, 40, 60, 80, 100]` that is "0 t/m 19", ..., "80 t/m 100".
     """
     aantal = max(1, min(aantal, 7))
 
@@ -159,6 +160,15 @@ def klassen_voor(
     if len(grenzen) < 2 or any(b <= a for a, b in zip(grenzen, grenzen[1:], strict=False)):
         raise ValueError("grenzen: geef minstens twee oplopende klassegrenzen")
     n = len(grenzen) - 1
+    heel = all(isinstance(v, int) and not isinstance(v, bool) for v in waarden)
+    if heel and all(float(g).is_integer() for g in grenzen):
+        # whole numbers between whole bounds: [a, b) is "a t/m b-1", the last class "a t/m b"
+        uit = []
+        for i in range(n):
+            a, b = int(grenzen[i]), int(grenzen[i + 1]) - (0 if i == n - 1 else 1)
+            label = f(a) if a == b else f"{f(a)} t/m {f(b)}"
+            uit.append(Klasse(a, b, kleur(i, n), label, tot_inbegrepen=True))
+        return uit
     return [
         Klasse(
             grenzen[i],

@@ -124,6 +124,33 @@ def afbreken(regel: str, breedte: float, grootte: float = LETTER, max_regels: in
     return regels
 
 
+def interval_tekst(interval: tuple[float, float], fmt: Callable[[float], str]) -> str:
+    """An interval as text: `6,1–6,7`, or `−12 tot 4` when a dash would read as a minus."""
+    lo, hi = interval
+    scheiding = "–" if lo >= 0 and hi >= 0 else " tot "
+    return f"{fmt(lo)}{scheiding}{fmt(hi)}"
+
+
+def figuur(svg: str, tabel: Tabel, *, bijschrift: str, tabel_open: bool = False) -> str:
+    """A chart and its data table as one HTML `<figure>`, the table in a `<details>` below it.
+
+    The `<figcaption>` is the visible caption; the table stays in the page for assistive
+    technology and keyboard users (a `<details>` is reachable and opens with Enter). Pass
+    `tabel_open=True` to show it open. Escaped: mark the result safe in the template.
+    """
+    from stelsel.uitvoer.tabel import html
+
+    open_attr = " open" if tabel_open else ""
+    # a wide chart scrolls inside its own box, reachable by keyboard, not the whole page
+    return (
+        f'<figure class="grafiek-figuur"><figcaption>{tekst(bijschrift)}</figcaption>'
+        f'<div class="grafiek-schuif" style="overflow-x:auto" tabindex="0" role="group" '
+        f"aria-label={attribuut(bijschrift)}>{svg}</div>"
+        f"<details{open_attr}><summary>Toon de cijfers als tabel</summary>{html(tabel)}"
+        "</details></figure>"
+    )
+
+
 def _id(soort: str, *delen: object) -> str:
     return soort + "-" + hashlib.sha1(repr(delen).encode()).hexdigest()[:10]
 
@@ -132,9 +159,12 @@ def _kop(
     soort: str, breedte: float, hoogte: float, titel: str, beschrijving: str, uid: str | None
 ) -> list[str]:
     uid = uid or _id(soort, titel, beschrijving, breedte, hoogte)
+    # wider than usual (a heatmap with many columns): never shrink text below 12 px; the
+    # container scrolls sideways instead (`figuur` gives one)
+    minimum = f' style="min-width:{round(breedte * 12 / LETTER)}px"' if breedte > BREEDTE else ""
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="grafiek {soort}" '
-        f'viewBox="0 0 {_n(breedte)} {_n(hoogte)}" width="100%" '
+        f'viewBox="0 0 {_n(breedte)} {_n(hoogte)}" width="100%"{minimum} '
         f'preserveAspectRatio="xMinYMin meet" aria-labelledby="{uid}-t {uid}-d">',
         f'<title id="{uid}-t">{tekst(titel)}</title>',
         f'<desc id="{uid}-d">{tekst(beschrijving)}</desc>',
@@ -261,7 +291,7 @@ def staafdiagram(
         else:
             waardetekst = fmt(staaf.waarde)
             if staaf.interval is not None:
-                waardetekst += f" ({fmt(staaf.interval[0])}–{fmt(staaf.interval[1])})"
+                waardetekst += f" ({interval_tekst(staaf.interval, fmt)})"
         ruimte = rechts - links - breedte_van(waardetekst) - LETTER
         regels = afbreken(staaf.label, ruimte)
         delen.append('<g class="staaf">')

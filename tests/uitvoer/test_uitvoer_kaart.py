@@ -117,6 +117,18 @@ def test_classes_and_table():
     ]
     assert kaart._klasse_van(8, tellingen) is tellingen[1]
     assert kaart._klasse_van(7, tellingen) is tellingen[0]
+    procenten = kaart.klassen_voor(
+        [0, 55, 100], grenzen=[0, 20, 40, 60, 80, 100], decimalen=0, eenheid="%"
+    )
+    assert [k.label for k in procenten] == [
+        "0% t/m 19%",
+        "20% t/m 39%",
+        "40% t/m 59%",
+        "60% t/m 79%",
+        "80% t/m 100%",
+    ]
+    assert kaart._klasse_van(20, procenten) is procenten[1]
+    assert kaart._klasse_van(100, procenten) is procenten[4]
     with pytest.raises(ValueError):
         kaart.klassen_voor([1], grenzen=[3, 2])
     t = kaart.kaart_tabel(

@@ -68,11 +68,15 @@ def test_text_is_at_least_12px_on_a_320px_screen():
         svg.staafdiagram(STAVEN, titel="t"),
         svg.lijndiagram(["a", "b"], [Reeks("r", [1, 2])], titel="t"),
         svg.heatmap(["r"], ["k"], [[1]], titel="t"),
+        svg.heatmap(["r"], [f"doelgroep {i}" for i in range(12)], [list(range(12))], titel="t"),
     ):
         root = parse(s)
         breedte = float(root.get("viewBox").split()[2])
+        # a wide chart keeps a minimum width (and scrolls in its container) instead
+        stijl = root.get("style") or ""
+        getoond = max(288.0, float(stijl.split(":")[1].rstrip("px")) if stijl else 0.0)
         groottes = [float(e.get("font-size")) for e in root.iter() if e.get("font-size")]
-        assert groottes and min(groottes) * 288 / breedte >= 12
+        assert groottes and min(groottes) * getoond / breedte >= 12
 
 
 def test_mark_colours_have_3_to_1_contrast_against_white():
@@ -171,3 +175,48 @@ def test_arbitrary_text_never_breaks_the_xml(label, titel, kolom):
         schoon = re.sub("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]", "", titel)
         # XML parsers normalise \r and \r\n to \n
         assert gevonden == schoon.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def test_negative_values_and_intervals_read_without_a_double_minus():
+    s = svg.staafdiagram(
+        [Staaf("Groningen", -4, (-12, 4)), Staaf("Utrecht", 12, (5, 19))],
+        titel="NPS",
+        decimalen=0,
+    )
+    alle = teksten(parse(s))
+    assert "−4 (−12 tot 4)" in alle and "12 (5–19)" in alle
+    # the negative bar runs left from zero
+    balken = [
+        r for r in parse(s).iter("{http://www.w3.org/2000/svg}rect") if r.get("fill") == svg.BALK
+    ]
+    assert float(balken[0].get("x")) + float(balken[0].get("width")) == pytest.approx(
+        float(balken[1].get("x")), abs=0.2
+    )
+
+
+@pytest.mark.parametrize(
+    "maak",
+    [
+        lambda: svg.staafdiagram([], titel="leeg"),
+        lambda: svg.staafdiagram([Staaf("a", None)], titel="alleen verborgen"),
+        lambda: svg.lijndiagram(["2026"], [Reeks("a", [1.0])], titel="één periode"),
+        lambda: svg.lijndiagram(["a", "b"], [Reeks("a", [None, None])], titel="geen waarden"),
+        lambda: svg.heatmap(["a"], ["b"], [[None]], titel="geen gegevens"),
+        lambda: svg.heatmap(["a"], ["b", "c"], [[3, 3]], titel="gelijke waarden"),
+    ],
+)
+def test_edge_cases_still_give_valid_labelled_svg(maak):
+    root = parse(maak())
+    assert root.find("s:title", NS).text
+
+
+def test_figuur_puts_chart_and_table_together():
+    staven = [Staaf("a & b", 1.0)]
+    h = svg.figuur(
+        svg.staafdiagram(staven, titel="t"),
+        svg.staafdiagram_tabel(staven, titel="t"),
+        bijschrift="Figuur <1>",
+    )
+    assert h.startswith('<figure class="grafiek-figuur"><figcaption>Figuur &lt;1&gt;</figcaption>')
+    assert 'tabindex="0"' in h and 'aria-label="Figuur &lt;1&gt;"><svg' in h
+    assert "<details><summary>" in h and "<table" in h and h.endswith("</details></figure>")
