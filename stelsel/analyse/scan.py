@@ -187,15 +187,16 @@ def basisinfrastructuur(
 ) -> list[Basischeck]:
     """The basisinfrastructuur check for each gemeente at these positions."""
     uit = []
+    # per rule, the few diensten that satisfy it: each gemeente looks only at those
+    per_regel = [np.flatnonzero(maskers[:, j]) for j in range(len(BASISREGELS))]
     for g in gemeenten:
         b = index.beschikbaar[g]
         onderdelen, voorbeelden = {}, {}
         for j, regel in enumerate(BASISREGELS):
-            hits = b & maskers[:, j]
-            lokaal = np.flatnonzero(hits & ~index.landelijk)
-            landelijk = (
-                np.flatnonzero(hits & index.landelijk) if regel.landelijk_telt else np.zeros(0, int)
-            )
+            hits = per_regel[j][b[per_regel[j]]]
+            land = index.landelijk[hits]
+            lokaal = hits[~land]
+            landelijk = hits[land] if regel.landelijk_telt else hits[:0]
             if len(lokaal):
                 onderdelen[regel.code] = "lokaal"
                 rijen = list(lokaal[:3])
