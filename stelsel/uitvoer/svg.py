@@ -99,7 +99,7 @@ def breedte_van(regel: str, grootte: float = LETTER) -> float:
 
 def afbreken(regel: str, breedte: float, grootte: float = LETTER, max_regels: int = 3) -> list[str]:
     """A label broken into lines that fit `breedte`; the last line ends in `…` if cut short."""
-    per_regel = max(4, int(breedte / (grootte * TEKEN)))
+    per_regel = max(4, int(breedte / (grootte * TEKEN) + 1e-6))
     woorden = " ".join(_ONGELDIG_XML.sub("", regel).split()).split(" ")
     regels: list[str] = []
     huidig = ""
@@ -143,7 +143,8 @@ def figuur(svg: str, tabel: Tabel, *, bijschrift: str, tabel_open: bool = False)
     open_attr = " open" if tabel_open else ""
     # a wide chart scrolls inside its own box, reachable by keyboard, not the whole page
     return (
-        f'<figure class="grafiek-figuur"><figcaption>{tekst(bijschrift)}</figcaption>'
+        f'<figure class="grafiek-figuur" style="margin:1rem 0">'
+        f"<figcaption>{tekst(bijschrift)}</figcaption>"
         f'<div class="grafiek-schuif" style="overflow-x:auto" tabindex="0" role="group" '
         f"aria-label={attribuut(bijschrift)}>{svg}</div>"
         f"<details{open_attr}><summary>Toon de cijfers als tabel</summary>{html(tabel)}"

@@ -217,6 +217,23 @@ def test_figuur_puts_chart_and_table_together():
         svg.staafdiagram_tabel(staven, titel="t"),
         bijschrift="Figuur <1>",
     )
-    assert h.startswith('<figure class="grafiek-figuur"><figcaption>Figuur &lt;1&gt;</figcaption>')
+    assert h.startswith(
+        '<figure class="grafiek-figuur" style="margin:1rem 0">'
+        "<figcaption>Figuur &lt;1&gt;</figcaption>"
+    )
     assert 'tabindex="0"' in h and 'aria-label="Figuur &lt;1&gt;"><svg' in h
     assert "<details><summary>" in h and "<table" in h and h.endswith("</details></figure>")
+
+
+def test_a_row_label_that_fits_is_not_broken():
+    root = parse(svg.heatmap(["Financiering"], ["a"], [[1]], titel="t"))
+    assert "Financiering" in teksten(root)
+
+
+def test_afbreken_wraps_on_words_and_cuts_what_is_left():
+    regels = svg.afbreken("Kamer van Koophandel Noord-Nederland", 120)
+    assert regels == ["Kamer van", "Koophandel", "Noord-Neder…"]
+    assert all(svg.breedte_van(r) <= 120 for r in regels)
+    assert svg.afbreken("kort", 120) == ["kort"]
+    regels = svg.afbreken("een twee drie vier vijf zes zeven acht negen tien", 60, max_regels=2)
+    assert len(regels) == 2 and regels[-1].endswith("…")
