@@ -71,3 +71,9 @@ def list_audit(
         for r in rows
     ]
     return page_envelope(request, p, items, total)
+
+
+# The register's write API and workflow (they need a logged-in caller, like the audit log).
+from stelsel.accounts.registerbeheer_api import router as _registerbeheer  # noqa: E402
+
+router.include_router(_registerbeheer)

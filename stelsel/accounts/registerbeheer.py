@@ -111,6 +111,23 @@ def werkversie(*, session: Session, actor: Actor, soort: str, slug: str) -> regi
     return register.werkversie(session=session, soort=soort, slug=slug)
 
 
+def mag_aanmaken(*, session: Session, actor: Actor, soort: str, gegevens: dict[str, str]) -> None:
+    """Refuse (403, audited) a new entry the actor may not propose (before its input is judged)."""
+    slug = gegevens.get("id", "")
+    if soort == "aanbieder":
+        if actor.rol != rollen.REGISTERBEHEERDER:
+            raise _weiger(
+                session,
+                actor,
+                "aanmaken",
+                soort,
+                slug,
+                "Alleen een registerbeheerder neemt een nieuwe aanbieder op.",
+            )
+    else:
+        _eis(session, actor, "aanmaken", soort, slug, gegevens.get("aanbieder", ""))
+
+
 def bewaar(
     *,
     session: Session,
@@ -124,18 +141,8 @@ def bewaar(
     actie = "aanmaken" if slug is None else "wijzigen"
     doel_slug = gegevens.get("id", "") if slug is None else slug
     nieuw_eigenaar = doel_slug if soort == "aanbieder" else gegevens.get("aanbieder", "")
-    if slug is None and soort == "aanbieder":
-        if actor.rol != rollen.REGISTERBEHEERDER:
-            raise _weiger(
-                session,
-                actor,
-                actie,
-                soort,
-                doel_slug,
-                "Alleen een registerbeheerder neemt een nieuwe aanbieder op.",
-            )
-    elif slug is None:
-        _eis(session, actor, actie, soort, doel_slug, nieuw_eigenaar)
+    if slug is None:
+        mag_aanmaken(session=session, actor=actor, soort=soort, gegevens=gegevens)
     else:
         eigen = _bestaand_eigenaar(session, actor, actie, soort, slug)
         _eis(session, actor, actie, soort, slug, eigen, nieuw_eigenaar or eigen)

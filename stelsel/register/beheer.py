@@ -179,6 +179,15 @@ def controleer(
     return register.diensten[0]
 
 
+def problemen(*, session: Session, soort: str, velden: dict[str, str]) -> list[tuple[str, str]]:
+    """Every problem of an entry's cells as (field, reason), or none (see controleer)."""
+    try:
+        controleer(session=session, soort=soort, velden=velden)
+    except VeldenOngeldig as e:
+        return e.velden
+    return []
+
+
 # --- reading ------------------------------------------------------------------------------------
 
 
@@ -186,7 +195,7 @@ def _live(session: Session, soort: str, slug: str, *, voor_update: bool = False)
     model = Aanbieder if soort == AANBIEDER else Dienst
     stmt = select(model).where(model.slug == slug)
     if voor_update:
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update(of=model)  # not the joined aanbieder (an outer join)
     return session.scalar(stmt)
 
 

@@ -37,6 +37,7 @@ VeldenOngeldig = beheer.VeldenOngeldig
 WORKFLOW_STATUSSEN = beheer.STATUSSEN
 cellen = beheer.cellen
 controleer = beheer.controleer
+problemen = beheer.problemen
 etag = beheer.etag
 werkversie = beheer.werkversie
 eigenaar = beheer.eigenaar
