@@ -23,7 +23,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # the entrepreneur's private link and the link e-mailed to a provider: both are credentials
-_PRIVE_LINK = re.compile(r"/(mijn-hulpvraag|aanbieder-link)/[^/?\s\"]+")
+_PRIVE_LINK = re.compile(r"/(mijn-hulpvraag|aanbieder-link|enquete)/[^/?\s\"]+")
 _QUERY = re.compile(r"\?[^\s\"]*")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 VERBORGEN = "(tekst verborgen: kan persoonsgegevens bevatten)"
@@ -33,7 +33,12 @@ request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", d
 
 def schoon(tekst: str) -> str:
     """A path or message without query strings and private link codes."""
-    if "?" not in tekst and "/mijn-hulpvraag/" not in tekst and "/aanbieder-link/" not in tekst:
+    if (
+        "?" not in tekst
+        and "/mijn-hulpvraag/" not in tekst
+        and "/aanbieder-link/" not in tekst
+        and "/enquete/" not in tekst
+    ):
         return tekst  # nothing to hide: most lines, and no regular expression run for them
     return _QUERY.sub("", _PRIVE_LINK.sub(r"/\1/***", tekst))
 
