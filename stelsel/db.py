@@ -1,10 +1,11 @@
 """Engine and session factory. SQLite by default, PostgreSQL in production."""
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DisconnectionError
@@ -15,6 +16,20 @@ from stelsel.config import get_settings
 
 class Base(DeclarativeBase):
     """Declarative base for every model of every domain."""
+
+
+def themalijst(rijen: str, maak: Callable[[str, int], object]) -> Any:
+    """A `themas` property over a relationship of ordered thema rows (the link tables that let
+    reports GROUP BY thema): reads and writes a plain list of codes, most relevant first,
+    without duplicates. `maak(thema, volgorde)` builds one row."""
+
+    def lees(self) -> list[str]:
+        return [r.thema for r in getattr(self, rijen)]
+
+    def schrijf(self, codes: list[str]) -> None:
+        setattr(self, rijen, [maak(t, i) for i, t in enumerate(dict.fromkeys(codes))])
+
+    return property(lees, schrijf, doc="The thema codes, most relevant first.")
 
 
 def utcnow() -> datetime:

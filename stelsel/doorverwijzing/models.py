@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from stelsel.db import Base, utcnow
+from stelsel.db import Base, themalijst, utcnow
 
 
 class Hulpvraag(Base):
@@ -41,16 +41,7 @@ class Hulpvraag(Base):
         order_by="HulpvraagThema.volgorde", cascade="all, delete-orphan", lazy="selectin"
     )
 
-    @property
-    def themas(self) -> list[str]:
-        """The thema codes, most relevant first."""
-        return [r.thema for r in self.thema_rijen]
-
-    @themas.setter
-    def themas(self, codes: list[str]) -> None:
-        self.thema_rijen = [
-            HulpvraagThema(thema=t, volgorde=i) for i, t in enumerate(dict.fromkeys(codes))
-        ]
+    themas = themalijst("thema_rijen", lambda t, i: HulpvraagThema(thema=t, volgorde=i))
 
     def toestemming_voor(self, aanbieder_id: uuid.UUID) -> "Toestemming | None":
         """The consent in force to share this case with this aanbieder, if any."""

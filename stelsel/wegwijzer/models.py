@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from stelsel.db import Base
+from stelsel.db import Base, themalijst
 
 
 class Vraagsignaal(Base):
@@ -26,16 +26,7 @@ class Vraagsignaal(Base):
         order_by="VraagsignaalThema.volgorde", cascade="all, delete-orphan", lazy="selectin"
     )
 
-    @property
-    def themas(self) -> list[str]:
-        """The thema codes, most relevant first."""
-        return [r.thema for r in self.thema_rijen]
-
-    @themas.setter
-    def themas(self, codes: list[str]) -> None:
-        self.thema_rijen = [
-            VraagsignaalThema(thema=t, volgorde=i) for i, t in enumerate(dict.fromkeys(codes))
-        ]
+    themas = themalijst("thema_rijen", lambda t, i: VraagsignaalThema(thema=t, volgorde=i))
 
 
 class VraagsignaalThema(Base):
