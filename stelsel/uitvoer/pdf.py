@@ -24,11 +24,13 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from fpdf import FPDF, FontFace
 from fpdf.enums import Align, TableBordersLayout, TableCellFillMode, XPos, YPos
 from fpdf.prefs import ViewerPreferences
@@ -92,24 +94,45 @@ class Kerncijfer:
     toelichting: str = ""
 
 
-def _vouw(tekst: str) -> str:
-    """Text the core font can draw: Latin-1, with accents dropped where it must."""
-    tekst = tekst.translate(_VERVANG)
+# Control and invisible format characters (zero-width, bidi overrides) a PDF line cannot show.
+_ONZICHTBAAR = {"Cc", "Cf", "Cs", "Co", "Cn"}
+
+
+def _vouw(tekst: str, kan: Callable[[str], bool] | None = None) -> str:
+    """Text a font can draw: control characters dropped, the rest kept when `kan(char)`, else
+    its accent dropped, else `?`. Without `kan`, the core font's Latin-1."""
+    if kan is None:
+        kan = _latin1
+        tekst = tekst.translate(_VERVANG)
     uit = []
     for teken in tekst:
-        try:
-            teken.encode("latin-1")
+        if teken in "\n\t":
             uit.append(teken)
-        except UnicodeEncodeError:
+        elif unicodedata.category(teken) in _ONZICHTBAAR:
+            continue
+        elif kan(teken):
+            uit.append(teken)
+        else:
             basis = "".join(
                 c for c in unicodedata.normalize("NFKD", teken) if not unicodedata.combining(c)
             )
-            try:
-                basis.encode("latin-1")
-                uit.append(basis)
-            except UnicodeEncodeError:
-                uit.append("?")
+            uit.append(basis if basis and all(kan(c) for c in basis) else "?")
     return "".join(uit)
+
+
+def _latin1(teken: str) -> bool:
+    return ord(teken) < 256
+
+
+def _kan_met(tekens: frozenset[int]) -> Callable[[str], bool]:
+    return lambda teken: ord(teken) in tekens
+
+
+@lru_cache(maxsize=8)
+def _tekens_van(lettertype: str) -> frozenset[int]:
+    """The characters a TTF has a glyph for (its cmap; read lazily, so quick)."""
+    with TTFont(lettertype, lazy=True) as f:
+        return frozenset(f.getBestCmap())
 
 
 def _xml_tekst(fragment: str) -> str:
@@ -194,8 +217,12 @@ class Rapport:
                 self._pdf.add_font("rapport", "", str(gewoon))
                 self._pdf.add_font("rapport", "B", str(vet))
                 self._unicode = True
+                self._kan: Callable[[str], bool] = _kan_met(
+                    _tekens_van(str(gewoon)) & _tekens_van(str(vet))
+                )
                 return "rapport"
         self._unicode = False
+        self._kan = _latin1
         return "helvetica"
 
     @property
@@ -204,7 +231,7 @@ class Rapport:
         return self._unicode
 
     def _t(self, tekst: str) -> str:
-        return tekst if self._unicode else _vouw(tekst)
+        return _vouw(tekst, self._kan if self._unicode else None)
 
     def _inhoud(self) -> FPDF:
         """The PDF, on a content page (the first call after the title page starts one)."""
@@ -354,8 +381,7 @@ class Rapport:
         pdf = self._inhoud()
         inhoud = _TITELS_EN_DESC.sub("", svg)
         inhoud = inhoud.replace(f'font-family="{LETTERTYPE}"', f'font-family="{self._familie}"', 1)
-        if not self._unicode:
-            inhoud = _vouw(inhoud)
+        inhoud = self._t(inhoud)
         object_ = SVGObject(inhoud)
         if object_.viewbox is None:
             raise ValueError("svg: de afbeelding heeft geen viewBox")

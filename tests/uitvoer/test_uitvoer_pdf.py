@@ -1,10 +1,13 @@
 """The PDF report: a real PDF, the expected pages, the title text and metadata, charts embedded."""
 
+import logging
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from stelsel.uitvoer import kaart, svg
 from stelsel.uitvoer.pdf import LETTERTYPEN, Kerncijfer, Rapport
@@ -72,3 +75,28 @@ def test_core_font_fallback_folds_text_and_keeps_the_title_searchable():
     assert b"(Staat van de dienstverlening)" in data
     assert "Súdwest-Fryslân".encode("latin-1") in data
     assert b"(pagina 2 van ) Tj (2) Tj" in data  # fpdf2 writes the page total as its own run
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tekst=st.text(max_size=30))
+def test_arbitrary_text_never_breaks_the_report(tekst):
+    r = Rapport(tekst, tekst, lettertype=GEEN_LETTERTYPE, comprimeer=False)
+    r.kop(tekst)
+    r.alinea(tekst)
+    r.tabel(Tabel([tekst or "x"], [[tekst]], bijschrift=tekst))
+    r.svg(svg.staafdiagram([Staaf(tekst, 1.0)], titel=tekst))
+    assert r.bytes().startswith(b"%PDF-")
+
+
+def test_characters_the_font_lacks_are_replaced_not_logged(caplog):
+    r = Rapport(
+        "Titel 😀 中 ĳ é", lettertype=LETTERTYPEN[0] if LETTERTYPEN[0][0].is_file() else None
+    )
+    r.alinea("emoji 😀, Chinees 中, nul \x00, zero width \u200b, Fryslân")
+    with caplog.at_level(logging.WARNING):
+        r.bytes()
+    assert not [m for m in caplog.messages if "missing" in m]
+    if r.unicode:
+        assert r._t("Fryslân ĳ 😀\x00\u200b") == "Fryslân ĳ ?"
+    else:
+        assert r._t("Fryslân ĳ 😀\x00\u200b") == "Fryslân ij ?"
