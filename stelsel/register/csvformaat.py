@@ -74,6 +74,11 @@ class AanbiederRecord:
     omschrijving: str
     bron: str
     gecontroleerd_op: date
+    # optional columns (a file without them is read as if they were empty)
+    kvk_nummer: str = ""
+    bezoekadres: str = ""
+    postadres: str = ""
+    openingstijden: str = ""
 
 
 @dataclass
@@ -152,7 +157,7 @@ AANBIEDER_KOLOMMEN = [f.name for f in fields(AanbiederRecord)]
 DIENST_KOLOMMEN = [f.name for f in fields(DienstRecord)]
 # Columns a file may leave out (files from before they existed stay valid); the export writes all.
 OPTIONELE_KOLOMMEN = {
-    AANBIEDERS_CSV: frozenset(),
+    AANBIEDERS_CSV: frozenset(["kvk_nummer", "bezoekadres", "postadres", "openingstijden"]),
     DIENSTEN_CSV: frozenset(
         [
             "telefoon",
@@ -448,6 +453,10 @@ def valideer(
             omschrijving=r.text("omschrijving", required=True),
             bron=r.text("bron", required=True),
             gecontroleerd_op=r.datum("gecontroleerd_op", required=True) or date.min,
+            kvk_nummer=r.patroon("kvk_nummer", KVK_NUMMER, "geen KVK-nummer (8 cijfers)"),
+            bezoekadres=r.text("bezoekadres"),
+            postadres=r.text("postadres"),
+            openingstijden=r.text("openingstijden"),
         )
         if aanbieder.id in ids:
             r.fout("id", f"'{aanbieder.id}' staat ook op {_eerder(rij, ids[aanbieder.id])}")

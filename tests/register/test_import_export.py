@@ -111,7 +111,7 @@ def test_existing_ids_refuse_the_whole_import(databases, stelsel, register_count
     deels = tmp_path / "deels"
     deels.mkdir()
     lines = (KLEIN / "aanbieders.csv").read_text(encoding="utf-8").splitlines(keepends=True)
-    nieuw = "nieuw,Nieuwe aanbieder,,publiek,landelijk,ja,nee,,,,Nieuw.,test,2026-11-23\n"
+    nieuw = "nieuw,Nieuwe aanbieder,,publiek,landelijk,ja,nee,,,,Nieuw.,test,2026-11-23,,,,\n"
     (deels / "aanbieders.csv").write_text(lines[0] + nieuw + lines[-1], encoding="utf-8")
     header = (KLEIN / "diensten.csv").read_text(encoding="utf-8").splitlines(keepends=True)[0]
     (deels / "diensten.csv").write_text(header, encoding="utf-8")
@@ -133,8 +133,13 @@ def test_line_numbers_count_physical_lines(tmp_path):
 
     from stelsel.register import csvformaat
 
+    verplicht = [
+        k
+        for k in csvformaat.AANBIEDER_KOLOMMEN
+        if k not in csvformaat.OPTIONELE_KOLOMMEN[csvformaat.AANBIEDERS_CSV]
+    ]
     (tmp_path / "aanbieders.csv").write_text(
-        ",".join(csvformaat.AANBIEDER_KOLOMMEN) + "\n"
+        ",".join(verplicht) + "\n"  # the optional columns may be left out
         'a,Een,,publiek,landelijk,ja,nee,,,,"Twee\nregels",bron,2026-11-23\n'
         "b,Twee,,geheim,landelijk,ja,nee,,,,Tekst,bron,2026-11-23\n",
         encoding="utf-8",
