@@ -65,6 +65,7 @@ from stelsel.doorverwijzing.toegang import (
 from stelsel.doorverwijzing.toestemmingen import KANALEN, beantwoord
 from stelsel.doorverwijzing.toestemmingen import trek_in as trek_toestemming_in
 from stelsel.doorverwijzing.toestemmingen import vraag as vraag_toestemming
+from stelsel.doorverwijzing.zelfverwijzing import aanbieder_naam  # noqa: F811 (also names ZELF)
 from stelsel.errors import NietGevonden, Ongeldig, Verboden
 
 __all__ = [

@@ -63,6 +63,15 @@ TELEFOON = re.compile(r"\+?[\d\s().-]{10,20}")
 KVK = re.compile(r"\d{8}")
 
 
+def aanbieder_naam(*, session: Session, aanbieder_id: uuid.UUID | None) -> str:
+    """The name of an aanbieder, or '' when unknown; for the sender of a self-referral: the
+    entrepreneur (exported by service.py in place of doorverwijzingen.aanbieder_naam, so every
+    page and answer that names the parties names this one too)."""
+    if aanbieder_id == ZELF:
+        return ZELF_NAAM
+    return berichten.register_naam(session, aanbieder_id)
+
+
 @dataclass(frozen=True)
 class ZelfOntvanger:
     """An aanbieder as the self-referral form shows it: who, and whether it can take one."""

@@ -130,6 +130,7 @@ def test_the_receiver_is_told_and_the_entrepreneur_gets_the_private_link(client,
     prive = client.get(link)
     assert prive.status_code == 200
     assert "Uw vraag is doorgestuurd naar <strong>Qredits" in prive.text
+    assert zv.ZELF_NAAM in prive.text and "onbekend" not in prive.text, "the sender is named"
 
 
 def test_without_consent_to_mail_no_mail_but_the_link_on_the_page(client, session, tokens):
@@ -149,6 +150,7 @@ def test_only_the_receiver_reads_it_and_the_lifecycle_is_the_same(client, sessio
     gelezen = client.get(f"/api/v1/doorverwijzingen/{dv.id}", headers=bearer(tokens["qredits"]))
     assert gelezen.json()["gegevens"]["ondernemer"]["naam"] == "Jan de Vries"
     assert gelezen.json()["status"] == "ontvangen", "the receiver's first look marks it"
+    assert gelezen.json()["van_aanbieder"] == {"id": str(zv.ZELF), "naam": zv.ZELF_NAAM}
     for url in (
         f"/api/v1/doorverwijzingen/{dv.id}",
         f"/api/v1/hulpvragen/{dv.hulpvraag_id}/inzage",
