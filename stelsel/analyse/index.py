@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from scipy import sparse  # type: ignore[import-untyped]
 
 from stelsel.analyse.tekst import Tekstindex, dienst_tekst
 from stelsel.register import service as register
@@ -89,28 +90,47 @@ class Index:
             for key in g.gebieden():
                 leden.setdefault(key, []).append(i)
         self.leden = {k: np.array(v, dtype=np.int32) for k, v in leden.items()}
-        # availability: gemeente × dienst
-        self.beschikbaar = np.zeros((ng, n), dtype=bool)
-        self.beschikbaar[:, self.landelijk] = True
+        # availability: gemeente × dienst; national diensten everywhere, regional ones where
+        # one of their areas covers the gemeente (collected as (gemeente, dienst) pairs)
+        rij: list[np.ndarray] = []
+        kol: list[np.ndarray] = []
         for j, d in enumerate(diensten):
+            if d.landelijk:
+                continue
             for key in d.werkgebied:
                 rijen = self.leden.get(key)
                 if rijen is not None:
-                    self.beschikbaar[rijen, j] = True
+                    rij.append(rijen)
+                    kol.append(np.full(len(rijen), j, dtype=np.int32))
+        r = np.concatenate(rij) if rij else np.zeros(0, dtype=np.int32)
+        k = np.concatenate(kol) if kol else np.zeros(0, dtype=np.int32)
+        self.beschikbaar = np.zeros((ng, n), dtype=bool)
+        self.beschikbaar[:, self.landelijk] = True
+        self.beschikbaar[r, k] = True
+        regionaal = sparse.csr_matrix((np.ones(len(r), dtype=np.float32), (r, k)), shape=(ng, n))
+        regionaal.data[:] = 1.0  # an area listed twice (PV and its gemeente) counts once
+        self.regionaal = regionaal
+        soorten = {c: i for i, c in enumerate(tx.codes(tx.DIENST_SOORTEN))}
+        self.soort = np.fromiter(
+            (soorten.get(d.soort, -1) for d in diensten), dtype=np.int16, count=n
+        )
         # the thema × fase and thema × doelgroep cell(s) of each dienst, as one-hot columns
         self.cel_tf = (self.thema[:, :, None] & self.fase[:, None, :]).reshape(n, -1)
         self.cel_td = (self.thema[:, :, None] & self.doelgroep[:, None, :]).reshape(n, -1)
-        b = self.beschikbaar.astype(np.float32)
-        regionaal = b * (~self.landelijk).astype(np.float32)
-        persoonlijk = b * self.persoonlijk.astype(np.float32)
+        land = self.landelijk.astype(np.float32)
+        pers = self.persoonlijk.astype(np.float32)
         tf = self.cel_tf.astype(np.float32)
         td = self.cel_td.astype(np.float32)
-        # per gemeente and cell: how many diensten (all, regional or local, personal)
-        self.tf_alle = (b @ tf).astype(np.int32)
-        self.tf_regionaal = (regionaal @ tf).astype(np.int32)
-        self.tf_persoonlijk = (persoonlijk @ tf).astype(np.int32)
-        self.td_alle = (b @ td).astype(np.int32)
-        self.td_regionaal = (regionaal @ td).astype(np.int32)
+
+        def tel(cellen: np.ndarray, gewicht: np.ndarray | None = None) -> tuple:
+            """Per gemeente and cell: all diensten, and the regional or local ones."""
+            c = cellen if gewicht is None else cellen * gewicht[:, None]
+            reg = np.asarray(regionaal @ c)
+            return (reg + land @ c).astype(np.int32), reg.astype(np.int32)
+
+        self.tf_alle, self.tf_regionaal = tel(tf)
+        self.tf_persoonlijk, _ = tel(tf, pers)
+        self.td_alle, self.td_regionaal = tel(td)
 
     def __len__(self) -> int:
         return len(self.diensten)
@@ -132,6 +152,11 @@ class Index:
             if rijen is not None:
                 mask[rijen] = True
         return mask
+
+    def gemeenten_per_dienst(self, gebied: np.ndarray) -> np.ndarray:
+        """For a gemeente mask: in how many of those gemeenten each dienst is available."""
+        reg = np.asarray(self.regionaal[np.flatnonzero(gebied)].sum(axis=0)).ravel()
+        return reg + self.landelijk * int(gebied.sum())
 
     def regio(self, code: str) -> tuple[str, str, np.ndarray]:
         """(soort, naam, gemeente positions) of a PV/AM/CR/GM code; KeyError when unknown."""

@@ -104,21 +104,22 @@ def scores(index: Index, v: Voorstel) -> tuple[np.ndarray, dict[str, np.ndarray]
     thema and at least one gemeente with the proposal; the proposal itself is left out."""
     gebied = index.gemeenten_van_gebied(v.werkgebied)
     t = _mask(v.themas, THEMAS)
-    kand = (index.thema & t).any(axis=1)
-    if not gebied.all():
-        kand &= index.beschikbaar[gebied].any(axis=0)
+    samen = index.gemeenten_per_dienst(gebied)
+    kand = (index.thema & t).any(axis=1) & (samen > 0)
     if v.slug is not None and v.slug in index.pos:
         kand[index.pos[v.slug]] = False
     rijen = np.flatnonzero(kand)
     if len(rijen) == 0:
         return rijen, {}, gebied
     n_gebied = max(int(gebied.sum()), 1)
+    soorten = tx.codes(tx.DIENST_SOORTEN)
+    soort = soorten.index(v.soort) if v.soort in soorten else -2
     delen = {
-        "gebied": index.beschikbaar[gebied][:, rijen].sum(axis=0) / n_gebied,
+        "gebied": samen[rijen] / n_gebied,
         "thema": _jaccard(t, index.thema[rijen]),
         "fase": _jaccard(_mask(v.fasen, FASEN), index.fase[rijen]),
         "doelgroep": _jaccard(_mask(v.doelgroepen, DOELGROEPEN), index.doelgroep[rijen]),
-        "soort": np.array([index.diensten[r].soort == v.soort for r in rijen], dtype=float),
+        "soort": (index.soort[rijen] == soort).astype(float),
     }
     vec = index.tekst.vector(dienst_tekst(v.naam, v.omschrijving, v.trefwoorden))
     delen["tekst"] = index.tekst.gelijkenis(vec, rijen)

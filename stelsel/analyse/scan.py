@@ -222,7 +222,7 @@ def gini(waarden: np.ndarray) -> float:
     if n == 0 or x.sum() == 0:
         return 0.0
     i = np.arange(1, n + 1)
-    return float((2 * (i * x).sum()) / (n * x.sum()) - (n + 1) / n)
+    return max(0.0, float((2 * (i * x).sum()) / (n * x.sum()) - (n + 1) / n))
 
 
 @dataclass
@@ -232,6 +232,7 @@ class Cel:
     aantal: int  # distinct diensten available somewhere in the region
     regionaal: int  # of which regional or local
     persoonlijk: int  # of which personal help (advies, programma)
+    regionaal_persoonlijk: int = 0  # personal help from a regional or local dienst
     wit: str | None = None  # "leeg" or "geen_persoonlijk"
     witte_gemeenten: int = 0  # gemeenten where the cell is white
     max_regionaal: int = 0  # the most regional diensten in this cell in one gemeente
@@ -269,11 +270,12 @@ def scan(index: Index, maskers: np.ndarray, code: str) -> Scan:
         alle = one_hot[hier].sum(axis=0)
         reg = one_hot[regionaal].sum(axis=0)
         pers = one_hot[persoonlijk].sum(axis=0)
+        reg_pers = one_hot[persoonlijk & regionaal].sum(axis=0)
         uit = []
         for ti, t in enumerate(THEMAS):
             for ki, k in enumerate(kolommen):
                 c = ti * len(kolommen) + ki
-                cel = Cel(t, k, int(alle[c]), int(reg[c]), int(pers[c]))
+                cel = Cel(t, k, int(alle[c]), int(reg[c]), int(pers[c]), int(reg_pers[c]))
                 cel.max_regionaal = int(per_g_reg[gm, c].max()) if len(gm) else 0
                 leeg_g = per_g_alle[gm, c] == 0
                 if per_g_pers is not None and k in PERSOONLIJKE_FASEN:

@@ -86,6 +86,7 @@ class CelRead(BaseModel):
     aantal: int
     regionaal: int
     persoonlijk: int
+    regionaal_persoonlijk: int
     wit: str | None
     witte_gemeenten: int
     max_regionaal: int

@@ -61,4 +61,5 @@ class Tekstindex:
         """Cosine similarity of `vector` with the texts at `rijen` (rows are L2-normalised)."""
         if len(rijen) == 0:
             return np.zeros(0, dtype=np.float32)
-        return np.asarray((self.matrix[rijen] @ vector.T).todense()).ravel()
+        # one sparse product over all rows is cheaper than copying the candidate rows out
+        return np.asarray((self.matrix @ vector.T).todense()).ravel()[rijen]
