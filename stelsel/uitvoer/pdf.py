@@ -32,7 +32,14 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from fpdf import FPDF, FontFace
-from fpdf.enums import Align, TableBordersLayout, TableCellFillMode, XPos, YPos
+from fpdf.enums import (
+    Align,
+    MethodReturnValue,
+    TableBordersLayout,
+    TableCellFillMode,
+    XPos,
+    YPos,
+)
 from fpdf.prefs import ViewerPreferences
 from fpdf.svg import SVGObject
 
@@ -207,6 +214,7 @@ class Rapport:
         for regel in (f"Gemaakt op {datum:%d-%m-%Y}", *regels):
             pdf.multi_cell(0, 6, self._t(regel), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self._begonnen = False
+        self._wachtende_kop: tuple[str, int] | None = None
 
     # ---------------------------------------------------------------- internals
 
@@ -241,16 +249,28 @@ class Rapport:
         return self._pdf
 
     def _ruimte(self, hoogte: float) -> None:
+        """Room for a block of this height: a new page if it does not fit, then any heading
+        waiting for it, so a heading always stands on the page of what follows it."""
         pdf = self._inhoud()
-        if pdf.get_y() + hoogte > pdf.h - pdf.b_margin:
+        kop = self._wachtende_kop
+        extra = 0.0
+        if kop is not None:
+            extra = (6 if pdf.get_y() > pdf.t_margin + 1 else 0) + (10 if kop[1] <= 1 else 9)
+        if pdf.get_y() + extra + hoogte > pdf.h - pdf.b_margin and pdf.get_y() > pdf.t_margin + 1:
             pdf.add_page()
-
-    # ---------------------------------------------------------------- content
+        if kop is not None:
+            self._wachtende_kop = None
+            self._teken_kop(*kop)
 
     def kop(self, tekst: str, niveau: int = 1) -> None:
-        """A heading (level 1 or 2), also a bookmark; it never ends up alone at a page foot."""
+        """A heading (level 1 or 2), also a bookmark; drawn with the block after it, so it never
+        ends up alone at the foot of a page."""
+        if self._wachtende_kop is not None:
+            self._ruimte(0)
+        self._wachtende_kop = (tekst, niveau)
+
+    def _teken_kop(self, tekst: str, niveau: int) -> None:
         pdf = self._inhoud()
-        self._ruimte(60)
         if pdf.get_y() > pdf.t_margin + 1:
             pdf.ln(4 if niveau > 1 else 6)
         pdf.start_section(self._t(tekst), level=max(0, niveau - 1))
@@ -262,9 +282,17 @@ class Rapport:
         pdf.set_text_color(*TEKST)
         pdf.ln(1)
 
+    def _tekst_hoogte(self, tekst: str, breedte: float = 0, regel: float = 5.5) -> float:
+        regels = self._pdf.multi_cell(
+            breedte, regel, self._t(tekst), dry_run=True, output=MethodReturnValue.LINES
+        )
+        return len(regels) * regel if isinstance(regels, list) else regel
+
     def alinea(self, tekst: str) -> None:
         """A paragraph of running text."""
         pdf = self._inhoud()
+        pdf.set_font(self._familie, "", 11)
+        self._ruimte(min(self._tekst_hoogte(tekst), 3 * 5.5))  # at least 3 lines with a heading
         pdf.set_font(self._familie, "", 11)
         pdf.multi_cell(0, 5.5, self._t(tekst), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(2.5)
@@ -272,6 +300,8 @@ class Rapport:
     def opsomming(self, punten: Sequence[str]) -> None:
         """A bulleted list."""
         pdf = self._inhoud()
+        pdf.set_font(self._familie, "", 11)
+        self._ruimte(min(sum(self._tekst_hoogte(p, pdf.epw - 6) for p in punten), 3 * 5.5))
         pdf.set_font(self._familie, "", 11)
         for punt in punten:
             pdf.set_x(pdf.l_margin)
@@ -318,7 +348,7 @@ class Rapport:
         unless `breedtes` (relative widths) is given.
         """
         pdf = self._inhoud()
-        self._ruimte(25)
+        self._ruimte(35)  # the caption, the header and a few rows together
         if tabel.bijschrift:
             pdf.set_font(self._familie, "B", 10.5)
             pdf.multi_cell(0, 5.5, self._t(tabel.bijschrift), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -408,8 +438,11 @@ class Rapport:
 
     def pagina(self) -> None:
         """Start a new page."""
+        self._ruimte(0)
         self._inhoud().add_page()
 
     def bytes(self) -> bytes:
         """The finished PDF file."""
+        if self._wachtende_kop is not None:  # a heading with nothing after it
+            self._ruimte(0)
         return bytes(self._pdf.output())

@@ -100,3 +100,17 @@ def test_characters_the_font_lacks_are_replaced_not_logged(caplog):
         assert r._t("Fryslân ĳ 😀\x00\u200b") == "Fryslân ĳ ?"
     else:
         assert r._t("Fryslân ĳ 😀\x00\u200b") == "Fryslân ij ?"
+
+
+def test_a_heading_stands_on_the_page_of_what_follows_it():
+    r = Rapport("Titel", lettertype=GEEN_LETTERTYPE, comprimeer=False)
+    for i in range(9):
+        r.alinea(f"Alinea {i}. " + "Tekst die de pagina vult. " * 25)
+    r.kop("Kop boven de kaart")
+    r.svg(kaart.kaart({}, titel="Kaart"), bijschrift="Kaart 1")
+    r.kop("Kop zonder iets erna")
+    data = r.bytes()
+    streams = [s for s in re.findall(rb"stream\n(.*?)endstream", data, re.S) if b" Tj" in s]
+    met_kop = [s for s in streams if b"(Kop boven de kaart)" in s]
+    assert len(met_kop) == 1 and b"(Kaart 1)" in met_kop[0]
+    assert b"(Kop zonder iets erna)" in data  # a last heading is still drawn
