@@ -60,6 +60,9 @@ def test_skip_link_is_legible_and_clear_of_the_site_name(page, axe_check):
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
     assert axe_check(page) == []
+    for pad in ("/privacy", "/toegankelijkheid", "/contact", "/wegwijzer/thema/zwaar-weer"):
+        page.goto(pad)
+        assert axe_check(page) == [], pad
 
 
 def test_on_a_phone_focus_and_view_move_to_the_results(browser, base_url, axe_check):

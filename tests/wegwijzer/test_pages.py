@@ -10,6 +10,8 @@ import pytest
 from stelsel.accounts import service as accounts
 from stelsel.register import service as register
 from stelsel.wegwijzer import pages, service
+from stelsel.wegwijzer.matching import Document
+from stelsel.wegwijzer.pages import thema_deuren
 
 VRAAG = "Ik heb 20.000 euro nodig voor een nieuwe bakoven"
 
@@ -201,3 +203,72 @@ def test_an_error_takes_the_focus_instead(client):
     samenvatting = r.text.split('class="foutoverzicht"')[1].split(">")[0]
     assert "autofocus" in samenvatting and "data-focus" in samenvatting
     assert '<a href="#gemeente">' in r.text and 'id="resultaten"' not in r.text
+
+
+# A thema's doors -------------------------------------------------------------------------------
+
+
+def _doc(slug, aanbieder, *, landelijk=True, gebied=(), netwerk=None, markt=False, eerste=True):
+    return Document(
+        dienst_id=slug,
+        slug=slug,
+        naam=f"Dienst {slug}",
+        omschrijving="",
+        trefwoorden=(),
+        aanbieder_id=aanbieder,
+        aanbieder_naam=aanbieder.upper(),
+        aanbieder_korte_naam="",
+        eerstelijns=eerste,
+        themas=("zwaar-weer",),
+        doelgroepen=(),
+        soort="advies",
+        kosten="gratis",
+        landelijk=landelijk,
+        gebieden=frozenset(gebied),
+        markt=markt,
+        netwerk=netwerk,
+    )
+
+
+def test_a_network_of_local_desks_is_one_card_after_the_national_doors():
+    gemeente = ("Bbz-loket {gemeente}", "Gemeente {gemeente}")
+    docs = [
+        _doc(
+            f"bbz-{i}", f"gm{i}", landelijk=False, gebied={("gemeente", f"GM{i}")}, netwerk=gemeente
+        )
+        for i in range(342)
+    ] + [
+        _doc("bank", "bank", markt=True),
+        _doc("rvo-1", "rvo", eerste=False),
+        _doc("rvo-2", "rvo", eerste=False),
+        _doc("kvk", "kvk"),
+        _doc("ynbusiness", "yn", landelijk=False, gebied={("provincie", "PV21")}),
+    ]
+    deuren, regionaal = thema_deuren(docs, "zwaar-weer", None)
+    assert [d.aanbieder_id for d in deuren] == ["kvk", "rvo", "bank", ""]
+    assert deuren[1].diensten == [("rvo-1", "Dienst rvo-1"), ("rvo-2", "Dienst rvo-2")]
+    (netwerk,) = [d for d in deuren if d.netwerk]
+    assert netwerk.aantal == 342 and netwerk.naam == "Uw gemeente"
+    assert regionaal == 1, "YnBusiness needs a place"
+    # with a place: its own desk and its regional door first, no network card
+    deuren, regionaal = thema_deuren(
+        docs, "zwaar-weer", {("gemeente", "GM7"), ("provincie", "PV21")}
+    )
+    assert [d.aanbieder_id for d in deuren] == ["gm7", "yn", "kvk", "rvo", "bank"]
+    assert regionaal == 0 and not any(d.netwerk for d in deuren)
+    assert thema_deuren(docs, "personeel", None) == ([], 0)
+
+
+def test_the_thema_page_shows_national_doors_first_and_asks_for_the_place(client):
+    html = client.get("/wegwijzer/thema/zwaar-weer").text
+    kaarten = re.findall(r"<h3>(?:<a [^>]*>)?([^<]+)", html)
+    for naam in ("115 Red een bedrijf", "MKB Doorgaan", "Kamer van Koophandel"):
+        assert kaarten.index(naam) < 10, kaarten
+    assert sum("uw gemeente" in k.lower() for k in kaarten) == 1, "342 desks, one card"
+    assert len(kaarten) < 40
+    met = client.get("/wegwijzer/thema/zwaar-weer", params={"gemeente": "Sneek"}).text
+    kaarten = re.findall(r"<h3>(?:<a [^>]*>)?([^<]+)", met)
+    assert kaarten[0] == "Gemeente Súdwest-Fryslân" and "Hulp voor Súdwest-Fryslân" in met
+    fout = client.get("/wegwijzer/thema/zwaar-weer", params={"gemeente": "Xqzwyk"})
+    assert fout.status_code == 400 and 'aria-invalid="true"' in fout.text
+    assert client.get("/wegwijzer/thema/bestaat-niet").status_code == 404
