@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -29,6 +30,10 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 # character, so an importer can take exactly one `'` off again and the round trip is lossless.
 FORMULE = re.compile(r"^'*[=+\-@\t\r]")
 BEVEILIGD = re.compile(r"^'+[=+\-@\t\r]")
+
+CSV_MEDIATYPE = "text/csv; charset=utf-8"
+XLSX_MEDIATYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF_MEDIATYPE = "application/pdf"
 
 Cel = str | int | float | bool | date | None
 """What a table cell may hold. `None` is an empty (or hidden) value."""
@@ -78,6 +83,16 @@ def getal(waarde: float, decimalen: int | None = None) -> str:
         decimalen = 0 if isinstance(waarde, int) else 1
     tekst = f"{waarde:,.{decimalen}f}"
     return tekst.replace(",", "\x00").replace(".", ",").replace("\x00", ".").replace("-", "−")
+
+
+def bestandsnaam(titel: str, extensie: str) -> str:
+    """A safe download name from a title: `Tevredenheid per regio` -> `tevredenheid-per-regio.csv`.
+
+    Only `a-z0-9-` remain (accents folded), so it can go in a Content-Disposition header as is.
+    """
+    plat = unicodedata.normalize("NFKD", titel).encode("ascii", "ignore").decode().lower()
+    stam = re.sub(r"[^a-z0-9]+", "-", plat).strip("-")[:80].strip("-") or "tabel"
+    return f"{stam}.{extensie.lstrip('.')}"
 
 
 def tekst_van(cel: Cel, *, decimalen: int | None = None, leeg: str = "–") -> str:

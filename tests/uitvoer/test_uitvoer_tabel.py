@@ -8,7 +8,15 @@ import pytest
 from openpyxl import load_workbook
 
 from stelsel.register import csvformaat
-from stelsel.uitvoer.tabel import Tabel, csv_bytes, getal, html, neutraliseer, xlsx_bytes
+from stelsel.uitvoer.tabel import (
+    Tabel,
+    bestandsnaam,
+    csv_bytes,
+    getal,
+    html,
+    neutraliseer,
+    xlsx_bytes,
+)
 
 GEVAARLIJK = [
     '=HYPERLINK("http://evil.example","klik")',
@@ -98,3 +106,9 @@ def test_html_escapes_and_marks_up_headers():
     h = html(Tabel(["<b>"], [["<script>"]], bijschrift="a & b"))
     assert "<script>" not in h and "&lt;script&gt;" in h
     assert "<caption>a &amp; b</caption>" in h
+
+
+def test_bestandsnaam_is_safe_for_a_header():
+    assert bestandsnaam("Tevredenheid per regio", "csv") == "tevredenheid-per-regio.csv"
+    assert bestandsnaam('Súdwest-Fryslân "2026"\r\n; x', ".xlsx") == "sudwest-fryslan-2026-x.xlsx"
+    assert bestandsnaam("😀", "pdf") == "tabel.pdf"
