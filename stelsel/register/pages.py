@@ -108,10 +108,17 @@ def dienst(slug: str, request: Request, session: Session = Depends(get_session))
     d = service.get_dienst(session=session, dienst_id=slug)
     if d is None:
         raise HTTPException(404, "Deze dienst bestaat niet (meer).")
+    talen = dict((t.code, t.naam) for t in tx.TALEN)
     return render(
         request,
         "register/dienst.html",
-        {"menu": "diensten", "dienst": d, "gebiedsnamen": geo.area_names(session=session)},
+        {
+            "menu": "diensten",
+            "dienst": d,
+            "contact": service.contact(d),
+            "talen": [talen.get(c, c) for c in d.codes("taal")],
+            "gebiedsnamen": geo.area_names(session=session),
+        },
     )
 
 
@@ -149,7 +156,7 @@ def aanbieders(
 
 @router.get("/aanbieders/{slug}")
 def aanbieder(slug: str, request: Request, session: Session = Depends(get_session)):
-    a = service.get_aanbieder(session=session, aanbieder_id=slug)
+    a = service.get_aanbieder(session=session, aanbieder_id=slug, ook_gearchiveerd=False)
     if a is None:
         raise HTTPException(404, "Deze aanbieder bestaat niet (meer).")
     return render(
