@@ -5,6 +5,8 @@ import io
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from stelsel.register import csvformaat
@@ -112,3 +114,34 @@ def test_bestandsnaam_is_safe_for_a_header():
     assert bestandsnaam("Tevredenheid per regio", "csv") == "tevredenheid-per-regio.csv"
     assert bestandsnaam('Súdwest-Fryslân "2026"\r\n; x', ".xlsx") == "sudwest-fryslan-2026-x.xlsx"
     assert bestandsnaam("😀", "pdf") == "tabel.pdf"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    cellen=st.lists(
+        st.one_of(
+            st.text(max_size=20),
+            st.sampled_from(["=1+1", "+1", "-1", "@x", "\t=x", "\r=x", "'=x", '=HYPERLINK("a")']),
+            st.integers(min_value=-(10**9), max_value=10**9),
+            st.floats(allow_nan=False, allow_infinity=False, width=32),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_no_text_ever_becomes_a_formula_and_the_csv_round_trips(cellen):
+    t = Tabel([f"k{i}" for i in range(len(cellen))], [cellen])
+    # CSV: every text cell that a spreadsheet would run is guarded; one ' off gives it back
+    gelezen = list(csv.reader(io.StringIO(csv_bytes(t).decode("utf-8-sig"), newline="")))[1]
+    for cel, tekst in zip(cellen, gelezen, strict=True):
+        if isinstance(cel, str):
+            assert tekst[:1] not in ("=", "+", "-", "@", "\t", "\r")  # nothing a sheet would run
+            assert csvformaat.ontgrendel(tekst) == cel
+        else:
+            assert float(tekst) == float(cel)
+    # Excel: no formula cell, numbers numeric
+    ws = load_workbook(io.BytesIO(xlsx_bytes(t))).worksheets[0]
+    for cel, xl in zip(cellen, ws[2], strict=False):
+        assert xl.data_type != "f"
+        if not isinstance(cel, str):
+            assert xl.data_type == "n" and xl.value == pytest.approx(cel)
