@@ -60,6 +60,9 @@ class Weging:
     hoofdthema: float = 2.0  # in that share the main thema counts this many times
     soort: float = 0.1  # dienst soort fits informatie/advies
     regio: float = 0.5  # regional or local dienst covering the user's gemeente (when relevant)
+    # a regional dienst on the question's main thema counts as relevant from this word match
+    # (relative BM25) instead of the general 0.15: the own region's door for the matter
+    regio_drempel: float = 0.04
     eerstelijns: float = 0.05  # first-line provider
     markt: float = 0.3  # penalty for market parties: a public or non-profit door goes first
     profiel: float = 0.1  # dienst's doelgroepen include the user's profile (starter, zzp, …)
@@ -76,6 +79,9 @@ class Weging:
     semantiek_zeroshot: float = (
         0.0  # weight of the question's similarity to each thema's description
     )
+    delen_lexicon: bool = False  # look the parts of known compounds up in the lexicon
+    rrf: float = 0.3  # weight of the semantic rank in reciprocal rank fusion (0 = off)
+    rrf_k: float = 5.0  # the fusion's rank offset
     semantiek_basis: float = -1.0  # cosine that counts as 0 (< 0: the mean over the area)
     semantiek_top: float = 0.6  # cosine that counts as 1 (with a fixed basis)
 
@@ -88,6 +94,10 @@ class Analyse:
     termen: list[lx.Term] = field(default_factory=list)
     verbeterd: dict[str, str] = field(default_factory=dict)  # typo → correction
     semantisch: np.ndarray | None = None  # cosine of the question with every document
+    woorden: list[str] = field(default_factory=list)  # the question's words, typos corrected
+    inhoudswoorden: int = 0  # words that are not stop words
+    retrieval: dict[str, float] = field(default_factory=dict)  # thema's of the best diensten
+    zeroshot: dict[str, float] = field(default_factory=dict)  # cosine with each thema's text
 
 
 @dataclass
@@ -98,6 +108,7 @@ class Treffer:
     in_regio: bool
     woorden: list[str]
     netwerk: bool = False  # a stand-in for the desk in the user's own region
+    semantisch: float = 0.0  # the sentence encoder's similarity, rescaled 0..1 in the area
 
     @property
     def dienst_naam(self) -> str:
@@ -222,7 +233,7 @@ class Matcher:
         return scores
 
     def _semantisch(self, vraag: str) -> np.ndarray | None:
-        if self.semantiek is None or not (self.w.semantiek or self.w.semantiek_thema):
+        if self.semantiek is None or not (self.w.semantiek or self.w.semantiek_thema or self.w.rrf):
             return None
         return self.semantiek.scores(vraag)
 
@@ -232,6 +243,17 @@ class Matcher:
         words, fixed = self._verbeter(woorden(vraag))
         alle_stammen = [stam(w) for w in words]
         termen = self.lexicon.zoek(alle_stammen, words)
+        if self.w.delen_lexicon:
+            # the parts of a known compound name thema's too ('terrasvergunning': vergunning),
+            # after the whole words, so a term for the compound itself still wins
+            bekend = {t.stammen for t in termen}
+            for w in words:
+                if len(w) >= 8 and w in self.vocab_set:
+                    for deel in self._delen(w):
+                        for t in self.lexicon.zoek([stam(deel)], [deel]):
+                            if t.stammen not in bekend:
+                                termen.append(t)
+                                bekend.add(t.stammen)
         stems = stammen(words, self.stopwoorden)
         # the parts of known compounds widen the search a little, like a synonym
         delen = [d for w in words if len(w) >= 8 and w in self.vocab_set for d in self._delen(w)]
@@ -260,14 +282,13 @@ class Matcher:
             retrieval /= retrieval.max() or 1.0
         combined = lex + self.w.retrieval_thema * retrieval
         sem = self._semantisch(vraag)
-        if (
-            self.semantiek is not None
-            and self.w.semantiek_zeroshot
-            and self.thema_vectoren is not None
-        ):
+        zeroshot: dict[str, float] = {}
+        if self.semantiek is not None and self.thema_vectoren is not None and words:
             z = self.thema_vectoren @ self.semantiek.vraag(vraag)
-            z = np.clip((z - z.mean()) / max(float(z.max() - z.mean()), 1e-6), 0.0, 1.0)
-            combined = combined + self.w.semantiek_zeroshot * z.astype(np.float32)
+            zeroshot = {THEMAS[i]: float(z[i]) for i in range(len(THEMAS))}
+            if self.w.semantiek_zeroshot:
+                z = np.clip((z - z.mean()) / max(float(z.max() - z.mean()), 1e-6), 0.0, 1.0)
+                combined = combined + self.w.semantiek_zeroshot * z.astype(np.float32)
         if sem is not None and self.w.semantiek_thema:
             stop = np.argsort(-sem)[:10]
             sw = np.clip(sem[stop] - sem[stop[-1]], 0, None)
@@ -305,6 +326,10 @@ class Matcher:
             termen=termen,
             verbeterd=fixed,
             semantisch=sem,
+            woorden=words,
+            inhoudswoorden=len(stems),
+            retrieval={THEMAS[i]: float(retrieval[i]) for i in range(len(THEMAS))},
+            zeroshot=zeroshot,
         )
         return analyse, scores, stems + uitbreiding
 
@@ -325,9 +350,17 @@ class Matcher:
         aantal: int = 5,
         doelgroepen: frozenset[str] = frozenset(),
         sector: str = "",
+        verduidelijking: str | None = None,
     ) -> tuple[Analyse, list[Treffer]]:
-        """Analyse the question and rank the diensten available in the area, one per provider."""
+        """Analyse the question and rank the diensten available in the area, one per provider.
+        `verduidelijking`, a thema code the user chose in answer to a clarifying question,
+        becomes the question's only thema, and its description widens the search."""
+        if verduidelijking is not None:
+            omschrijving = next(t.omschrijving for t in tx.THEMAS if t.code == verduidelijking)
+            sector = f"{sector} {omschrijving}"
         analyse, scores, query_stems = self.analyseer(vraag, sector)
+        if verduidelijking is not None:
+            analyse.themas = [verduidelijking]
         mask = self.beschikbaar(gebied)
         if not mask.any():
             return analyse, []
@@ -356,6 +389,9 @@ class Matcher:
         woord = (bm > 0.15) | (sem >= self.w.semantiek_drempel)
         # relevant: matches the words and, when the question has thema's, one of them
         relevant = woord & ((overlap > 0) | (q_themas.sum() == 0))
+        if analyse.themas and self.w.regio_drempel < 0.15:
+            hoofd = self.thema_matrix[:, THEMAS.index(analyse.themas[0])] > 0
+            relevant = relevant | (regionaal & hoofd & (bm > self.w.regio_drempel))
         total = (
             bm
             + self.w.semantiek * sem
@@ -369,6 +405,17 @@ class Matcher:
             past = np.array([bool(g & doelgroepen) for g in self.doelgroepen], dtype=bool)
             total = total + self.w.profiel * (past & relevant)
         total = np.where(mask & ((bm > 0) | (overlap > 0) | (sem > 0)), total, -np.inf)
+        if self.w.rrf and analyse.semantisch is not None:
+            # reciprocal rank fusion of the lexical ranking with the encoder's ranking
+            orde = np.argsort(-total)
+            rang_lex = np.empty(len(total))
+            rang_lex[orde] = np.arange(len(total))
+            cos = np.where(mask, analyse.semantisch, -np.inf)
+            orde = np.argsort(-cos)
+            rang_sem = np.empty(len(total))
+            rang_sem[orde] = np.arange(len(total))
+            fused = 1 / (self.w.rrf_k + rang_lex) + self.w.rrf / (self.w.rrf_k + rang_sem)
+            total = np.where(np.isfinite(total), fused, -np.inf)
         treffers: list[Treffer] = []
         gezien: set[str] = set()
         query_set = set(query_stems)
@@ -387,6 +434,7 @@ class Matcher:
                     in_regio=bool(regionaal[i]),
                     woorden=sorted(query_set & self.doc_stems[i])[:5],
                     netwerk=not gebied and d.netwerk is not None,
+                    semantisch=round(float(sem[i]), 4),
                 )
             )
         return analyse, treffers
@@ -409,24 +457,148 @@ def _train_classifier(corpus: list[list[str]], labels: list[tuple[str, ...]]):
     return vec, model
 
 
+# How each thema is named in a clarifying question, in plain Dutch.
+KEUZELABELS = {
+    "financiering": "geld lenen, investeren of subsidie",
+    "zwaar-weer": "betalingsproblemen, schulden of stoppen",
+    "personeel": "personeel",
+    "wet-en-regelgeving": "regels, vergunningen of belasting",
+    "internationalisering": "zakendoen over de grens",
+    "innovatie": "iets nieuws ontwikkelen",
+    "bedrijfsvoering": "uw bedrijf beter organiseren of laten groeien",
+}
+KORT = 2  # a question of at most this many words (not stop words) is short
+DICHTBIJ = 0.7  # two thema's whose scores are at least this close (ratio) are both likely
+VERSPREID = 0.5  # in a one-word question, a second thema this close in meaning (ratio)
+
+
+def verduidelijk(analyse: Analyse) -> list[str]:
+    """The thema's a clarifying question should offer, or [] when the question is clear.
+
+    Rules, over the analysis only (nothing learnt per question):
+    1. two thema's with scores at least DICHTBIJ of each other: the question is ambiguous;
+    2. a short question (at most KORT words that are not stop words) with more than one
+       thema: it does not say which is meant;
+    3. a one-word question that the sentence encoder places near two thema descriptions (the
+       second at least VERSPREID of the first, both with some support in the analysis): the
+       word is used for both ('geld': lenen, or geldzorgen).
+    The offer is the two (at most three) best thema's."""
+    scores = sorted(((v, k) for k, v in analyse.thema_scores.items() if v > 0), reverse=True)
+    if len(scores) < 2 or not analyse.themas:
+        return []
+    (s1, t1), (s2, _) = scores[0], scores[1]
+    keuze: list[str] = []
+    if s2 >= DICHTBIJ * s1:
+        keuze = [t for v, t in scores[:3] if v >= DICHTBIJ * s1]
+    elif analyse.inhoudswoorden <= KORT and len(analyse.themas) > 1:
+        keuze = analyse.themas[:3]
+    elif analyse.inhoudswoorden == 1 and analyse.zeroshot:
+        z = sorted(((v, k) for k, v in analyse.zeroshot.items()), reverse=True)
+        (z1, a), (z2, b) = z[0], z[1]
+        steun = analyse.thema_scores
+        if z1 > 0 and z2 >= VERSPREID * z1 and steun.get(a, 0) > 0 and steun.get(b, 0) > 0:
+            keuze = list(dict.fromkeys([t1, a, b]))[:3]
+    return keuze if len(keuze) >= 2 else []
+
+
+def keuzevraag(themas: list[str]) -> tuple[str, list[tuple[str, str]]]:
+    """The clarifying question and its choices (code, label) for these thema's."""
+    labels = [KEUZELABELS.get(t, tx.label(tx.THEMAS, t).lower()) for t in themas]
+    vraag = "Gaat het om " + ", ".join(labels[:-1]) + ", of om " + labels[-1] + "?"
+    return vraag, [
+        (t, label[0].upper() + label[1:]) for t, label in zip(themas, labels, strict=True)
+    ]
+
+
+def _citaat(items: list[str]) -> str:
+    return _opsomming([f"‘{w}’" for w in items])
+
+
+def _gevonden_woorden(t: Treffer, analyse: Analyse) -> list[str]:
+    """The question's own words (as written, after typo correction) found in the dienst."""
+    stems = set(t.woorden)
+    out: list[str] = []
+    for w in analyse.woorden:
+        if stam(w) in stems and w not in out:
+            out.append(w)
+    return out[:3]
+
+
+def _waarom_hoger(t: Treffer, volgende: Treffer, analyse: Analyse) -> str | None:
+    """Why this card ranks above the next one, from the first signal that differs."""
+    naam = volgende.aanbieder_naam
+    if t.in_regio and not volgende.in_regio:
+        return f"Staat boven {naam} omdat deze deur in uw eigen regio is."
+    if len(t.thema_overlap) > len(volgende.thema_overlap):
+        extra = [c for c in t.thema_overlap if c not in volgende.thema_overlap]
+        if extra:
+            label = tx.label(tx.THEMAS, extra[0]).lower()
+            return f"Staat boven {naam} omdat deze dienst ook over {label} gaat."
+    if analyse.themas and t.thema_overlap[:1] == analyse.themas[:1] != volgende.thema_overlap[:1]:
+        label = tx.label(tx.THEMAS, analyse.themas[0]).lower()
+        return f"Staat boven {naam} omdat uw vraag vooral over {label} gaat."
+    if len(t.woorden) > len(volgende.woorden):
+        return f"Staat boven {naam} omdat meer woorden uit uw vraag in deze dienst staan."
+    if volgende.document.markt and not t.document.markt:
+        return f"Staat boven {naam}: een publieke of non-profit deur gaat voor een commerciële."
+    if t.document.eerstelijns and not volgende.document.eerstelijns:
+        return f"Staat boven {naam} omdat {t.aanbieder_naam} een eerste aanspreekpunt is."
+    if t.semantisch > volgende.semantisch + 0.05:
+        return f"Staat boven {naam} omdat de beschrijving nog dichter bij uw vraag ligt."
+    return None
+
+
+def uitleg_kaarten(
+    treffers: list[Treffer], analyse: Analyse, regionaam: str | None
+) -> list[list[str]]:
+    """Per card, short plain-Dutch sentences: what in the question matched what in the dienst,
+    why this region, and why it ranks above the next card. A sentence that would be the same
+    on every card (national reach, first-line role) is said once, on the first card it fits."""
+    kaarten: list[list[str]] = []
+    landelijk_gezegd = eerstelijns_gezegd = False
+    for k, t in enumerate(treffers):
+        zinnen: list[str] = []
+        woorden = _gevonden_woorden(t, analyse)
+        themas = [tx.label(tx.THEMAS, c).lower() for c in t.thema_overlap]
+        if woorden and themas:
+            zinnen.append(
+                f"U noemt {_citaat(woorden)}: deze dienst gaat over {_opsomming(themas[:2])}."
+            )
+        elif woorden:
+            zinnen.append(f"U noemt {_citaat(woorden)}, en dat staat ook in deze dienst.")
+        elif themas:
+            zinnen.append(f"Uw vraag gaat over {_opsomming(themas[:2])}, net als deze dienst.")
+        elif t.semantisch > 0:
+            zinnen.append("De beschrijving van deze dienst lijkt op uw vraag, in andere woorden.")
+        if t.in_regio:
+            zinnen.append(
+                f"Voor ondernemers in {regionaam}." if regionaam else "Voor uw eigen regio."
+            )
+        elif t.netwerk:
+            zinnen.append("Er is er een in elke regio: vul uw gemeente of postcode in.")
+        elif t.document.landelijk and not landelijk_gezegd:
+            zinnen.append(
+                f"Landelijk: ook voor ondernemers in {regionaam}."
+                if regionaam
+                else "Landelijk: voor ondernemers in heel Nederland."
+            )
+            landelijk_gezegd = True
+        if t.document.eerstelijns and not eerstelijns_gezegd:
+            zinnen.append(
+                f"{t.aanbieder_naam} is een eerste aanspreekpunt en verwijst u zo nodig door."
+            )
+            eerstelijns_gezegd = True
+        if t.document.kosten != "gratis":
+            zinnen.append("Kosten: " + tx.label(tx.KOSTEN, t.document.kosten).lower() + ".")
+        if k + 1 < len(treffers) and (hoger := _waarom_hoger(t, treffers[k + 1], analyse)):
+            zinnen.append(hoger)
+        kaarten.append(zinnen)
+    return kaarten
+
+
 def uitleg(t: Treffer, analyse: Analyse, regionaam: str | None) -> str:
-    """A short Dutch explanation of why a dienst fits the question."""
-    delen = []
-    if t.thema_overlap:
-        labels = [tx.label(tx.THEMAS, c).lower() for c in t.thema_overlap]
-        delen.append("Past bij uw vraag over " + _opsomming(labels) + ".")
-    elif t.woorden:
-        delen.append("Sluit aan bij de woorden in uw vraag.")
-    if t.in_regio:
-        delen.append(f"Voor ondernemers in {regionaam}." if regionaam else "In uw regio.")
-    elif t.netwerk:
-        delen.append("Er is er een in elke regio: vul uw gemeente of postcode in.")
-    elif t.document.landelijk:
-        delen.append("Landelijk beschikbaar.")
-    if t.document.eerstelijns:
-        delen.append(f"{t.aanbieder_naam} is een eerste aanspreekpunt en verwijst u zo nodig door.")
-    delen.append(tx.label(tx.KOSTEN, t.document.kosten) + ".")
-    return " ".join(delen)
+    """The explanation of one card on its own, as one text."""
+    return " ".join(uitleg_kaarten([t], analyse, regionaam)[0])
 
 
 _ALGEMEEN = [

@@ -10,6 +10,7 @@ same process) encodes only the texts that are new. A question is encoded on dema
 """
 
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -82,14 +83,23 @@ def encode(teksten: Sequence[str]) -> np.ndarray:
 
 
 class Semantiek:
-    """Cosine similarity of a question with a fixed list of document texts."""
+    """Similarity of a question with a fixed list of documents: the mean of the cosine with the
+    whole text and the best cosine with one of its parts (name, each sentence of the
+    description, the keywords). The encoder compares sentences best: a long text's vector
+    blurs the one sentence that fits the question."""
 
-    def __init__(self, teksten: Sequence[str]):
-        uniek = list(dict.fromkeys(teksten))
+    def __init__(self, teksten: Sequence[str], delen: Sequence[Sequence[str]] | None = None):
+        delen = delen if delen is not None else [[t] for t in teksten]
+        uniek = list(dict.fromkeys([*teksten, *(d for ds in delen for d in ds)]))
         rij = {t: i for i, t in enumerate(uniek)}
         # one row per distinct text: registers with repeated texts (networks of desks) share
         self.matrix = encode(uniek)
         self.rij = np.array([rij[t] for t in teksten], dtype=np.int64)
+        self.deel_rij = np.array([rij[d] for ds in delen for d in ds], dtype=np.int64)
+        self.deel_doc = np.array([i for i, ds in enumerate(delen) for _ in ds], dtype=np.int64)
+        # the parts sorted by document, for a max per document with reduceat
+        self._begin = np.searchsorted(self.deel_doc, np.arange(len(teksten)))
+        self._leeg = np.bincount(self.deel_doc, minlength=len(teksten)) == 0
         self._vragen: OrderedDict[str, np.ndarray] = OrderedDict()
         self._vlock = threading.Lock()
 
@@ -109,10 +119,24 @@ class Semantiek:
         return v
 
     def scores(self, tekst: str) -> np.ndarray:
-        """Cosine of the question with every document, in document order."""
-        return (self.matrix @ self.vraag(tekst))[self.rij]
+        """Similarity of the question with every document, in document order."""
+        cos = self.matrix @ self.vraag(tekst)
+        heel = cos[self.rij]
+        if not len(self.deel_rij):
+            return heel
+        beste = np.maximum.reduceat(
+            cos[self.deel_rij], np.minimum(self._begin, len(self.deel_rij) - 1)
+        )
+        beste = np.where(self._leeg, heel, beste)
+        return 0.5 * heel + 0.5 * beste
 
 
 def document_tekst(naam: str, omschrijving: str, aanbieder: str) -> str:
     """The text a dienst is encoded by."""
     return f"{naam}. {omschrijving} {aanbieder}"
+
+
+def document_delen(naam: str, omschrijving: str, trefwoorden: Sequence[str]) -> list[str]:
+    """The parts of a dienst compared one by one: its name, each sentence, its keywords."""
+    zinnen = [z for z in re.split(r"(?<=[.?!])\s+", omschrijving.strip()) if z]
+    return [naam, *zinnen, *([", ".join(trefwoorden)] if trefwoorden else [])]

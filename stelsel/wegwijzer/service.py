@@ -23,7 +23,16 @@ from stelsel.wegwijzer import lexicon as lx
 from stelsel.wegwijzer import plaats as pl
 from stelsel.wegwijzer import semantiek
 from stelsel.wegwijzer import vraagsignalen as vraagbron  # noqa: F401  (read side for analyse)
-from stelsel.wegwijzer.matching import Document, Matcher, Soort, ook_over, uitleg
+from stelsel.wegwijzer.matching import (
+    THEMAS,
+    Document,
+    Matcher,
+    Soort,
+    keuzevraag,
+    ook_over,
+    uitleg_kaarten,
+    verduidelijk,
+)
 from stelsel.wegwijzer.models import Vraagsignaal, VraagsignaalThema
 from stelsel.wegwijzer.tekst import lees_stopwoorden
 
@@ -194,6 +203,14 @@ def documenten(*, session: Session) -> list[Document]:
     ]
 
 
+def semantische_teksten(docs: list[Document]) -> list[str]:
+    """Every text the sentence encoder needs for these documents (for a precomputed store)."""
+    teksten = [semantiek.document_tekst(d.naam, d.omschrijving, d.aanbieder_naam) for d in docs]
+    for d in docs:
+        teksten += semantiek.document_delen(d.naam, d.omschrijving, d.trefwoorden)
+    return list(dict.fromkeys(teksten))
+
+
 def bouw_matcher(
     docs: list[Document], data_dir: Path | None = None, *, semantisch: bool = True
 ) -> Matcher:
@@ -204,7 +221,8 @@ def bouw_matcher(
     if semantisch:
         semantiek.laad_voorraad(data_dir / "vectoren.npz")
         sem = semantiek.Semantiek(
-            [semantiek.document_tekst(d.naam, d.omschrijving, d.aanbieder_naam) for d in docs]
+            [semantiek.document_tekst(d.naam, d.omschrijving, d.aanbieder_naam) for d in docs],
+            [semantiek.document_delen(d.naam, d.omschrijving, d.trefwoorden) for d in docs],
         )
     return Matcher(
         docs,
@@ -253,7 +271,15 @@ def advies(
     m = matcher(session=session)
     doelgroepen = profiel.doelgroepen() if profiel else frozenset()
     sector = (profiel.sector or "") if profiel else ""
-    analyse, treffers = m.zoek(zoekvraag, gebied, aantal, doelgroepen, sector)
+    if verduidelijking is not None and verduidelijking not in THEMAS:
+        raise Ongeldig("verduidelijking", f"'{verduidelijking}' is geen thema van de wegwijzer")
+    analyse, treffers = m.zoek(zoekvraag, gebied, aantal, doelgroepen, sector, verduidelijking)
+    keuze = [] if verduidelijking else verduidelijk(analyse)
+    vervolg = None
+    if keuze:
+        tekst, keuzes = keuzevraag(keuze)
+        vervolg = Vervolgvraag(vraag=tekst, keuzes=keuzes)
+    uitleg = uitleg_kaarten(treffers, analyse, g.naam if g else None)
     resultaten = [
         Resultaat(
             dienst_id=t.document.dienst_id,
@@ -262,7 +288,7 @@ def advies(
             aanbieder_id=t.document.aanbieder_id,
             aanbieder_naam=t.aanbieder_naam,
             score=t.score,
-            uitleg=[uitleg(t, analyse, g.naam if g else None)],
+            uitleg=uitleg[i],
             begin_hier=i == 0,
             landelijk=t.document.landelijk,
             regio_nodig=t.netwerk,
@@ -295,6 +321,7 @@ def advies(
         verbeterd=analyse.verbeterd,
         plaats=gelezen,
         plaats_suggesties=suggesties,
+        vervolgvraag=vervolg,
     )
 
 

@@ -13,6 +13,7 @@ from stelsel.wegwijzer.matching import (
     algemeen,
     ook_over,
     uitleg,
+    uitleg_kaarten,
 )
 from stelsel.wegwijzer.tekst import lees_stopwoorden, stam, woorden
 
@@ -319,12 +320,28 @@ def test_profile_prefers_matching_doelgroep(matcher):
     assert gevestigd[0].document.slug == "groeilening"
 
 
-def test_explanation_names_thema_region_and_cost(matcher):
+def test_explanation_names_thema_region_and_first_line_role(matcher):
     analyse, treffers = matcher.zoek("advies voor mijn bedrijf", [("provincie", "PV21")])
     tekst = uitleg(treffers[0], analyse, "Leeuwarden")
-    assert "Past bij uw vraag over vernieuwen van de bedrijfsvoering." in tekst
+    assert "vernieuwen van de bedrijfsvoering" in tekst
     assert "Voor ondernemers in Leeuwarden." in tekst
-    assert "eerste aanspreekpunt" in tekst and "Gratis." in tekst
+    assert "eerste aanspreekpunt" in tekst
+
+
+def test_explanations_differ_per_card_and_say_why_one_ranks_above_the_next(matcher):
+    analyse, treffers = matcher.zoek("lening om personeel aan te nemen", [("provincie", "PV21")])
+    kaarten = uitleg_kaarten(treffers, analyse, "Leeuwarden")
+    assert len(kaarten) == len(treffers) >= 2
+    # the words of the question that matched are quoted, on the card they matched
+    assert any("‘lening’" in z for z in kaarten[0] + kaarten[1])
+    # no sentence is repeated on every card
+    for zin in kaarten[0]:
+        assert not all(zin in k for k in kaarten), zin
+    # every card but the last says why it is above the next, naming that next provider
+    for k, volgende in zip(kaarten[:-1], treffers[1:], strict=True):
+        boven = [z for z in k if z.startswith("Staat boven")]
+        assert not boven or volgende.aanbieder_naam in boven[0]
+    assert not any(z.startswith("Staat boven") for z in kaarten[-1])
 
 
 def test_nonsense_finds_nothing(matcher):
