@@ -1,10 +1,13 @@
 """The choropleth map: one path per region, geen gegevens, borders, zooming to a subset."""
 
 import csv
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stelsel.uitvoer import kaart
 
@@ -135,3 +138,20 @@ def test_classes_and_table():
         {"PV20": 6.1, "PV21": None}, titel="t", namen={"PV20": "Groningen", "PV21": "Fryslân"}
     )
     assert t.rijen == [["Fryslân", "PV21", None], ["Groningen", "PV20", 6.1]]
+
+
+@settings(max_examples=30, deadline=None)
+@given(naam=st.text(max_size=30), titel=st.text(max_size=30))
+def test_arbitrary_names_never_break_the_map_xml(naam, titel):
+    svg = kaart.kaart(
+        {"PV20": 1.0},
+        titel=titel,
+        indeling={"GM0014": "PV20"},
+        namen={"PV20": naam},
+        alleen={"GM0014"},
+    )
+    paden = regios(svg)
+    assert set(paden) == {"PV20"}
+    schoon = re.sub("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]", "", naam)
+    verwacht = schoon.replace("\r\n", "\n").replace("\r", "\n") + ": 1,0"
+    assert paden["PV20"].find(f"{S}title").text == verwacht
