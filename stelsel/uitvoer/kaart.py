@@ -31,6 +31,7 @@ from stelsel.uitvoer.svg import (
     _n,
     _tekstregel,
     attribuut,
+    breedte_van,
     kleur_op_schaal,
     tekst,
 )
@@ -85,6 +86,29 @@ def _geprojecteerd(
         for px, py in _vereenvoudigd(arc, tolerantie)
     ]
     return [q[0]] + [b for a, b in zip(q, q[1:], strict=False) if b != a]
+
+
+def _labelpunt(ringen: Sequence[Sequence[tuple[int, int]]]) -> tuple[float, float]:
+    """A point well inside a region: the middle of the widest inside stretch on one of a few
+    horizontal lines across it (even-odd rule, so holes are outside)."""
+    ys = [p[1] for r in ringen for p in r]
+    xs = [p[0] for r in ringen for p in r]
+    beste: tuple[float, float, float] = (-1.0, (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
+    lo, hi = min(ys), max(ys)
+    for stap in range(1, 12):
+        y = lo + (hi - lo) * stap / 12 + 0.5  # never exactly on a vertex
+        snijpunten = sorted(
+            a[0] + (y - a[1]) * (b[0] - a[0]) / (b[1] - a[1])
+            for r in ringen
+            for a, b in zip(r, r[1:], strict=False)
+            if (a[1] <= y) != (b[1] <= y)
+        )
+        midden_gewicht = 1 - abs(stap - 6) / 12  # prefer lines near the middle
+        for x0, x1 in zip(snijpunten[::2], snijpunten[1::2], strict=False):
+            score = (x1 - x0) * midden_gewicht
+            if score > beste[0]:
+                beste = (score, (x0 + x1) / 2, y)
+    return beste[1], beste[2]
 
 
 def gemeentecodes() -> frozenset[str]:
@@ -200,6 +224,7 @@ def kaart(
     decimalen: int = 1,
     eenheid: str = "",
     gemeentegrenzen: bool = False,
+    waarden_tonen: bool = False,
     breedte: float = BREEDTE,
     uid: str | None = None,
 ) -> str:
@@ -212,6 +237,9 @@ def kaart(
     - `alleen`: draw only these gemeenten, fitted to their bounding box (a regional map).
     - `klassen` / `grenzen`: the number of equal classes, or the class bounds themselves.
     - `gemeentegrenzen`: also draw thin gemeente borders inside the regions.
+    - `waarden_tonen`: write each region's value on it, in a white box at a point inside its
+      largest part (for maps with few regions, such as provincies or one region's gemeenten;
+      a printed map has no tooltips).
 
     Raises ValueError naming unknown gemeentecodes in `alleen` or `indeling`.
     """
@@ -280,7 +308,7 @@ def kaart(
             )
         return "".join(delen) + ("Z" if sluit else "")
 
-    def omtrek(gemeenten: Sequence[str]) -> str:
+    def omtrek(gemeenten: Sequence[str]) -> list[list[tuple[int, int]]]:
         """The outline of a region: its gemeenten's arcs, minus those shared inside it, chained."""
         gebruikt: dict[int, int] = {}
         for g in gemeenten:
@@ -310,9 +338,9 @@ def kaart(
                 volgende = [j for j in vanaf.get(stuk[-1], []) if j in over]
                 huidig = volgende[0] if volgende else None
             if punten[0] != punten[-1]:  # could not close it: draw the gemeenten themselves
-                return "".join(lijn(_ring(ring), True) for g in gemeenten for ring in geo.ringen[g])
-            ringen.append(lijn(punten, True))
-        return "".join(ringen)
+                return [_ring(ring) for g in gemeenten for ring in geo.ringen[g]]
+            ringen.append(punten)
+        return ringen
 
     def _ring(ring: Sequence[int]) -> list[tuple[int, int]]:
         punten: list[tuple[int, int]] = []
@@ -322,6 +350,7 @@ def kaart(
         return punten
 
     delen: list[str] = ['<g transform="scale(0.1)">']
+    etiketten: list[str] = []
     for regio, gemeenten in regios.items():
         waarde = getoonde_waarden.get(regio)
         naam = namen.get(regio, regio)
@@ -330,10 +359,22 @@ def kaart(
         else:
             kleur, klasse = _klasse_van(waarde, legenda).kleur, "regio"
             waardetekst = getal(waarde, decimalen) + eenheid
+        ringen = omtrek(gemeenten)
+        d = "".join(lijn(r, True) for r in ringen)
         delen.append(
             f'<path class="{klasse}" data-code={attribuut(regio)} fill="{kleur}" '
-            f'd="{omtrek(gemeenten)}"><title>{tekst(naam)}: {tekst(waardetekst)}</title></path>'
+            f'd="{d}"><title>{tekst(naam)}: {tekst(waardetekst)}</title></path>'
         )
+        if waarden_tonen and waarde is not None:
+            lx, ly = _labelpunt(ringen)
+            label = getal(waarde, decimalen) + eenheid
+            b = breedte_van(label) + 6
+            etiketten.append(
+                f'<g class="etiket"><rect x="{_n(lx / 10 - b / 2)}" y="{_n(ly / 10 - 10)}" '
+                f'width="{_n(b)}" height="19" fill="#ffffff" stroke="{TEKST}" stroke-width="0.6"/>'
+                + _tekstregel(lx / 10, ly / 10 + 5, label, anker="middle")
+                + "</g>"
+            )
     # borders: an arc is a region border when its gemeenten lie in different regions, or when
     # only one drawn gemeente has it (the coast, the national border, the edge of `alleen`)
     getekend_set = set(getekend)
@@ -358,6 +399,7 @@ def kaart(
         'stroke-linejoin="round"/>'
     )
     delen.append("</g>")
+    delen.extend(etiketten)
     # the legend, in words, under the map
     y = marge + kaarthoogte + 14
     rijen: list[tuple[str, str, str]] = [(k.kleur, k.label, "") for k in legenda]

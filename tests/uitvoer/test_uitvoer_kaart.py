@@ -155,3 +155,39 @@ def test_arbitrary_names_never_break_the_map_xml(naam, titel):
     schoon = re.sub("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]", "", naam)
     verwacht = schoon.replace("\r\n", "\n").replace("\r", "\n") + ": 1,0"
     assert paden["PV20"].find(f"{S}title").text == verwacht
+
+
+def _binnen(x, y, ring):
+    binnen = False
+    for (ax, ay), (bx, by) in zip(ring, ring[1:], strict=False):
+        if (ay <= y) != (by <= y) and x < ax + (y - ay) * (bx - ax) / (by - ay):
+            binnen = not binnen
+    return binnen
+
+
+def test_label_point_lies_inside_a_concave_region():
+    # a U: its centre (50, 40) is in the gap, outside the shape
+    u = [(0, 0), (100, 0), (100, 100), (70, 100), (70, 20), (30, 20), (30, 100), (0, 100), (0, 0)]
+    x, y = kaart._labelpunt([u])
+    assert _binnen(x, y, u)
+    # a square with a hole in the middle: the point is not in the hole
+    buiten = [(0, 0), (100, 0), (100, 100), (0, 100), (0, 0)]
+    gat = [(20, 20), (20, 80), (80, 80), (80, 20), (20, 20)]
+    x, y = kaart._labelpunt([buiten, gat])
+    assert _binnen(x, y, buiten) and not _binnen(x, y, gat)
+
+
+def test_waarden_tonen_writes_each_value_on_the_map(geo):
+    indeling = {r["gemeentecode"]: r["provinciecode"] for r in geo}
+    namen = {r["provinciecode"]: r["provincie"] for r in geo}
+    waarden = {p: 6.0 + i / 10 for i, p in enumerate(sorted(namen)) if p != "PV25"}
+    svg = kaart.kaart(waarden, titel="t", indeling=indeling, namen=namen, waarden_tonen=True)
+    root = ET.fromstring(svg)
+    etiketten = [
+        "".join(t.itertext())
+        for g in root.iter(f"{S}g")
+        if g.get("class") == "etiket"
+        for t in g.iter(f"{S}text")
+    ]
+    assert sorted(etiketten) == sorted(f"{v:.1f}".replace(".", ",") for v in waarden.values())
+    assert "etiket" not in kaart.kaart(waarden, titel="t", indeling=indeling)
