@@ -12,6 +12,7 @@ thousands of candidates in milliseconds (one sparse product), where a sentence e
 
 import re
 from collections.abc import Iterable
+from functools import cached_property
 
 import numpy as np
 import Stemmer
@@ -46,13 +47,21 @@ def dienst_tekst(naam: str, omschrijving: str, trefwoorden: str) -> str:
 
 
 class Tekstindex:
-    """TF-IDF vectors of many texts; `vector()` turns a new text into the same space."""
+    """TF-IDF vectors of many texts; `vector()` turns a new text into the same space.
+
+    Kept by column (feature): a proposal has a few dozen features, so its similarity with every
+    text touches only those columns, not the whole matrix."""
 
     def __init__(self, teksten: Iterable[str]):
         self.vectorizer = TfidfVectorizer(
             analyzer=termen, sublinear_tf=True, min_df=1, dtype=np.float32
         )
-        self.matrix: sparse.csr_matrix = self.vectorizer.fit_transform(list(teksten)).tocsr()
+        self.kolommen: sparse.csc_matrix = self.vectorizer.fit_transform(list(teksten)).tocsc()
+
+    @cached_property
+    def matrix(self) -> sparse.csr_matrix:
+        """By row (text), for the batch over all pairs."""
+        return self.kolommen.tocsr()
 
     def vector(self, tekst: str) -> sparse.csr_matrix:
         return self.vectorizer.transform([tekst]).tocsr()
@@ -61,5 +70,5 @@ class Tekstindex:
         """Cosine similarity of `vector` with the texts at `rijen` (rows are L2-normalised)."""
         if len(rijen) == 0:
             return np.zeros(0, dtype=np.float32)
-        # one sparse product over all rows is cheaper than copying the candidate rows out
-        return np.asarray((self.matrix @ vector.T).todense()).ravel()[rijen]
+        alle = self.kolommen[:, vector.indices] @ vector.data
+        return np.asarray(alle).ravel()[rijen]
