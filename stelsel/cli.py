@@ -18,6 +18,7 @@ from stelsel.config import get_settings, instellingsfouten
 from stelsel.db import get_engine
 from stelsel.domains import cli_apps
 from stelsel.doorverwijzing.cli import opschonen, termijnen
+from stelsel.kwaliteit import cli as kwaliteit_cli
 
 app = typer.Typer(
     help="stelsel: dienstenregister, wegwijzer en warme doorverwijzing.", no_args_is_help=True
@@ -26,6 +27,7 @@ for naam, groep in cli_apps():
     app.add_typer(groep, name=naam)
 app.command("opschonen")(opschonen)
 app.command("termijnen")(termijnen)
+app.command("demo")(kwaliteit_cli.demo_command)
 app.command("backup")(backup.backup_command)
 app.command("restore")(backup.restore_command)
 

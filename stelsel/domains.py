@@ -67,11 +67,12 @@ def cli_apps() -> list[tuple[str, Typer]]:
     """(name, Typer app) of every domain command group."""
     from stelsel.accounts.cli import gebruiker_app
     from stelsel.analyse.cli import analyse_app
-    from stelsel.kwaliteit.cli import kwaliteit_app
+    from stelsel.kwaliteit.cli import importeer_enquete, kwaliteit_app
     from stelsel.meldingen.cli import koppeling_app, outbox_app
     from stelsel.register.cli import export_app, import_app
     from stelsel.wegwijzer.cli import evalueer_app
 
+    import_app.command("enquete")(importeer_enquete)  # stelsel import enquete FILE.csv
     return [
         ("export", export_app),
         ("import", import_app),

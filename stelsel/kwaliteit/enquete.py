@@ -328,8 +328,24 @@ def tel_op(session: Session, antwoord_id: uuid.UUID) -> None:
         functie(session, antwoord_id)
 
 
-def herbouw_rollup(session: Session) -> None:
-    """Rebuild the rollup after a bulk write (import, demo), when rollup.py offers it."""
+def herbouw_rollup(session: Session, *, bron: str | None = None) -> None:
+    """Rebuild the rollup (of one bron) after a bulk write (import, demo), when rollup.py
+    offers it."""
     functie = _rollup("herbouw")
     if functie is not None:
-        functie(session)
+        functie(session, bron=bron)
+
+
+def opschonen(*, session: Session, nu: datetime | None = None) -> int:
+    """Empty the comment of every response older than the retention period
+    (STELSEL_BEWAARTERMIJN_DAGEN); the answers stay. Returns how many were emptied."""
+    grens = (nu or _now()) - timedelta(days=get_settings().bewaartermijn_dagen)
+    return (
+        session.execute(
+            update(EnqueteAntwoord)
+            .where(EnqueteAntwoord.ontvangen_op < grens, EnqueteAntwoord.opmerking.is_not(None))
+            .values(opmerking=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount  # type: ignore[attr-defined]
+        or 0
+    )

@@ -21,7 +21,7 @@ def _csrf(html: str) -> str:
 
 
 def _token(session) -> str:
-    factories.zaak(session, lc.AFGEROND, enquete=True)
+    factories.zaak(session, lc.AFGEROND, enquete=True, themas=["financiering"])
     assert enquete.uitnodigen(session=session) == 1
     (b,) = [
         b
