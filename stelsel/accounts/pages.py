@@ -73,3 +73,9 @@ def logout(request: Request, csrf: str = Form("")):
     request.session.clear()
     roteer(request)
     return RedirectResponse("/", status_code=303)
+
+
+# Registerbeheer (editing the register) and user management pages.
+from stelsel.accounts.registerbeheer_pages import router as _registerbeheer  # noqa: E402
+
+router.include_router(_registerbeheer)
