@@ -46,14 +46,18 @@ from stelsel.register.csvformaat import Rij  # noqa: E402
 BRON = REPO / "data" / "bron"
 GEMEENTEN = REPO / "data" / "geo" / "gemeenten.csv"
 UIT = REPO / "data" / "register"
+UPL = REPO / "data" / "upl" / "upl-gemeente-ondernemers.csv"
+UPL_BIJSTAND_ZELFSTANDIGEN = "http://standaarden.overheid.nl/owms/terms/bijstandZst"
 GECONTROLEERD = "2026-11-23"
 
 AANBIEDER_KOLOMMEN = csvformaat.AANBIEDER_KOLOMMEN
 DIENST_KOLOMMEN = csvformaat.DIENST_KOLOMMEN
 A, D = csvformaat.AANBIEDERS_CSV, csvformaat.DIENSTEN_CSV
 CONTACT_CSV = "contact.csv"
-CONTACT_VELDEN = ["website", "email", "telefoon"]
-CONTACT_KOLOMMEN = ["id", *CONTACT_VELDEN, "bron"]
+CONTACT_VELDEN = ["website", "email", "telefoon", "kvk_nummer", "bezoekadres", "postadres"]
+# naam and korte_naam, when given, replace the generated ones: the official name (ROO)
+CONTACT_KOLOMMEN = ["id", "naam", "korte_naam", *CONTACT_VELDEN, "bron"]
+REGELINGEN_CSV = "regelingen.csv"
 
 
 # --------------------------------------------------------------------------- rows and problems
@@ -203,9 +207,16 @@ def per_arbeidsmarktregio(gemeenten: list[Rij]) -> tuple[list[Rij], list[Rij]]:
                 naam=f"Van werk naar werk in de regio {naam}",
                 omschrijving=(
                     "Moet u medewerkers laten gaan, bijvoorbeeld door een reorganisatie? Het "
-                    "regionale mobiliteitsteam helpt hen op weg naar ander werk. Zoekt u juist "
-                    "mensen uit een andere sector, dan brengt het team u met hen in contact."
+                    "werkgeversservicepunt helpt hen samen met UWV op weg naar ander werk in de "
+                    "regio. Zoekt u juist mensen uit een andere sector, dan brengt het "
+                    "werkgeversservicepunt u met hen in contact."
                 ),
+                # the regional mobiliteitsteams were set up in the corona crisis (001) and are
+                # no desk to send an employer to any more
+                bron=(
+                    "000 Tabel 7-9; 001 (regionale mobiliteitsteams: opgericht in de coronacrisis)"
+                ),
+                gecontroleerd_op=GECONTROLEERD,
                 themas="personeel",
                 transitiethemas="arbeidsmarkt",
                 soort="advies",
@@ -272,13 +283,29 @@ def per_arbeidsmarktregio(gemeenten: list[Rij]) -> tuple[list[Rij], list[Rij]]:
     return aanbieders, diensten
 
 
-def per_gemeente(gemeenten: list[Rij]) -> tuple[list[Rij], list[Rij]]:
-    """Every gemeente, with its ondernemersloket and its Bbz and schuldhulp desk."""
+def per_gemeente(
+    gemeenten: list[Rij],
+    bbz_door: dict[str, str] | None = None,
+    officieel: dict[str, str] | None = None,
+) -> tuple[list[Rij], list[Rij]]:
+    """Every gemeente, with its ondernemersloket and its Bbz and schuldhulp desk.
+
+    `bbz_door` maps a gemeentecode to the shared body that runs the Bbz for it (ROO);
+    `officieel` an aanbieder id to the gemeente's official name where it is not the CBS name
+    ('s-Gravenhage -> Den Haag, Hengelo (O.) -> Hengelo; ROO)."""
+    bbz_door = bbz_door or {}
+    officieel = officieel or {}
     aanbieders: list[Rij] = []
     diensten: list[Rij] = []
     for g in sorted(gemeenten, key=lambda g: g.velden["gemeentecode"]):
         naam, code = g.velden["gemeentenaam"], g.velden["gemeentecode"]
-        gid = f"gemeente-{slugify(naam)}"
+        naam = officieel.get(f"gemeente-{slugify(naam)}", naam)
+        uitvoerder = (
+            f" De gemeente laat de Bbz uitvoeren door {bbz_door[code]}: daar kunt u terecht."
+            if code in bbz_door
+            else ""
+        )
+        gid = f"gemeente-{slugify(g.velden['gemeentenaam'])}"  # the id stays the CBS one
         gebied = f"gemeente:{code}"
         aanbieders.append(
             _aanbieder(
@@ -340,8 +367,14 @@ def per_gemeente(gemeenten: list[Rij]) -> tuple[list[Rij], list[Rij]]:
                     "Komt u als zelfstandige tijdelijk niet rond? Via het Besluit "
                     "bijstandverlening zelfstandigen (Bbz) kan de gemeente uw inkomen "
                     "aanvullen of een lening voor bedrijfskapitaal geven. De gemeente laat "
-                    "ook onderzoeken of uw bedrijf kan doorgaan en helpt bij schulden."
+                    "ook onderzoeken of uw bedrijf kan doorgaan en helpt bij schulden." + uitvoerder
                 ),
+                upl_uri=UPL_BIJSTAND_ZELFSTANDIGEN,
+                bron=(
+                    "000 Tabel 7; Bijlage 3 (Tabel 12); UPL 'bijstand zelfstandigen'"
+                    + ("; ROO gemeenschappelijke regeling" if uitvoerder else "")
+                ),
+                gecontroleerd_op=GECONTROLEERD,
                 themas="financiering;zwaar-weer",
                 soort="advies",
                 fasen="willen;kunnen",
@@ -359,6 +392,117 @@ def per_gemeente(gemeenten: list[Rij]) -> tuple[list[Rij], list[Rij]]:
             )
         )
     return aanbieders, diensten
+
+
+def _opsomming(namen: list[str]) -> str:
+    return namen[0] if len(namen) == 1 else ", ".join(namen[:-1]) + " en " + namen[-1]
+
+
+def per_regeling(regelingen: list[Rij], gemeenten: list[Rij]) -> tuple[list[Rij], list[Rij]]:
+    """The shared bodies that run the Bbz or the werkgeversservicepunt for several gemeenten
+    (data/bron/regelingen.csv, from ROO by scripts/roo_contact.py), each with its dienst."""
+    namen = {g.velden["gemeentecode"]: g.velden["gemeentenaam"] for g in gemeenten}
+    aanbieders: list[Rij] = []
+    diensten: list[Rij] = []
+    for r in regelingen:
+        v = {k: w.strip() for k, w in r.velden.items()}
+        codes = [c for c in v["gemeenten"].split(";") if c]
+        lijst = _opsomming([namen.get(c, c) for c in codes])
+        gebied = ";".join(f"gemeente:{c}" for c in codes)
+        contact = {k: v[k] for k in CONTACT_VELDEN}
+        if v["taak"] == "bbz":
+            omschrijving = (
+                f"{v['naam']} is een samenwerking van de gemeenten {lijst}. Zij voert voor "
+                "deze gemeenten onder meer de bijstand voor zelfstandigen (Bbz) uit."
+            )
+            dienst = dict(
+                id=f"{v['id']}-bbz",
+                naam=f"Bbz voor zelfstandigen in {lijst}",
+                omschrijving=(
+                    "Komt u als zelfstandige tijdelijk niet rond? Via het Besluit "
+                    "bijstandverlening zelfstandigen (Bbz) kan uw inkomen worden aangevuld of "
+                    f"krijgt u een lening voor bedrijfskapitaal. {v['naam']} voert dit uit "
+                    f"voor de gemeenten {lijst} en laat ook onderzoeken of uw bedrijf kan "
+                    "doorgaan."
+                ),
+                themas="financiering;zwaar-weer",
+                soort="financiering",
+                fasen="willen;kunnen",
+                doelgroepen="starters;hervormen;stoppen;zzp;micro",
+                kanalen="telefoon;fysiek",
+                trefwoorden=(
+                    "bbz;besluit bijstandverlening zelfstandigen;bijstand zelfstandige;"
+                    "bijstand ondernemer;inkomen aanvullen;bedrijfskapitaal;niet rondkomen;"
+                    "levensvatbaarheid;ioaz;" + v["naam"].lower()
+                ),
+                upl_uri=UPL_BIJSTAND_ZELFSTANDIGEN,
+            )
+        elif v["taak"] == "wsp":
+            omschrijving = (
+                f"Het {v['naam']} is het werkgeversservicepunt van de gemeenten {lijst}. "
+                "Het helpt werkgevers gratis aan personeel uit de regio."
+            )
+            dienst = dict(
+                id=f"{v['id']}-personeel-vinden",
+                naam=f"Personeel vinden via {v['korte_naam'] or v['naam']}",
+                omschrijving=(
+                    "Lukt het niet om een vacature te vullen? Het werkgeversservicepunt zoekt "
+                    f"met u naar kandidaten uit {lijst}, ook naar mensen met een uitkering of "
+                    "een beperking, en vertelt u welke regelingen daarbij helpen."
+                ),
+                themas="personeel",
+                soort="advies",
+                fasen="willen;kunnen",
+                doelgroepen="peloton;micro;klein;middelgroot",
+                kanalen="telefoon;fysiek",
+                trefwoorden=(
+                    "vacature;personeel vinden;werkgeversservicepunt;wsp;"
+                    "loonkostensubsidie;banenafspraak;" + v["naam"].lower()
+                ),
+                transitiethemas="arbeidsmarkt",
+            )
+        else:
+            raise Fouten([f"{r.bestand}:{r.regel}: taak: '{v['taak']}' is onbekend (bbz, wsp)"])
+        aanbieders.append(
+            _aanbieder(
+                r.bestand,
+                r.regel,
+                id=v["id"],
+                naam=v["naam"],
+                korte_naam=v["korte_naam"],
+                soort="publiek",
+                niveau="regionaal",
+                eerstelijns="ja",
+                tweedelijns="ja",
+                omschrijving=omschrijving,
+                bron=v["bron"],
+                **contact,
+            )
+        )
+        diensten.append(
+            _dienst(
+                r.bestand,
+                r.regel,
+                aanbieder=v["id"],
+                kosten="gratis",
+                werkgebied=gebied,
+                bron=v["bron"],
+                gecontroleerd_op=GECONTROLEERD,
+                **dienst,
+            )
+        )
+    return aanbieders, diensten
+
+
+REGELING_KOLOMMEN = [
+    "id", "naam", "korte_naam", "taak", "gemeenten", *CONTACT_VELDEN, "bron",
+]  # fmt: skip
+
+
+def upl_uris(fouten: list[str]) -> set[str]:
+    """The UPL product URIs the register may link to (data/upl, names and URIs only)."""
+    rijen = lees(UPL, ["uniforme_productnaam", "uri"], fouten)
+    return {r.velden["uri"].strip() for r in rijen}
 
 
 # --------------------------------------------------------------------------- contact data
@@ -393,6 +537,10 @@ def vul_contact(aanbieders: list[Rij], contact: list[Rij]) -> tuple[Herkomst, li
             fouten.append(f"{waar}: bron: verplicht veld is leeg")
             continue
         rij = per_id[id_]
+        for veld in ("naam", "korte_naam"):
+            if waarde := c.velden[veld].strip():
+                rij.velden[veld] = waarde
+                herkomst[(rij.bestand, rij.regel, veld)] = (c.bestand, c.regel)
         gevuld = False
         for veld in CONTACT_VELDEN:
             waarde = c.velden[veld].strip()
@@ -478,11 +626,28 @@ def bouw(bron: Path = BRON) -> dict[str, str]:
     a_rijen = lees(bron / "aanbieders.csv", AANBIEDER_KOLOMMEN, fouten, optioneel[A])
     d_rijen = lees(bron / "diensten.csv", DIENST_KOLOMMEN, fouten, optioneel[D])
     contact = bron / CONTACT_CSV
-    c_rijen = lees(contact, CONTACT_KOLOMMEN, fouten) if contact.is_file() else []
+    nieuw = frozenset(["naam", "korte_naam", "kvk_nummer", "bezoekadres", "postadres"])
+    c_rijen = lees(contact, CONTACT_KOLOMMEN, fouten, nieuw) if contact.is_file() else []
+    regelingen = bron / REGELINGEN_CSV
+    r_rijen = lees(regelingen, REGELING_KOLOMMEN, fouten) if regelingen.is_file() else []
+    upl = upl_uris(fouten)
     if fouten:
         raise Fouten(fouten)
-    for maak in (per_arbeidsmarktregio, per_gemeente):
-        a, d = maak(gemeenten)
+    bbz_door = {
+        code: r.velden["naam"]
+        for r in r_rijen
+        if r.velden["taak"] == "bbz"
+        for code in r.velden["gemeenten"].split(";")
+    }
+    for a, d in (
+        per_arbeidsmarktregio(gemeenten),
+        per_gemeente(
+            gemeenten,
+            bbz_door,
+            {c.velden["id"]: k for c in c_rijen if (k := c.velden["korte_naam"].strip())},
+        ),
+        per_regeling(r_rijen, gemeenten),
+    ):
         a_rijen += a
         d_rijen += d
     herkomst, contact_fouten = vul_contact(a_rijen, c_rijen)
@@ -493,7 +658,13 @@ def bouw(bron: Path = BRON) -> dict[str, str]:
         raise Fouten([_melding(p, herkomst) for p in e.problemen] + contact_fouten) from None
     if contact_fouten:
         raise Fouten(contact_fouten)
-    if fouten := curatie(register):
+    if fouten := curatie(register) + [
+        f"{register.waar(csvformaat.DIENSTEN_CSV, d.id, i)[0]}:"
+        f"{register.waar(csvformaat.DIENSTEN_CSV, d.id, i)[1]}: upl_uri: '{d.upl_uri}' "
+        f"staat niet in {_toon(UPL)}"
+        for i, d in enumerate(register.diensten)
+        if d.upl_uri and d.upl_uri not in upl
+    ]:
         raise Fouten(fouten)
     return csvformaat.register_tekst(register)
 

@@ -41,12 +41,38 @@ import bouw_register  # noqa: E402
 
 from stelsel.register import csvformaat  # noqa: E402
 
-ROO = REPO.parent / "shared" / "data" / "roo"
+ROO = bouw_register.BRON / "roo"  # a copy of the project's shared/data/roo (CC0), see SOURCES.md
 GEMEENTEN_ROO = "gemeenten_contact_roo_2026-05.csv"
 UIT = bouw_register.BRON / bouw_register.CONTACT_CSV
 REGISTER = bouw_register.UIT / csvformaat.AANBIEDERS_CSV
+REGELINGEN_UIT = bouw_register.BRON / bouw_register.REGELINGEN_CSV
 GEO = bouw_register.GEMEENTEN
 BRON = "contact: ROO 2026-05"
+KVK = re.compile(r"^[0-9]{7,8}$")
+
+# Shared bodies (gemeenschappelijke regelingen) that run the Bbz, or the werkgeversservicepunt,
+# for a group of gemeenten: ROO file -> (register id, name an entrepreneur knows, short name,
+# task). The gemeenten are the ROO record's deelnemende_organisaties, unless given here (a record
+# without them). `contact` names the ROO file with the body's own contact data, when another.
+REGELINGEN = {
+    "bedrijfsvoeringsorganisatie-participatiebedrijf-kempenplus-30176589.yaml": (
+        "kempenplus", "Participatiebedrijf KempenPlus", "KempenPlus", "bbz"),
+    "gemeenschappelijke-regeling-meerinzicht.yaml": (
+        "meerinzicht", "Meerinzicht", "Meerinzicht", "bbz"),
+    "gemeenschappelijke-regeling-samenwerking-sociale-zaken-2016-29482012.yaml": (
+        "sociale-zaken-bloemendaal-heemstede",
+        "Samenwerking Sociale Zaken Bloemendaal en Heemstede", "", "bbz"),
+    "gemeenschappelijke-regeling-van-isd-bol-30469577.yaml": (
+        "isd-bol", "ISD BOL", "ISD BOL", "bbz"),
+    "gemeenschappelijke-regeling-werk-en-inkomen-lekstroom-29515976.yaml": (
+        "werk-en-inkomen-lekstroom", "Werk en Inkomen Lekstroom", "WIL", "bbz"),
+    "gemeenschappelijke-regeling-werksaam-westfriesland-29619579.yaml": (
+        "werksaam-westfriesland", "WerkSaam Westfriesland", "WerkSaam", "bbz"),
+    "gemeenschappelijke-regeling-werkgeversservicepunt-parkstad-wsp-parkstad-29470760.yaml": (
+        "wsp-parkstad", "Werkgeversservicepunt Parkstad", "WSP Parkstad", "wsp"),
+}  # fmt: skip
+REGELING_CONTACT = {"wsp-parkstad": "wsp.yaml"}
+REGELING_KOLOMMEN = bouw_register.REGELING_KOLOMMEN
 
 # ROO file -> register aanbieder id. Matched by hand on name and website; an organisation whose
 # ROO record has ended (valid_until in the past) is skipped.
@@ -95,7 +121,11 @@ def gemeenten(roo: Path, register: dict[str, dict[str, str]]) -> list[dict[str, 
     for r in _lees_csv(roo / GEMEENTEN_ROO):
         id_, code, naam = r["register_aanbieder_id"], r["gemeentecode"], r["cbs_naam"]
         aanbieder = register.get(id_)
-        if aanbieder is None or geo.get(code) != naam or aanbieder["naam"] != f"Gemeente {naam}":
+        if (
+            aanbieder is None
+            or geo.get(code) != naam
+            or aanbieder["naam"] not in (f"Gemeente {naam}", r["roo_naam"])
+        ):
             raise Fout(f"{GEMEENTEN_ROO}: {code} {naam}: past niet bij aanbieder '{id_}'")
         email = r["email_algemeen"]
         if not email and r["email"] != r["email_omgevingsloket"]:
@@ -106,10 +136,29 @@ def gemeenten(roo: Path, register: dict[str, dict[str, str]]) -> list[dict[str, 
                 "website": r["website"],
                 "email": email if _loket_email(email) else "",
                 "telefoon": r["telefoon"],
-                "bron": BRON,
+                "kvk_nummer": _kvk(r["kvk"]),
+                "bezoekadres": r["bezoekadres"],
+                "postadres": r["postadres"],
+                # the official name (ROO), where the CBS name carries a province suffix or
+                # the old name ('s-Gravenhage -> Den Haag, Hengelo (O.) -> Hengelo)
+                "naam": r["roo_naam"] if r["roo_naam"] != f"Gemeente {naam}" else "",
+                "korte_naam": r["roo_naam"].removeprefix("Gemeente ")
+                if r["roo_naam"] != f"Gemeente {naam}"
+                else "",
+                "bron": f"{BRON} ({r['roo_url']}, geverifieerd {r['last_verified']})",
             }
         )
     return rijen
+
+
+def _kvk(waarde: object) -> str:
+    """A KVK-nummer as 8 digits (YAML reads 09215631 as a number and drops the 0)."""
+    tekst = str(waarde or "").strip()
+    return tekst.zfill(8) if KVK.match(tekst) else ""
+
+
+def _roo_url(org: dict) -> str:
+    return next((s["url"] for s in org.get("sources") or [] if s.get("id") == "roo"), "")
 
 
 def _label(items: list[dict] | None, sleutel: str, *labels: str) -> str:
@@ -142,13 +191,72 @@ def landelijk(roo: Path, register: dict[str, dict[str, str]]) -> list[dict[str, 
         email = _label(contact.get("emails"), "email", "algemeen")
         rij = {
             "id": id_,
+            "naam": "",
+            "korte_naam": "",
             "website": website,
             "email": email if _loket_email(email) else "",
             "telefoon": _label(contact.get("phones"), "nummer", "zakelijk", "algemeen"),
-            "bron": BRON,
+            "kvk_nummer": _kvk((org.get("identifiers") or {}).get("kvk")),
+            "bezoekadres": str(contact.get("bezoekadres") or "").strip(),
+            "postadres": str(contact.get("postadres") or "").strip(),
+            "bron": f"{BRON} ({_roo_url(org)}, geverifieerd {org.get('last_verified')})",
         }
         if any(rij[k] for k in bouw_register.CONTACT_VELDEN):
             rijen.append(rij)
+    return rijen
+
+
+def regelingen(roo: Path) -> list[dict[str, str]]:
+    """The shared bodies of REGELINGEN with their gemeenten (CBS codes) and contact data."""
+    import yaml
+
+    rijen = []
+    for bestand, (id_, naam, kort, taak) in sorted(REGELINGEN.items(), key=lambda x: x[1][0]):
+        org = yaml.safe_load((roo / "gemeenschappelijke-regelingen" / bestand).read_text("utf-8"))
+        if org.get("valid_until"):
+            raise Fout(f"gemeenschappelijke-regelingen/{bestand}: beëindigd")
+        deelnemers = (org.get("gr_meta") or {}).get("deelnemende_organisaties") or []
+        codes = sorted(
+            d["tooi"].rsplit("/", 1)[1].upper()
+            for d in deelnemers
+            if "/tooi/id/gemeente/" in (d.get("tooi") or "")
+        )
+        if not codes:
+            raise Fout(f"gemeenschappelijke-regelingen/{bestand}: geen deelnemende gemeenten")
+        bron_org = org
+        if id_ in REGELING_CONTACT:
+            pad = roo / "gemeenschappelijke-regelingen" / REGELING_CONTACT[id_]
+            bron_org = yaml.safe_load(pad.read_text("utf-8"))
+        contact = bron_org.get("contact") or {}
+        email = str(contact.get("email") or "").strip()
+        website = str(contact.get("website") or "").strip()
+        if website and not website.startswith("http"):
+            website = "https://" + website
+        rijen.append(
+            {
+                "id": id_,
+                "naam": naam,
+                "korte_naam": kort,
+                "taak": taak,
+                "gemeenten": ";".join(codes),
+                "website": website,
+                "email": email if _loket_email(email) else "",
+                "telefoon": _label(contact.get("phones"), "nummer", "zakelijk", "algemeen"),
+                "kvk_nummer": _kvk((bron_org.get("identifiers") or {}).get("kvk")),
+                "bezoekadres": str(contact.get("bezoekadres") or "").strip(),
+                "postadres": str(contact.get("postadres") or "").strip(),
+                "bron": (
+                    f"ROO 2026-05, gemeenschappelijke regeling ({_roo_url(org)}, geverifieerd "
+                    f"{org.get('last_verified')})"
+                    + (
+                        f"; contact: ROO ({_roo_url(bron_org)}, geverifieerd "
+                        f"{bron_org.get('last_verified')})"
+                        if bron_org is not org
+                        else ""
+                    )
+                ),
+            }
+        )
     return rijen
 
 
@@ -164,11 +272,13 @@ def main(argv: list[str] | None = None) -> int:
     register = {a["id"]: a for a in _lees_csv(REGISTER)}
     try:
         rijen = gemeenten(args.roo, register) + landelijk(args.roo, register)
+        regeling_rijen = regelingen(args.roo)
     except Fout as e:
         print(e, file=sys.stderr)
         return 1
     rijen.sort(key=lambda r: r["id"])
     csvformaat.write_rows(args.uit, bouw_register.CONTACT_KOLOMMEN, rijen)
+    csvformaat.write_rows(REGELINGEN_UIT, REGELING_KOLOMMEN, regeling_rijen)
     telling = ", ".join(
         f"{sum(1 for r in rijen if r[k])} {k}" for k in bouw_register.CONTACT_VELDEN
     )

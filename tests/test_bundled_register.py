@@ -178,9 +178,11 @@ def test_every_gemeente_has_an_ondernemersloket():
             assert soort == "gemeente"
             loketten[code] = d
     assert set(loketten) == {g["gemeentecode"] for g in gemeenten()}
+    korte_naam = {a["id"]: a["korte_naam"] for a in aanbieders()}
     for g in gemeenten():
         loket = loketten[g["gemeentecode"]]
-        assert loket["naam"] == f"Ondernemersloket {g['gemeentenaam']}"
+        # under the gemeente's official name (ROO): Den Haag, not 's-Gravenhage
+        assert loket["naam"] == f"Ondernemersloket {korte_naam[loket['aanbieder']]}"
         assert loket["aanbieder"].startswith("gemeente-")
         assert {"wet-en-regelgeving", "bedrijfsvoering"} <= set(loket["themas"].split(";"))
 
@@ -224,3 +226,87 @@ def test_no_email_is_a_woo_omgevingsloket_or_council_address():
     # a referral sent to one of these would land at the wrong desk (scripts/roo_contact.py)
     verkeerd = re.compile(r"\bwoo\b|transparant|openoverheid|omgevings|vergunning|griffie", re.I)
     assert [a["email"] for a in aanbieders() if verkeerd.search(a["email"])] == []
+
+
+def _gemeente_aanbieders() -> dict[str, dict[str, str]]:
+    """The gemeente aanbieder of each gemeentecode (by its ondernemersloket's area)."""
+    per_id = {a["id"]: a for a in aanbieders()}
+    return {
+        next(iter(gebieden(d)))[1]: per_id[d["aanbieder"]]
+        for d in diensten()
+        if d["id"].endswith("-ondernemersloket")
+    }
+
+
+def test_every_gemeente_has_real_contact_data_with_its_source():
+    per_code = _gemeente_aanbieders()
+    assert len(per_code) == 342
+    for code, a in per_code.items():
+        for veld in ("website", "telefoon", "bezoekadres", "postadres"):
+            assert a[veld], (code, veld)
+        assert re.fullmatch(r"[0-9]{8}", a["kvk_nummer"]), code
+        assert "ROO 2026-05 (https://organisaties.overheid.nl/" in a["bron"], code
+        assert re.search(r"geverifieerd 20[0-9]{2}-[0-9]{2}-[0-9]{2}", a["bron"]), code
+    # ROO has a general e-mail address for 322 gemeenten (no Woo or omgevingsloket address)
+    assert sum(1 for a in per_code.values() if a["email"]) >= 320
+
+
+def test_gemeenten_carry_their_official_names():
+    namen = {a["naam"] for a in aanbieders()}
+    for onofficieel in ("Gemeente Hengelo (O.)", "Gemeente 's-Gravenhage", "Gemeente Beek (L.)"):
+        assert onofficieel not in namen
+    assert {"Gemeente Den Haag", "Gemeente Hengelo", "Gemeente Bergen (NH)"} <= namen
+    assert not any(re.search(r"\((NH|ZH|O|Z|L)\.\)", d["naam"]) for d in diensten())
+
+
+def test_the_national_bodies_have_their_roo_contact():
+    per_id = {a["id"]: a for a in aanbieders()}
+    for id_ in ("kvk", "uwv", "sbb", "rvo"):
+        a = per_id[id_]
+        assert a["website"] and a["telefoon"] and a["bezoekadres"], id_
+        assert re.fullmatch(r"[0-9]{8}", a["kvk_nummer"]), id_
+    assert per_id["kvk"]["kvk_nummer"] == "59581883"
+
+
+def test_all_twelve_provincies_are_aanbieders_with_a_dienst_in_their_province():
+    provincies = {g["provinciecode"] for g in gemeenten()}
+    assert len(provincies) == 12
+    gedekt = {
+        code
+        for d in diensten()
+        if d["aanbieder"].startswith("provincie-")
+        for soort, code in gebieden(d)
+        if soort == "provincie"
+    }
+    assert gedekt == provincies
+    assert sum(1 for a in aanbieders() if a["id"].startswith("provincie-")) == 12
+
+
+def test_shared_bodies_run_the_bbz_for_their_gemeenten():
+    """KempenPlus runs the Bbz for Bergeijk, Bladel, Eersel and Reusel-De Mierden (ROO)."""
+    per_id = {d["id"]: d for d in diensten()}
+    kempen = per_id["kempenplus-bbz"]
+    assert gebieden(kempen) == {("gemeente", c) for c in ("GM1724", "GM1728", "GM0770", "GM1667")}
+    assert kempen["upl_uri"] == "http://standaarden.overheid.nl/owms/terms/bijstandZst"
+    assert "KempenPlus" in per_id["gemeente-bladel-bbz-en-schuldhulp"]["omschrijving"]
+    wsp = {a["id"]: a for a in aanbieders()}["wsp-parkstad"]
+    assert wsp["website"] == "https://www.wspparkstad.nl" and wsp["kvk_nummer"] == "71436812"
+
+
+def test_no_dienst_sends_employers_to_the_crisis_mobiliteitsteam():
+    for d in diensten():
+        assert "mobiliteitsteam helpt" not in d["omschrijving"], d["id"]
+    assert any(a["id"].startswith("regionaal-werkcentrum-") for a in aanbieders())
+
+
+def test_an_ended_scheme_has_a_geldig_tot_and_stays():
+    mdz = {d["id"]: d for d in diensten()}["mdz-digiscan-en-subsidie"]
+    assert mdz["geldig_tot"] and mdz["geldig_tot"] < "2026-01-01"
+    assert "beëindigd" in mdz["bron"]
+
+
+def test_every_upl_uri_is_a_bundled_upl_product():
+    upl = {r["uri"] for r in _rows(REPO / "data" / "upl" / "upl-gemeente-ondernemers.csv")}
+    gelinkt = [d for d in diensten() if d["upl_uri"]]
+    assert len(gelinkt) >= 342  # every gemeente's Bbz desk
+    assert all(d["upl_uri"] in upl for d in gelinkt)

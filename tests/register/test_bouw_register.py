@@ -129,3 +129,47 @@ def test_contact_problems_name_the_contact_row(tmp_path):
     assert "contact.csv:2: email: 'geen-adres' is geen geldig e-mailadres" in meldingen
     assert "contact.csv:3: id: 'bestaat-niet' is geen aanbieder" in meldingen
     assert "contact.csv:4: bron: verplicht veld is leeg" in meldingen
+
+
+def test_contact_gives_the_official_name_and_the_new_contact_fields(tmp_path):
+    bouw = _builder()
+    bron = tmp_path / "bron"
+    shutil.copytree(REPO / "data" / "bron", bron)
+    (bron / "contact.csv").write_text(
+        "id,naam,korte_naam,website,email,telefoon,kvk_nummer,bezoekadres,postadres,bron\n"
+        "gemeente-s-gravenhage,Gemeente Den Haag,Den Haag,,,,27365698,"
+        '"Spui 70, 2511 BT Den Haag",,contact: test\n'
+        "gemeente-almere,,,,,,123,,,contact: test\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(bouw.Fouten) as e:  # 123 is no KVK-nummer, and says where it came from
+        bouw.bouw(bron)
+    assert any(
+        m.endswith("contact.csv:3: kvk_nummer: '123' is geen KVK-nummer (8 cijfers)")
+        for m in e.value.meldingen
+    ), e.value.meldingen
+    tekst = (bron / "contact.csv").read_text(encoding="utf-8").replace(",123,", ",,")
+    (bron / "contact.csv").write_text(tekst, encoding="utf-8")
+    bestanden = bouw.bouw(bron)
+    haag = _aanbieder(bestanden["aanbieders.csv"], "gemeente-s-gravenhage")  # the id stays
+    assert (haag["naam"], haag["korte_naam"]) == ("Gemeente Den Haag", "Den Haag")
+    assert (haag["kvk_nummer"], haag["bezoekadres"]) == ("27365698", "Spui 70, 2511 BT Den Haag")
+    loket = _aanbieder(bestanden["diensten.csv"], "gemeente-s-gravenhage-ondernemersloket")
+    assert loket["naam"] == "Ondernemersloket Den Haag"
+
+
+def test_a_upl_uri_must_be_a_bundled_upl_product(tmp_path):
+    bouw = _builder()
+    bron = tmp_path / "bron"
+    shutil.copytree(REPO / "data" / "bron", bron)
+    regelingen = (bron / "regelingen.csv").read_text(encoding="utf-8")
+    assert "kempenplus" in regelingen
+    bouw.UPL_BIJSTAND_ZELFSTANDIGEN += "-bestaat-niet"
+    try:
+        with pytest.raises(bouw.Fouten) as e:
+            bouw.bouw(bron)
+    finally:
+        bouw.UPL_BIJSTAND_ZELFSTANDIGEN = bouw.UPL_BIJSTAND_ZELFSTANDIGEN.removesuffix(
+            "-bestaat-niet"
+        )
+    assert any("upl_uri" in m and "staat niet in data/upl" in m for m in e.value.meldingen)
