@@ -402,11 +402,19 @@ class Rapport:
                     rij.cell(c)
         pdf.ln(4)
 
-    def svg(self, svg: str, *, bijschrift: str = "", breedte: float | None = None) -> None:
+    def svg(
+        self,
+        svg: str,
+        *,
+        bijschrift: str = "",
+        breedte: float | None = None,
+        tabel: Tabel | None = None,
+    ) -> None:
         """A chart or map from svg.py / kaart.py, with an optional caption; alt text from its title.
 
         `breedte` is the width in mm (default: 0.28 mm per viewBox unit, so the chart text is
-        12 pt and a 360-wide chart 100 mm; never wider than the text).
+        12 pt and a 360-wide chart 100 mm; never wider than the text). With `tabel`, the
+        chart's data table follows it.
         """
         pdf = self._inhoud()
         inhoud = _TITELS_EN_DESC.sub("", svg)
@@ -435,6 +443,8 @@ class Rapport:
         x = pdf.l_margin
         pdf.image(io.BytesIO(inhoud.encode("utf-8")), x=x, w=b, h=h, alt_text=self._t(alt) or None)
         pdf.set_y(pdf.get_y() + 3)
+        if tabel is not None:
+            self.tabel(tabel)
 
     def pagina(self) -> None:
         """Start a new page."""

@@ -216,24 +216,40 @@ def xlsx_bytes(*tabellen: Tabel, titel: str = "") -> bytes:
     return buf.getvalue()
 
 
-def html(tabel: Tabel, *, klasse: str = "tabel") -> str:
+_TABEL = ' style="border-collapse:collapse;margin:.5rem 0"'
+_BIJSCHRIFT = ' style="text-align:left;font-weight:600;padding:.25rem 0"'
+_KOPCEL = ' style="text-align:left;padding:.25rem .5rem;border-bottom:2px solid #1a1a1a"'
+_CEL = "padding:.25rem .5rem;border-bottom:1px solid #c5d0da"
+
+
+def html(tabel: Tabel, *, klasse: str = "tabel", opmaak: bool = True) -> str:
     """The table as an accessible HTML `<table>`: `<caption>`, `<th scope="col">`, row headers.
 
     Numbers are right-aligned (class `getal`) and written the Dutch way. All text is escaped.
+    `opmaak` adds a few `style` attributes (padding, lines, alignment; the site's CSP allows
+    them), so the table reads well without any stylesheet; pass False to style it yourself.
     """
-    delen = [f'<table class="{escape(klasse)}">']
+    delen = [f'<table class="{escape(klasse)}"{_TABEL if opmaak else ""}>']
     if tabel.bijschrift:
-        delen.append(f"<caption>{escape(tabel.bijschrift)}</caption>")
+        delen.append(
+            f"<caption{_BIJSCHRIFT if opmaak else ''}>{escape(tabel.bijschrift)}</caption>"
+        )
     delen.append("<thead><tr>")
-    delen.extend(f'<th scope="col">{escape(k)}</th>' for k in tabel.kolommen)
+    kopstijl = _KOPCEL if opmaak else ""
+    delen.extend(f'<th scope="col"{kopstijl}>{escape(k)}</th>' for k in tabel.kolommen)
     delen.append("</tr></thead><tbody>")
     for rij in tabel.rijen:
         delen.append("<tr>")
         for k, cel in enumerate(rij):
             tekst = escape(tekst_van(cel, decimalen=tabel.decimalen_van(k), leeg=tabel.leeg))
             getalcel = isinstance(cel, int | float) and not isinstance(cel, bool)
+            rijkop = k == 0 and tabel.rijkop
             attr = ' class="getal"' if getalcel else ""
-            if k == 0 and tabel.rijkop:
+            if opmaak:
+                uitlijning = "right" if getalcel else "left"
+                gewicht = ";font-weight:600" if rijkop else ""
+                attr += f' style="{_CEL};text-align:{uitlijning}{gewicht}"'
+            if rijkop:
                 delen.append(f'<th scope="row"{attr}>{tekst}</th>')
             else:
                 delen.append(f"<td{attr}>{tekst}</td>")

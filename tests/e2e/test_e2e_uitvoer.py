@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 
 from stelsel.uitvoer import kaart, svg
+from stelsel.uitvoer.htmlrapport import HtmlRapport
+from stelsel.uitvoer.pdf import Kerncijfer
 from stelsel.uitvoer.svg import Reeks, Referentie, Staaf
+from stelsel.uitvoer.tabel import Tabel
 
 pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parents[2]
@@ -88,5 +91,14 @@ def test_charts_pass_axe_and_reflow_at_320px(browser, axe_check):
             }))"""
         )
         assert kleinste >= 11.9
+        # the HTML report holds up too
+        r = HtmlRapport("Staat van de dienstverlening", "Regio Groningen")
+        r.kop("Kerncijfers")
+        r.kerncijfers([Kerncijfer("Tevredenheid", "6,4", "n = 412")])
+        r.svg(svg.staafdiagram([Staaf("Groningen", 6.4)], titel="CSAT"), bijschrift="Figuur 1")
+        r.tabel(Tabel(["Regio", "CSAT"], [["Groningen", 6.4]], bijschrift="Tabel 1"))
+        page.set_content(r.tekst())
+        assert axe_check(page, None) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
     finally:
         context.close()

@@ -145,7 +145,7 @@ def test_data_tables_hold_the_chart_values():
     assert t.kolommen == ["Regio", "Waarde", "Ondergrens", "Bovengrens"]
     assert t.rijen[0] == ["Groningen", 6.4, 6.1, 6.7]
     assert t.rijen[2][1] == "te weinig reacties"
-    h = html(t)
+    h = html(t, opmaak=False)
     assert "<caption>Tevredenheid</caption>" in h
     assert (
         '<th scope="col">Regio</th>' in h
@@ -154,7 +154,12 @@ def test_data_tables_hold_the_chart_values():
     assert '<td class="getal">6,4</td>' in h
     lt = svg.lijndiagram_tabel(["a", "b"], [Reeks("r", [1.0, None])], titel="x", leeg="verborgen")
     assert lt.rijen == [["a", 1.0], ["b", None]]
-    assert "<td>verborgen</td>" in html(lt)
+    assert "<td>verborgen</td>" in html(lt, opmaak=False)
+    # with the built-in look, numbers are right-aligned and text left
+    opgemaakt = html(t)
+    assert 'class="getal" style="padding:.25rem .5rem;' in opgemaakt
+    assert 'text-align:right">6,4</td>' in opgemaakt
+    assert "text-align:left;font-weight:600" in opgemaakt  # the row header
     ht = svg.heatmap_tabel(["r1"], ["k1", "k2"], [[1, None]], titel="h", rijkop="Thema")
     assert ht.kolommen == ["Thema", "k1", "k2"] and ht.rijen == [["r1", 1, None]]
 
