@@ -1,8 +1,11 @@
-"""Audit log API (beheerder and stelselregisseur)."""
+"""Accounts API: the audit log (beheerder, stelselregisseur) and user management (beheerder,
+registerbeheerder)."""
 
+import uuid
 from datetime import datetime
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
@@ -71,6 +74,120 @@ def list_audit(
         for r in rows
     ]
     return page_envelope(request, p, items, total)
+
+
+class GebruikerRead(BaseModel):
+    id: str
+    email: str
+    naam: str
+    rol: str
+    aanbieder_id: str | None
+    regio_code: str | None
+    actief: bool
+    aangemaakt_op: datetime
+    tokens: int
+
+
+class GebruikerPagina(BaseModel):
+    resultaten: list[GebruikerRead]
+    totaal: int
+    volgende: str | None
+
+
+class NieuwWachtwoord(BaseModel):
+    wachtwoord: str
+
+
+class Ingetrokken(BaseModel):
+    ingetrokken: int
+
+
+_BEHEER_FOUTEN: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Niet ingelogd"},
+    403: {"description": "Geen toegang"},
+    404: {"description": "Niet gevonden"},
+}
+
+
+@router.get(
+    "/gebruikers",
+    response_model=GebruikerPagina,
+    operation_id="listGebruikers",
+    summary="Gebruikers (beheerder: allen; registerbeheerder: de redacteuren)",
+    responses=_BEHEER_FOUTEN,
+)
+def list_gebruikers(
+    request: Request,
+    p: Paginering = Depends(paginering),
+    actor: Actor = Depends(vereist_actor),
+    session: Session = Depends(get_session),
+):
+    items, totaal = service.get_all(
+        session=session, door=actor, offset=p.offset, limit=p.per_pagina
+    )
+    body = [
+        GebruikerRead(
+            id=str(g.id),
+            email=g.email,
+            naam=g.naam,
+            rol=g.rol,
+            aanbieder_id=str(g.aanbieder_id) if g.aanbieder_id else None,
+            regio_code=g.regio_code,
+            actief=g.actief,
+            aangemaakt_op=g.aangemaakt_op,
+            tokens=g.tokens,
+        )
+        for g in items
+    ]
+    return page_envelope(request, p, body, totaal)
+
+
+@router.post(
+    "/gebruikers/{id}/deactivering",
+    status_code=204,
+    operation_id="deactiveerGebruiker",
+    summary="Een gebruiker uitschakelen: sessies en tokens werken meteen niet meer",
+    responses=_BEHEER_FOUTEN,
+)
+def deactiveer(
+    id: uuid.UUID, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
+):
+    service.deactiveer_door(session=session, door=actor, gebruiker_id=id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/gebruikers/{id}/wachtwoord",
+    response_model=NieuwWachtwoord,
+    operation_id="resetWachtwoord",
+    summary="Een nieuw, willekeurig wachtwoord (alleen nu getoond)",
+    responses=_BEHEER_FOUTEN,
+)
+def reset_wachtwoord(
+    id: uuid.UUID,
+    response: Response,
+    actor: Actor = Depends(vereist_actor),
+    session: Session = Depends(get_session),
+):
+    response.headers["Cache-Control"] = "no-store"
+    return NieuwWachtwoord(
+        wachtwoord=service.nieuw_wachtwoord(session=session, door=actor, gebruiker_id=id)
+    )
+
+
+@router.post(
+    "/gebruikers/{id}/tokens/intrekking",
+    response_model=Ingetrokken,
+    operation_id="trekTokensIn",
+    summary="Alle API-tokens van een gebruiker intrekken",
+    responses=_BEHEER_FOUTEN,
+)
+def trek_tokens_in(
+    id: uuid.UUID, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
+):
+    return Ingetrokken(
+        ingetrokken=service.trek_tokens_in_door(session=session, door=actor, gebruiker_id=id)
+    )
 
 
 # The register's write API and workflow (they need a logged-in caller, like the audit log).

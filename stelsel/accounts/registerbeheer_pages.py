@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from stelsel.accounts import registerbeheer as beheer
 from stelsel.accounts import rollen
+from stelsel.accounts import service as accounts
 from stelsel.accounts.deps import huidige_actor
 from stelsel.accounts.rollen import Actor
 from stelsel.errors import NietGevonden, Verboden
@@ -415,3 +416,60 @@ def herstel(
         verwacht_etag=etag,
     )
     return RedirectResponse(f"/beheer/wijzigingen/{v.id}", status_code=303)
+
+
+# --- user management --------------------------------------------------------------------------
+
+
+@router.get("/beheer/gebruikers")
+def gebruikers(
+    request: Request,
+    actor: Actor | None = Depends(huidige_actor),
+    session: Session = Depends(get_session),
+):
+    if actor is None:
+        return _naar_login(request)
+    items, totaal = accounts.get_all(session=session, door=actor, limit=None)
+    return render(
+        request,
+        "registerbeheer/gebruikers.html",
+        _ctx(
+            request,
+            actor,
+            gebruikers=items,
+            totaal=totaal,
+            wachtwoord=request.session.pop("nieuw_wachtwoord", None),
+            melding=request.session.pop("melding", None),
+        ),
+    )
+
+
+@router.post("/beheer/gebruikers/{gebruiker_id}/{actie}")
+def gebruiker_actie(
+    gebruiker_id: uuid.UUID,
+    actie: str,
+    request: Request,
+    csrf: str = Form(""),
+    actor: Actor | None = Depends(huidige_actor),
+    session: Session = Depends(get_session),
+):
+    check_csrf(request, csrf)
+    if actor is None:
+        return _naar_login(request)
+    if actie == "deactiveren":
+        accounts.deactiveer_door(session=session, door=actor, gebruiker_id=gebruiker_id)
+        request.session["melding"] = "De gebruiker is uitgeschakeld."
+    elif actie == "activeren":
+        accounts.activeer_door(session=session, door=actor, gebruiker_id=gebruiker_id)
+        request.session["melding"] = "De gebruiker kan weer inloggen."
+    elif actie == "wachtwoord":
+        # shown once, on the next page only (kept in the server-side session, then removed)
+        request.session["nieuw_wachtwoord"] = accounts.nieuw_wachtwoord(
+            session=session, door=actor, gebruiker_id=gebruiker_id
+        )
+    elif actie == "tokens":
+        n = accounts.trek_tokens_in_door(session=session, door=actor, gebruiker_id=gebruiker_id)
+        request.session["melding"] = f"{n} API-token(s) ingetrokken."
+    else:
+        raise NietGevonden("Deze actie")
+    return RedirectResponse("/beheer/gebruikers", status_code=303)

@@ -26,6 +26,7 @@ from stelsel.accounts import rollen
 from stelsel.accounts.models import ApiToken, AuditRegel, Gebruiker, Inlogpoging, WebSessie
 from stelsel.accounts.rollen import Actor
 from stelsel.db import utcnow
+from stelsel.errors import NietGevonden, Ongeldig, Verboden
 from stelsel.geo import service as geo
 from stelsel.register import service as register
 
@@ -461,3 +462,157 @@ def aanbieders_met_gebruikers(*, session: Session) -> set[uuid.UUID]:
             .distinct()
         )
     )
+
+
+# User management (beheerder: everyone; registerbeheerder: the redacteuren) ---------------------
+
+BEHEERT = {
+    rollen.BEHEERDER: frozenset(rollen.ROLLEN),
+    rollen.REGISTERBEHEERDER: frozenset({rollen.REDACTEUR}),
+}
+
+
+@dataclass(frozen=True)
+class GebruikerInfo:
+    """A user as a management list shows it (never a password hash or a token)."""
+
+    id: uuid.UUID
+    email: str
+    naam: str
+    rol: str
+    aanbieder_id: uuid.UUID | None
+    regio_code: str | None
+    actief: bool
+    aangemaakt_op: datetime
+    tokens: int  # active API tokens
+
+
+def _mag_beheren(session: Session, door: Actor, g: Gebruiker | None, actie: str) -> Gebruiker:
+    rollen_ = BEHEERT.get(door.rol, frozenset())
+    if g is None or g.rol not in rollen_:
+        audit(
+            session=session,
+            actor=door,
+            actie=actie,
+            object_type="gebruiker",
+            object_id=str(g.id) if g else None,
+            doel="gebruikersbeheer",
+            toegestaan=False,
+        )
+        if g is None and rollen_:
+            raise NietGevonden("Deze gebruiker", bewaar=True)
+        raise Verboden("U mag deze gebruiker niet beheren.", bewaar=True)
+    if g.id == door.id and actie == "deactiveren":
+        raise Ongeldig("gebruiker", "u kunt uzelf niet uitschakelen")
+    return g
+
+
+def get_all(
+    *, session: Session, door: Actor, offset: int = 0, limit: int | None = 100
+) -> tuple[list[GebruikerInfo], int]:
+    """The users the caller manages, by e-mail address (403 for anyone who manages none)."""
+    rollen_ = BEHEERT.get(door.rol)
+    if not rollen_:
+        audit(
+            session=session,
+            actor=door,
+            actie="lezen",
+            object_type="gebruiker",
+            doel="gebruikersbeheer",
+            toegestaan=False,
+        )
+        raise Verboden("Alleen beheerders en registerbeheerders beheren gebruikers.", bewaar=True)
+    from sqlalchemy import func
+
+    tokens = (
+        select(ApiToken.gebruiker_id, func.count().label("n"))
+        .where(ApiToken.ingetrokken.is_(False))
+        .group_by(ApiToken.gebruiker_id)
+        .subquery()
+    )
+    stmt = select(Gebruiker).where(Gebruiker.rol.in_(sorted(rollen_)))
+    totaal = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rijen = session.execute(
+        select(Gebruiker, func.coalesce(tokens.c.n, 0))
+        .outerjoin(tokens, tokens.c.gebruiker_id == Gebruiker.id)
+        .where(Gebruiker.rol.in_(sorted(rollen_)))
+        .order_by(Gebruiker.email)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return [
+        GebruikerInfo(
+            id=g.id,
+            email=g.email,
+            naam=g.naam,
+            rol=g.rol,
+            aanbieder_id=g.aanbieder_id,
+            regio_code=g.regio_code,
+            actief=g.actief,
+            aangemaakt_op=_utc(g.aangemaakt_op),
+            tokens=int(n),
+        )
+        for g, n in rijen
+    ], totaal
+
+
+def deactiveer_door(*, session: Session, door: Actor, gebruiker_id: uuid.UUID) -> None:
+    """Disable a user (sessions end, tokens stop working at once), audited."""
+    g = _mag_beheren(session, door, session.get(Gebruiker, gebruiker_id), "deactiveren")
+    deactiveer(session=session, email=g.email)
+    audit(
+        session=session,
+        actor=door,
+        actie="deactiveren",
+        object_type="gebruiker",
+        object_id=str(g.id),
+        doel="gebruikersbeheer",
+    )
+
+
+def activeer_door(*, session: Session, door: Actor, gebruiker_id: uuid.UUID) -> None:
+    g = _mag_beheren(session, door, session.get(Gebruiker, gebruiker_id), "activeren")
+    activeer(session=session, email=g.email)
+    audit(
+        session=session,
+        actor=door,
+        actie="activeren",
+        object_type="gebruiker",
+        object_id=str(g.id),
+        doel="gebruikersbeheer",
+    )
+
+
+def nieuw_wachtwoord(*, session: Session, door: Actor, gebruiker_id: uuid.UUID) -> str:
+    """Reset a user's password to a new random one, returned once (to hand over in person or
+    by phone; it is never stored or sent). The user's web sessions end."""
+    g = _mag_beheren(session, door, session.get(Gebruiker, gebruiker_id), "wachtwoord")
+    woorden = [secrets.token_urlsafe(6) for _ in range(4)]
+    wachtwoord = "-".join(woorden)
+    g.wachtwoord_hash = _hasher.hash(wachtwoord)
+    session.execute(delete(WebSessie).where(WebSessie.gebruiker_id == g.id))
+    audit(
+        session=session,
+        actor=door,
+        actie="wachtwoord",
+        object_type="gebruiker",
+        object_id=str(g.id),
+        doel="gebruikersbeheer: nieuw wachtwoord",
+    )
+    session.flush()
+    return wachtwoord
+
+
+def trek_tokens_in_door(*, session: Session, door: Actor, gebruiker_id: uuid.UUID) -> int:
+    """Revoke every API token of a user; returns how many."""
+    g = _mag_beheren(session, door, session.get(Gebruiker, gebruiker_id), "token-intrekken")
+    n = trek_tokens_in(session=session, email=g.email)
+    audit(
+        session=session,
+        actor=door,
+        actie="token-intrekken",
+        object_type="gebruiker",
+        object_id=str(g.id),
+        doel=f"gebruikersbeheer: {n} token(s)",
+    )
+    return n
