@@ -421,10 +421,14 @@ def lijndiagram(
     schaal: tuple[float, float] | None = None,
     decimalen: int = 1,
     eenheid: str = "",
+    gat: str = "geen waarde: te weinig reacties",
     breedte: float = BREEDTE,
     uid: str | None = None,
 ) -> str:
     """Lines over periods, one per series, with gaps where a value is None.
+
+    When there is a gap, a legend line says why (`gat`, e.g. "geen waarde: te weinig
+    reacties"), so a break in a line is explained in words, not left to be guessed.
 
     Each series has its own colour, dash pattern and marker, named in a legend above the plot;
     the last value of each series is written next to its last point. An interval band is drawn
@@ -474,6 +478,10 @@ def lijndiagram(
             + _tekstregel(marge + 36, y, f"{referentie.label}: {fmt(referentie.waarde)}")
             + "</g>"
         )
+    if gat and any(v is None for r in reeksen for v in r.waarden):
+        for deel in afbreken(f"Onderbroken lijn: {gat}", breedte - 2 * marge):
+            y += regel
+            delen.append(_tekstregel(marge, y, deel, extra='class="legenda-gat"'))
     boven = y + regel
     tickbreedte = max(breedte_van(fmt(t)) for t in ticks)
     links = marge + tickbreedte + 6

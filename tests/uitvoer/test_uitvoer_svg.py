@@ -242,3 +242,12 @@ def test_afbreken_wraps_on_words_and_cuts_what_is_left():
     assert svg.afbreken("kort", 120) == ["kort"]
     regels = svg.afbreken("een twee drie vier vijf zes zeven acht negen tien", 60, max_regels=2)
     assert len(regels) == 2 and regels[-1].endswith("…")
+
+
+def test_a_gap_in_a_line_is_explained_in_words():
+    met_gat = svg.lijndiagram(
+        ["a", "b"], [Reeks("r", [1.0, None])], titel="t", gat="te weinig reacties"
+    )
+    assert "Onderbroken lijn: te weinig reacties" in teksten(parse(met_gat))
+    zonder = svg.lijndiagram(["a", "b"], [Reeks("r", [1.0, 2.0])], titel="t")
+    assert not any(t.startswith("Onderbroken") for t in teksten(parse(zonder)))

@@ -116,7 +116,7 @@ def test_bestandsnaam_is_safe_for_a_header():
     assert bestandsnaam("😀", "pdf") == "tabel.pdf"
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(
     cellen=st.lists(
         st.one_of(
