@@ -52,7 +52,7 @@ _SOORTEN = {
 
 
 def alle_diensten(*, session: Session, vandaag: date | None = None) -> list[AnalyseDienst]:
-    """Every dienst still valid on `vandaag` (all when None), ordered by slug."""
+    """Every dienst (of an aanbieder) not archived and valid on `vandaag` (None: any day)."""
     stmt = (
         select(
             D.id,
@@ -70,6 +70,7 @@ def alle_diensten(*, session: Session, vandaag: date | None = None) -> list[Anal
             A.eerstelijns,
         )
         .select_from(Dienst.__table__.join(Aanbieder.__table__, A.id == D.aanbieder_id))
+        .where(D.gearchiveerd.is_(False), A.gearchiveerd.is_(False))
         .order_by(D.slug)
     )
     if vandaag is not None:
