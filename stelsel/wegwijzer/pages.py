@@ -19,6 +19,7 @@ from stelsel.wegwijzer.matching import Document, algemeen
 
 router = APIRouter(include_in_schema=False)
 router.include_router(site.router)
+THEMA_CODES = frozenset(t.code for t in tx.THEMAS)
 FASEN = {"starter": "Ik begin of ben net begonnen", "gevestigd": "Mijn bedrijf bestaat al langer"}
 GROOTTES = {
     "zzp": "Alleen ikzelf (zzp)",
@@ -112,7 +113,8 @@ def _antwoord(
                 aantal=6,
                 profiel=profiel,
                 bewaar_vraag=bool(bewaren),
-                verduidelijking=(verduidelijking or "").strip()[:40] or None,
+                # the form offers only the service's own choices; anything else is "not given"
+                verduidelijking=verduidelijking if verduidelijking in THEMA_CODES else None,
             )
             context.update(
                 advies=advies,

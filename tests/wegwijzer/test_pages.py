@@ -111,7 +111,7 @@ def test_clarifying_question_is_a_form_that_resubmits_the_question(client, nep_a
     nep_advies.antwoord = _advies(
         vervolgvraag=service.Vervolgvraag(
             vraag="Gaat het om geld lenen, of om betalingsproblemen?",
-            keuzes=[("financiering", "Geld lenen"), ("zwaar_weer", "Betalingsproblemen")],
+            keuzes=[("financiering", "Geld lenen"), ("zwaar-weer", "Betalingsproblemen")],
         )
     )
     r = client.post("/wegwijzer", data={"vraag": "geld", "gemeente": "Sneek", "fase": "starter"})
@@ -122,14 +122,16 @@ def test_clarifying_question_is_a_form_that_resubmits_the_question(client, nep_a
     ]
     assert vervolg["action"] == "/wegwijzer#resultaten"
     assert vervolg["velden"] == {"vraag": "geld", "gemeente": "Sneek", "fase": "starter"}
-    assert ("verduidelijking", "zwaar_weer") in vervolg["knoppen"]
+    assert ("verduidelijking", "zwaar-weer") in vervolg["knoppen"]
     assert html.index("<legend>") < html.index("Begin hier"), "above the results"
     # the chosen code reaches the service
-    client.post("/wegwijzer", data={**vervolg["velden"], "verduidelijking": "zwaar_weer"})
-    assert nep_advies[-1]["verduidelijking"] == "zwaar_weer"
+    client.post("/wegwijzer", data={**vervolg["velden"], "verduidelijking": "zwaar-weer"})
+    assert nep_advies[-1]["verduidelijking"] == "zwaar-weer"
     assert nep_advies[0]["verduidelijking"] is None
     client.get("/wegwijzer", params={"vraag": "geld", "verduidelijking": "financiering"})
     assert nep_advies[-1]["verduidelijking"] == "financiering"
+    r = client.post("/wegwijzer", data={"vraag": "geld", "verduidelijking": "onzin"})
+    assert r.status_code == 200 and nep_advies[-1]["verduidelijking"] is None, "not offered"
 
 
 def test_a_misspelled_place_gets_a_one_tap_suggestion(client, nep_advies):
