@@ -9,7 +9,9 @@ first request after a register change pays it).
 """
 
 import argparse
+import cProfile
 import csv
+import pstats
 import random
 import sys
 import time
@@ -121,6 +123,7 @@ def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--aantal", type=int, default=100_000)
     p.add_argument("--toetsen", type=int, default=60)
+    p.add_argument("--profiel", action="store_true", help="profile the toetsen (cProfile)")
     args = p.parse_args()
     rnd = random.Random(14)
     with tijdelijke_database() as url:
@@ -146,12 +149,18 @@ def main() -> int:
             )
             slugs = list(s.scalars(select(Dienst.slug).limit(5000)))
             tijden = []
+            profiel = cProfile.Profile() if args.profiel else None
+            if profiel:
+                profiel.enable()
             for i in range(args.toetsen):
                 d = service.bestaand(session=s, dienst=rnd.choice(slugs))
                 v = d if i % 2 else service.Voorstel(**{**d.__dict__, "slug": None})
                 t = time.perf_counter()
                 service.consistentietoets(session=s, voorstel=v)
                 tijden.append(time.perf_counter() - t)
+            if profiel:
+                profiel.disable()
+                pstats.Stats(profiel).sort_stats("cumtime").print_stats(15)
             tijden.sort()
             p50 = tijden[len(tijden) // 2] * 1000
             p95 = tijden[int(len(tijden) * 0.95) - 1] * 1000

@@ -62,6 +62,17 @@ def _one_hot(waarden: list[tuple[str, ...]], codes: tuple[str, ...]) -> np.ndarr
     return m
 
 
+def _bits(one_hot: np.ndarray) -> np.ndarray:
+    """Each row of a one-hot matrix (at most 16 columns) as one 16-bit mask."""
+    gewicht = (1 << np.arange(one_hot.shape[1], dtype=np.uint32)).astype(np.uint16)
+    return (one_hot.astype(np.uint16) * gewicht).sum(axis=1, dtype=np.uint16)
+
+
+def bits(codes: tuple[str, ...], alle: tuple[str, ...]) -> int:
+    """A set of codes as the bit mask _bits gives."""
+    return sum(1 << i for i, c in enumerate(alle) if c in codes)
+
+
 class Index:
     """Diensten and gemeenten as arrays, for the scan, the toets and the batch overlap."""
 
@@ -84,6 +95,10 @@ class Index:
         self.thema = _one_hot([d.themas for d in diensten], THEMAS)
         self.fase = _one_hot([d.fasen for d in diensten], FASEN)
         self.doelgroep = _one_hot([d.doelgroepen for d in diensten], DOELGROEPEN)
+        # the same labels as bit masks, for fast set arithmetic in the toets
+        self.thema_bits = _bits(self.thema)
+        self.fase_bits = _bits(self.fase)
+        self.doelgroep_bits = _bits(self.doelgroep)
         # which gemeenten an area code covers
         leden: dict[tuple[str, str], list[int]] = {}
         for i, g in enumerate(self.gemeenten):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from stelsel.analyse.index import DOELGROEPEN, FASEN, THEMAS, Index, normaliseer
+from stelsel.analyse.index import DOELGROEPEN, FASEN, THEMAS, Index, bits, normaliseer
 from stelsel.analyse.tekst import STOPWOORDEN, dienst_tekst
 from stelsel.register import taxonomie as tx
 
@@ -91,6 +91,14 @@ def _jaccard(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(unie > 0, inter / np.maximum(unie, 1), 0.0)
 
 
+def _jaccard_bits(a: int, b: np.ndarray) -> np.ndarray:
+    """Jaccard of the code set `a` (a bit mask) against each bit mask in `b`."""
+    a16 = np.uint16(a)
+    inter = np.bitwise_count(b & a16)
+    unie = np.bitwise_count(b | a16)
+    return np.where(unie > 0, inter / np.maximum(unie, 1), 0.0)
+
+
 def _mask(codes: tuple[str, ...], alle: tuple[str, ...]) -> np.ndarray:
     return np.array([c in codes for c in alle], dtype=bool)
 
@@ -103,9 +111,9 @@ def scores(index: Index, v: Voorstel) -> tuple[np.ndarray, dict[str, np.ndarray]
     """(candidate rows, parts per candidate, gemeente mask of the proposal). Candidates share a
     thema and at least one gemeente with the proposal; the proposal itself is left out."""
     gebied = index.gemeenten_van_gebied(v.werkgebied)
-    t = _mask(v.themas, THEMAS)
+    t = bits(v.themas, THEMAS)
     samen = index.gemeenten_per_dienst(gebied)
-    kand = (index.thema & t).any(axis=1) & (samen > 0)
+    kand = ((index.thema_bits & np.uint16(t)) != 0) & (samen > 0)
     if v.slug is not None and v.slug in index.pos:
         kand[index.pos[v.slug]] = False
     rijen = np.flatnonzero(kand)
@@ -116,9 +124,9 @@ def scores(index: Index, v: Voorstel) -> tuple[np.ndarray, dict[str, np.ndarray]
     soort = soorten.index(v.soort) if v.soort in soorten else -2
     delen = {
         "gebied": samen[rijen] / n_gebied,
-        "thema": _jaccard(t, index.thema[rijen]),
-        "fase": _jaccard(_mask(v.fasen, FASEN), index.fase[rijen]),
-        "doelgroep": _jaccard(_mask(v.doelgroepen, DOELGROEPEN), index.doelgroep[rijen]),
+        "thema": _jaccard_bits(t, index.thema_bits[rijen]),
+        "fase": _jaccard_bits(bits(v.fasen, FASEN), index.fase_bits[rijen]),
+        "doelgroep": _jaccard_bits(bits(v.doelgroepen, DOELGROEPEN), index.doelgroep_bits[rijen]),
         "soort": (index.soort[rijen] == soort).astype(float),
     }
     vec = index.tekst.vector(dienst_tekst(v.naam, v.omschrijving, v.trefwoorden))
@@ -181,7 +189,12 @@ def toets(index: Index, v: Voorstel) -> Toetsrapport:
     lijst: list[Overlap] = []
     if len(rijen):
         s = totaal(delen)
-        volgorde = np.argsort(-s, kind="stable")[:MAX_OVERLAP]
+        top = (
+            np.argpartition(-s, MAX_OVERLAP)[:MAX_OVERLAP]
+            if len(s) > MAX_OVERLAP
+            else np.arange(len(s))
+        )
+        volgorde = top[np.lexsort((rijen[top], -s[top]))]
         for k in volgorde:
             if s[k] < 0.30:
                 break
