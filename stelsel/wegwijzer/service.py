@@ -328,19 +328,25 @@ def advies(
 _CONTACTVELDEN = ("website", "telefoon", "email", "adres", "openingstijden")
 
 
-def contact_van(*, session: Session, dienst_id: str) -> Contact | None:
-    """How to reach a dienst: its own contact data, each missing field filled from its
-    aanbieder; None when neither holds anything. Read per request (not from the index): a
-    provider's contact data changes without changing the register's version."""
-    d = register.get_dienst(session=session, dienst_id=dienst_id)
-    if d is None:
-        return None
+def contact_uit(d) -> Contact | None:
+    """How to reach a dienst (a register dienst with its aanbieder): its own contact data,
+    each missing field filled from its aanbieder; None when neither holds anything. Fields the
+    register does not have (yet) count as empty."""
     eigen = {v: str(getattr(d, v, "") or "").strip() for v in _CONTACTVELDEN}
     van_aanbieder = {v: str(getattr(d.aanbieder, v, "") or "").strip() for v in _CONTACTVELDEN}
+    if not van_aanbieder["adres"]:
+        van_aanbieder["adres"] = str(getattr(d.aanbieder, "bezoekadres", "") or "").strip()
     velden = {v: eigen[v] or van_aanbieder[v] for v in _CONTACTVELDEN}
     if not any(velden.values()):
         return None
     return Contact(**velden, van_aanbieder=not any(eigen.values()))
+
+
+def contact_van(*, session: Session, dienst_id: str) -> Contact | None:
+    """contact_uit() of one dienst. Read per request, not from the index: a provider's
+    contact data changes without changing the register's version."""
+    d = register.get_dienst(session=session, dienst_id=dienst_id)
+    return contact_uit(d) if d is not None else None
 
 
 def _registreer(session: Session, signaal: Vraagsignaal) -> None:
