@@ -126,6 +126,12 @@ def _antwoord(
     if "vraag" in fouten.velden:
         fouten.velden["vraag"] = f"Vul uw vraag in: {fouten.velden['vraag']}."
     context["fouten"] = fouten.velden
+    # a misspelled or ambiguous place: the names it may mean, each one tap away
+    context["plaats_keuzes"] = (
+        list(dict.fromkeys([*getattr(fouten.fout, "suggesties", []), *fouten.fout.kandidaten]))
+        if isinstance(fouten.fout, geo.GemeenteOnbekend)
+        else []
+    )
     status = 400 if context["fouten"] else 200
     return render(request, "wegwijzer/wegwijzer.html", context, status_code=status)
 

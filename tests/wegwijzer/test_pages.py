@@ -274,3 +274,11 @@ def test_the_thema_page_shows_national_doors_first_and_asks_for_the_place(client
     fout = client.get("/wegwijzer/thema/zwaar-weer", params={"gemeente": "Xqzwyk"})
     assert fout.status_code == 400 and 'aria-invalid="true"' in fout.text
     assert client.get("/wegwijzer/thema/bestaat-niet").status_code == 404
+
+
+def test_a_misspelled_place_in_the_field_is_one_tap_from_the_right_one(client):
+    r = client.post("/wegwijzer", data={"vraag": "omzet ingestort", "gemeente": "Sneeek"})
+    assert r.status_code == 400
+    (f,) = [f for f in formulieren(r.text) if ("gemeente", "Sneek") in f["knoppen"]]
+    assert f["action"] == "/wegwijzer#resultaten" and f["velden"] == {"vraag": "omzet ingestort"}
+    assert client.post("/wegwijzer", data={**f["velden"], "gemeente": "Sneek"}).status_code == 200
