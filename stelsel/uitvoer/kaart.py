@@ -27,6 +27,7 @@ from stelsel.uitvoer.svg import (
     BREEDTE,
     GEEN_GEGEVENS,
     TEKST,
+    _id,
     _kop,
     _n,
     _tekstregel,
@@ -109,6 +110,36 @@ def _labelpunt(ringen: Sequence[Sequence[tuple[int, int]]]) -> tuple[float, floa
             if score > beste[0]:
                 beste = (score, (x0 + x1) / 2, y)
     return beste[1], beste[2]
+
+
+def _arcering(ringen: Sequence[Sequence[tuple[int, int]]], stap: int) -> str:
+    """Diagonal hatch lines (down to the right) cut to the inside of the rings (even-odd)."""
+    # along a line x - y = u is constant; v = x + y runs along it
+    randen = [
+        (a[0] - a[1], a[0] + a[1], b[0] - b[1], b[0] + b[1])
+        for r in ringen
+        for a, b in zip(r, r[1:], strict=False)
+    ]
+    if not randen:
+        return ""
+    lo = min(min(u0, u1) for u0, _, u1, _ in randen)
+    hi = max(max(u0, u1) for u0, _, u1, _ in randen)
+    delen = []
+    u = (lo // stap) * stap + stap / 2  # between grid points, so never exactly on a vertex
+    while u < hi:
+        vs = sorted(
+            v0 + (u - u0) * (v1 - v0) / (u1 - u0)
+            for u0, v0, u1, v1 in randen
+            if (u0 <= u) != (u1 <= u)
+        )
+        for va, vb in zip(vs[::2], vs[1::2], strict=False):
+            if vb - va > 4:
+                x0, y0 = (u + va) / 2, (va - u) / 2
+                delen.append(
+                    f"M{round(x0)} {round(y0)}l{round((vb - va) / 2)} {round((vb - va) / 2)}"
+                )
+        u += stap
+    return "".join(delen)
 
 
 def gemeentecodes() -> frozenset[str]:
@@ -245,6 +276,7 @@ def kaart(
     """
     geo = _geometrie()
     namen = namen or {}
+    uid = uid or _id("kaart", titel, beschrijving, breedte, sorted(alleen or ()), len(waarden))
     if alleen is not None:
         onbekend = sorted(set(alleen) - geo.ringen.keys())
         if onbekend:
@@ -351,6 +383,7 @@ def kaart(
 
     delen: list[str] = ['<g transform="scale(0.1)">']
     etiketten: list[str] = []
+    geen_ringen: list[list[tuple[int, int]]] = []
     for regio, gemeenten in regios.items():
         waarde = getoonde_waarden.get(regio)
         naam = namen.get(regio, regio)
@@ -361,6 +394,8 @@ def kaart(
             waardetekst = getal(waarde, decimalen) + eenheid
         ringen = omtrek(gemeenten)
         d = "".join(lijn(r, True) for r in ringen)
+        if waarde is None or not legenda:
+            geen_ringen.extend(ringen)
         delen.append(
             f'<path class="{klasse}" data-code={attribuut(regio)} fill="{kleur}" '
             f'd="{d}"><title>{tekst(naam)}: {tekst(waardetekst)}</title></path>'
@@ -375,6 +410,14 @@ def kaart(
                 + _tekstregel(lx / 10, ly / 10 + 5, label, anker="middle")
                 + "</g>"
             )
+    if geen_ringen:
+        # "geen gegevens" is hatched, not only grey: told apart from the lightest class by
+        # pattern as well as colour. The hatch lines are cut to the regions here (fpdf2 does
+        # not apply an SVG clip path inside a transformed group).
+        delen.append(
+            f'<path class="arcering" d="{_arcering(geen_ringen, 60)}" fill="none" '
+            f'stroke="{AS}" stroke-width="7"/>'
+        )
     # borders: an arc is a region border when its gemeenten lie in different regions, or when
     # only one drawn gemeente has it (the coast, the national border, the edge of `alleen`)
     getekend_set = set(getekend)
@@ -406,9 +449,21 @@ def kaart(
     if any(v is None for v in getoonde_waarden.values()) or len(getoonde_waarden) < len(regios):
         rijen.append((GEEN_GEGEVENS, GEEN, " legenda-geen-gegevens"))
     for kleur, omschrijving, extra in rijen:
+        arcering = ""
+        if extra:  # the hatching of "geen gegevens", in the swatch too
+            stukken = []
+            for x in range(-16, 28, 6):
+                x0, x1 = max(x, 0), min(x + 16, 28)
+                if x1 > x0:
+                    stukken.append(
+                        f"M{_n(marge + x0)} {_n(y + x0 - x)}L{_n(marge + x1)} {_n(y + x1 - x)}"
+                    )
+            arcering = (
+                f'<path d="{"".join(stukken)}" stroke="{AS}" stroke-width="0.7" fill="none"/>'
+            )
         delen.append(
             f'<g class="legenda{extra}"><rect x="{_n(marge)}" y="{_n(y)}" width="28" height="16" '
-            f'fill="{kleur}" stroke="{AS}" stroke-width="1"/>'
+            f'fill="{kleur}" stroke="{AS}" stroke-width="1"/>{arcering}'
             + _tekstregel(marge + 36, y + 13, omschrijving)
             + "</g>"
         )

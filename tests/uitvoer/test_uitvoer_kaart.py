@@ -191,3 +191,33 @@ def test_waarden_tonen_writes_each_value_on_the_map(geo):
     ]
     assert sorted(etiketten) == sorted(f"{v:.1f}".replace(".", ",") for v in waarden.values())
     assert "etiket" not in kaart.kaart(waarden, titel="t", indeling=indeling)
+
+
+def test_geen_gegevens_is_hatched_inside_its_region_only():
+    vierkant = [(0, 0), (600, 0), (600, 600), (0, 600), (0, 0)]
+    d = kaart._arcering([vierkant], 60)
+    stukken = re.findall(r"M(-?\d+) (-?\d+)l(-?\d+) (-?\d+)", d)
+    assert len(stukken) >= 15
+    for x, y, dx, dy in ((int(a), int(b), int(c), int(e)) for a, b, c, e in stukken):
+        assert dx == dy > 0  # diagonal, down to the right
+        for px, py in ((x, y), (x + dx, y + dy)):
+            assert -1 <= px <= 601 and -1 <= py <= 601
+    # a hole is not hatched
+    gat = [(200, 200), (200, 400), (400, 400), (400, 200), (200, 200)]
+    for x, y, dx, _ in (
+        (int(a), int(b), int(c), int(e))
+        for a, b, c, e in re.findall(
+            r"M(-?\d+) (-?\d+)l(-?\d+) (-?\d+)", kaart._arcering([vierkant, gat], 60)
+        )
+    ):
+        for t in range(1, 10):
+            px, py = x + dx * t / 10, y + dx * t / 10
+            assert not (205 < px < 395 and 205 < py < 395)
+
+
+def test_the_map_hatches_only_when_something_has_no_value(geo):
+    indeling = {r["gemeentecode"]: r["provinciecode"] for r in geo}
+    alle = {r["provinciecode"]: 1.0 for r in geo}
+    assert 'class="arcering"' not in kaart.kaart(alle, titel="t", indeling=indeling)
+    del alle["PV25"]
+    assert 'class="arcering"' in kaart.kaart(alle, titel="t", indeling=indeling)
