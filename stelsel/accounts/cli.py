@@ -99,3 +99,21 @@ def token_intrekken(
         typer.echo(f"{e.veld}: {e.reden}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"{n} API-token{'' if n == 1 else 's'} ingetrokken.")
+
+
+# `stelsel register herinneringen` (mounted as the group "register" in domains.cli_apps)
+register_app = typer.Typer(help="Het register actueel houden.", no_args_is_help=True)
+
+
+@register_app.command("herinneringen")
+def herinneringen() -> None:
+    """Remind the redacteuren of each aanbieder with diensten not checked for a year (through
+    the outbox; at most once a month per aanbieder, so it is safe to run daily from cron)."""
+    from stelsel.accounts import registerbeheer
+
+    with session_scope(get_engine()) as session:
+        n = registerbeheer.stuur_herinneringen(session=session)
+    typer.echo(
+        f"{n['verstuurd']} herinnering(en) klaargezet, {n['al_verstuurd']} al verstuurd deze "
+        f"maand, {n['zonder_redacteur']} aanbieder(s) zonder redacteur."
+    )

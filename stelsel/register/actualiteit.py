@@ -112,13 +112,14 @@ def actualiteit_per_regio(*, session: Session, soort: str, vandaag: date) -> lis
         select(DienstWerkgebied.dienst_id, DienstWerkgebied.soort, DienstWerkgebied.code)
     ):
         per_dienst.setdefault(dienst_id, set()).add((s, c))
-    datum: dict[object, date | None] = dict(
-        session.execute(
+    datum: dict[object, date | None] = {
+        dienst_id: d
+        for dienst_id, d in session.execute(
             select(Dienst.id, _gecontroleerd())
             .join(Aanbieder, Aanbieder.id == Dienst.aanbieder_id)
             .where(Dienst.gearchiveerd.is_(False), Dienst.landelijk.is_(False))
-        ).tuples()
-    )
+        )
+    }
     drempel = grens(vandaag)
     namen = geo.area_names(session=session)
     uit = []
