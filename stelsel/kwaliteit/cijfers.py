@@ -163,7 +163,7 @@ class Opgelost:
 @lru_cache(maxsize=512)
 def t_kwantiel(df: int) -> float:
     """The 97.5% quantile of Student's t with `df` degrees of freedom."""
-    from scipy.stats import t
+    from scipy.stats import t  # type: ignore[import-untyped]
 
     return float(t.ppf(0.975, df))
 
@@ -317,17 +317,25 @@ def responspercentage(antwoorden: int, uitnodigingen: int, *, minimum: int) -> A
 
 
 def onderdruk(
-    groepen: Mapping[Hashable, int], *, minimum: int, totaal: int | None = None
+    groepen: Mapping[Hashable, int],
+    *,
+    minimum: int,
+    totaal: int | None = None,
+    al_verborgen: Mapping[Hashable, str] | None = None,
 ) -> tuple[dict[Hashable, str | None], str | None]:
     """R1 and R2 for one breakdown: the reason each child is hidden (None: shown), and the
     reason the total is hidden (None: shown).
 
     `groepen` are the children's sizes; `totaal` the total's size when it is larger than the
     sum of the children (a remainder not in any child, e.g. responses without a region) or
-    when the children overlap (thema's), else None (the sum)."""
+    when the children overlap (thema's), else None (the sum). `al_verborgen`: children hidden
+    for another reason (R3) before R2 is applied."""
     redenen: dict[Hashable, str | None] = {
         k: (reden_te_weinig(n, minimum) if 0 < n < minimum else None) for k, n in groepen.items()
     }
+    for k, r in (al_verborgen or {}).items():
+        if k in redenen and redenen[k] is None and groepen[k] > 0:
+            redenen[k] = r
     som = sum(groepen.values())
     rest = 0 if totaal is None else max(totaal - som, 0)
     totaal_n = som + rest if totaal is None or totaal >= som else totaal
