@@ -207,6 +207,9 @@ def xlsx_bytes(*tabellen: Tabel, titel: str = "") -> bytes:
         for k, breedte in enumerate(breedtes, start=1):
             ws.column_dimensions[get_column_letter(k)].width = min(max(breedte + 2, 8), 60)
         ws.freeze_panes = "A2"
+        ws.print_title_rows = "1:1"  # the header row on every printed page too
+        if tabel.bijschrift:
+            ws.oddHeader.center.text = _xlsx_tekst(tabel.bijschrift).replace("&", "&&")
         if tabel.rijen:
             ws.auto_filter.ref = (
                 f"A1:{get_column_letter(len(tabel.kolommen))}{len(tabel.rijen) + 1}"

@@ -66,6 +66,8 @@ def test_xlsx_never_holds_a_formula_and_keeps_numbers_numeric():
     ws = wb.worksheets[0]
     assert ws.title == "Test  aanbod  regio"  # characters Excel forbids in a sheet name
     assert ws.freeze_panes == "A2"
+    assert ws.print_title_rows == "$1:$1"
+    assert ws.oddHeader.center.text == "Test: aanbod [regio]"
     assert ws["A1"].font.b
     for row in ws.iter_rows():
         for cel in row:
