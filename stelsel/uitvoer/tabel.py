@@ -108,13 +108,16 @@ def tekst_van(cel: Cel, *, decimalen: int | None = None, leeg: str = "–") -> s
     return str(cel)
 
 
-def _csv_cel(cel: Cel) -> str:
+def _csv_cel(cel: Cel, decimalen: int | None = None) -> str:
     if cel is None:
         return ""
     if isinstance(cel, bool):
         return "ja" if cel else "nee"
     if isinstance(cel, int | float):
-        # Machine-readable: a decimal point, no thousands separator, never neutralised.
+        # Machine-readable: a decimal point, no thousands separator, never neutralised; rounded
+        # to the column's decimals when the table gives them (0.30000000000000004 -> 0.30).
+        if isinstance(cel, float) and decimalen is not None:
+            return f"{cel:.{decimalen}f}"
         return repr(cel) if isinstance(cel, float) else str(cel)
     if isinstance(cel, datetime | date):
         return cel.isoformat()
@@ -126,7 +129,9 @@ def csv_tekst(tabel: Tabel) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([neutraliseer(k) for k in tabel.kolommen])
-    writer.writerows([_csv_cel(c) for c in rij] for rij in tabel.rijen)
+    writer.writerows(
+        [_csv_cel(c, tabel.decimalen_van(k)) for k, c in enumerate(rij)] for rij in tabel.rijen
+    )
     return buf.getvalue()
 
 

@@ -56,9 +56,11 @@ def test_csv_has_a_bom_commas_and_neutralised_text():
     assert rijen[0] == ["Naam", "Aantal", "Aandeel", "Datum", "Actief"]
     for rij, origineel in zip(rijen[1:], GEVAARLIJK, strict=False):
         assert rij[0] == "'" + origineel
-        assert rij[1:] == ["1", "0.5", "2026-01-02", "ja"]
+        assert rij[1:] == ["1", "0.50", "2026-01-02", "ja"]  # column 3 has 2 decimals
     # numbers are not text: a negative number stays a plain number
     assert rijen[-1] == ["Groningen", "-3", "-0.25", "", "nee"]
+    zonder = Tabel(["x"], [[0.1 + 0.2]])
+    assert csv_bytes(zonder).decode("utf-8-sig").splitlines()[1] == "0.30000000000000004"
 
 
 def test_xlsx_never_holds_a_formula_and_keeps_numbers_numeric():
