@@ -289,3 +289,33 @@ def test_no_personal_data_in_the_logs(client, session, tokens, caplog):
 def test_unknown_aanbieder_is_404(client):
     assert client.get(f"/neem-contact-op/{uuid.uuid4()}").status_code == 404
     assert client.post("/neem-contact-op/bestaat-niet/formulier", data={}).status_code == 404
+
+
+def test_the_receivers_pages_name_the_entrepreneur_as_sender(app, client, session):
+    accounts.create(
+        session=session,
+        email="b@qredits.example.nl",
+        rol="adviseur",
+        aanbieder="qredits",
+        wachtwoord="lang-genoeg-wachtwoord",
+    )
+    session.flush()
+    stuur(client)
+    (dv,) = session.scalars(select(Doorverwijzing)).all()
+    ontvanger = TestClient(app)
+    csrf = _csrf(ontvanger.get("/inloggen").text)
+    r = ontvanger.post(
+        "/inloggen",
+        data={
+            "email": "b@qredits.example.nl",
+            "wachtwoord": "lang-genoeg-wachtwoord",
+            "csrf": csrf,
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    inbox = ontvanger.get("/doorverwijzingen").text
+    assert f"Van {zv.ZELF_NAAM}" in inbox
+    pagina = ontvanger.get(f"/doorverwijzingen/{dv.id}").text
+    assert f"Doorverwijzing van {zv.ZELF_NAAM} naar Qredits" in pagina
+    assert "Jan de Vries" in pagina and "onbekend" not in pagina
