@@ -276,6 +276,9 @@ def kaart(
     """
     geo = _geometrie()
     namen = namen or {}
+    for code, v in waarden.items():
+        if v is not None and not math.isfinite(v):
+            raise ValueError(f"waarden: {code} heeft {v}, geen eindig getal")
     uid = uid or _id("kaart", titel, beschrijving, breedte, sorted(alleen or ()), len(waarden))
     if alleen is not None:
         onbekend = sorted(set(alleen) - geo.ringen.keys())

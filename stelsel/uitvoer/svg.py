@@ -152,6 +152,13 @@ def figuur(svg: str, tabel: Tabel, *, bijschrift: str, tabel_open: bool = False)
     )
 
 
+def _controleer(getallen: Sequence[float | None], veld: str) -> None:
+    """Refuse NaN and infinity, which no chart can place, naming where they are."""
+    for v in getallen:
+        if v is not None and not math.isfinite(v):
+            raise ValueError(f"{veld}: {v} is geen eindig getal")
+
+
 def _id(soort: str, *delen: object) -> str:
     return soort + "-" + hashlib.sha1(repr(delen).encode()).hexdigest()[:10]
 
@@ -159,7 +166,12 @@ def _id(soort: str, *delen: object) -> str:
 def _kop(
     soort: str, breedte: float, hoogte: float, titel: str, beschrijving: str, uid: str | None
 ) -> list[str]:
-    uid = uid or _id(soort, titel, beschrijving, breedte, hoogte)
+    # an id safe in any attribute (a caller may build it from a region code or name)
+    uid = (
+        re.sub(r"[^A-Za-z0-9_-]", "-", uid)
+        if uid
+        else _id(soort, titel, beschrijving, breedte, hoogte)
+    )
     # wider than usual (a heatmap with many columns): never shrink text below 12 px; the
     # container scrolls sideways instead (`figuur` gives one)
     minimum = f' style="min-width:{round(breedte * 12 / LETTER)}px"' if breedte > BREEDTE else ""
@@ -227,7 +239,8 @@ def _bereik(
         lo, hi = schaal
         if hi <= lo:
             raise ValueError("schaal: de bovengrens moet groter zijn dan de ondergrens")
-        return lo, hi, _mooie_stappen(lo, hi)
+        marge = (hi - lo) * 1e-9
+        return lo, hi, [t for t in _mooie_stappen(lo, hi) if lo - marge <= t <= hi + marge]
     lo = min(waarden, default=0.0)
     hi = max(waarden, default=1.0)
     if vanaf_nul:
@@ -261,6 +274,8 @@ def staafdiagram(
     `(0, 10)` for a mark; otherwise it runs from 0 to a round number above the largest value.
     """
     fmt = _formaat(decimalen, eenheid)
+    for s in staven:
+        _controleer([s.waarde, *(s.interval or ())], f"staaf {s.label!r}")
     getallen = [s.waarde for s in staven if s.waarde is not None]
     getallen += [g for s in staven if s.interval for g in s.interval]
     if referentie is not None:
@@ -447,6 +462,11 @@ def lijndiagram(
     if len(reeksen) > len(REEKSKLEUREN):
         raise ValueError(f"reeksen: hooguit {len(REEKSKLEUREN)} lijnen in één grafiek")
     fmt = _formaat(decimalen, eenheid)
+    for r in reeksen:
+        _controleer(
+            [*r.waarden, *(g for iv in (r.intervallen or []) if iv for g in iv)],
+            f"reeks {r.naam!r}",
+        )
     getallen = [v for r in reeksen for v in r.waarden if v is not None]
     getallen += [g for r in reeksen for iv in (r.intervallen or []) if iv for g in iv]
     if referentie is not None:
@@ -703,6 +723,8 @@ def heatmap(
     if not rijen or not kolommen:
         raise ValueError("heatmap: geen rijen of geen kolommen")
     fmt = _formaat(decimalen, eenheid)
+    for label, rij in zip(rijen, waarden, strict=True):
+        _controleer(rij, f"rij {label!r}")
     getallen = [v for r in waarden for v in r if v is not None]
     hoogste = max(getallen, default=0.0)
     laagste = min(0.0, min(getallen, default=0.0))

@@ -221,3 +221,8 @@ def test_the_map_hatches_only_when_something_has_no_value(geo):
     assert 'class="arcering"' not in kaart.kaart(alle, titel="t", indeling=indeling)
     del alle["PV25"]
     assert 'class="arcering"' in kaart.kaart(alle, titel="t", indeling=indeling)
+
+
+def test_a_non_finite_value_is_refused():
+    with pytest.raises(ValueError, match="GM0014"):
+        kaart.kaart({"GM0014": float("nan")}, titel="t")

@@ -251,3 +251,25 @@ def test_a_gap_in_a_line_is_explained_in_words():
     assert "Onderbroken lijn: te weinig reacties" in teksten(parse(met_gat))
     zonder = svg.lijndiagram(["a", "b"], [Reeks("r", [1.0, 2.0])], titel="t")
     assert not any(t.startswith("Onderbroken") for t in teksten(parse(zonder)))
+
+
+@pytest.mark.parametrize("slecht", [float("nan"), float("inf"), float("-inf")])
+def test_non_finite_numbers_are_refused_naming_where(slecht):
+    with pytest.raises(ValueError, match="Groningen"):
+        svg.staafdiagram([Staaf("Groningen", slecht)], titel="t")
+    with pytest.raises(ValueError, match="Groningen"):
+        svg.lijndiagram(["a"], [Reeks("Groningen", [slecht])], titel="t")
+    with pytest.raises(ValueError, match="Groningen"):
+        svg.heatmap(["Groningen"], ["a"], [[slecht]], titel="t")
+
+
+def test_a_fixed_scale_has_no_ticks_outside_it():
+    root = parse(svg.staafdiagram([Staaf("a", 5.0)], titel="t", schaal=(0, 7), decimalen=0))
+    assert teksten(root)[-1] == "6"  # 0, 2, 4, 6; not 8, which lies beyond the scale
+
+
+def test_an_unsafe_uid_is_made_safe():
+    s = svg.staafdiagram([Staaf("a", 1.0)], titel="t", uid='x" onload="alert(1)')
+    root = parse(s)
+    assert root.get("onload") is None
+    assert root.get("aria-labelledby") == "x--onload--alert-1--t x--onload--alert-1--d"
