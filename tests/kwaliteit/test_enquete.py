@@ -40,16 +40,20 @@ def _uitnodiging(session, **velden) -> tuple[factories.Zaak, str]:
 
 
 def test_no_consent_no_invitation(session):
-    factories.zaak(session, lc.AFGEROND)  # no enquete consent
-    factories.zaak(session, lc.AFGEROND, berichten=True)  # contact consent is not enough
+    factories.zaak(session, lc.AFGEROND, themas=["financiering"])  # no enquete consent
+    factories.zaak(
+        session, lc.AFGEROND, berichten=True, themas=["financiering"]
+    )  # contact consent is not enough
     assert enquete.uitnodigen(session=session) == 0
     assert session.scalar(select(func.count()).select_from(EnqueteUitnodiging)) == 0
     assert _mails(session) == []
 
 
 def test_consent_gives_one_invitation_per_case_idempotent(session):
-    zaak = factories.zaak(session, lc.AFGEROND, enquete=True)
-    factories.zaak(session, lc.IN_BEHANDELING, enquete=True)  # still open: not yet
+    zaak = factories.zaak(session, lc.AFGEROND, enquete=True, themas=["financiering"])
+    factories.zaak(
+        session, lc.IN_BEHANDELING, enquete=True, themas=["financiering"]
+    )  # still open: not yet
     assert enquete.uitnodigen(session=session) == 1
     assert enquete.uitnodigen(session=session) == 0  # the cron runs again: nothing new
     (u,) = session.scalars(select(EnqueteUitnodiging)).all()
@@ -67,7 +71,7 @@ def test_consent_gives_one_invitation_per_case_idempotent(session):
 
 
 def test_withdrawal_before_the_cron_means_no_invitation(session):
-    zaak = factories.zaak(session, lc.AFGEROND, enquete=True)
+    zaak = factories.zaak(session, lc.AFGEROND, enquete=True, themas=["financiering"])
     h = doorverwijzing.by_toegangscode(session=session, code=zaak.code)
     doorverwijzing.trek_toestemming_in(session=session, hulpvraag=h, door=None)
     session.flush()
@@ -76,7 +80,7 @@ def test_withdrawal_before_the_cron_means_no_invitation(session):
 
 
 def test_removed_case_gets_no_invitation(session):
-    zaak = factories.zaak(session, lc.AFGEROND, enquete=True)
+    zaak = factories.zaak(session, lc.AFGEROND, enquete=True, themas=["financiering"])
     doorverwijzing.anonimiseer(
         session=session,
         hulpvraag=doorverwijzing.by_toegangscode(session=session, code=zaak.code),
@@ -88,7 +92,7 @@ def test_removed_case_gets_no_invitation(session):
 
 
 def test_declined_case_waits_before_it_counts_as_closed(session):
-    factories.zaak(session, lc.GEWEIGERD, enquete=True)
+    factories.zaak(session, lc.GEWEIGERD, enquete=True, themas=["financiering"])
     assert enquete.uitnodigen(session=session) == 0  # the sender may still refer it on
     later = datetime.now(UTC) + timedelta(days=15)
     assert enquete.uitnodigen(session=session, nu=later) == 1
@@ -182,3 +186,25 @@ def test_response_survives_removal_of_the_case(session):
     session.flush()
     session.expire_all()
     assert session.get(EnqueteAntwoord, antwoord_id).csat == 8
+
+
+def test_comment_is_removed_after_the_retention_period(session):
+    _, token = _uitnodiging(session)
+    oud = enquete.beantwoord(session=session, token=token, antwoorden=GOED)
+    session.execute(
+        update(EnqueteAntwoord)
+        .where(EnqueteAntwoord.id == oud)
+        .values(ontvangen_op=datetime.now(UTC) - timedelta(days=400))
+    )
+    assert enquete.opschonen(session=session) == 1
+    assert enquete.opschonen(session=session) == 0
+    session.expire_all()
+    a = session.get(EnqueteAntwoord, oud)
+    assert a.opmerking is None and (a.csat, a.nps) == (8, 9)  # the measurement stays
+
+
+def test_a_recent_comment_stays(session):
+    _, token = _uitnodiging(session)
+    antwoord_id = enquete.beantwoord(session=session, token=token, antwoorden=GOED)
+    assert enquete.opschonen(session=session) == 0
+    assert session.get(EnqueteAntwoord, antwoord_id).opmerking == "Prima"
