@@ -609,8 +609,16 @@ def lijndiagram(
                 f'<path class="lijn" d="{d}" stroke="{kleur}" stroke-width="2.5" fill="none"'
                 f' stroke-linejoin="round"{streep}/>'
             )
+        # a marker on every point while they fit; with many periods only where it matters:
+        # a lone point between gaps (it has no line) and the last point
+        alle_markers = len(perioden) <= 16
         for j, v in enumerate(r.waarden):
-            if v is not None:
+            if v is None:
+                continue
+            alleen = (j == 0 or r.waarden[j - 1] is None) and (
+                j == len(perioden) - 1 or r.waarden[j + 1] is None
+            )
+            if alle_markers or alleen or j == len(perioden) - 1:
                 reeks.append(_marker(MARKERS[i], x(j), y_van(v), kleur))
         laatste = r.waarden[-1]
         if laatste is not None:

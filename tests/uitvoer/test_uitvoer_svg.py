@@ -273,3 +273,16 @@ def test_an_unsafe_uid_is_made_safe():
     root = parse(s)
     assert root.get("onload") is None
     assert root.get("aria-labelledby") == "x--onload--alert-1--t x--onload--alert-1--d"
+
+
+def test_long_series_keep_markers_only_where_they_matter():
+    perioden = [f"p{i}" for i in range(30)]
+    waarden = [1.0] * 30
+    waarden[10] = waarden[12] = None  # p11 stands alone between two gaps
+    root = parse(svg.lijndiagram(perioden, [Reeks("r", waarden)], titel="t"))
+    reeks = next(g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "reeks")
+    markers = [p for p in reeks.findall("s:path", NS) if p.get("class") is None]
+    assert len(markers) == 2  # the lone point and the last one
+    kort = parse(svg.lijndiagram(perioden[:5], [Reeks("r", waarden[:5])], titel="t"))
+    reeks = next(g for g in kort.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "reeks")
+    assert len([p for p in reeks.findall("s:path", NS) if p.get("class") is None]) == 5
