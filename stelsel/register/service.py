@@ -530,11 +530,20 @@ def get_all_diensten(
     *, session: Session, filter: DienstFilter, offset: int = 0, limit: int | None = None
 ) -> tuple[list[Dienst], int]:
     """Diensten matching the filter, national ones last within a region; returns (page, total)."""
-    stmt = _diensten_stmt(filter)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
-    order = [Dienst.landelijk, Dienst.naam] if filter.gebied else [Dienst.naam]
-    page = session.scalars(stmt.order_by(*order, Dienst.slug).offset(offset).limit(limit)).all()
+    vragen = lijst_vragen(filter, offset=offset, limit=limit)
+    total = session.scalar(vragen["telling"])
+    page = session.scalars(vragen["pagina"]).all()
     return list(page), total or 0
+
+
+def lijst_vragen(f: DienstFilter, *, offset: int = 0, limit: int | None = None) -> dict:
+    """The two statements of a filtered list: its count and its page (also for EXPLAIN)."""
+    stmt = _diensten_stmt(f)
+    order = [Dienst.landelijk, Dienst.naam] if f.gebied else [Dienst.naam]
+    return {
+        "telling": select(func.count()).select_from(stmt.subquery()),
+        "pagina": stmt.order_by(*order, Dienst.slug).offset(offset).limit(limit),
+    }
 
 
 def counts(*, session: Session) -> dict[str, int]:
