@@ -15,6 +15,7 @@ from stelsel.analyse import rapport as rp
 from stelsel.analyse import service
 from stelsel.errors import Ongeldig
 from stelsel.register import taxonomie as tx
+from stelsel.uitvoer import svg
 from stelsel.uitvoer.tabel import html as tabel_html
 from stelsel.web.csrf import check_csrf, csrf_token
 from stelsel.web.deps import get_session
@@ -47,13 +48,20 @@ def _tabel(t) -> Markup:
 
 
 def _scan_ctx(s) -> dict:
+    fase = rp.heatmap_fase(s, uid=f"tf-{s.code}")
+    doelgroep = rp.heatmap_doelgroep(s, uid=f"td-{s.code}")
     return {
         "scan": s,
-        "heatmap_fase": Markup(rp.heatmap_fase(s, uid=f"tf-{s.code}")),  # noqa: S704
-        "heatmap_doelgroep": Markup(rp.heatmap_doelgroep(s, uid=f"td-{s.code}")),  # noqa: S704
+        # uitvoer escapes every text it puts in its SVG and tables
+        "heatmap_fase": Markup(  # noqa: S704
+            svg.figuur(fase, rp.tabel_fase(s), bijschrift=f"Thema en fase in {s.naam}")
+        ),
+        "heatmap_doelgroep": Markup(  # noqa: S704
+            svg.figuur(
+                doelgroep, rp.tabel_doelgroep(s), bijschrift=f"Thema en doelgroep in {s.naam}"
+            )
+        ),
         "kaart": Markup(rp.kaart_dekking(s)),  # noqa: S704
-        "tabel_fase": _tabel(rp.tabel_fase(s)),
-        "tabel_doelgroep": _tabel(rp.tabel_doelgroep(s)),
         "tabel_wit": _tabel(rp.tabel_witte_vlekken(s)),
         "tabel_overlap": _tabel(rp.tabel_overlap(s)),
         "tabel_basis": _tabel(rp.tabel_basis(s)),
