@@ -29,6 +29,7 @@ from stelsel.uitvoer.svg import (
     TEKST,
     _id,
     _kop,
+    _met,
     _n,
     _tekstregel,
     attribuut,
@@ -472,8 +473,23 @@ def kaart(
         )
         y += 22
     hoogte = y + marge
+    bekend_met_naam = [(namen.get(r, r), v) for r, v in getoonde_waarden.items() if v is not None]
+    soort = "regio" if len(regios) == 1 else "regio's"
+    delen_samenvatting = [f"Kaart van {len(regios)} {soort}."]
+    if bekend_met_naam:
+        hoog = max(bekend_met_naam, key=lambda nv: nv[1])
+        laag = min(bekend_met_naam, key=lambda nv: nv[1])
+        delen_samenvatting.append(f"Hoogste: {hoog[0]}, {getal(hoog[1], decimalen)}{eenheid}.")
+        if laag is not hoog:
+            delen_samenvatting.append(f"Laagste: {laag[0]}, {getal(laag[1], decimalen)}{eenheid}.")
+    zonder = len(regios) - len(bekend_met_naam)
+    if zonder:
+        delen_samenvatting.append(f"{zonder} zonder gegevens.")
+    samenvatting = " ".join(delen_samenvatting)
     return "".join(
-        _kop("kaart", breedte, hoogte, titel, beschrijving, uid) + delen + ["</g>", "</svg>"]
+        _kop("kaart", breedte, hoogte, titel, _met(beschrijving, samenvatting), uid)
+        + delen
+        + ["</g>", "</svg>"]
     )
 
 

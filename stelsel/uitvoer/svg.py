@@ -159,6 +159,71 @@ def _controleer(getallen: Sequence[float | None], veld: str) -> None:
             raise ValueError(f"{veld}: {v} is geen eindig getal")
 
 
+def _met(beschrijving: str, samenvatting: str) -> str:
+    """The caller's description followed by a summary of the data, for the `<desc>`."""
+    return f"{beschrijving.rstrip()} {samenvatting}".strip() if beschrijving else samenvatting
+
+
+def _over_staven(
+    staven: Sequence[Staaf], fmt: Callable[[float], str], referentie: Referentie | None
+) -> str:
+    met = [s for s in staven if s.waarde is not None]
+    delen = [f"Staafdiagram met {len(staven)} {'staaf' if len(staven) == 1 else 'staven'}."]
+    if met:
+        hoog = max(met, key=lambda s: s.waarde or 0.0)
+        laag = min(met, key=lambda s: s.waarde or 0.0)
+        delen.append(f"Hoogste: {hoog.label}, {fmt(hoog.waarde or 0.0)}.")
+        if laag is not hoog:
+            delen.append(f"Laagste: {laag.label}, {fmt(laag.waarde or 0.0)}.")
+    if len(met) < len(staven):
+        delen.append(f"{len(staven) - len(met)} zonder waarde.")
+    if referentie is not None:
+        boven = sum(1 for s in met if (s.waarde or 0.0) > referentie.waarde)
+        delen.append(f"{boven} van {len(met)} boven {referentie.label} ({fmt(referentie.waarde)}).")
+    return " ".join(delen)
+
+
+def _over_reeksen(
+    perioden: Sequence[str], reeksen: Sequence[Reeks], fmt: Callable[[float], str]
+) -> str:
+    delen = [f"Lijndiagram over {len(perioden)} perioden, {perioden[0]} tot {perioden[-1]}."]
+    for r in reeksen:
+        bekend = [(p, v) for p, v in zip(perioden, r.waarden, strict=True) if v is not None]
+        if not bekend:
+            delen.append(f"{r.naam}: geen waarden.")
+        elif len(bekend) == 1:
+            delen.append(f"{r.naam}: {fmt(bekend[0][1])} in {bekend[0][0]}.")
+        else:
+            (p0, v0), (p1, v1) = bekend[0], bekend[-1]
+            delen.append(f"{r.naam}: van {fmt(v0)} in {p0} naar {fmt(v1)} in {p1}.")
+    return " ".join(delen)
+
+
+def _over_matrix(
+    rijen: Sequence[str],
+    kolommen: Sequence[str],
+    waarden: Sequence[Sequence[float | None]],
+    fmt: Callable[[float], str],
+    witte_vlek: Callable[[float], bool] | None,
+) -> str:
+    cellen = [
+        (r, k, v)
+        for r, rij in zip(rijen, waarden, strict=True)
+        for k, v in zip(kolommen, rij, strict=True)
+    ]
+    bekend = [(r, k, v) for r, k, v in cellen if v is not None]
+    delen = [f"Tabel van {len(rijen)} rijen en {len(kolommen)} kolommen."]
+    if bekend:
+        r, k, v = max(bekend, key=lambda c: c[2])
+        delen.append(f"Hoogste: {r}, {k}: {fmt(v)}.")
+    if witte_vlek is not None:
+        wit = sum(1 for _, _, v in bekend if witte_vlek(v))
+        delen.append(f"{wit} witte {'vlek' if wit == 1 else 'vlekken'}.")
+    if len(bekend) < len(cellen):
+        delen.append(f"{len(cellen) - len(bekend)} zonder gegevens.")
+    return " ".join(delen)
+
+
 def _id(soort: str, *delen: object) -> str:
     return soort + "-" + hashlib.sha1(repr(delen).encode()).hexdigest()[:10]
 
@@ -373,7 +438,14 @@ def staafdiagram(
         )
     hoogte_svg = y + marge
     return "".join(
-        _kop("staafdiagram", breedte, hoogte_svg, titel, beschrijving, uid)
+        _kop(
+            "staafdiagram",
+            breedte,
+            hoogte_svg,
+            titel,
+            _met(beschrijving, _over_staven(staven, fmt, referentie)),
+            uid,
+        )
         + raster
         + delen
         + as_delen
@@ -634,7 +706,14 @@ def lijndiagram(
         delen.extend(reeks)
     hoogte_svg = onder + 5 + LETTER + 2 + marge
     return "".join(
-        _kop("lijndiagram", breedte, hoogte_svg, titel, beschrijving, uid)
+        _kop(
+            "lijndiagram",
+            breedte,
+            hoogte_svg,
+            titel,
+            _met(beschrijving, _over_reeksen(perioden, reeksen, fmt)),
+            uid,
+        )
         + achter
         + delen
         + _STAART
@@ -856,7 +935,12 @@ def heatmap(
         )
         y += 22
     hoogte_svg = y + marge
-    return "".join(_kop("heatmap", breedte, hoogte_svg, titel, beschrijving, uid) + delen + _STAART)
+    samenvatting = _over_matrix(rijen, kolommen, waarden, fmt, witte_vlek)
+    return "".join(
+        _kop("heatmap", breedte, hoogte_svg, titel, _met(beschrijving, samenvatting), uid)
+        + delen
+        + _STAART
+    )
 
 
 def heatmap_tabel(

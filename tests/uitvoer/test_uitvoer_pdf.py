@@ -49,7 +49,9 @@ def test_pdf_has_title_page_and_content():
     assert b"/Title (Staat van de dienstverlening)" in data
     assert b"/Title (Kerncijfers)" in data  # the heading is a bookmark
     assert b"/DisplayDocTitle true" in data
-    assert b"/Alt (Tevredenheid)" in data and b"/Alt (Kaart)" in data  # alt text from <title>
+    # alt text from <title> and <desc>
+    assert b"/Alt (Tevredenheid. Staafdiagram met 1 staaf. Hoogste: Groningen, 6,4.)" in data
+    assert b"/Alt (Kaart. Kaart van 2 regio's. Hoogste: GM0014, 3,0. 1 zonder gegevens.)" in data
     assert b"/FontFile2" in data  # the Unicode TTF is embedded
 
 

@@ -49,7 +49,13 @@ def test_staafdiagram_is_accessible_svg_with_values_as_text():
     root = parse(s)
     assert root.get("role") == "img"
     assert root.get("width") == "100%" and root.get("viewBox", "").startswith("0 0 ")
-    assert titel_en_desc(root) == ("Tevredenheid per regio", "Gemiddeld rapportcijfer")
+    titel, desc = titel_en_desc(root)
+    assert titel == "Tevredenheid per regio"
+    # the caller's description, then a summary of the data for screen-reader users
+    assert desc == (
+        "Gemiddeld rapportcijfer Staafdiagram met 3 staven. Hoogste: Groningen, 6,4. "
+        "Laagste: Fryslân & <Drenthe>, 5,8. 1 zonder waarde. 1 van 2 boven Nulmeting 2021 (6,1)."
+    )
     alle = teksten(root)
     assert "6,4 (6,1–6,7)" in alle
     assert "5,8" in alle
@@ -286,3 +292,26 @@ def test_long_series_keep_markers_only_where_they_matter():
     kort = parse(svg.lijndiagram(perioden[:5], [Reeks("r", waarden[:5])], titel="t"))
     reeks = next(g for g in kort.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "reeks")
     assert len([p for p in reeks.findall("s:path", NS) if p.get("class") is None]) == 5
+
+
+def test_line_and_heatmap_descriptions_summarise_the_data():
+    _, desc = titel_en_desc(
+        parse(
+            svg.lijndiagram(
+                ["2026-Q1", "2026-Q2", "2026-Q3"],
+                [Reeks("Nederland", [6.0, 6.2, 6.4]), Reeks("Zeeland", [None, None, None])],
+                titel="t",
+            )
+        )
+    )
+    assert desc == (
+        "Lijndiagram over 3 perioden, 2026-Q1 tot 2026-Q3. "
+        "Nederland: van 6,0 in 2026-Q1 naar 6,4 in 2026-Q3. Zeeland: geen waarden."
+    )
+    _, desc = titel_en_desc(
+        parse(svg.heatmap(["A", "B"], ["x", "y"], [[0, 3], [None, 9]], titel="t"))
+    )
+    assert (
+        desc
+        == "Tabel van 2 rijen en 2 kolommen. Hoogste: B, y: 9. 1 witte vlek. 1 zonder gegevens."
+    )
