@@ -77,7 +77,9 @@ def test_bad_proposal_names_the_field(session, veld, waarde):
     assert e.value.veld == veld
 
 
-def test_scan_of_every_provincie_and_arbeidsmarktregio(session):
+def test_scan_of_every_provincie_and_arbeidsmarktregio(session, backend):
+    from stelsel.analyse import rapport
+
     keuzes = service.regio_keuzes(session=session)
     codes = [c for c, _ in keuzes["provincie"] + keuzes["arbeidsmarktregio"]]
     assert len(codes) == 12 + 35
@@ -87,6 +89,14 @@ def test_scan_of_every_provincie_and_arbeidsmarktregio(session):
         assert len(s.thema_fase) == 7 * 4 and len(s.thema_doelgroep) == 7 * 12
         assert len(s.basis) == len(s.gemeenten)
         assert 0 <= s.gini <= 1
+        if backend == "sqlite":  # rendering is pure: once is enough
+            for svg in (
+                rapport.heatmap_fase(s),
+                rapport.heatmap_doelgroep(s),
+                rapport.kaart_dekking(s),
+            ):
+                assert svg.startswith("<svg") and s.naam in svg
+            assert len(rapport.tabel_basis(s).rijen) == len(s.gemeenten)
 
 
 def test_basisinfrastructuur_for_all_342_gemeenten(session):
