@@ -10,6 +10,7 @@ what this module exports.
 """
 
 from stelsel.doorverwijzing import analysebron as analysebron
+from stelsel.doorverwijzing import kwaliteit_cijfers as kwaliteit_cijfers
 from stelsel.doorverwijzing.avg import anonimiseer, inzage, opschonen
 from stelsel.doorverwijzing.berichten import EMAIL, GEEN, INBOX, bereikbaarheid
 from stelsel.doorverwijzing.doorverwijzingen import (

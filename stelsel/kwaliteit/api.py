@@ -1,5 +1,114 @@
-"""API routes of the kwaliteit domain."""
+"""API routes of the kwaliteit domain: the quality figures (`/kwaliteit/cijfers`) and their
+series per period (`/kwaliteit/reeksen`), for the roles that steer the stelsel, each within its
+scope (queries.binnen_bereik). Figures only: never a comment text or a person."""
 
-from fastapi import APIRouter
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy.orm import Session
+
+from stelsel.accounts.deps import vereist_actor
+from stelsel.accounts.rollen import Actor
+from stelsel.config import get_settings
+from stelsel.errors import Ongeldig
+from stelsel.kwaliteit import queries, schemas
+from stelsel.register import service as register
+from stelsel.register import taxonomie as tx
+from stelsel.web.deps import get_session
 
 router = APIRouter(tags=["kwaliteit"])
+FOUTEN: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Ongeldige invoer"},
+    401: {"description": "Niet ingelogd"},
+    403: {"description": "Geen toegang"},
+}
+REGIO = Query(
+    None,
+    max_length=6,
+    description="Code van een gemeente (GM0193), arbeidsmarktregio (AM01), COROP-gebied (CR03) "
+    "of provincie (PV23)",
+)
+
+
+def filter_van(
+    session: Session,
+    *,
+    regio: str | None,
+    thema: str | None,
+    aanbieder: str | None,
+    van: date | None,
+    tot: date | None,
+) -> queries.Filter:
+    """The request's filter, each parameter checked (Ongeldig naming it)."""
+    if thema is not None and thema not in tx.codes(tx.THEMAS):
+        raise Ongeldig("thema", f"'{thema}' is geen bekend thema")
+    aanbieder_id = None
+    if aanbieder is not None:
+        a = register.get_aanbieder(session=session, aanbieder_id=aanbieder)
+        if a is None:
+            raise Ongeldig("aanbieder", f"'{aanbieder}' is geen bekende aanbieder")
+        aanbieder_id = a.id
+    if van is not None and tot is not None and tot < van:
+        raise Ongeldig("tot", "ligt voor 'van'")
+    return queries.Filter(
+        regio=regio.upper() if regio else None,
+        thema=thema,
+        aanbieder_id=aanbieder_id,
+        van=van,
+        tot=tot,
+    )
+
+
+def _vandaag() -> date:
+    return datetime.now(UTC).date()
+
+
+@router.get(
+    "/kwaliteit/cijfers",
+    response_model=schemas.CijfersOut,
+    responses=FOUTEN,
+    summary="De kwaliteitscijfers van een regio, thema, aanbieder en periode",
+)
+def get_cijfers(
+    regio: str | None = REGIO,
+    thema: str | None = Query(None, max_length=40),
+    aanbieder: str | None = Query(None, max_length=100, description="UUID of slug"),
+    van: date | None = Query(None, description="Eerste dag (JJJJ-MM-DD)"),
+    tot: date | None = Query(None, description="Laatste dag, inbegrepen"),
+    actor: Actor = Depends(vereist_actor),
+    session: Session = Depends(get_session),
+) -> schemas.CijfersOut:
+    g = queries.geografie(session)
+    f = filter_van(session, regio=regio, thema=thema, aanbieder=aanbieder, van=van, tot=tot)
+    f = queries.binnen_bereik(actor, f, g)
+    o = queries.overzicht(
+        session, f, minimum=get_settings().minimale_groep, vandaag=_vandaag(), g=g
+    )
+    return schemas.uit_overzicht(o)
+
+
+@router.get(
+    "/kwaliteit/reeksen",
+    response_model=schemas.ReeksenOut,
+    responses=FOUTEN,
+    summary="De kwaliteitscijfers per maand, kwartaal of jaar",
+)
+def get_reeksen(
+    regio: str | None = REGIO,
+    thema: str | None = Query(None, max_length=40),
+    aanbieder: str | None = Query(None, max_length=100, description="UUID of slug"),
+    van: date | None = Query(None),
+    tot: date | None = Query(None),
+    per: Literal["maand", "kwartaal", "jaar"] = Query("maand"),
+    actor: Actor = Depends(vereist_actor),
+    session: Session = Depends(get_session),
+) -> schemas.ReeksenOut:
+    g = queries.geografie(session)
+    f = filter_van(session, regio=regio, thema=thema, aanbieder=aanbieder, van=van, tot=tot)
+    f = queries.binnen_bereik(actor, f, g)
+    minimum = get_settings().minimale_groep
+    reeks = []
+    for periode, o in queries.reeks(session, f, per, minimum=minimum, vandaag=_vandaag(), g=g):
+        reeks.append(schemas.PeriodeOut(periode=periode, **schemas.uit_overzicht(o).model_dump()))
+    return schemas.ReeksenOut(per=per, reeks=reeks)

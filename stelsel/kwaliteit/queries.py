@@ -14,17 +14,25 @@ each parent that drops one filter.
 
 import uuid
 from collections.abc import Hashable
-from dataclasses import dataclass, field, replace
-from datetime import date
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from stelsel.errors import Ongeldig
+from stelsel.accounts import rollen
+from stelsel.accounts.rollen import Actor
+from stelsel.doorverwijzing import service as doorverwijzing
+from stelsel.errors import Ongeldig, Verboden
 from stelsel.geo import service as geo
 from stelsel.kwaliteit import cijfers
-from stelsel.kwaliteit.models import EnqueteAntwoord, EnqueteAntwoordThema
+from stelsel.kwaliteit.models import (
+    EnqueteAntwoord,
+    EnqueteAntwoordThema,
+    EnqueteUitnodiging,
+    EnqueteUitnodigingThema,
+)
 from stelsel.kwaliteit.rollup import ALLE, AT, A, R, dag_expressie, sommen_uit_rijen
 
 REGIO_SOORTEN = {
@@ -67,6 +75,8 @@ class Geografie:
 
     gemeenten: dict[str, dict[str, str]] = field(default_factory=dict)
     namen: dict[tuple[str, str], str] = field(default_factory=dict)
+    # query results of this request, keyed by (kind, filter, dim, bron)
+    cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
     def soort(self, code: str) -> str:
         soort = REGIO_SOORTEN.get(code[:2].upper())
@@ -238,9 +248,12 @@ def sommen(
 ) -> cijfers.Sommen:
     """The statistics of the responses `f` selects."""
     g = g or geografie(session)
-    bouw = _ruw_query if _kies(f, None, bron) == "ruw" else _rollup_query
-    q, _ = bouw(session, f, g, None)
-    return _sommen(session.execute(q).one())
+    sleutel = ("sommen", f, None, bron)
+    if sleutel not in g.cache:
+        bouw = _ruw_query if _kies(f, None, bron) == "ruw" else _rollup_query
+        q, _ = bouw(session, f, g, None)
+        g.cache[sleutel] = _sommen(session.execute(q).one())
+    return g.cache[sleutel]
 
 
 def sommen_per(
@@ -255,6 +268,9 @@ def sommen_per(
     if dim not in DIMENSIES:
         raise Ongeldig("per", f"'{dim}' is geen indeling; kies uit {', '.join(DIMENSIES)}")
     g = g or geografie(session)
+    sleutel_cache = ("per", f, dim, bron)
+    if sleutel_cache in g.cache:
+        return g.cache[sleutel_cache]
     bouw = _ruw_query if _kies(f, dim, bron) == "ruw" else _rollup_query
     q, _ = bouw(session, f, g, dim)
     uit: dict[str, cijfers.Sommen] = {}
@@ -271,23 +287,46 @@ def sommen_per(
         s = _sommen(rij)
         if s.n:
             uit[sleutel] = uit[sleutel] + s if sleutel in uit else s
-    return dict(sorted(uit.items()))
+    g.cache[sleutel_cache] = dict(sorted(uit.items()))
+    return g.cache[sleutel_cache]
 
 
 # --------------------------------------------------------------------------- figures, hidden
 
 
+def _breedte(f: Filter, veld: str, g: Geografie) -> tuple[str, str]:
+    """The breakdown a filter field belongs to, and this filter's key in it."""
+    if veld == "regio":
+        assert f.regio is not None
+        return g.soort(f.regio), f.regio
+    dim = {"aanbieder_id": "aanbieder", "dienst_id": "dienst"}.get(veld, veld)
+    return dim, str(getattr(f, veld))
+
+
 def cijfers_van(
     session: Session, f: Filter, *, minimum: int, g: Geografie | None = None, bron: Bron = "auto"
 ) -> cijfers.Kerncijfers:
-    """The figures of one group, with R1 and R3 applied."""
+    """The figures of one group, with R1 applied, and R2/R3: for each filter, the group is
+    shown only when it is shown in the breakdown it is a child of (the same filter with that
+    one field varying: a provincie among the provincies, ...). So a figure asked for on its
+    own is hidden exactly when the breakdown on the dashboard hides it, and no set of single
+    queries reveals more than the breakdowns do."""
     g = g or geografie(session)
     s = sommen(session, f, g=g, bron=bron)
     reden = None
     if s.n >= minimum:
-        for _, ouder in f.ouders():
-            if cijfers.rest_te_klein(
-                s.n, sommen(session, ouder, g=g, bron=bron).n, minimum=minimum
+        for veld, ouder in f.ouders():
+            dim, sleutel = _breedte(f, veld, g)
+            delen = sommen_per(session, ouder, dim, g=g, bron=bron)
+            overlap = dim == "thema"
+            totaal = sommen(session, ouder, g=g, bron=bron).n
+            redenen, _ = cijfers.onderdruk(
+                {k: d.n for k, d in delen.items()},
+                minimum=minimum,
+                totaal=None if overlap else totaal,
+            )
+            if redenen.get(sleutel) is not None or cijfers.rest_te_klein(
+                s.n, totaal, minimum=minimum
             ):
                 reden = cijfers.AFGELEID
                 break
@@ -346,3 +385,136 @@ def uitsplitsing(
         for k, s in delen.items()
     ]
     return Uitsplitsing(dim, totaal, groepen)
+
+
+# --------------------------------------------------------------------------- scope and overview
+
+
+def binnen_bereik(actor: Actor, f: Filter, g: Geografie) -> Filter:
+    """The filter narrowed to what this role may see: a stelselregisseur and beheerder the
+    nation, a regiocoördinator their own region (another region: Verboden), a manager their own
+    aanbieder. Other roles see no figures. A bad region code is Ongeldig (checked first)."""
+    if f.regio is not None:
+        g.soort(f.regio)
+    if actor.rol in (rollen.STELSELREGISSEUR, rollen.BEHEERDER):
+        return f
+    if actor.rol == rollen.REGIOCOORDINATOR and actor.regio_code:
+        if f.regio is None:
+            return replace(f, regio=actor.regio_code)
+        if not set(g.gemeenten_in(f.regio)) <= set(g.gemeenten_in(actor.regio_code)):
+            raise Verboden("U ziet alleen de cijfers van uw eigen regio.")
+        return f
+    if actor.rol == rollen.MANAGER and actor.aanbieder_id:
+        if f.aanbieder_id not in (None, actor.aanbieder_id):
+            raise Verboden("U ziet alleen de cijfers van uw eigen organisatie.")
+        return replace(f, aanbieder_id=actor.aanbieder_id)
+    raise Verboden("Deze cijfers zijn voor regisseurs, regiocoördinatoren en managers.")
+
+
+def mag_cijfers_zien(actor: Actor) -> bool:
+    if actor.rol in (rollen.STELSELREGISSEUR, rollen.BEHEERDER):
+        return True
+    if actor.rol == rollen.REGIOCOORDINATOR:
+        return bool(actor.regio_code)
+    return actor.rol == rollen.MANAGER and actor.aanbieder_id is not None
+
+
+def uitnodigingen(session: Session, f: Filter, g: Geografie) -> tuple[int, int]:
+    """(invitations made, invitations answered) in the period of `f`, for the response rate."""
+    U = EnqueteUitnodiging.__table__.c
+    UT = EnqueteUitnodigingThema.__table__.c
+    q = select(func.count(), func.count(U.beantwoord_op))
+    if f.regio is not None:
+        q = q.where(U.gemeente_code.in_(g.gemeenten_in(f.regio)))
+    if f.aanbieder_id is not None:
+        q = q.where(U.aanbieder_id == f.aanbieder_id)
+    if f.dienst_id is not None:
+        q = q.where(U.dienst_id == f.dienst_id)
+    if f.segment is not None:
+        q = q.where(U.segment == f.segment)
+    if f.thema is not None:
+        q = q.where(
+            select(UT.uitnodiging_id).where(UT.uitnodiging_id == U.id, UT.thema == f.thema).exists()
+        )
+    if f.van is not None:
+        q = q.where(U.aangemaakt_op >= datetime.combine(f.van, time(), UTC))
+    if f.tot is not None:
+        q = q.where(U.aangemaakt_op < datetime.combine(f.tot + timedelta(days=1), time(), UTC))
+    n, beantwoord = session.execute(q).one()
+    return int(n), int(beantwoord)
+
+
+@dataclass(frozen=True)
+class Overzicht:
+    """Every figure of one group: the survey's, the referral chains', the response rate."""
+
+    filter: Filter
+    kern: cijfers.Kerncijfers
+    keten: cijfers.Ketencijfers
+    respons: cijfers.Aandeel
+
+
+def ketensommen(session: Session, f: Filter, g: Geografie, vandaag: date) -> cijfers.Ketensommen:
+    k = doorverwijzing.kwaliteit_cijfers.ketensommen(
+        session=session,
+        vandaag=vandaag,
+        gemeenten=None if f.regio is None else g.gemeenten_in(f.regio),
+        aanbieder_id=f.aanbieder_id,
+        thema=f.thema,
+        van=f.van,
+        tot=f.tot,
+    )
+    return cijfers.Ketensommen(**asdict(k))
+
+
+def overzicht(
+    session: Session,
+    f: Filter,
+    *,
+    minimum: int,
+    vandaag: date,
+    g: Geografie | None = None,
+) -> Overzicht:
+    g = g or geografie(session)
+    n, beantwoord = uitnodigingen(session, f, g)
+    return Overzicht(
+        filter=f,
+        kern=cijfers_van(session, f, minimum=minimum, g=g),
+        keten=cijfers.ketencijfers(ketensommen(session, f, g, vandaag), minimum=minimum),
+        respons=cijfers.responspercentage(beantwoord, n, minimum=minimum),
+    )
+
+
+def reeks(
+    session: Session,
+    f: Filter,
+    per: str,
+    *,
+    minimum: int,
+    vandaag: date,
+    g: Geografie | None = None,
+) -> list[tuple[str, Overzicht]]:
+    """The overview per period (maand, kwartaal, jaar) over the periods that have responses.
+    The survey figures are one breakdown (R2 over the periods); the referral figures and the
+    response rate are computed per period."""
+    g = g or geografie(session)
+    u = uitsplitsing(session, f, per, minimum=minimum, g=g)
+    uit = []
+    for groep in u.groepen:
+        van, tot = periode_grenzen(groep.sleutel)
+        fp = replace(f, van=max(van, f.van or van), tot=min(tot, f.tot or tot))
+        n, beantwoord = uitnodigingen(session, fp, g)
+        uit.append(
+            (
+                groep.sleutel,
+                Overzicht(
+                    filter=fp,
+                    kern=groep.cijfers,
+                    keten=cijfers.ketencijfers(
+                        ketensommen(session, fp, g, vandaag), minimum=minimum
+                    ),
+                    respons=cijfers.responspercentage(beantwoord, n, minimum=minimum),
+                ),
+            )
+        )
+    return uit
