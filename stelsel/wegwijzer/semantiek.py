@@ -10,6 +10,7 @@ same process) encodes only the texts that are new. A question is encoded on dema
 """
 
 import hashlib
+import logging
 import re
 import threading
 from collections import OrderedDict
@@ -20,7 +21,12 @@ import numpy as np
 
 DIM = 512
 _VRAGEN_CACHE = 4096
+# texts without a precomputed vector that are encoded while the index is built (about 5 ms
+# each on one core); a register with more new texts than this is searched without the
+# encoder for those diensten until their vectors are precomputed (docs/wegwijzer.md)
+MAX_NIEUW = 3000
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _model = None
 _tekstvectoren: dict[str, np.ndarray] = {}  # sha1 of a text → its unit vector
@@ -68,6 +74,11 @@ def _encoder():
     return _model
 
 
+def warm() -> None:
+    """Load the encoder now rather than on the first question."""
+    _encoder()
+
+
 def encode(teksten: Sequence[str]) -> np.ndarray:
     """Unit vectors of texts, (n, 512) float32; each distinct text is encoded once per process."""
     sleutels = [sleutel(t) for t in teksten]
@@ -90,12 +101,24 @@ class Semantiek:
 
     def __init__(self, teksten: Sequence[str], delen: Sequence[Sequence[str]] | None = None):
         delen = delen if delen is not None else [[t] for t in teksten]
-        uniek = list(dict.fromkeys([*teksten, *(d for ds in delen for d in ds)]))
-        rij = {t: i for i, t in enumerate(uniek)}
-        # one row per distinct text: registers with repeated texts (networks of desks) share
-        self.matrix = encode(uniek)
-        self.rij = np.array([rij[t] for t in teksten], dtype=np.int64)
-        self.deel_rij = np.array([rij[d] for ds in delen for d in ds], dtype=np.int64)
+        alle = list(dict.fromkeys([*teksten, *(d for ds in delen for d in ds)]))
+        sleutels = {t: sleutel(t) for t in alle}
+        nieuw = [t for t in alle if sleutels[t] not in _tekstvectoren]
+        if 0 < len(nieuw) <= MAX_NIEUW:
+            encode(nieuw)
+        elif nieuw:
+            log.warning("wegwijzer_vectoren_ontbreken", extra={"aantal": len(nieuw)})
+        # one row per distinct known text (networks of desks share theirs); a text without a
+        # vector points at the zero row at the end and so adds nothing
+        bekend = [t for t in alle if sleutels[t] in _tekstvectoren]
+        rij = {t: i for i, t in enumerate(bekend)}
+        nul = len(bekend)
+        self.matrix = np.zeros((nul + 1, DIM), dtype=np.float32)
+        if bekend:
+            self.matrix[:nul] = np.stack([_tekstvectoren[sleutels[t]] for t in bekend])
+        self.ontbreekt = len(nieuw) if len(nieuw) > MAX_NIEUW else 0
+        self.rij = np.array([rij.get(t, nul) for t in teksten], dtype=np.int64)
+        self.deel_rij = np.array([rij.get(d, nul) for ds in delen for d in ds], dtype=np.int64)
         self.deel_doc = np.array([i for i, ds in enumerate(delen) for _ in ds], dtype=np.int64)
         # the parts sorted by document, for a max per document with reduceat
         self._begin = np.searchsorted(self.deel_doc, np.arange(len(teksten)))

@@ -5,16 +5,17 @@ refer. The search index is built once per process and rebuilt when the register 
 """
 
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from stelsel.config import get_settings
-from stelsel.db import ALLEEN_LEZEN
+from stelsel.db import ALLEEN_LEZEN, session_scope
 from stelsel.errors import Ongeldig
 from stelsel.geo import service as geo
 from stelsel.geo.service import Gemeente
@@ -178,6 +179,9 @@ def documenten(*, session: Session) -> list[Document]:
     """Every dienst of the register as a matcher document."""
     diensten, _ = register.get_all_diensten(session=session, filter=register.DienstFilter())
     netwerken = _netwerken(diensten, geo.area_names(session=session))
+    nu = time.monotonic()
+    for d in diensten:  # the rows are loaded anyway: their contact data, fresh
+        _contacten[str(d.id)] = (nu, contact_uit(d))
     return [
         Document(
             dienst_id=str(d.id),
@@ -246,6 +250,14 @@ def matcher(*, session: Session) -> Matcher:
         m = bouw_matcher(documenten(session=session))
         _cache[key] = (versie, m)
         return m
+
+
+def warm(engine: Engine) -> None:
+    """Build the index for this database now (at server start), not on the first question."""
+    with session_scope(engine) as session:
+        m = matcher(session=session)
+    if m.semantiek is not None:
+        semantiek.warm()
 
 
 def advies(
@@ -342,11 +354,22 @@ def contact_uit(d) -> Contact | None:
     return Contact(**velden, van_aanbieder=not any(eigen.values()))
 
 
+CONTACT_SECONDEN = 300.0  # contact data on a card is at most this old
+_contacten: dict[str, tuple[float, Contact | None]] = {}
+
+
 def contact_van(*, session: Session, dienst_id: str) -> Contact | None:
-    """contact_uit() of one dienst. Read per request, not from the index: a provider's
-    contact data changes without changing the register's version."""
+    """contact_uit() of one dienst, kept for CONTACT_SECONDEN: a provider's contact data
+    changes without changing the register's version, so the index cannot hold it, and
+    reading a dienst per card costs a dozen queries."""
+    nu = time.monotonic()
+    bewaard = _contacten.get(dienst_id)
+    if bewaard and nu - bewaard[0] < CONTACT_SECONDEN:
+        return bewaard[1]
     d = register.get_dienst(session=session, dienst_id=dienst_id)
-    return contact_uit(d) if d is not None else None
+    c = contact_uit(d) if d is not None else None
+    _contacten[dienst_id] = (nu, c)
+    return c
 
 
 def _registreer(session: Session, signaal: Vraagsignaal) -> None:
