@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from fpdf import FPDF, FontFace
@@ -150,6 +151,11 @@ def _xml_tekst(fragment: str) -> str:
 
 class _Pdf(FPDF):
     voettekst = ""
+
+    def multi_cell(self, *args: Any, **kwargs: Any) -> Any:
+        # left-aligned, not justified: justified text gets uneven gaps that are harder to read
+        kwargs.setdefault("align", Align.L)
+        return super().multi_cell(*args, **kwargs)
 
     def footer(self) -> None:
         if self.page_no() == 1:
@@ -314,9 +320,20 @@ class Rapport:
         pdf = self._inhoud()
         tussen = 4.0
         breedte = (pdf.epw - tussen * (per_rij - 1)) / per_rij
+        binnen = breedte - 6
         for start in range(0, len(cijfers), per_rij):
             rij = cijfers[start : start + per_rij]
-            hoogte = 34.0
+            # the boxes of a row are as high as the longest label and context line need
+            pdf.set_font(self._familie, "", 9.5)
+            label_h = max(self._tekst_hoogte(c.label, binnen, 4.5) for c in rij)
+            pdf.set_font(self._familie, "", 8.5)
+            toel_h = max(
+                (self._tekst_hoogte(c.toelichting, binnen, 4) for c in rij if c.toelichting),
+                default=0.0,
+            )
+            waarde_y = 3 + label_h + 1.5
+            toel_y = waarde_y + 10
+            hoogte = toel_y + toel_h + 3
             self._ruimte(hoogte + 4)
             y = pdf.get_y()
             for i, cijfer in enumerate(rij):
@@ -329,16 +346,16 @@ class Rapport:
                 pdf.rect(x, y, 1.5, hoogte, style="F")
                 pdf.set_xy(x + 4, y + 3)
                 pdf.set_font(self._familie, "", 9.5)
-                pdf.multi_cell(breedte - 6, 4.5, self._t(cijfer.label), max_line_height=4.5)
-                pdf.set_xy(x + 4, y + 13)
+                pdf.multi_cell(binnen, 4.5, self._t(cijfer.label))
+                pdf.set_xy(x + 4, y + waarde_y)
                 pdf.set_font(self._familie, "B", 18)
                 pdf.set_text_color(*MERK)
-                pdf.cell(breedte - 6, 9, self._t(cijfer.waarde))
+                pdf.cell(binnen, 9, self._t(cijfer.waarde))
                 pdf.set_text_color(*TEKST)
                 if cijfer.toelichting:
-                    pdf.set_xy(x + 4, y + 23)
+                    pdf.set_xy(x + 4, y + toel_y)
                     pdf.set_font(self._familie, "", 8.5)
-                    pdf.multi_cell(breedte - 6, 4, self._t(cijfer.toelichting))
+                    pdf.multi_cell(binnen, 4, self._t(cijfer.toelichting))
             pdf.set_xy(pdf.l_margin, y + hoogte + 4)
 
     def tabel(self, tabel: Tabel, *, breedtes: Sequence[float] | None = None) -> None:
@@ -361,12 +378,14 @@ class Rapport:
             for rij in tabel.rijen
         ]
         koppen = [self._t(k) for k in tabel.kolommen]
+        grootte = 9.5
+        kolommen: Sequence[float] = breedtes or ()
         if breedtes is None:
-            lengtes = [
-                max([min(len(koppen[k]), 18), *(min(len(r[k]), 40) for r in teksten)]) + 2
-                for k in range(len(koppen))
-            ]
-            breedtes = lengtes
+            # a wide table gets smaller text (down to 7 pt) before words are broken
+            for grootte in (9.5, 8.5, 7.5, 7.0):
+                kolommen, past = self._kolombreedtes(koppen, teksten, grootte)
+                if past:
+                    break
         getal = [
             bool(tabel.rijen)
             and all(
@@ -377,14 +396,16 @@ class Rapport:
             and any(r[k] is not None for r in tabel.rijen)
             for k in range(len(koppen))
         ]
-        pdf.set_font(self._familie, "", 9.5)
+        pdf.set_font(self._familie, "", grootte)
         pdf.set_fill_color(*ZACHT)  # fpdf2 fills the banded rows with the current fill colour
         pdf.set_draw_color(*RAND)
         pdf.set_line_width(0.2)
         with pdf.table(
-            col_widths=tuple(breedtes),
+            col_widths=tuple(kolommen),
             text_align=tuple("RIGHT" if g else "LEFT" for g in getal),
-            headings_style=FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=MERK),
+            headings_style=FontFace(
+                emphasis="BOLD", color=(255, 255, 255), fill_color=MERK, size_pt=grootte
+            ),
             cell_fill_color=ZACHT,
             cell_fill_mode=TableCellFillMode.ROWS,
             borders_layout=TableBordersLayout.HORIZONTAL_LINES,
@@ -401,6 +422,40 @@ class Rapport:
                 for c in r:
                     rij.cell(c)
         pdf.ln(4)
+
+    def _kolombreedtes(
+        self, koppen: list[str], teksten: list[list[str]], grootte: float
+    ) -> tuple[list[float], bool]:
+        """Column widths in mm: no header word and no short word broken, long text wraps.
+
+        The flag says whether that fits at this text size."""
+        pdf = self._pdf
+        rand = 3.5  # the cell padding, both sides, and a little air
+
+        def woorden(tekst: str) -> list[str]:
+            return tekst.split() or [""]
+
+        pdf.set_font(self._familie, "B", grootte)
+        minimum = [max(pdf.get_string_width(w) for w in woorden(k)) + rand for k in koppen]
+        pdf.set_font(self._familie, "", grootte)
+        gewenst = []
+        for k in range(len(koppen)):
+            kolom = [r[k] for r in teksten]
+            langste_woord = max(
+                (pdf.get_string_width(w) for t in kolom for w in woorden(t)), default=0
+            )
+            minimum[k] = max(minimum[k], min(langste_woord + rand, 40.0))
+            volledig = max((pdf.get_string_width(t) for t in kolom), default=0) + rand
+            gewenst.append(max(minimum[k], min(volledig, 80.0)))
+        ruimte = pdf.epw
+        if sum(minimum) >= ruimte:  # too many columns: shrink all alike
+            return [m * ruimte / sum(minimum) for m in minimum], False
+        if sum(gewenst) <= ruimte:  # room to spare: widen in proportion
+            return [g * ruimte / sum(gewenst) for g in gewenst], True
+        # shrink only what may wrap, in proportion to how much it wants beyond its minimum
+        buigzaam = sum(g - m for g, m in zip(gewenst, minimum, strict=True))
+        over = ruimte - sum(minimum)
+        return [m + (g - m) * over / buigzaam for g, m in zip(gewenst, minimum, strict=True)], True
 
     def svg(
         self,

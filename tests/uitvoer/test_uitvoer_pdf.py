@@ -116,3 +116,17 @@ def test_a_heading_stands_on_the_page_of_what_follows_it():
     met_kop = [s for s in streams if b"(Kop boven de kaart)" in s]
     assert len(met_kop) == 1 and b"(Kaart 1)" in met_kop[0]
     assert b"(Kop zonder iets erna)" in data  # a last heading is still drawn
+
+
+def test_column_widths_never_break_a_header_word_and_fill_the_width():
+    r = Rapport("t", lettertype=GEEN_LETTERTYPE)
+    koppen = ["Dienst", "Aanbieder", "Score", "Waarom"]
+    teksten = [["Financieringsspreekuur voor starters", "Kamer van Koophandel", "0,83", "x " * 60]]
+    breedtes, past = r._kolombreedtes(koppen, teksten, 9.5)
+    assert past and sum(breedtes) == pytest.approx(r._pdf.epw)
+    r._pdf.set_font("helvetica", "B", 9.5)
+    for kop, b in zip(koppen, breedtes, strict=True):
+        assert b >= r._pdf.get_string_width(kop) + 3
+    # eight wide headers do not fit at 9.5 pt; at 7 pt they do
+    breed = [["Werkgeversservicepunt"] * 8]
+    assert not r._kolombreedtes(["Werkgeversservicepunt"] * 8, breed, 9.5)[1]
