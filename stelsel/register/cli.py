@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from stelsel.db import get_engine, session_scope
 from stelsel.geo import service as geo
-from stelsel.register import csvformaat, hsds, service
+from stelsel.register import bijwerken, csvformaat, hsds, service
 
 export_app = typer.Typer(help="Het register exporteren.", no_args_is_help=True)
 import_app = typer.Typer(help="Een register importeren.", no_args_is_help=True)
@@ -69,10 +69,28 @@ def export_hsds(
 @import_app.command("csv")
 def import_csv(
     map_: Path = typer.Argument(..., help="Map met aanbieders.csv en diensten.csv."),
+    bijwerken_: bool = typer.Option(
+        False,
+        "--bijwerken",
+        help="Samenvoegen op id: nieuwe rijen toevoegen, gewijzigde bijwerken, de rest laten.",
+    ),
+    verwijder_ontbrekend: bool = typer.Option(
+        False,
+        "--verwijder-ontbrekend",
+        help="Met --bijwerken: wat niet in de bestanden staat archiveren.",
+    ),
+    droog: bool = typer.Option(
+        False, "--droog", help="Met --bijwerken: alleen het verschil tonen, niets schrijven."
+    ),
 ) -> None:
     """Validate everything, then load it in one transaction; on any problem nothing is written."""
     if not map_.is_dir():
         _fail(f"{map_}: geen map")
+    if (verwijder_ontbrekend or droog) and not bijwerken_:
+        _fail("--verwijder-ontbrekend en --droog gaan alleen samen met --bijwerken")
+    if bijwerken_:
+        _bijwerken(map_, verwijder_ontbrekend=verwijder_ontbrekend, droog=droog)
+        return
     engine = get_engine()
     try:
         with session_scope(engine) as session:
@@ -81,7 +99,34 @@ def import_csv(
             with voortgang("Importeren", totaal) as tick:
                 a, d = service.load(session=session, register=register, voortgang=tick)
     except csvformaat.ImportFout as e:
-        for p in e.problemen:
-            typer.echo(str(p), err=True)
-        _fail(f"Niets geïmporteerd: {len(e.problemen)} probleem/problemen.")
+        _problemen(e)
     typer.echo(f"{a} aanbieders en {d} diensten geïmporteerd")
+
+
+def _problemen(e: csvformaat.ImportFout) -> None:
+    for p in e.problemen:
+        typer.echo(str(p), err=True)
+    _fail(f"Niets geïmporteerd: {len(e.problemen)} probleem/problemen.")
+
+
+def _bijwerken(map_: Path, *, verwijder_ontbrekend: bool, droog: bool) -> None:
+    engine = get_engine()
+    try:
+        with session_scope(engine) as session:
+            register = bijwerken.read_csv(session=session, map_=map_)
+            verschil = bijwerken.bijwerken(
+                session=session,
+                register=register,
+                verwijder_ontbrekend=verwijder_ontbrekend,
+                droog=droog,
+            )
+            if droog:
+                session.rollback()
+    except csvformaat.ImportFout as e:
+        _problemen(e)
+    if droog:
+        for regel in verschil.regels():
+            typer.echo(regel)
+        typer.echo(f"Droog: niets geschreven. {verschil.samenvatting()}")
+    else:
+        typer.echo(f"Bijgewerkt. {verschil.samenvatting()}")

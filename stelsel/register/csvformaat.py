@@ -320,6 +320,13 @@ def decode(data: bytes, bestand: str, problemen: list[Probleem]) -> str | None:
         return None
 
 
+def scheidingsteken(tekst: str) -> str:
+    """The delimiter of a CSV text, from its header line: `,`, or `;` as a spreadsheet with
+    Dutch settings writes it (or a tab). Column names hold none of the three."""
+    kop = tekst.split("\n", 1)[0]
+    return max((",", ";", "\t"), key=kop.count) if kop.count(",") == 0 else ","
+
+
 def read_rows(
     path: Path,
     kolommen: list[str],
@@ -345,7 +352,7 @@ def read_rows(
         problemen.append(Probleem(bestand, 1, "-", "het bestand is leeg (geen kopregel)"))
         return []
     rijen: list[Rij] = []
-    reader = csv.reader(io.StringIO(tekst, newline=""))
+    reader = csv.reader(io.StringIO(tekst, newline=""), delimiter=scheidingsteken(tekst))
     try:
         header = next(reader)
         if any("\x00" in k for k in header):
@@ -395,8 +402,17 @@ def read_rows(
     return rijen
 
 
-def read_dir(map_: Path, geldige_gebieden: dict[str, set[str]]) -> Register:
-    """Read and validate aanbieders.csv and diensten.csv; raise ImportFout listing every problem."""
+def read_dir(
+    map_: Path,
+    geldige_gebieden: dict[str, set[str]],
+    bekende_aanbieders: frozenset[str] = frozenset(),
+    aanbieders_nodig: bool = True,
+) -> Register:
+    """Read and validate aanbieders.csv and diensten.csv; raise ImportFout listing every problem.
+
+    `bekende_aanbieders` are aanbieder ids a dienst may name besides those in aanbieders.csv
+    (a merge import: the database holds them); with `aanbieders_nodig` False an aanbieders.csv
+    without rows is fine."""
     problemen: list[Probleem] = []
     aanbieders = read_rows(
         map_ / AANBIEDERS_CSV,
@@ -407,11 +423,11 @@ def read_dir(map_: Path, geldige_gebieden: dict[str, set[str]]) -> Register:
     diensten = read_rows(
         map_ / DIENSTEN_CSV, DIENST_KOLOMMEN, problemen, optioneel=OPTIONELE_KOLOMMEN[DIENSTEN_CSV]
     )
-    if not problemen and not aanbieders:
+    if not problemen and not aanbieders and aanbieders_nodig:
         problemen.append(
             Probleem(AANBIEDERS_CSV, 1, "-", "geen enkele aanbieder: er is niets te importeren")
         )
-    return valideer(aanbieders, diensten, geldige_gebieden, problemen)
+    return valideer(aanbieders, diensten, geldige_gebieden, problemen, bekende_aanbieders)
 
 
 def _eerder(rij: Rij, eerder: Rij) -> str:
@@ -430,6 +446,7 @@ def valideer(
     dienst_rijen: list[Rij],
     geldige_gebieden: dict[str, set[str]],
     problemen: list[Probleem] | None = None,
+    bekende_aanbieders: frozenset[str] = frozenset(),
 ) -> Register:
     """Validate rows (from files or made in code) into a Register; raise ImportFout listing every
     problem. The one validator of the format: `stelsel import csv` and scripts/bouw_register.py."""
@@ -501,7 +518,11 @@ def valideer(
             bron=r.text("bron"),
             gecontroleerd_op=r.datum("gecontroleerd_op"),
         )
-        if dienst.aanbieder and dienst.aanbieder not in ids:
+        if (
+            dienst.aanbieder
+            and dienst.aanbieder not in ids
+            and (dienst.aanbieder not in bekende_aanbieders)
+        ):
             r.fout("aanbieder", f"'{kort(dienst.aanbieder)}' staat niet in {AANBIEDERS_CSV}")
         if dienst.geldig_van and dienst.geldig_tot and dienst.geldig_tot < dienst.geldig_van:
             r.fout("geldig_tot", "ligt voor geldig_van")
