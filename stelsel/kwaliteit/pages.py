@@ -2,9 +2,12 @@
 anonymous feedback widget. (The dashboards are in their own router.) Both work without
 JavaScript; errors are shown all at once above the form."""
 
+import hashlib
+import threading
 import time
+from collections import OrderedDict, deque
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
@@ -13,6 +16,7 @@ from stelsel.kwaliteit.models import WAAROM_MAX
 from stelsel.web.csrf import check_csrf, csrf_token
 from stelsel.web.deps import get_session
 from stelsel.web.pages import formulierfouten, render, templates
+from stelsel.web.sessies import staat
 
 router = APIRouter(include_in_schema=False)
 
@@ -107,6 +111,8 @@ def geef_feedback(
 ):
     """Store one anonymous feedback and go back to the page with a thank-you."""
     check_csrf(request, csrf)
+    if not _binnen_limiet(request):
+        raise HTTPException(429, "U heeft net al veel reacties gegeven. Probeer het later opnieuw.")
     invoer = feedback.FeedbackIn(soort, geholpen, waarom, dienst, thema, gemeente)
     with formulierfouten() as gevonden:
         gegeven = feedback.geef(session=session, invoer=invoer)
@@ -128,6 +134,34 @@ def geef_feedback(
         )
     terug = f"/diensten/{gegeven.dienst_slug}" if gegeven.dienst_slug else "/wegwijzer"
     return RedirectResponse(f"{terug}?feedback=bedankt#feedback", status_code=303)
+
+
+# A cheap limit against a flood from one visitor: at most FEEDBACK_PER_VENSTER posts per
+# FEEDBACK_VENSTER_SECONDEN per session, per worker, kept in memory only (nothing is stored).
+FEEDBACK_PER_VENSTER = 10
+FEEDBACK_VENSTER_SECONDEN = 600.0
+_MAX_BEZOEKERS = 10_000
+_posts: OrderedDict[str, deque[float]] = OrderedDict()
+_slot = threading.Lock()
+
+
+def _binnen_limiet(request: Request) -> bool:
+    s = staat(request)
+    if s is None:
+        return True
+    sleutel = hashlib.sha256(s.id.encode()).hexdigest()[:32]
+    nu = time.monotonic()
+    with _slot:
+        tijden = _posts.pop(sleutel, None) or deque()
+        while tijden and nu - tijden[0] > FEEDBACK_VENSTER_SECONDEN:
+            tijden.popleft()
+        _posts[sleutel] = tijden  # most recent last
+        while len(_posts) > _MAX_BEZOEKERS:
+            _posts.popitem(last=False)
+        if len(tijden) >= FEEDBACK_PER_VENSTER:
+            return False
+        tijden.append(nu)
+        return True
 
 
 FEEDBACK_FOUTEN = {

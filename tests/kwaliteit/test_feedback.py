@@ -119,3 +119,16 @@ def test_feedback_without_csrf_is_refused(client, session):
     r = client.post("/feedback", data={"soort": "wegwijzer", "geholpen": "ja"})
     assert r.status_code == 403
     assert session.scalar(select(func.count()).select_from(Feedback)) == 0
+
+
+def test_one_visitor_cannot_flood_the_feedback(client, session):
+    from stelsel.kwaliteit import pages
+
+    csrf = _csrf(client.get("/inloggen").text)
+    data = {"soort": "wegwijzer", "geholpen": "ja", "csrf": csrf}
+    codes = [
+        client.post("/feedback", data=data, follow_redirects=False).status_code
+        for _ in range(pages.FEEDBACK_PER_VENSTER + 2)
+    ]
+    assert codes == [303] * pages.FEEDBACK_PER_VENSTER + [429, 429]
+    assert session.scalar(select(func.count()).select_from(Feedback)) == pages.FEEDBACK_PER_VENSTER
