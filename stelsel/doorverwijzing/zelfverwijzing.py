@@ -103,18 +103,18 @@ def ontvanger(*, session: Session, aanbieder_id: str) -> ZelfOntvanger | None:
 
 def mogelijk_bij(*, session: Session, aanbieder_ids: Iterable[str]) -> set[str]:
     """Which of these aanbieders (UUIDs as text) can take a self-referral: partners that a
-    referral reaches (three queries for the whole list, for the wegwijzer's cards)."""
-    ids = set(aanbieder_ids)
+    referral reaches. For the wegwijzer's cards: two queries for who has users or a linked
+    system, then one lookup by id per card (so the cost does not grow with the register)."""
+    ids = list(dict.fromkeys(aanbieder_ids))
     if not ids:
         return set()
     hoe = berichten.bereikbaarheden(session=session)
-    return {
-        str(a.id)
-        for a in register.aanbieder_keuzes(session=session)
-        if str(a.id) in ids
-        and a.soort in ONTVANGER_SOORTEN
-        and hoe(a.id, a.email) != berichten.GEEN
-    }
+    uit = set()
+    for i in ids:
+        a = register.get_aanbieder(session=session, aanbieder_id=i)
+        if a is not None and a.soort in ONTVANGER_SOORTEN and hoe(a.id, a.email) != berichten.GEEN:
+            uit.add(i)
+    return uit
 
 
 @dataclass
