@@ -816,7 +816,12 @@ def heatmap(
     hoogste = max(getallen, default=0.0)
     laagste = min(0.0, min(getallen, default=0.0))
     marge = 8.0
-    labelbreedte = min(max(breedte_van(r) for r in rijen) + 8, max(120.0, breedte * 0.4))
+    # room for the row labels: up to 40 % of the width, but never less than the longest word
+    # needs (up to 200 units), so a label wraps between words and is not cut inside one
+    langste_woord = max(breedte_van(w) for r in rijen for w in (r.split() or [""])) + 10
+    labelbreedte = min(
+        max(breedte_van(r) for r in rijen) + 8, max(120.0, breedte * 0.4, min(langste_woord, 200.0))
+    )
     celbreedte = max(
         max(breedte_van(fmt(v)) + 10 for v in getallen) if getallen else 0,
         (breedte - 2 * marge - labelbreedte) / len(kolommen),

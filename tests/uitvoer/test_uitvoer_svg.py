@@ -315,3 +315,12 @@ def test_line_and_heatmap_descriptions_summarise_the_data():
         desc
         == "Tabel van 2 rijen en 2 kolommen. Hoogste: B, y: 9. 1 witte vlek. 1 zonder gegevens."
     )
+
+
+def test_heatmap_row_labels_wrap_between_words_not_inside_them():
+    root = parse(
+        svg.heatmap(["Internationalisering", "Wet- en regelgeving"], ["a"], [[1], [2]], titel="t")
+    )
+    alle = teksten(root)
+    assert "Internationalisering" in alle
+    assert "Wet- en regelgeving" in alle or ("Wet- en" in alle and "regelgeving" in alle)
