@@ -208,3 +208,18 @@ def test_a_recent_comment_stays(session):
     antwoord_id = enquete.beantwoord(session=session, token=token, antwoorden=GOED)
     assert enquete.opschonen(session=session) == 0
     assert session.get(EnqueteAntwoord, antwoord_id).opmerking == "Prima"
+
+
+def test_removing_the_case_drops_the_queued_invitation_mail(session):
+    zaak = factories.zaak(session, lc.AFGEROND, enquete=True, themas=["financiering"])
+    assert enquete.uitnodigen(session=session) == 1
+    assert len(_mails(session)) == 1
+    doorverwijzing.anonimiseer(
+        session=session,
+        hulpvraag=doorverwijzing.by_toegangscode(session=session, code=zaak.code),
+        door=None,
+        doel="verzoek ondernemer",
+    )
+    session.flush()
+    for b in _mails(session):  # gone, or emptied of the address and the link
+        assert "jan.devries@example.nl" not in b.bestemming and "/enquete/" not in b.inhoud
