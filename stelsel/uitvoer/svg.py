@@ -794,6 +794,7 @@ def heatmap(
     witte_vlek: Callable[[float], bool] | None = lambda v: v == 0,
     markeer: Callable[[int, int, float], bool] | None = None,
     markering: str = "veel aanbod",
+    bereik: tuple[float, float] | None = None,
     breedte: float = BREEDTE,
     uid: str | None = None,
 ) -> str:
@@ -804,6 +805,7 @@ def heatmap(
     class `witte-vlek`); a cell for which `markeer(row, column, value)` holds gets a thick
     border and class `gemarkeerd` (e.g. overlap). A legend under the matrix explains all three
     in words. Column headers are turned 45° so many columns fit in a narrow viewBox.
+    `bereik=(lo, hi)` fixes the scale, so two heatmaps side by side shade equal numbers alike.
     """
     if len(waarden) != len(rijen) or any(len(r) != len(kolommen) for r in waarden):
         raise ValueError("waarden: de matrix past niet bij de rijen en kolommen")
@@ -813,8 +815,14 @@ def heatmap(
     for label, rij in zip(rijen, waarden, strict=True):
         _controleer(rij, f"rij {label!r}")
     getallen = [v for r in waarden for v in r if v is not None]
-    hoogste = max(getallen, default=0.0)
-    laagste = min(0.0, min(getallen, default=0.0))
+    if bereik is not None:
+        # the same shades for the same numbers in two heatmaps shown side by side
+        laagste, hoogste = bereik
+        if hoogste <= laagste:
+            raise ValueError("bereik: de bovengrens moet groter zijn dan de ondergrens")
+    else:
+        hoogste = max(getallen, default=0.0)
+        laagste = min(0.0, min(getallen, default=0.0))
     marge = 8.0
     # room for the row labels: up to 40 % of the width, but never less than the longest word
     # needs (up to 200 units), so a label wraps between words and is not cut inside one
@@ -878,7 +886,9 @@ def heatmap(
                 )
             else:
                 aandeel = (
-                    0.15 + 0.85 * (v - laagste) / (hoogste - laagste) if hoogste > laagste else 0.5
+                    0.15 + 0.85 * min(max((v - laagste) / (hoogste - laagste), 0.0), 1.0)
+                    if hoogste > laagste
+                    else 0.5
                 )
                 vulling, rand = kleur_op_schaal(aandeel), 'stroke="#ffffff" stroke-width="1"'
             if markeer is not None and markeer(r, k, v):

@@ -324,3 +324,19 @@ def test_heatmap_row_labels_wrap_between_words_not_inside_them():
     alle = teksten(root)
     assert "Internationalisering" in alle
     assert "Wet- en regelgeving" in alle or ("Wet- en" in alle and "regelgeving" in alle)
+
+
+def test_a_shared_bereik_shades_equal_values_alike():
+    def kleur_van(s: str, waarde: str) -> str:
+        root = parse(s)
+        for g in root.iter("{http://www.w3.org/2000/svg}g"):
+            if (g.get("class") or "").startswith("cel") and g.find("s:text", NS).text == waarde:
+                return g.find("s:rect", NS).get("fill")
+        raise AssertionError(waarde)
+
+    a = svg.heatmap(["r"], ["x", "y"], [[5, 10]], titel="a", bereik=(0, 20))
+    b = svg.heatmap(["r"], ["x", "y"], [[5, 20]], titel="b", bereik=(0, 20))
+    assert kleur_van(a, "5") == kleur_van(b, "5")
+    # without it, each heatmap scales to its own maximum
+    c = svg.heatmap(["r"], ["x", "y"], [[5, 10]], titel="c")
+    assert kleur_van(c, "5") != kleur_van(b, "5")
