@@ -49,6 +49,7 @@ def page_routers() -> list[APIRouter]:
     from stelsel.accounts.pages import router as accounts_pages
     from stelsel.analyse.pages import router as analyse_pages
     from stelsel.doorverwijzing.pages import router as doorverwijzing_pages
+    from stelsel.kwaliteit.dashboard import router as kwaliteit_dashboard
     from stelsel.kwaliteit.pages import router as kwaliteit_pages
     from stelsel.register.pages import router as register_pages
     from stelsel.wegwijzer.pages import router as wegwijzer_pages
@@ -59,6 +60,7 @@ def page_routers() -> list[APIRouter]:
         accounts_pages,
         doorverwijzing_pages,
         kwaliteit_pages,
+        kwaliteit_dashboard,
         analyse_pages,
     ]
 
@@ -68,6 +70,7 @@ def cli_apps() -> list[tuple[str, Typer]]:
     from stelsel.accounts.cli import gebruiker_app
     from stelsel.analyse.cli import analyse_app
     from stelsel.kwaliteit.cli import importeer_enquete, kwaliteit_app
+    from stelsel.kwaliteit.rapport_cli import rapport_app
     from stelsel.meldingen.cli import koppeling_app, outbox_app
     from stelsel.register.cli import export_app, import_app
     from stelsel.wegwijzer.cli import evalueer_app
@@ -82,4 +85,5 @@ def cli_apps() -> list[tuple[str, Typer]]:
         ("koppeling", koppeling_app),
         ("kwaliteit", kwaliteit_app),
         ("analyse", analyse_app),
+        ("rapport", rapport_app),
     ]

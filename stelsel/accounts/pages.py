@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
-from stelsel.accounts import service
+from stelsel.accounts import rollen, service
 from stelsel.web.csrf import check_csrf, csrf_token
 from stelsel.web.deps import get_session
 from stelsel.web.pages import render
@@ -64,6 +64,12 @@ def login(
     request.session.clear()
     request.session["gebruiker_id"] = str(actor.id)
     roteer(request)
+    if verder == STANDAARD_VERDER and actor.rol in (
+        rollen.STELSELREGISSEUR,
+        rollen.REGIOCOORDINATOR,
+        rollen.MANAGER,
+    ):
+        verder = "/kwaliteit"  # those who steer land on their dashboard, not on a 403
     return RedirectResponse(_veilig_verder(verder), status_code=303)
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 import typer
 
 from stelsel.db import get_engine, session_scope
-from stelsel.kwaliteit import demo, enquete, importeren
-from stelsel.register.csvformaat import ImportFout
+from stelsel.kwaliteit import demo, enquete, importeren, rapport_cli
 
 kwaliteit_app = typer.Typer(help="Kwaliteit.", no_args_is_help=True)
+kwaliteit_app.add_typer(rapport_cli.rollup_app, name="rollup")
 
 
 @kwaliteit_app.command("uitnodigen")
@@ -38,7 +38,7 @@ def importeer_enquete(
     try:
         with session_scope(get_engine()) as session:
             n = importeren.importeer(session=session, pad=bestand)
-    except ImportFout as e:
+    except importeren.ImportFout as e:
         for p in e.problemen:
             typer.echo(str(p), err=True)
         typer.echo(f"Niets geïmporteerd: {len(e.problemen)} probleem/problemen.", err=True)

@@ -24,7 +24,7 @@ def data(session):
     csats = {}
     i = 0
     for gemeente, n, aanbieder in GROEPEN:
-        for j in range(n):
+        for _ in range(n):
             i += 1
             a = EnqueteAntwoord(
                 id=uuid.uuid4(),
