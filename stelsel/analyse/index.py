@@ -157,6 +157,13 @@ class Index:
             dienst_tekst(d.naam, d.omschrijving, d.trefwoorden) for d in self.diensten
         )
 
+    @cached_property
+    def netwerk(self) -> np.ndarray:
+        """A network number per dienst: copies of one network share it (overlap.netwerken)."""
+        from stelsel.analyse.overlap import netwerken
+
+        return np.array(netwerken(self), dtype=np.int32)
+
     def gemeenten_van_gebied(self, werkgebied: tuple[tuple[str, str], ...]) -> np.ndarray:
         """Boolean mask over gemeenten: where a dienst with this werkgebied is available."""
         mask = np.zeros(len(self.gemeenten), dtype=bool)

@@ -59,6 +59,7 @@ class Overlap:
     score: float
     delen: dict[str, float]
     redenen: list[str]
+    netwerk: int = 1  # the copies of its network it stands for (the same dienst elsewhere)
 
 
 @dataclass
@@ -139,10 +140,12 @@ def totaal(delen: dict[str, np.ndarray]) -> np.ndarray:
     return (0.5 + 0.5 * delen["gebied"]) * inhoud
 
 
-def redenen(index: Index, v: Voorstel, r: int, d: dict[str, float]) -> list[str]:
+def redenen(index: Index, v: Voorstel, r: int, d: dict[str, float], kopieen: int = 1) -> list[str]:
     """Why a candidate overlaps, in plain Dutch."""
     c = index.diensten[r]
     uit = []
+    if kopieen > 1:
+        uit.append(f"samen met {kopieen - 1} gelijke dienst(en) elders in het werkgebied")
     zelfde = [t for t in v.themas if t in c.themas]
     if zelfde:
         uit.append(f"zelfde thema: {_labels(zelfde, tx.THEMAS)}")
@@ -183,11 +186,40 @@ def gaten(index: Index, v: Voorstel, gebied: np.ndarray) -> list[Gat]:
     return uit
 
 
+def _netwerken_samen(
+    index: Index, rijen: np.ndarray, delen: dict[str, np.ndarray], gebied: np.ndarray
+) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
+    """Copies of one network among the candidates (the same desk in each of the proposal's
+    gemeenten) are one candidate: the best-scoring copy, with the area share of all of them
+    together. Returns the kept rows, their parts and how many copies each stands for."""
+    net = index.netwerk[rijen]
+    waarden, eerste, aantal = np.unique(net, return_index=True, return_counts=True)
+    kopieen = np.ones(len(rijen), dtype=np.int32)
+    if (aantal == 1).all():
+        return rijen, delen, kopieen
+    houd = np.ones(len(rijen), dtype=bool)
+    s = totaal(delen)
+    n_gebied = max(int(gebied.sum()), 1)
+    for w, n in zip(waarden, aantal, strict=True):
+        if n == 1:
+            continue
+        leden = np.flatnonzero(net == w)
+        best = leden[np.argmax(s[leden])]
+        samen = index.beschikbaar[np.ix_(gebied, rijen[leden])].any(axis=1).sum()
+        delen["gebied"][best] = samen / n_gebied
+        kopieen[best] = len(leden)
+        houd[leden] = False
+        houd[best] = True
+    return rijen[houd], {k: w[houd] for k, w in delen.items()}, kopieen[houd]
+
+
 def toets(index: Index, v: Voorstel) -> Toetsrapport:
     """The consistentietoets of one dienst: overlapping diensten ranked, gaps, verdict."""
     rijen, delen, gebied = scores(index, v)
+    kandidaten = len(rijen)
     lijst: list[Overlap] = []
     if len(rijen):
+        rijen, delen, kopieen = _netwerken_samen(index, rijen, delen, gebied)
         s = totaal(delen)
         top = (
             np.argpartition(-s, MAX_OVERLAP)[:MAX_OVERLAP]
@@ -209,7 +241,8 @@ def toets(index: Index, v: Voorstel) -> Toetsrapport:
                     landelijk=c.landelijk,
                     score=round(float(s[k]), 3),
                     delen={k2: round(w, 3) for k2, w in d.items()},
-                    redenen=redenen(index, v, r, d),
+                    redenen=redenen(index, v, r, d, int(kopieen[k])),
+                    netwerk=int(kopieen[k]),
                 )
             )
     oordeel, waarom = oordeel_van(lijst)
@@ -219,7 +252,7 @@ def toets(index: Index, v: Voorstel) -> Toetsrapport:
         overlap=lijst,
         gaten=gaten(index, v, gebied),
         gemeenten=int(gebied.sum()),
-        kandidaten=len(rijen),
+        kandidaten=kandidaten,
     )
 
 

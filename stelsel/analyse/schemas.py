@@ -45,6 +45,10 @@ class OverlapRead(BaseModel):
     score: float
     delen: dict[str, float] = Field(description="Deelscores: gebied, thema, fase, doelgroep, ...")
     redenen: list[str]
+    netwerk: int = Field(
+        description="Aantal gelijke diensten elders (zelfde dienst per gemeente) dat dit "
+        "resultaat samen vertegenwoordigt"
+    )
 
 
 class GatRead(BaseModel):

@@ -352,6 +352,7 @@ def toets_als_dict(*, session: Session, **velden) -> dict:
                 "score": o.score,
                 "delen": o.delen,
                 "redenen": o.redenen,
+                "netwerk": o.netwerk,
             }
             for o in r.overlap
         ],

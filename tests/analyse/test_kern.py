@@ -281,3 +281,31 @@ def test_vraag_aanbod_hides_small_counts_and_flags_underserved():
     assert r["innovatie"].signalen is None and r["innovatie"].vraag_klein
     assert not r["innovatie"].onderbediend  # too few to say
     assert r["financiering"].signalen == 0 and not r["financiering"].onderbediend
+
+
+def test_copies_of_a_network_together_cover_the_proposal():
+    """A desk in each of two gemeenten duplicates one proposal for both: one overlap, dubbel."""
+    loketten = [
+        dienst(
+            f"loket-{g.code}",
+            naam=f"Ondernemersloket {g.naam}",
+            aanbieder_naam=f"Gemeente {g.naam}",
+            omschrijving="Vragen over regels en vergunningen stelt u aan het loket.",
+            werkgebied=(("gemeente", g.code),),
+            **LOKET,
+        )
+        for g in GEMEENTEN[:2]
+    ]
+    idx = Index(loketten, GEMEENTEN, NAMEN)
+    v = ov.Voorstel(
+        naam="Gezamenlijk ondernemersloket Aadorp en Beekstad",
+        omschrijving="Met vragen over vergunningen en regels kunt u bij het loket terecht.",
+        themas=LOKET["themas"],
+        fasen=LOKET["fasen"],
+        soort="informatie",
+        werkgebied=(("gemeente", "GM0001"), ("gemeente", "GM0002")),
+    )
+    r = ov.toets(idx, v)
+    assert len(r.overlap) == 1 and r.overlap[0].netwerk == 2
+    assert r.overlap[0].delen["gebied"] == 1.0
+    assert r.oordeel == "dubbel"
