@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, delete, exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from stelsel.doorverwijzing import levenscyclus as lc
@@ -21,6 +21,7 @@ from stelsel.doorverwijzing.berichten import ONDERNEMER
 from stelsel.doorverwijzing.models import (
     ENQUETE,
     Doorverwijzing,
+    Gebeurtenis,
     Hulpvraag,
     HulpvraagThema,
     Toestemming,
@@ -169,3 +170,50 @@ def heeft_enquete_toestemming(*, session: Session, hulpvraag_id: uuid.UUID) -> b
             )
         )
     )
+
+
+# Demo cases (`stelsel demo` in the kwaliteit domain) ----------------------------------------
+
+PER_KEER = 2000
+
+
+def schrijf_zaken(
+    *,
+    session: Session,
+    hulpvragen: list[dict],
+    themas: list[dict],
+    doorverwijzingen: list[dict],
+    gebeurtenissen: list[dict],
+) -> None:
+    """Bulk-write cases given as plain column values (hulpvraag, hulpvraag_thema,
+    doorverwijzing, doorverwijzing_gebeurtenis), in the caller's transaction."""
+    conn = session.connection()
+    for model, rijen in (
+        (Hulpvraag, hulpvragen),
+        (HulpvraagThema, themas),
+        (Doorverwijzing, doorverwijzingen),
+        (Gebeurtenis, gebeurtenissen),
+    ):
+        for start in range(0, len(rijen), PER_KEER):
+            conn.execute(insert(model), rijen[start : start + PER_KEER])
+
+
+def verwijder_zaken(*, session: Session, hulpvraag_ids: list[uuid.UUID]) -> tuple[int, int]:
+    """Delete these cases with their thema's, consents, referrals and timelines; returns
+    (hulpvragen, doorverwijzingen) deleted."""
+    hulpvragen = doorverwijzingen = 0
+    for start in range(0, len(hulpvraag_ids), 500):
+        deel = hulpvraag_ids[start : start + 500]
+        verwijzingen = select(Doorverwijzing.id).where(Doorverwijzing.hulpvraag_id.in_(deel))
+        session.execute(delete(Gebeurtenis).where(Gebeurtenis.doorverwijzing_id.in_(verwijzingen)))
+        doorverwijzingen += _aantal(
+            session.execute(delete(Doorverwijzing).where(Doorverwijzing.hulpvraag_id.in_(deel)))
+        )
+        session.execute(delete(HulpvraagThema).where(HulpvraagThema.hulpvraag_id.in_(deel)))
+        session.execute(delete(Toestemming).where(Toestemming.hulpvraag_id.in_(deel)))
+        hulpvragen += _aantal(session.execute(delete(Hulpvraag).where(Hulpvraag.id.in_(deel))))
+    return hulpvragen, doorverwijzingen
+
+
+def _aantal(result) -> int:
+    return result.rowcount or 0

@@ -45,6 +45,8 @@ from stelsel.doorverwijzing.kwaliteit_bron import (
     GeslotenZaak,
     gesloten_zaken,
     heeft_enquete_toestemming,
+    schrijf_zaken,
+    verwijder_zaken,
 )
 from stelsel.doorverwijzing.link import (
     LinkToegang,
@@ -103,6 +105,8 @@ __all__ = [
     "get",
     "get_all",
     "get_hulpvraag",
+    "schrijf_zaken",
+    "verwijder_zaken",
     "gesloten_zaken",
     "heeft_enquete_toestemming",
     "houdt",

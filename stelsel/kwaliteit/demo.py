@@ -26,12 +26,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from stelsel.config import get_settings
-from stelsel.doorverwijzing.models import (
-    Doorverwijzing,
-    Gebeurtenis,
-    Hulpvraag,
-    HulpvraagThema,
-)
+from stelsel.doorverwijzing import service as doorverwijzing
 from stelsel.errors import Ongeldig
 from stelsel.geo import service as geo
 from stelsel.kwaliteit.enquete import herbouw_rollup
@@ -77,10 +72,6 @@ TABELLEN = (
     (EnqueteAntwoord, "id", "enquete_antwoord"),
     (EnqueteUitnodigingThema, "uitnodiging_id", "enquete_uitnodiging"),
     (EnqueteUitnodiging, "id", "enquete_uitnodiging"),
-    (Gebeurtenis, "doorverwijzing_id", "doorverwijzing"),
-    (Doorverwijzing, "id", "doorverwijzing"),
-    (HulpvraagThema, "hulpvraag_id", "hulpvraag"),
-    (Hulpvraag, "id", "hulpvraag"),
     (Feedback, "id", "feedback"),
 )
 
@@ -116,16 +107,16 @@ def verwijder(*, session: Session) -> Telling:
             .where(getattr(model, kolom).in_(ids))
             .execution_options(synchronize_session=False)
         ).rowcount  # type: ignore[attr-defined]
-        if model is Hulpvraag:
-            t.hulpvragen = n
-        elif model is Doorverwijzing:
-            t.doorverwijzingen = n
-        elif model is EnqueteUitnodiging:
+        if model is EnqueteUitnodiging:
             t.uitnodigingen = n
         elif model is EnqueteAntwoord:
             t.antwoorden = n
         elif model is Feedback:
             t.feedback = n
+    zaken = list(session.scalars(select(DemoRij.rij_id).where(DemoRij.tabel == "hulpvraag")))
+    t.hulpvragen, t.doorverwijzingen = doorverwijzing.verwijder_zaken(
+        session=session, hulpvraag_ids=zaken
+    )
     session.execute(delete(DemoRij))
     herbouw_rollup(session, bron=BRON_DEMO)
     return t
@@ -454,12 +445,15 @@ def maak(*, session: Session, omvang: int = STANDAARD_OMVANG, seed: int = SEED) 
         demo.append({"tabel": "feedback", "rij_id": fid})
         t.feedback += 1
 
+    doorverwijzing.schrijf_zaken(
+        session=session,
+        hulpvragen=rijen["hulpvraag"],
+        themas=rijen["hulpvraag_thema"],
+        doorverwijzingen=rijen["doorverwijzing"],
+        gebeurtenissen=rijen["gebeurtenis"],
+    )
     conn = session.connection()
     for model, sleutel in (
-        (Hulpvraag, "hulpvraag"),
-        (HulpvraagThema, "hulpvraag_thema"),
-        (Doorverwijzing, "doorverwijzing"),
-        (Gebeurtenis, "gebeurtenis"),
         (EnqueteUitnodiging, "uitnodiging"),
         (EnqueteUitnodigingThema, "uitnodiging_thema"),
         (EnqueteAntwoord, "antwoord"),

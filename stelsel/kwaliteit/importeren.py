@@ -30,7 +30,50 @@ from stelsel.kwaliteit.models import (
 )
 from stelsel.register import service as register
 from stelsel.register import taxonomie as tx
-from stelsel.register.csvformaat import FORMULE, ImportFout, Probleem, decode
+
+# A cell a spreadsheet would run as a formula (OWASP, CSV injection): refused.
+FORMULE = re.compile(r"^'*[=+\-@\t\r]")
+
+
+@dataclass(frozen=True)
+class Probleem:
+    bestand: str
+    regel: int
+    veld: str
+    reden: str
+
+    def __str__(self) -> str:
+        return f"{self.bestand}:{self.regel}: {self.veld}: {self.reden}"
+
+
+class ImportFout(ValueError):
+    """The file has problems; nothing was written."""
+
+    def __init__(self, problemen: list[Probleem]):
+        self.problemen = problemen
+        super().__init__(f"{len(problemen)} probleem/problemen in de invoer")
+
+
+def decode(data: bytes, bestand: str, problemen: list[Probleem]) -> str | None:
+    """The text of a file in UTF-8, with or without BOM; None (and a problem) otherwise."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problemen.append(Probleem(bestand, 1, "-", "het bestand is UTF-16; sla het op als UTF-8"))
+        return None
+    try:
+        return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError as e:
+        regel = data[: e.start].count(b"\n") + 1
+        problemen.append(
+            Probleem(
+                bestand,
+                regel,
+                "-",
+                f"byte 0x{data[e.start : e.start + 1].hex()} is geen UTF-8; sla het bestand op "
+                "als UTF-8",
+            )
+        )
+        return None
+
 
 VERPLICHT = ["ontvangen_op", "aanbieder", "csat", "ces", "opgelost", "nps"]
 OPTIONEEL = [

@@ -8,8 +8,8 @@ import typer.main
 from sqlalchemy import func, select
 
 from stelsel.kwaliteit import importeren
+from stelsel.kwaliteit.importeren import ImportFout
 from stelsel.kwaliteit.models import EnqueteAntwoord, EnqueteAntwoordThema
-from stelsel.register.csvformaat import ImportFout
 
 KOP = "ontvangen_op,aanbieder,csat,ces,opgelost,nps,aantal_organisaties,opmerking,gemeente,themas"
 GOED = [
