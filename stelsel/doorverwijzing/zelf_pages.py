@@ -68,6 +68,9 @@ limiet = Limiet(aantal=5, seconden=3600)
 templates.env.globals["zelfverwijzing_mogelijk"] = lambda session, ids: zv.mogelijk_bij(
     session=session, aanbieder_ids=ids
 )
+# The self-referral's sender, for templates that word things differently when there is no
+# sending organisation (e.g. the private page after a decline).
+templates.env.globals["ZELFVERWIJZING_AFZENDER"] = zv.ZELF
 _kanalen = templates.env.globals.get("KANAAL_LABELS")  # set by pages.py, which includes this
 if isinstance(_kanalen, dict):
     _kanalen.setdefault(zv.KANAAL, "door uzelf, via de wegwijzer")
