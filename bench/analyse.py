@@ -139,6 +139,9 @@ def main() -> int:
             t = time.perf_counter()
             idx.tekst  # noqa: B018 (the TF-IDF part, built on first toets)
             print(f"index (tekst, TF-IDF): {time.perf_counter() - t:.2f} s")
+            t = time.perf_counter()
+            idx.netwerk  # noqa: B018 (network copies, also built on first toets)
+            print(f"index (netwerken): {time.perf_counter() - t:.2f} s")
             ams = [c for c, _ in service.regio_keuzes(session=s)["arbeidsmarktregio"]]
             t = time.perf_counter()
             for code in ams:

@@ -10,7 +10,7 @@ area or arbeidsmarktregio, is one of its areas.
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 from scipy import sparse  # type: ignore[import-untyped]
@@ -47,6 +47,7 @@ class GemeenteInfo:
         )
 
 
+@lru_cache(maxsize=65536)
 def normaliseer(tekst: str) -> str:
     t = unicodedata.normalize("NFKD", tekst).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", " ", t).strip()
