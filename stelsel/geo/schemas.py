@@ -34,3 +34,26 @@ def gemeente_read(g: Gemeente) -> GemeenteRead:
         arbeidsmarktregio=Regio(code=g.arbeidsmarktregio.code, naam=g.arbeidsmarktregio.naam),
         inwoners=g.inwoners,
     )
+
+
+class RegioKort(BaseModel):
+    """A provincie, arbeidsmarktregio or COROP-gebied in a list."""
+
+    code: str
+    naam: str
+    aantalGemeenten: int  # noqa: N815 (API field names are camelCase)
+    url: str
+
+
+class RegioPagina(BaseModel):
+    resultaten: list[RegioKort]
+    totaal: int
+    volgende: str | None
+
+
+class RegioRead(BaseModel):
+    """A region with its gemeenten."""
+
+    code: str
+    naam: str
+    gemeenten: list[Regio]

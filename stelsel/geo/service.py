@@ -9,6 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -215,3 +216,64 @@ def area_names(*, session: Session) -> dict[tuple[str, str], str]:
         for code, naam in session.execute(select(model.code, model.naam)):
             names[(kind, code)] = naam
     return names
+
+
+# --- regions as resources ---------------------------------------------------------------------
+
+# The kinds of region above the gemeente: API resource -> (model, the gemeente's column).
+REGIO_SOORTEN: dict[str, tuple[Any, Any]] = {
+    "provincie": (Provincie, Gemeente.provincie_code),
+    "arbeidsmarktregio": (Arbeidsmarktregio, Gemeente.arbeidsmarktregio_code),
+    "corop": (Corop, Gemeente.corop_code),
+}
+
+
+@dataclass(frozen=True)
+class RegioSamenvatting:
+    """A region and how many gemeenten it holds."""
+
+    soort: str
+    code: str
+    naam: str
+    aantal_gemeenten: int
+
+
+@dataclass(frozen=True)
+class RegioMetGemeenten:
+    """A region with its gemeenten (code, naam), sorted by name."""
+
+    soort: str
+    code: str
+    naam: str
+    gemeenten: tuple[tuple[str, str], ...]
+
+
+def get_all_regios(
+    *, session: Session, soort: str, offset: int = 0, limit: int | None = None
+) -> tuple[list[RegioSamenvatting], int]:
+    """The regions of a kind sorted by code, with their number of gemeenten; (page, total)."""
+    model, kolom = REGIO_SOORTEN[soort]
+    totaal = session.scalar(select(func.count()).select_from(model)) or 0
+    aantal = select(kolom.label("code"), func.count().label("n")).group_by(kolom).subquery("aantal")
+    rijen = session.execute(
+        select(model.code, model.naam, func.coalesce(aantal.c.n, 0))
+        .outerjoin(aantal, aantal.c.code == model.code)
+        .order_by(model.code)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [RegioSamenvatting(soort, c, n, int(a)) for c, n, a in rijen], totaal
+
+
+def get_regio(*, session: Session, soort: str, code: str) -> RegioMetGemeenten:
+    """One region by code (PV21, AM18, CR23) or name, in any case; NietGevonden otherwise."""
+    model, kolom = REGIO_SOORTEN[soort]
+    regio = session.get(model, code.upper()) or session.scalar(
+        select(model).where(func.lower(model.naam) == code.strip().lower())
+    )
+    if regio is None:
+        raise NietGevonden(f"Geen {soort} met code of naam '{code[:60]}'")
+    gemeenten = session.execute(
+        select(Gemeente.code, Gemeente.naam).where(kolom == regio.code).order_by(Gemeente.naam)
+    )
+    return RegioMetGemeenten(soort, regio.code, regio.naam, tuple((c, n) for c, n in gemeenten))
