@@ -130,3 +130,32 @@ def test_column_widths_never_break_a_header_word_and_fill_the_width():
     # eight wide headers do not fit at 9.5 pt; at 7 pt they do
     breed = [["Werkgeversservicepunt"] * 8]
     assert not r._kolombreedtes(["Werkgeversservicepunt"] * 8, breed, 9.5)[1]
+
+
+def test_every_chart_and_map_embeds_without_an_unsupported_svg_feature(caplog):
+    staven = [Staaf("a", 1.0, (0.5, 1.5)), Staaf("b", None)]
+    reeksen = [svg.Reeks("r", [1.0, None, 2.0], [(0.5, 1.5), None, (1.5, 2.5)])]
+    figuren = [
+        svg.staafdiagram(staven, titel="s", referentie=svg.Referentie(1.2, "ref")),
+        svg.lijndiagram(["a", "b", "c"], reeksen, titel="l", referentie=svg.Referentie(1, "ref")),
+        svg.heatmap(
+            ["r"],
+            [f"kolom {i}" for i in range(9)],
+            [[0, 1, None, *range(6)]],
+            titel="h",
+            markeer=lambda r, k, v: v > 4,
+        ),
+        kaart.kaart(
+            {"PV20": 1.0},
+            titel="k",
+            indeling={"GM0014": "PV20", "GM0037": "PV20"},
+            alleen={"GM0014", "GM0037", "GM0047"},
+            waarden_tonen=True,
+        ),
+    ]
+    r = Rapport("t", lettertype=GEEN_LETTERTYPE)
+    with caplog.at_level(logging.WARNING):
+        for f in figuren:
+            r.svg(f)
+        r.bytes()
+    assert [m for m in caplog.messages if "SVG" in m or "svg" in m] == []
