@@ -93,7 +93,7 @@ def test_verwijder_removes_exactly_the_demo_rows(session):
 
 
 def test_demo_is_consistent_and_near_the_baseline(session):
-    t = demo.maak(session=session, omvang=300, seed=3)
+    t = demo.maak(session=session, omvang=200, seed=3)
     # every referral belongs to a demo case, every response to an invitation of a demo case
     hids = set(session.scalars(select(Hulpvraag.id)))
     assert set(session.scalars(select(Doorverwijzing.hulpvraag_id))) <= hids
@@ -112,7 +112,7 @@ def test_demo_is_consistent_and_near_the_baseline(session):
     assert len({a.provincie_code for a in antwoorden}) >= 8
     # the same seed gives the same population
     demo.verwijder(session=session)
-    assert demo.maak(session=session, omvang=300, seed=3) == t
+    assert demo.maak(session=session, omvang=200, seed=3) == t
 
 
 def test_banner_while_demo_data_is_present(client, session):

@@ -139,6 +139,7 @@ def test_intake_api_records_the_enquete_consent(client, session):
     _, token = factories.met_token(session, aanbieder="kvk")
     body = {**factories.HULPVRAAG, "toestemming": {**factories.HULPVRAAG["toestemming"]}}
     body["toestemming"]["enquete"] = True
+    body["themas"] = ["financiering"]  # no wegwijzer run needed
     r = client.post("/api/v1/hulpvragen", json=body, headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 201, r.text
     h = session.get(Hulpvraag, uuid.UUID(r.json()["id"]))
