@@ -90,6 +90,20 @@ def _geprojecteerd(
     return [q[0]] + [b for a, b in zip(q, q[1:], strict=False) if b != a]
 
 
+@lru_cache(maxsize=1 << 17)
+def _stappen(
+    arc: int, tolerantie: float, schaal: float, links: float, boven: float, x0: float, y1: float
+) -> str:
+    # The relative steps of an arc (walked backwards for ~arc) as path data, cached like the
+    # points: a map drawn again only joins strings.
+    punten = _geprojecteerd(arc if arc >= 0 else ~arc, tolerantie, schaal, links, boven, x0, y1)
+    if arc < 0:
+        punten = punten[::-1]
+    return " ".join(
+        f"{b[0] - a[0]} {b[1] - a[1]}" for a, b in zip(punten, punten[1:], strict=False)
+    )
+
+
 def _labelpunt(ringen: Sequence[Sequence[tuple[int, int]]]) -> tuple[float, float]:
     """A point well inside a region: the middle of the widest inside stretch on one of a few
     horizontal lines across it (even-odd rule, so holes are outside)."""
@@ -326,26 +340,16 @@ def kaart(
     tolerantie = 0.25 / schaal
     nodig = {i if i >= 0 else ~i for c in getekend for ring in geo.ringen[c] for i in ring}
     arcs: dict[int, list[tuple[int, int]]] = {}
+    sleutel = (tolerantie, schaal, links, marge, x0, y1)
     for i in nodig:
-        arcs[i] = _geprojecteerd(i, tolerantie, schaal, links, marge, x0, y1)
+        arcs[i] = _geprojecteerd(i, *sleutel)
 
     def gericht(index: int) -> list[tuple[int, int]]:
         return arcs[index] if index >= 0 else arcs[~index][::-1]
 
-    def lijn(punten: Sequence[tuple[int, int]], sluit: bool) -> str:
-        (x, y), *rest = punten
-        delen = [f"M{x} {y}"]
-        if rest:
-            delen.append(
-                "l"
-                + " ".join(
-                    f"{b[0] - a[0]} {b[1] - a[1]}" for a, b in zip(punten, rest, strict=False)
-                )
-            )
-        return "".join(delen) + ("Z" if sluit else "")
-
-    def omtrek(gemeenten: Sequence[str]) -> list[list[tuple[int, int]]]:
-        """The outline of a region: its gemeenten's arcs, minus those shared inside it, chained."""
+    def omtrek(gemeenten: Sequence[str]) -> list[list[int]]:
+        """The outline of a region as rings of (signed) arcs: its gemeenten's arcs, minus those
+        shared inside it, chained."""
         gebruikt: dict[int, int] = {}
         for g in gemeenten:
             for ring in geo.ringen[g]:
@@ -365,25 +369,31 @@ def kaart(
         for begin in rand:
             if begin not in over:
                 continue
-            punten: list[tuple[int, int]] = []
+            keten: list[int] = []
             huidig: int | None = begin
             while huidig is not None and huidig in over:
                 over.discard(huidig)
-                stuk = gericht(huidig)
-                punten.extend(stuk if not punten else stuk[1:])
-                volgende = [j for j in vanaf.get(stuk[-1], []) if j in over]
+                keten.append(huidig)
+                volgende = [j for j in vanaf.get(gericht(huidig)[-1], []) if j in over]
                 huidig = volgende[0] if volgende else None
-            if punten[0] != punten[-1]:  # could not close it: draw the gemeenten themselves
-                return [_ring(ring) for g in gemeenten for ring in geo.ringen[g]]
-            ringen.append(punten)
+            if gericht(keten[0])[0] != gericht(keten[-1])[-1]:
+                # could not close it: draw the gemeenten themselves
+                return [list(ring) for g in gemeenten for ring in geo.ringen[g]]
+            ringen.append(keten)
         return ringen
 
-    def _ring(ring: Sequence[int]) -> list[tuple[int, int]]:
+    def punten_van(ring: Sequence[int]) -> list[tuple[int, int]]:
         punten: list[tuple[int, int]] = []
         for i in ring:
             stuk = gericht(i)
             punten.extend(stuk if not punten else stuk[1:])
         return punten
+
+    def pad(ring: Sequence[int], sluit: bool) -> str:
+        """A ring (or one arc) as path data: its start, then each arc's cached relative steps."""
+        x, y = gericht(ring[0])[0]
+        stappen = [t for t in (_stappen(i, *sleutel) for i in ring) if t]
+        return f"M{x} {y}" + ("l" + " ".join(stappen) if stappen else "") + ("Z" if sluit else "")
 
     delen: list[str] = ['<g transform="scale(0.1)">']
     etiketten: list[str] = []
@@ -397,15 +407,15 @@ def kaart(
             kleur, klasse = _klasse_van(waarde, legenda).kleur, "regio"
             waardetekst = getal(waarde, decimalen) + eenheid
         ringen = omtrek(gemeenten)
-        d = "".join(lijn(r, True) for r in ringen)
+        d = "".join(pad(r, True) for r in ringen)
         if waarde is None or not legenda:
-            geen_ringen.extend(ringen)
+            geen_ringen.extend(punten_van(r) for r in ringen)
         delen.append(
             f'<path class="{klasse}" data-code={attribuut(regio)} fill="{kleur}" '
             f'd="{d}"><title>{tekst(naam)}: {tekst(waardetekst)}</title></path>'
         )
         if waarden_tonen and waarde is not None:
-            lx, ly = _labelpunt(ringen)
+            lx, ly = _labelpunt([punten_van(r) for r in ringen])
             label = getal(waarde, decimalen) + eenheid
             b = breedte_van(label) + 6
             etiketten.append(
@@ -437,11 +447,11 @@ def kaart(
             binnen_arcs.append(i)
     if gemeentegrenzen and binnen_arcs:
         delen.append(
-            f'<path class="gemeentegrens" d="{"".join(lijn(arcs[i], False) for i in binnen_arcs)}" '
+            f'<path class="gemeentegrens" d="{"".join(pad([i], False) for i in binnen_arcs)}" '
             'fill="none" stroke="#ffffff" stroke-width="6" stroke-linejoin="round"/>'
         )
     delen.append(
-        f'<path class="grens" d="{"".join(lijn(arcs[i], False) for i in grens_arcs)}" fill="none" '
+        f'<path class="grens" d="{"".join(pad([i], False) for i in grens_arcs)}" fill="none" '
         f'stroke="{TEKST}" stroke-width="{8 if len(regios) > 60 else 12}" '
         'stroke-linejoin="round"/>'
     )
