@@ -159,7 +159,8 @@ def herbouw(session: Session, *, bron: str | None = None) -> int:
         deel(literal_column("''", String), join=False, zonder=True),
     ).subquery()
     kolommen = [*SLEUTEL, *cijfers.KOLOMMEN]
-    result = session.execute(
-        R.insert().from_select(kolommen, select(*[alles.c[k] for k in kolommen]))
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
+    session.execute(R.insert().from_select(kolommen, select(*[alles.c[k] for k in kolommen])))
+    geteld = select(func.count()).select_from(R)
+    if bron is not None:
+        geteld = geteld.where(R.c.bron == bron)
+    return int(session.scalar(geteld) or 0)
