@@ -145,11 +145,12 @@ class Matcher:
         corpus = [self._doc_stems(d) for d in self.docs]
         self.bm25 = bm25s.BM25()
         self.bm25.index(corpus, show_progress=False)
-        self.doc_stems = [set(c) for c in corpus]
+        # the words typos are corrected to: of three letters or more, no digits
         vocab = {w for d in self.docs for w in woorden(self._doc_text(d))}
         vocab |= {w for t in termen for s in t.uitbreiding for w in woorden(s)}
-        self.vocab = sorted(w for w in vocab if len(w) >= 3)
+        self.vocab = sorted(w for w in vocab if len(w) >= 3 and not any(c.isdigit() for c in w))
         self.vocab_set = set(self.vocab)
+        self._typos: dict[str, str | None] = {}  # unknown word → its correction, once
         n = len(self.docs)
         self.thema_matrix = np.zeros((n, len(THEMAS)), dtype=np.float32)
         for i, d in enumerate(self.docs):
@@ -164,6 +165,7 @@ class Matcher:
         self.classifier = None
         if self.w.classificatie > 0:
             self.classifier = _train_classifier(corpus, [d.themas for d in self.docs])
+        del corpus  # the stems of every document: only the index keeps them
         # a question without a place gets one stand-in for each nationwide network of desks
         eerste: dict[tuple[str, str], int] = {}
         for i, d in enumerate(self.docs):
@@ -220,10 +222,14 @@ class Matcher:
                 out += [w, *delen]
                 continue
             if len(w) >= 5 and not known:
-                best = process.extractOne(w, self.vocab, scorer=fuzz.ratio, score_cutoff=90)
-                if best:
-                    fixed[w] = best[0]
-                    w = best[0]
+                if w not in self._typos:
+                    best = process.extractOne(w, self.vocab, scorer=fuzz.ratio, score_cutoff=90)
+                    if len(self._typos) > 10000:
+                        self._typos.clear()
+                    self._typos[w] = best[0] if best else None
+                if (beter := self._typos[w]) is not None:
+                    fixed[w] = beter
+                    w = beter
             out.append(w)
         return out, fixed
 
@@ -271,7 +277,7 @@ class Matcher:
         for t in termen:
             for code in t.themas:
                 lex[THEMAS.index(code)] = 1.0
-        top = np.argsort(-scores)[:10]
+        top = _beste(scores, 10)
         top = top[scores[top] > 0]
         retrieval = np.zeros(len(THEMAS), dtype=np.float32)
         if len(top):
@@ -291,7 +297,7 @@ class Matcher:
                 z = np.clip((z - z.mean()) / max(float(z.max() - z.mean()), 1e-6), 0.0, 1.0)
                 combined = combined + self.w.semantiek_zeroshot * z.astype(np.float32)
         if sem is not None and self.w.semantiek_thema:
-            stop = np.argsort(-sem)[:10]
+            stop = _beste(sem, 10)
             sw = np.clip(sem[stop] - sem[stop[-1]], 0, None)
             if sw.sum() > 0:
                 per_doc = self.thema_matrix[stop] / np.maximum(
@@ -420,21 +426,27 @@ class Matcher:
             past = np.array([bool(g & doelgroepen) for g in self.doelgroepen], dtype=bool)
             total = total + self.w.profiel * (past & relevant)
         total = np.where(mask & ((bm > 0) | (overlap > 0) | (sem > 0)), total, -np.inf)
-        if self.w.rrf and analyse.semantisch is not None:
-            # reciprocal rank fusion of the lexical ranking with the encoder's ranking
-            orde = np.argsort(-total)
-            rang_lex = np.empty(len(total))
-            rang_lex[orde] = np.arange(len(total))
-            cos = np.where(mask, analyse.semantisch, -np.inf)
-            orde = np.argsort(-cos)
-            rang_sem = np.empty(len(total))
-            rang_sem[orde] = np.arange(len(total))
-            fused = 1 / (self.w.rrf_k + rang_lex) + self.w.rrf / (self.w.rrf_k + rang_sem)
-            total = np.where(np.isfinite(total), fused, -np.inf)
+        orde = _beste(total, KANDIDATEN)
+        if self.w.rrf and analyse.semantisch is not None and len(orde):
+            # reciprocal rank fusion of the lexical ranking with the encoder's, over the best
+            # KANDIDATEN of each (a rank beyond them counts as KANDIDATEN)
+            cos = np.where(np.isfinite(total), analyse.semantisch, -np.inf)
+            sem_orde = _beste(cos, KANDIDATEN)
+            kandidaten = np.unique(np.concatenate([orde, sem_orde]))
+            rang_lex = np.full(len(total), float(KANDIDATEN))
+            rang_lex[orde] = np.arange(len(orde))
+            rang_sem = np.full(len(total), float(KANDIDATEN))
+            rang_sem[sem_orde] = np.arange(len(sem_orde))
+            fused = np.full(len(total), -np.inf)
+            fused[kandidaten] = 1 / (self.w.rrf_k + rang_lex[kandidaten]) + self.w.rrf / (
+                self.w.rrf_k + rang_sem[kandidaten]
+            )
+            total = fused
+            orde = kandidaten[np.argsort(-fused[kandidaten], kind="stable")]
         treffers: list[Treffer] = []
         gezien: set[str] = set()
         query_set = set(query_stems)
-        for i in np.argsort(-total):
+        for i in orde:
             if not np.isfinite(total[i]) or len(treffers) >= aantal:
                 break
             d = self.docs[i]
@@ -447,12 +459,26 @@ class Matcher:
                     score=round(float(total[i]), 4),
                     thema_overlap=[t for t in analyse.themas if t in d.themas],
                     in_regio=bool(regionaal[i]),
-                    woorden=sorted(query_set & self.doc_stems[i])[:5],
+                    woorden=sorted(query_set & set(self._doc_stems(d)))[:5],
                     netwerk=not gebied and d.netwerk is not None,
                     semantisch=round(float(sem[i]), 4),
                 )
             )
         return analyse, treffers
+
+
+KANDIDATEN = 500  # documents ranked in full; the rest cannot reach the first cards
+
+
+def _beste(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k highest finite scores, best first (ties in index order)."""
+    eindig = np.isfinite(scores)
+    if len(scores) > 4 * k:
+        deel = np.argpartition(-np.where(eindig, scores, -np.inf), k)[:k]
+        deel = deel[np.isfinite(scores[deel])]
+        return deel[np.lexsort((deel, -scores[deel]))]
+    orde = np.argsort(-scores, kind="stable")
+    return orde[eindig[orde]][:k]
 
 
 _blas: ThreadpoolController | None = None

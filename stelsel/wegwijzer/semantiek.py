@@ -118,11 +118,11 @@ class Semantiek:
             self.matrix[:nul] = np.stack([_tekstvectoren[sleutels[t]] for t in bekend])
         self.ontbreekt = len(nieuw) if len(nieuw) > MAX_NIEUW else 0
         self.rij = np.array([rij.get(t, nul) for t in teksten], dtype=np.int64)
-        self.deel_rij = np.array([rij.get(d, nul) for ds in delen for d in ds], dtype=np.int64)
-        self.deel_doc = np.array([i for i, ds in enumerate(delen) for _ in ds], dtype=np.int64)
-        # the parts sorted by document, for a max per document with reduceat
-        self._begin = np.searchsorted(self.deel_doc, np.arange(len(teksten)))
-        self._leeg = np.bincount(self.deel_doc, minlength=len(teksten)) == 0
+        # only the parts with a vector take part; they are in document order
+        paren = [(i, rij[d]) for i, ds in enumerate(delen) for d in ds if d in rij]
+        self.deel_doc = np.array([i for i, _ in paren], dtype=np.int64)
+        self.deel_rij = np.array([r for _, r in paren], dtype=np.int64)
+        self.deel_docs, self._begin = np.unique(self.deel_doc, return_index=True)
         self._vragen: OrderedDict[str, np.ndarray] = OrderedDict()
         self._vlock = threading.Lock()
 
@@ -147,11 +147,10 @@ class Semantiek:
         heel = cos[self.rij]
         if not len(self.deel_rij):
             return heel
-        beste = np.maximum.reduceat(
-            cos[self.deel_rij], np.minimum(self._begin, len(self.deel_rij) - 1)
-        )
-        beste = np.where(self._leeg, heel, beste)
-        return 0.5 * heel + 0.5 * beste
+        beste = np.maximum.reduceat(cos[self.deel_rij], self._begin)
+        uit = heel.copy()
+        uit[self.deel_docs] = 0.5 * heel[self.deel_docs] + 0.5 * beste
+        return uit
 
 
 def document_tekst(naam: str, omschrijving: str, aanbieder: str) -> str:

@@ -225,3 +225,31 @@ def test_page_form_posts_the_question_so_it_stays_out_of_urls(client):
     assert r.status_code == 200
     assert "Begin hier" in r.text
     assert client.post("/wegwijzer", data={"vraag": ""}).status_code == 400
+
+
+def test_api_gives_the_clarifying_question_place_and_contact(client):
+    body = ask(client, vraag="geld").json()
+    v = body["vervolgvraag"]
+    assert v["parameter"] == "verduidelijking" and [k["code"] for k in v["keuzes"]] == [
+        "financiering",
+        "zwaar-weer",
+    ]
+    verfijnd = ask(client, vraag="geld", verduidelijking="zwaar-weer").json()
+    assert verfijnd["vervolgvraag"] is None and verfijnd["themas"] == ["zwaar-weer"]
+    r = ask(client, vraag="geld", verduidelijking="onzin")
+    assert r.status_code == 400 and r.json()["invalid_params"][0]["name"] == "verduidelijking"
+
+    body = ask(client, vraag="personeel gezocht voor mijn bakkerij in Emmen").json()
+    assert body["plaats"] == {"code": "GM0114", "naam": "Emmen", "woorden": "Emmen"}
+    assert body["gemeente"]["code"] == "GM0114"
+    kaart = next(r for r in body["resultaten"] if r["contact"])
+    assert set(kaart["contact"]) == {
+        "website",
+        "telefoon",
+        "email",
+        "adres",
+        "openingstijden",
+        "van_aanbieder",
+    }
+    r = ask(client, vraag="schulden", gemeente="Sneeek")
+    assert r.status_code == 400 and "Bedoelt u Sneek?" in r.text
