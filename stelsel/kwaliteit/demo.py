@@ -352,7 +352,10 @@ def maak(*, session: Session, omvang: int = STANDAARD_OMVANG, seed: int = SEED) 
         if laatste["status"] not in ("afgerond", "mislukt") or rng.random() > 0.7:
             continue  # still open, or no consent to a questionnaire
         gesloten = laatste["bijgewerkt_op"]
-        beoordeeld = laatste["naar_aanbieder_id"]
+        # as kwaliteit_bron judges: the receiver that completed it, else the sender it came back to
+        beoordeeld = laatste[
+            "naar_aanbieder_id" if laatste["status"] == "afgerond" else "van_aanbieder_id"
+        ]
         uid = uuid.uuid4()
         antwoordt = rng.random() < 0.42 and gesloten + timedelta(days=2) < nu
         ontvangen_op = min(gesloten + timedelta(days=rng.uniform(0.2, 10)), nu)
