@@ -61,8 +61,10 @@ def test_skip_link_is_legible_and_clear_of_the_site_name(page, axe_check):
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
     assert axe_check(page) == []
+    page.set_viewport_size({"width": 320, "height": 640})
     for pad in ("/privacy", "/toegankelijkheid", "/contact", "/wegwijzer/thema/zwaar-weer"):
         page.goto(pad)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, pad
         assert axe_check(page) == [], pad
 
 
@@ -126,6 +128,8 @@ def test_an_entrepreneur_sends_their_own_question_with_consent(page, live_databa
     page.get_by_role("button", name=re.compile(r"^Neem contact met mij op\W+Qredits")).click()
     expect(page.locator("h1")).to_have_text(re.compile(r"^Vraag Qredits .* om contact met u op"))
     expect(page.get_by_role("textbox", name="Uw vraag")).to_have_value(VRAAG)
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320, "no sideways scrolling"
     page.get_by_label("Uw naam").fill("Jan de Vries")
     page.get_by_label("Uw e-mailadres").fill("jan.devries@example.nl")
     assert axe_check(page) == []
