@@ -555,13 +555,15 @@ def lijndiagram(
         y += regel
         kleur = REEKSKLEUREN[i]
         streep = f' stroke-dasharray="{STREPEN[i]}"' if STREPEN[i] else ""
+        naam = afbreken(r.naam, breedte - marge * 2 - 36, max_regels=2)
         delen.append(
             f'<g class="legenda"><path d="M{_n(marge)} {_n(y - 5)}h28" stroke="{kleur}" '
             f'stroke-width="2.5" fill="none"{streep}/>'
             + _marker(MARKERS[i], marge + 14, y - 5, kleur)
-            + _tekstregel(marge + 36, y, r.naam)
+            + "".join(_tekstregel(marge + 36, y + regel * k, deel) for k, deel in enumerate(naam))
             + "</g>"
         )
+        y += regel * (len(naam) - 1)
     if referentie is not None:
         y += regel
         delen.append(

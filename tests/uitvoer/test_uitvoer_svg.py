@@ -340,3 +340,18 @@ def test_a_shared_bereik_shades_equal_values_alike():
     # without it, each heatmap scales to its own maximum
     c = svg.heatmap(["r"], ["x", "y"], [[5, 10]], titel="c")
     assert kleur_van(c, "5") != kleur_van(b, "5")
+
+
+def test_a_long_series_name_wraps_inside_the_chart():
+    naam = "Zuid-Kennemerland en IJmond samen met Groot Amsterdam en Gooi en Vechtstreek"
+    root = parse(svg.lijndiagram(["a", "b"], [Reeks(naam, [1.0, 2.0])], titel="t"))
+    breedte = float(root.get("viewBox").split()[2])
+    legenda = [
+        t
+        for g in root.iter("{http://www.w3.org/2000/svg}g")
+        if g.get("class") == "legenda"
+        for t in g.iter("{http://www.w3.org/2000/svg}text")
+    ]
+    assert len(legenda) == 2
+    for t in legenda:
+        assert float(t.get("x")) + svg.breedte_van(t.text) <= breedte
