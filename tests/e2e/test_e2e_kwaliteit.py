@@ -1,0 +1,85 @@
+"""End to end in a real browser: an invitation, the answer on the questionnaire, the figure on
+the stelselregisseur's dashboard, the PDF report downloaded; the questionnaire and the dashboard
+pass the accessibility scan."""
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from stelsel.accounts import service as accounts
+from stelsel.db import make_engine, session_scope
+from stelsel.kwaliteit import rollup
+from stelsel.kwaliteit.models import EnqueteAntwoord
+from stelsel.register import service as register
+from tests.e2e.test_e2e_kwaliteit_enquete import _uitnodiging
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+WACHTWOORD = "een-lang-wachtwoord-123"
+
+
+def _tien_antwoorden_en_regisseur(url: str) -> None:
+    """Ten earlier responses (8 each) so the group reaches the minimum, and a stelselregisseur."""
+    engine = make_engine(url)
+    with session_scope(engine) as s:
+        for _ in range(10):
+            a = EnqueteAntwoord(
+                id=uuid.uuid4(),
+                bron="import",
+                csat=8,
+                ces=4,
+                nps=9,
+                opgelost="volledig",
+                aanbieder_id=register.aanbieder_uuid("qredits"),
+                gemeente_code="GM0080",
+            )
+            s.add(a)
+            s.flush()
+            rollup.tel_op(s, a.id)
+        accounts.create(
+            session=s, email="regisseur@e2e.nl", rol="stelselregisseur", wachtwoord=WACHTWOORD
+        )
+    engine.dispose()
+
+
+def _n(page) -> int:
+    tekst = page.locator(".kerncijfers").inner_text()
+    return int(re.search(r"n = (\d+)", tekst).group(1))
+
+
+def test_invitation_to_report(page, live_database_url, axe_check):
+    _tien_antwoorden_en_regisseur(live_database_url)
+    pad = _uitnodiging(live_database_url)
+
+    page.goto("/inloggen")
+    page.get_by_label("E-mailadres").fill("regisseur@e2e.nl")
+    page.get_by_label("Wachtwoord").fill(WACHTWOORD)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page).to_have_url(re.compile(r"/kwaliteit$"))
+    expect(page.locator("h1")).to_have_text("Kwaliteit van de dienstverlening")
+    voor = _n(page)
+    assert voor >= 10
+
+    page.goto(pad)
+    assert axe_check(page) == []
+    page.get_by_role("group", name="Welk cijfer geeft u de hulp die u kreeg?").get_by_label(
+        "2", exact=True
+    ).check()
+    page.get_by_label("Makkelijk", exact=True).check()
+    page.get_by_label("Ja, helemaal").check()
+    page.get_by_role(
+        "group", name="Zou u deze hulp aanraden aan een andere ondernemer?"
+    ).get_by_label("9", exact=True).check()
+    page.get_by_role("button", name="Verstuur mijn antwoorden").click()
+    expect(page.locator("h1")).to_have_text("Bedankt voor uw antwoorden")
+
+    # the answer is in the figures at once (the rollup counts it as it is stored)
+    page.goto("/kwaliteit")
+    assert _n(page) == voor + 1
+    expect(page.locator(".kerncijfers")).to_contain_text("95%-interval")
+    assert axe_check(page) == []
+    with page.expect_download() as d:
+        page.get_by_role("link", name="Staat van de dienstverlening als PDF").click()
+    pdf = d.value.path().read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 5000
