@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -62,6 +63,9 @@ class Aanbieder(Base):
     )
 
 
+_ZOEKTEKST = "lower((((naam::text || ' '::text) || omschrijving) || ' '::text) || trefwoorden)"
+
+
 class Dienst(Base):
     __tablename__ = "dienst"
 
@@ -93,6 +97,18 @@ class Dienst(Base):
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
 
+    __table_args__ = (
+        # LIKE '%woord%' on register.service.zoektekst(): a trigram index on PostgreSQL
+        # (migration 0009 creates it; a plain expression index on SQLite)
+        # (written as PostgreSQL reflects it, so Alembic's comparison sees no drift)
+        Index(
+            "ix_dienst_zoektekst",
+            text(_ZOEKTEKST),
+            postgresql_using="gin",
+            postgresql_ops={_ZOEKTEKST: "gin_trgm_ops"},
+        ),
+    )
+
     aanbieder: Mapped[Aanbieder] = relationship(back_populates="diensten", lazy="joined")
     kenmerken: Mapped[list["DienstKenmerk"]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
@@ -113,7 +129,8 @@ class DienstKenmerk(Base):
     __tablename__ = "dienst_kenmerk"
     __table_args__ = (
         UniqueConstraint("dienst_id", "soort", "code"),
-        Index("ix_dienst_kenmerk_soort_code", "soort", "code"),
+        # covering: a thema filter reads the dienst ids from the index alone
+        Index("ix_dienst_kenmerk_soort_code_dienst", "soort", "code", "dienst_id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -131,7 +148,7 @@ class DienstWerkgebied(Base):
     __tablename__ = "dienst_werkgebied"
     __table_args__ = (
         UniqueConstraint("dienst_id", "soort", "code"),
-        Index("ix_dienst_werkgebied_soort_code", "soort", "code"),
+        Index("ix_dienst_werkgebied_soort_code_dienst", "soort", "code", "dienst_id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

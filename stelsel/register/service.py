@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date
 from pathlib import Path
 
-from sqlalchemy import event, exists, func, inspect, or_, select, update
+from sqlalchemy import event, exists, func, inspect, literal_column, or_, select, union, update
 from sqlalchemy.orm import Session, selectinload
 
 from stelsel.errors import Ongeldig
@@ -425,15 +425,26 @@ def _has_kenmerk(soort: str, code: str):
 
 def beschikbaar_in(gebied: geo.Gebied):
     """SQL condition: the dienst is national or its werkgebied covers the gebied."""
-    area = or_(
-        *(
-            (DienstWerkgebied.soort == soort) & (DienstWerkgebied.code == code)
-            for soort, code in gebied.codes()
+    return _landelijk_of(
+        or_(
+            *(
+                (DienstWerkgebied.soort == soort) & (DienstWerkgebied.code == code)
+                for soort, code in gebied.codes()
+            )
         )
     )
-    return or_(
-        Dienst.landelijk.is_(True),
-        exists().where(DienstWerkgebied.dienst_id == Dienst.id, area),
+
+
+def _landelijk_of(area):
+    """SQL condition: the dienst is national or serves an area matching `area`. As one IN over
+    a UNION of two index lookups (the national diensten; the diensten with such an area), not
+    `landelijk OR EXISTS (...)`: PostgreSQL ran that as a filter on every row of the table (at
+    100,000 diensten a sequential scan, a cost estimate that set off JIT compilation)."""
+    return Dienst.id.in_(
+        union(
+            select(Dienst.id).where(Dienst.landelijk.is_(True)),
+            select(DienstWerkgebied.dienst_id).where(area),
+        )
     )
 
 
@@ -448,10 +459,7 @@ def in_regio(gebieden: frozenset[tuple[str, str]]):
             for soort, codes in sorted(per_soort.items())
         )
     )
-    return or_(
-        Dienst.landelijk.is_(True),
-        exists().where(DienstWerkgebied.dienst_id == Dienst.id, area),
-    )
+    return _landelijk_of(area)
 
 
 def regio_gebieden(*, session: Session, soort: str, tekst: str) -> frozenset[tuple[str, str]]:
@@ -484,6 +492,14 @@ def regio_gebieden(*, session: Session, soort: str, tekst: str) -> frozenset[tup
     return frozenset(gebieden)
 
 
+def zoektekst():
+    """The searchable text of a dienst as one lower-cased expression (name, description and
+    keywords, separated by a space, which no search word holds): one trigram index on PostgreSQL
+    (ix_dienst_zoektekst, migration 0009) answers `LIKE '%woord%'` on it."""
+    spatie = literal_column("' '")
+    return func.lower(Dienst.naam + spatie + Dienst.omschrijving + spatie + Dienst.trefwoorden)
+
+
 def _diensten_stmt(f: DienstFilter):
     stmt = select(Dienst).where(Dienst.gearchiveerd.is_(False))
     for regio in f.regios:
@@ -510,9 +526,7 @@ def _diensten_stmt(f: DienstFilter):
             like = f"%{word}%"
             stmt = stmt.where(
                 or_(
-                    func.lower(Dienst.naam).like(like),
-                    func.lower(Dienst.omschrijving).like(like),
-                    func.lower(Dienst.trefwoorden).like(like),
+                    zoektekst().like(like),
                     Dienst.aanbieder_id.in_(
                         select(Aanbieder.id).where(
                             or_(

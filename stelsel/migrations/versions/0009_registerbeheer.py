@@ -32,6 +32,13 @@ _DIENST = [
 ]
 
 
+# The expression of register.service.zoektekst(), exactly (the planner matches it as written).
+ZOEKTEKST_INDEX = (
+    "CREATE INDEX ix_dienst_zoektekst ON dienst USING gin "
+    "(lower((((naam || ' ') || omschrijving) || ' ') || trefwoorden) gin_trgm_ops)"
+)
+
+
 def upgrade() -> None:
     with op.batch_alter_table("aanbieder") as b:
         for naam, soort in _AANBIEDER:
@@ -78,6 +85,20 @@ def upgrade() -> None:
     with op.batch_alter_table("register_wijziging") as b:
         b.create_index("ix_register_wijziging_aanbieder_slug", ["aanbieder_slug"], unique=False)
         b.create_index("ix_register_wijziging_status", ["status", "aangemaakt_op"], unique=False)
+    # Indexes for the list at 100,000 diensten (bench/registerbeheer.py): covering label and
+    # area lookups, and on PostgreSQL a trigram index for `q` (LIKE '%woord%').
+    for tabel in ("dienst_kenmerk", "dienst_werkgebied"):
+        with op.batch_alter_table(tabel) as b:
+            b.drop_index(f"ix_{tabel}_soort_code")
+            b.create_index(f"ix_{tabel}_soort_code_dienst", ["soort", "code", "dienst_id"])
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.execute(ZOEKTEKST_INDEX)
+    else:
+        op.execute(
+            "CREATE INDEX ix_dienst_zoektekst ON dienst "
+            "(lower(naam || ' ' || omschrijving || ' ' || trefwoorden))"
+        )
     op.create_table(
         "register_herinnering",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -92,6 +113,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("register_herinnering")
+    op.execute("DROP INDEX IF EXISTS ix_dienst_zoektekst")
+    for tabel in ("dienst_kenmerk", "dienst_werkgebied"):
+        with op.batch_alter_table(tabel) as b:
+            b.drop_index(f"ix_{tabel}_soort_code_dienst")
+            b.create_index(f"ix_{tabel}_soort_code", ["soort", "code"])
     op.drop_table("register_wijziging")
     with op.batch_alter_table("dienst") as b:
         b.drop_index("ix_dienst_gearchiveerd")
