@@ -128,7 +128,10 @@ def test_page_profile_reaches_the_wegwijzer(client):
     def aanbieders(r):
         return re.findall(r'<p class="meta">([^<]+)</p><p>', r.text)
 
-    assert aanbieders(met).index("INretail") < aanbieders(zonder).index("INretail")
+    def plek(namen):
+        return namen.index("INretail") if "INretail" in namen else len(namen)
+
+    assert "INretail" in aanbieders(met) and plek(aanbieders(met)) < plek(aanbieders(zonder))
     assert (
         '<option value="gevestigd" selected>' in met.text
         and '<details class="profiel" open>' in met.text
@@ -220,7 +223,7 @@ def test_page_form_posts_the_question_so_it_stays_out_of_urls(client):
     """The form's question is sent in the body: it never appears in a URL, a browser history or
     an access log."""
     formulier = client.get("/wegwijzer").text
-    assert 'method="post" action="/wegwijzer"' in formulier
+    assert re.search(r'method="post" action="/wegwijzer(#[a-z]+)?"', formulier)
     r = client.post("/wegwijzer", data={"vraag": "Ik wil exporteren", "gemeente": "Zwolle"})
     assert r.status_code == 200
     assert "Begin hier" in r.text
