@@ -96,12 +96,21 @@ class Geografie:
         return self.namen.get((soort, code), code or "onbekend")
 
 
+# Geography is reference data loaded with the schema: read once per database.
+_GEO: dict[str, tuple[dict[str, dict[str, str]], dict[tuple[str, str], str]]] = {}
+
+
 def geografie(session: Session) -> Geografie:
-    g = Geografie(namen=geo.area_names(session=session))
-    for gm in geo.get_all(session=session):
-        gebied = geo.gebied(gm)
-        g.gemeenten[gm.code] = dict(gebied.codes())
-    return g
+    """The gemeente → region mapping and area names (read once per database URL), with an
+    empty per-request query cache."""
+    sleutel = str(session.get_bind().engine.url)
+    if sleutel not in _GEO:
+        gemeenten = {gm.code: dict(geo.gebied(gm).codes()) for gm in geo.get_all(session=session)}
+        if not gemeenten:
+            return Geografie(namen=geo.area_names(session=session))  # not loaded yet: no cache
+        _GEO[sleutel] = (gemeenten, geo.area_names(session=session))
+    gemeenten, namen = _GEO[sleutel]
+    return Geografie(gemeenten=gemeenten, namen=namen)
 
 
 def periode_van(dag: date, soort: str) -> str:
@@ -362,7 +371,9 @@ def uitsplitsing(
     totaal = cijfers_van(session, f, minimum=minimum, g=g, bron=bron)
     # R3 for each child: its parent along each filter is the same child with that filter off
     al: dict[Hashable, str] = {}
-    for _, ouder in f.ouders():
+    for veld, ouder in f.ouders():
+        if veld == "regio" and f.regio and dim in ("gemeente", g.soort(f.regio)):
+            continue  # a child lies inside the region: without the region it is the same group
         ouder_delen = sommen_per(session, ouder, dim, g=g, bron=bron)
         for k, s in delen.items():
             if cijfers.rest_te_klein(s.n, ouder_delen.get(k, s).n, minimum=minimum):
@@ -493,16 +504,21 @@ def reeks(
     minimum: int,
     vandaag: date,
     g: Geografie | None = None,
+    met_keten: bool = True,
 ) -> list[tuple[str, Overzicht]]:
     """The overview per period (maand, kwartaal, jaar) over the periods that have responses.
     The survey figures are one breakdown (R2 over the periods); the referral figures and the
-    response rate are computed per period."""
+    response rate are computed per period (left empty with met_keten=False)."""
     g = g or geografie(session)
     u = uitsplitsing(session, f, per, minimum=minimum, g=g)
     uit = []
     for groep in u.groepen:
         van, tot = periode_grenzen(groep.sleutel)
         fp = replace(f, van=max(van, f.van or van), tot=min(tot, f.tot or tot))
+        if not met_keten:
+            leeg = cijfers.ketencijfers(cijfers.Ketensommen(), minimum=minimum)
+            uit.append((groep.sleutel, Overzicht(fp, groep.cijfers, leeg, leeg.te_laat)))
+            continue
         n, beantwoord = uitnodigingen(session, fp, g)
         uit.append(
             (

@@ -102,7 +102,9 @@ def verzamel(
         vorige_periode=vorige,
         nu=queries.overzicht(session, fnu, minimum=minimum, vandaag=vandaag, g=g),
         vorige=queries.overzicht(session, fvor, minimum=minimum, vandaag=vandaag, g=g),
-        reeks=queries.reeks(session, jaar_terug, per, minimum=minimum, vandaag=vandaag, g=g),
+        reeks=queries.reeks(
+            session, jaar_terug, per, minimum=minimum, vandaag=vandaag, g=g, met_keten=False
+        ),
         regio_soort=soort,
         regios=queries.uitsplitsing(session, fnu, soort, minimum=minimum, g=g),
         regios_vorige=queries.uitsplitsing(session, fvor, soort, minimum=minimum, g=g),
