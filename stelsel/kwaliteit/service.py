@@ -17,16 +17,24 @@ from stelsel.kwaliteit.enquete import (
 )
 from stelsel.kwaliteit.feedback import FeedbackIn
 from stelsel.kwaliteit.feedback import geef as geef_feedback
+from stelsel.kwaliteit.queries import Filter as CijferFilter
+from stelsel.kwaliteit.queries import overzicht as cijfers_overzicht
+from stelsel.kwaliteit.queries import uitsplitsing as cijfers_uitsplitsing
+from stelsel.kwaliteit.rollup import herbouw as rollup_herbouw
 
 __all__ = [
     "AlBeantwoord",
     "Antwoorden",
+    "CijferFilter",
     "FeedbackIn",
     "beantwoord",
+    "cijfers_overzicht",
+    "cijfers_uitsplitsing",
     "controleer",
     "demo_aanwezig",
     "geef_feedback",
     "open_link",
     "opschonen",
+    "rollup_herbouw",
     "uitnodigen",
 ]
