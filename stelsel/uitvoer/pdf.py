@@ -397,6 +397,13 @@ class Rapport:
             for k in range(len(koppen))
         ]
         pdf.set_font(self._familie, "", grootte)
+        # a row must fit on one page (fpdf2 refuses it otherwise): a very long cell is cut
+        # with "…"; the CSV and Excel downloads keep the full text
+        max_regels = int((pdf.h - pdf.t_margin - pdf.b_margin - 40) / 5.5)
+        for tekstrij in teksten:
+            for nr, inhoud in enumerate(tekstrij):
+                if len(inhoud) > 200:
+                    tekstrij[nr] = self._kort_in(inhoud, kolommen[nr] - 3, max_regels)
         pdf.set_fill_color(*ZACHT)  # fpdf2 fills the banded rows with the current fill colour
         pdf.set_draw_color(*RAND)
         pdf.set_line_width(0.2)
@@ -422,6 +429,20 @@ class Rapport:
                 for c in r:
                     rij.cell(c)
         pdf.ln(4)
+
+    def _kort_in(self, tekst: str, breedte: float, max_regels: int) -> str:
+        """The text cut (at a word, with "…") so that it takes at most `max_regels` lines."""
+        regels = self._tekst_hoogte(tekst, breedte, 1.0)
+        if regels <= max_regels:
+            return tekst
+        ellips = self._t("…")  # "..." in the core font
+        lengte = int(len(tekst) * max_regels / regels * 0.95)
+        while lengte > 0:
+            kort = tekst[:lengte].rsplit(" ", 1)[0].rstrip() + " " + ellips
+            if self._tekst_hoogte(kort, breedte, 1.0) <= max_regels:
+                return kort
+            lengte = int(lengte * 0.9)
+        return ellips
 
     def _kolombreedtes(
         self, koppen: list[str], teksten: list[list[str]], grootte: float

@@ -159,3 +159,11 @@ def test_every_chart_and_map_embeds_without_an_unsupported_svg_feature(caplog):
             r.svg(f)
         r.bytes()
     assert [m for m in caplog.messages if "SVG" in m or "svg" in m] == []
+
+
+def test_a_cell_too_long_for_a_page_is_cut_not_an_error():
+    r = Rapport("t", lettertype=GEEN_LETTERTYPE, comprimeer=False)
+    r.tabel(Tabel(["Wie", "Opmerking"], [["a", "woord " * 1500], ["b", "x" * 5000], ["c", "kort"]]))
+    data = r.bytes()
+    assert data.startswith(b"%PDF-") and b"(kort)" in data
+    assert data.count(b" ...) Tj") == 2  # both long cells cut, ending in a (folded) ellipsis
