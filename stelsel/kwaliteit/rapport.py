@@ -84,9 +84,11 @@ def verzamel(
     vorige = queries.vorige_periode(periode)
     vvan, vtot = queries.periode_grenzen(vorige)
     fnu, fvor = replace(f, van=van, tot=tot), replace(f, van=vvan, tot=vtot)
+    # the regions side by side: provincies of the nation, COROP areas of a provincie,
+    # gemeenten of anything smaller
     soort = "provincie" if f.regio is None else "gemeente"
-    if f.regio is not None and g.soort(f.regio) == "gemeente":
-        soort = "gemeente"
+    if f.regio is not None and g.soort(f.regio) == "provincie":
+        soort = "corop"
     gemeenten = None if f.regio is None else g.gemeenten_in(f.regio)
     # the trend: the four quarters (or twelve months) up to this period
     jaar_terug = replace(f, van=date(van.year - 1, van.month, 1), tot=tot)
