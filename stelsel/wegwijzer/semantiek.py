@@ -25,6 +25,7 @@ _VRAGEN_CACHE = 4096
 # each on one core); a register with more new texts than this is searched without the
 # encoder for those diensten until their vectors are precomputed (docs/wegwijzer.md)
 MAX_NIEUW = 3000
+GROOT = 2000  # above this many documents the best part is sought among the closest only
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -123,6 +124,7 @@ class Semantiek:
         self.deel_doc = np.array([i for i, _ in paren], dtype=np.int64)
         self.deel_rij = np.array([r for _, r in paren], dtype=np.int64)
         self.deel_docs, self._begin = np.unique(self.deel_doc, return_index=True)
+        self._eind = np.append(self._begin[1:], len(self.deel_doc))
         self._vragen: OrderedDict[str, np.ndarray] = OrderedDict()
         self._vlock = threading.Lock()
 
@@ -147,8 +149,19 @@ class Semantiek:
         heel = cos[self.rij]
         if not len(self.deel_rij):
             return heel
-        beste = np.maximum.reduceat(cos[self.deel_rij], self._begin)
         uit = heel.copy()
+        if len(self.deel_docs) > GROOT:
+            # a large register: the best part only for the documents whose whole text is
+            # among the closest (the rest keep the whole-text cosine)
+            top = np.argpartition(-heel[self.deel_docs], GROOT)[:GROOT]
+            docs = self.deel_docs[top]
+            begin, eind = self._begin[top], self._eind[top]
+            lengte = eind - begin
+            plek = np.repeat(begin - np.cumsum(lengte) + lengte, lengte) + np.arange(lengte.sum())
+            beste = np.maximum.reduceat(cos[self.deel_rij[plek]], np.cumsum(lengte) - lengte)
+            uit[docs] = 0.5 * heel[docs] + 0.5 * beste
+            return uit
+        beste = np.maximum.reduceat(cos[self.deel_rij], self._begin)
         uit[self.deel_docs] = 0.5 * heel[self.deel_docs] + 0.5 * beste
         return uit
 
