@@ -755,6 +755,12 @@ def lijndiagram_tabel(
 # --------------------------------------------------------------------------- heatmap
 
 
+def _schaaldeel(v: float, laagste: float, hoogste: float, wortel: bool) -> float:
+    """Where a value lies between the scale's ends, 0 to 1 (by its square root if asked)."""
+    deel = min(max((v - laagste) / (hoogste - laagste), 0.0), 1.0)
+    return math.sqrt(deel) if wortel else deel
+
+
 def kleur_op_schaal(aandeel: float) -> str:
     """A colour on the light-to-dark blue scale, for a share between 0 and 1."""
     a = min(max(aandeel, 0.0), 1.0)
@@ -797,6 +803,7 @@ def heatmap(
     markeer: Callable[[int, int, float], bool] | None = None,
     markering: str = "veel aanbod",
     bereik: tuple[float, float] | None = None,
+    wortel: bool = False,
     breedte: float = BREEDTE,
     uid: str | None = None,
 ) -> str:
@@ -808,6 +815,8 @@ def heatmap(
     border and class `gemarkeerd` (e.g. overlap). A legend under the matrix explains all three
     in words. Column headers are turned 45° so many columns fit in a narrow viewBox.
     `bereik=(lo, hi)` fixes the scale, so two heatmaps side by side shade equal numbers alike.
+    `wortel=True` shades by the square root, so one very large count does not leave all the
+    others pale (counts of services per cell often look like that).
     """
     if len(waarden) != len(rijen) or any(len(r) != len(kolommen) for r in waarden):
         raise ValueError("waarden: de matrix past niet bij de rijen en kolommen")
@@ -888,7 +897,7 @@ def heatmap(
                 )
             else:
                 aandeel = (
-                    0.15 + 0.85 * min(max((v - laagste) / (hoogste - laagste), 0.0), 1.0)
+                    0.15 + 0.85 * _schaaldeel(v, laagste, hoogste, wortel)
                     if hoogste > laagste
                     else 0.5
                 )

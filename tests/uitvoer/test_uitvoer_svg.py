@@ -355,3 +355,16 @@ def test_a_long_series_name_wraps_inside_the_chart():
     assert len(legenda) == 2
     for t in legenda:
         assert float(t.get("x")) + svg.breedte_van(t.text) <= breedte
+
+
+def test_a_square_root_scale_darkens_small_counts_more():
+    def vulling(s: str, waarde: str) -> str:
+        for g in parse(s).iter("{http://www.w3.org/2000/svg}g"):
+            if (g.get("class") or "").startswith("cel") and g.find("s:text", NS).text == waarde:
+                return g.find("s:rect", NS).get("fill")
+        raise AssertionError(waarde)
+
+    lineair = svg.heatmap(["r"], ["a", "b"], [[4, 100]], titel="t")
+    wortel = svg.heatmap(["r"], ["a", "b"], [[4, 100]], titel="t", wortel=True)
+    assert svg.luminantie(vulling(wortel, "4")) < svg.luminantie(vulling(lineair, "4"))
+    assert vulling(wortel, "100") == vulling(lineair, "100")  # the top stays the top
