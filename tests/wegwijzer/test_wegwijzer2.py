@@ -211,3 +211,23 @@ def test_the_encoder_generalises_past_shared_words_and_caches_questions():
     v1 = s.vraag("Geld  lenen")
     assert s.vraag("geld lenen") is v1  # the same normalised question is encoded once
     assert np.isclose(np.linalg.norm(v1), 1.0, atol=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("vraag", "plaats", "deur"),
+    [
+        ("Ik heb een garage{} en kom elke maand geld tekort", " in Assen", "Ik Ben Drents"),
+        ("Ik wil groeien met mijn bedrijf{}, wie denkt mee", " in Leeuwarden", "YnBusiness"),
+        ("investeerder gezocht voor mijn startup{}", " in Eindhoven", "Brabantse Ontwikkelings"),
+    ],
+)
+def test_regional_first_doors_surface_when_the_place_is_in_the_text(
+    session, backend, vraag, plaats, deur
+):
+    alleen_sqlite(backend)
+    a = service.advies(session=session, vraag=vraag.format(plaats), registreer=False)
+    assert a.plaats is not None
+    assert any(r.aanbieder_naam.startswith(deur) for r in a.resultaten[:3])
+    # without the place the regional door is not offered
+    b = service.advies(session=session, vraag=vraag.format(""), registreer=False)
+    assert b.plaats is None and not any(r.aanbieder_naam.startswith(deur) for r in b.resultaten)
