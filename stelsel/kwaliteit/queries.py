@@ -252,16 +252,37 @@ def _sommen(rij: Any) -> cijfers.Sommen:
     return cijfers.Sommen(**{k: int(getattr(rij, k) or 0) for k in cijfers.KOLOMMEN})
 
 
+def _groepen(
+    session: Session, f: Filter, dim: str, g: Geografie, bron: Bron
+) -> list[tuple[Any, cijfers.Sommen]]:
+    """The statistics per raw value of the grouping column of `dim`: a gemeente for every
+    region level, a day for every period, so one statement (cached per request) serves the
+    total and every region or period breakdown of the same filter."""
+    basis = "gemeente" if dim in REGIO_DIMENSIES else "dag" if dim in PERIODE_DIMENSIES else dim
+    route = _kies(f, basis, bron)
+    sleutel = ("groepen", f, basis, route)
+    if sleutel not in g.cache:
+        bouw = _ruw_query if route == "ruw" else _rollup_query
+        q, _ = bouw(session, f, g, basis)
+        g.cache[sleutel] = [(rij[0], _sommen(rij)) for rij in session.execute(q)]
+    return g.cache[sleutel]
+
+
 def sommen(
     session: Session, f: Filter, *, g: Geografie | None = None, bron: Bron = "auto"
 ) -> cijfers.Sommen:
-    """The statistics of the responses `f` selects."""
+    """The statistics of the responses `f` selects. From the rollup: the sum of its
+    per-gemeente groups (the same statement the region breakdowns use)."""
     g = g or geografie(session)
     sleutel = ("sommen", f, None, bron)
     if sleutel not in g.cache:
-        bouw = _ruw_query if _kies(f, None, bron) == "ruw" else _rollup_query
-        q, _ = bouw(session, f, g, None)
-        g.cache[sleutel] = _sommen(session.execute(q).one())
+        if _kies(f, None, bron) == "rollup":
+            g.cache[sleutel] = cijfers.optellen(
+                [s for _, s in _groepen(session, f, "gemeente", g, bron)]
+            )
+        else:
+            q, _ = _ruw_query(session, f, g, None)
+            g.cache[sleutel] = _sommen(session.execute(q).one())
     return g.cache[sleutel]
 
 
@@ -280,11 +301,8 @@ def sommen_per(
     sleutel_cache = ("per", f, dim, bron)
     if sleutel_cache in g.cache:
         return g.cache[sleutel_cache]
-    bouw = _ruw_query if _kies(f, dim, bron) == "ruw" else _rollup_query
-    q, _ = bouw(session, f, g, dim)
     uit: dict[str, cijfers.Sommen] = {}
-    for rij in session.execute(q):
-        waarde = rij[0]
+    for waarde, s in _groepen(session, f, dim, g, bron):
         if dim in REGIO_DIMENSIES:
             sleutel = g.gemeenten.get(waarde or "", {}).get(dim, "")
         elif dim in PERIODE_DIMENSIES:
@@ -293,7 +311,6 @@ def sommen_per(
             sleutel = periode_van(waarde, dim)
         else:
             sleutel = "" if waarde is None else str(waarde)
-        s = _sommen(rij)
         if s.n:
             uit[sleutel] = uit[sleutel] + s if sleutel in uit else s
     g.cache[sleutel_cache] = dict(sorted(uit.items()))
