@@ -5,7 +5,6 @@ refer. The search index is built once per process and rebuilt when the register 
 """
 
 import threading
-import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -179,9 +178,6 @@ def documenten(*, session: Session) -> list[Document]:
     """Every dienst of the register as a matcher document."""
     diensten, _ = register.get_all_diensten(session=session, filter=register.DienstFilter())
     netwerken = _netwerken(diensten, geo.area_names(session=session))
-    nu = time.monotonic()
-    for d in diensten:  # the rows are loaded anyway: their contact data, fresh
-        _contacten[str(d.id)] = (nu, contact_uit(d))
     return [
         Document(
             dienst_id=str(d.id),
@@ -292,6 +288,10 @@ def advies(
         tekst, keuzes = keuzevraag(keuze)
         vervolg = Vervolgvraag(vraag=tekst, keuzes=keuzes)
     uitleg = uitleg_kaarten(treffers, analyse, g.naam if g else None)
+    # read per question in one query: contact data changes without a new register version
+    contacten = register.contacten(
+        session=session, dienst_ids=[t.document.dienst_id for t in treffers if not t.netwerk]
+    )
     resultaten = [
         Resultaat(
             dienst_id=t.document.dienst_id,
@@ -304,9 +304,7 @@ def advies(
             begin_hier=i == 0,
             landelijk=t.document.landelijk,
             regio_nodig=t.netwerk,
-            contact=None
-            if t.netwerk
-            else contact_van(session=session, dienst_id=t.document.dienst_id),
+            contact=None if t.netwerk else _contact(contacten.get(t.document.dienst_id)),
         )
         for i, t in enumerate(treffers)
     ]
@@ -337,39 +335,30 @@ def advies(
     )
 
 
-_CONTACTVELDEN = ("website", "telefoon", "email", "adres", "openingstijden")
+def _contact(c: register.Contact | None) -> Contact | None:
+    """The register's contact (its inheritance rule: each missing field from the aanbieder)
+    as the card's; None when it holds nothing."""
+    if c is None or c.leeg:
+        return None
+    return Contact(
+        website=c.website,
+        telefoon=c.telefoon,
+        email=c.email,
+        adres=c.adres,
+        openingstijden=c.openingstijden,
+        van_aanbieder=c.van_aanbieder,
+    )
 
 
 def contact_uit(d) -> Contact | None:
-    """How to reach a dienst (a register dienst with its aanbieder): its own contact data,
-    each missing field filled from its aanbieder; None when neither holds anything. Fields the
-    register does not have (yet) count as empty."""
-    eigen = {v: str(getattr(d, v, "") or "").strip() for v in _CONTACTVELDEN}
-    van_aanbieder = {v: str(getattr(d.aanbieder, v, "") or "").strip() for v in _CONTACTVELDEN}
-    if not van_aanbieder["adres"]:
-        van_aanbieder["adres"] = str(getattr(d.aanbieder, "bezoekadres", "") or "").strip()
-    velden = {v: eigen[v] or van_aanbieder[v] for v in _CONTACTVELDEN}
-    if not any(velden.values()):
-        return None
-    return Contact(**velden, van_aanbieder=not any(eigen.values()))
-
-
-CONTACT_SECONDEN = 300.0  # contact data on a card is at most this old
-_contacten: dict[str, tuple[float, Contact | None]] = {}
+    """How to reach a loaded register dienst (with its aanbieder)."""
+    return _contact(register.contact(d))
 
 
 def contact_van(*, session: Session, dienst_id: str) -> Contact | None:
-    """contact_uit() of one dienst, kept for CONTACT_SECONDEN: a provider's contact data
-    changes without changing the register's version, so the index cannot hold it, and
-    reading a dienst per card costs a dozen queries."""
-    nu = time.monotonic()
-    bewaard = _contacten.get(dienst_id)
-    if bewaard and nu - bewaard[0] < CONTACT_SECONDEN:
-        return bewaard[1]
-    d = register.get_dienst(session=session, dienst_id=dienst_id)
-    c = contact_uit(d) if d is not None else None
-    _contacten[dienst_id] = (nu, c)
-    return c
+    """How to reach one dienst, read now (contact changes do not change the register's
+    version, so the index does not hold them)."""
+    return _contact(register.contact_van_dienst(session=session, dienst_id=dienst_id))
 
 
 def _registreer(session: Session, signaal: Vraagsignaal) -> None:
