@@ -309,10 +309,9 @@ def stuur_herinneringen(*, session: Session, vandaag: date | None = None) -> dic
     dag = vandaag or date.today()
     periode = dag.strftime("%Y-%m")
     uit = {"verstuurd": 0, "al_verstuurd": 0, "zonder_redacteur": 0}
+    redacteuren = accounts.emails_met_rol_per_aanbieder(session=session, rol=rollen.REDACTEUR)
     for slug, naam, aantal in register.aanbieders_met_verouderd(session=session, vandaag=dag):
-        emails = accounts.emails_met_rol(
-            session=session, aanbieder_id=register.aanbieder_uuid(slug), rol=rollen.REDACTEUR
-        )
+        emails = redacteuren.get(register.aanbieder_uuid(slug), [])
         if not emails:
             uit["zonder_redacteur"] += 1
             continue

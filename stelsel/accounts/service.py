@@ -211,6 +211,21 @@ def emails_met_rol(*, session: Session, aanbieder_id: uuid.UUID, rol: str) -> li
     )
 
 
+def emails_met_rol_per_aanbieder(*, session: Session, rol: str) -> dict[uuid.UUID, list[str]]:
+    """E-mail addresses of the active users with one role, per aanbieder (one query)."""
+    uit: dict[uuid.UUID, list[str]] = {}
+    for aanbieder_id, email in session.execute(
+        select(Gebruiker.aanbieder_id, Gebruiker.email)
+        .where(
+            Gebruiker.rol == rol, Gebruiker.actief.is_(True), Gebruiker.aanbieder_id.is_not(None)
+        )
+        .order_by(Gebruiker.email)
+    ):
+        if aanbieder_id is not None:
+            uit.setdefault(aanbieder_id, []).append(email)
+    return uit
+
+
 def _gebruiker(session: Session, email: str) -> Gebruiker:
     g = session.scalar(select(Gebruiker).where(Gebruiker.email == email.strip().lower()))
     if g is None:
