@@ -153,7 +153,7 @@ _cache: dict[str, tuple[str, Matcher]] = {}
 
 
 def _netwerken(
-    diensten: list, namen: dict[tuple[str, str], str]
+    diensten: list[register.ZoekDienst], namen: dict[tuple[str, str], str]
 ) -> dict[uuid.UUID, tuple[str, str]]:
     """The diensten that are one desk in many regions: their name and their provider's name are
     the same but for the name of the one area they serve. Dienst id → (name, provider name)
@@ -162,11 +162,11 @@ def _netwerken(
     for d in diensten:
         if d.landelijk or len(d.werkgebied) != 1:
             continue
-        w = d.werkgebied[0]
-        regio = namen.get((w.soort, w.code))
-        if regio and regio in d.naam and regio in d.aanbieder.naam:
-            plek = "{gemeente}" if w.soort == "gemeente" else "{regio}"
-            sjablonen[d.id] = (d.naam.replace(regio, plek), d.aanbieder.naam.replace(regio, plek))
+        soort, code = d.werkgebied[0]
+        regio = namen.get((soort, code))
+        if regio and regio in d.naam and regio in d.aanbieder_naam:
+            plek = "{gemeente}" if soort == "gemeente" else "{regio}"
+            sjablonen[d.id] = (d.naam.replace(regio, plek), d.aanbieder_naam.replace(regio, plek))
     aanbieders: dict[tuple[str, str], set[uuid.UUID]] = {}
     for d in diensten:
         if d.id in sjablonen:
@@ -175,8 +175,9 @@ def _netwerken(
 
 
 def documenten(*, session: Session) -> list[Document]:
-    """Every dienst of the register as a matcher document."""
-    diensten, _ = register.get_all_diensten(session=session, filter=register.DienstFilter())
+    """Every published dienst of the register as a matcher document (plain values from
+    register.zoekdiensten: three queries, no ORM rows)."""
+    diensten = register.zoekdiensten(session=session)
     netwerken = _netwerken(diensten, geo.area_names(session=session))
     return [
         Document(
@@ -184,19 +185,19 @@ def documenten(*, session: Session) -> list[Document]:
             slug=d.slug,
             naam=d.naam,
             omschrijving=d.omschrijving,
-            trefwoorden=tuple(t for t in d.trefwoorden.split(";") if t),
-            aanbieder_id=str(d.aanbieder.id),
-            aanbieder_naam=d.aanbieder.naam,
-            aanbieder_korte_naam=d.aanbieder.korte_naam,
-            eerstelijns=d.aanbieder.eerstelijns,
-            markt=d.aanbieder.soort == "privaat",
+            trefwoorden=tuple(t for t in d.trefwoorden if t),
+            aanbieder_id=str(d.aanbieder_id),
+            aanbieder_naam=d.aanbieder_naam,
+            aanbieder_korte_naam=d.aanbieder_korte_naam,
+            eerstelijns=d.aanbieder_eerstelijns,
+            markt=d.aanbieder_soort == "privaat",
             netwerk=netwerken.get(d.id),
-            themas=tuple(d.codes("thema")),
-            doelgroepen=tuple(d.codes("doelgroep")),
+            themas=d.themas,
+            doelgroepen=d.doelgroepen,
             soort=d.soort,
             kosten=d.kosten,
             landelijk=d.landelijk,
-            gebieden=frozenset((w.soort, w.code) for w in d.werkgebied),
+            gebieden=frozenset(d.werkgebied),
         )
         for d in diensten
         if d.geldig_tot is None or d.geldig_tot >= datetime.now(UTC).date()
