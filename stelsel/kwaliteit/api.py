@@ -13,6 +13,7 @@ from stelsel.accounts.rollen import Actor
 from stelsel.config import get_settings
 from stelsel.errors import Ongeldig
 from stelsel.kwaliteit import queries, schemas
+from stelsel.kwaliteit.models import SEGMENTEN
 from stelsel.register import service as register
 from stelsel.register import taxonomie as tx
 from stelsel.web.deps import get_session
@@ -39,8 +40,18 @@ def filter_van(
     aanbieder: str | None,
     van: date | None,
     tot: date | None,
+    dienst: str | None = None,
+    segment: str | None = None,
 ) -> queries.Filter:
     """The request's filter, each parameter checked (Ongeldig naming it)."""
+    dienst_id = None
+    if dienst is not None:
+        d = register.get_dienst(session=session, dienst_id=dienst, ook_gearchiveerd=True)
+        if d is None:
+            raise Ongeldig("dienst", f"'{dienst}' is geen bekende dienst")
+        dienst_id = d.id
+    if segment is not None and segment not in SEGMENTEN:
+        raise Ongeldig("segment", f"kies uit {', '.join(SEGMENTEN)}")
     if thema is not None and thema not in tx.codes(tx.THEMAS):
         raise Ongeldig("thema", f"'{thema}' is geen bekend thema")
     aanbieder_id = None
@@ -55,6 +66,8 @@ def filter_van(
         regio=regio.upper() if regio else None,
         thema=thema,
         aanbieder_id=aanbieder_id,
+        dienst_id=dienst_id,
+        segment=segment,
         van=van,
         tot=tot,
     )
@@ -76,11 +89,22 @@ def get_cijfers(
     aanbieder: str | None = Query(None, max_length=100, description="UUID of slug"),
     van: date | None = Query(None, description="Eerste dag (JJJJ-MM-DD)"),
     tot: date | None = Query(None, description="Laatste dag, inbegrepen"),
+    dienst: str | None = Query(None, max_length=100, description="UUID of slug"),
+    segment: str | None = Query(None, max_length=20, description=", ".join(SEGMENTEN)),
     actor: Actor = Depends(vereist_actor),
     session: Session = Depends(get_session),
 ) -> schemas.CijfersOut:
     g = queries.geografie(session)
-    f = filter_van(session, regio=regio, thema=thema, aanbieder=aanbieder, van=van, tot=tot)
+    f = filter_van(
+        session,
+        regio=regio,
+        thema=thema,
+        aanbieder=aanbieder,
+        van=van,
+        tot=tot,
+        dienst=dienst,
+        segment=segment,
+    )
     f = queries.binnen_bereik(actor, f, g)
     o = queries.overzicht(
         session, f, minimum=get_settings().minimale_groep, vandaag=_vandaag(), g=g

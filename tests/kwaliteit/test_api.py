@@ -125,6 +125,8 @@ def test_the_subtraction_case_over_the_api(client, session, data):
     assert get("regio=PV28")["n"] is None
     assert get("regio=PV28")["reden"] == cijfers.AFGELEID
     assert get("regio=PV20")["n"] is None
+    # a segment nobody answered in: nothing to show, from the raw rows
+    assert get("segment=starter_zzp")["reden"] == cijfers.GEEN
 
 
 def test_bad_input_names_the_parameter(client, session, data):
@@ -135,6 +137,8 @@ def test_bad_input_names_the_parameter(client, session, data):
         ("thema=kapsalon", "thema"),
         ("aanbieder=bestaat-niet", "aanbieder"),
         ("van=2026-08-01&tot=2026-07-01", "tot"),
+        ("segment=groot", "segment"),
+        ("dienst=bestaat-niet", "dienst"),
     ):
         r = client.get(f"/api/v1/kwaliteit/cijfers?{query}", headers=h)
         assert r.status_code == 400, query
