@@ -11,7 +11,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Optional
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,8 @@ from stelsel.web.paginering import Paginering, page_envelope, paginering
 from stelsel.web.problems import ProblemError, bad_request
 
 router = APIRouter(tags=["registerbeheer"])
+# A slug or UUID: letters, digits and '-' (so a path never holds a character routing refuses)
+IdPad = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,160}$", description="Slug of UUID")]
 
 _FOUTEN: dict[int | str, dict[str, Any]] = {
     400: {"description": "Ongeldige invoer (invalid_params noemt elk veld)"},
@@ -308,7 +310,7 @@ def _maak_routes(soort: str, meervoud: str, Schema: type[BaseModel]) -> None:  #
         responses=_VERSIE_FOUTEN,
     )
     def vervang(
-        id: str,
+        id: IdPad,
         response: Response,
         body: Schema = Body(...),  # type: ignore[valid-type]
         if_match: str | None = Header(None, description="De ETag van GET"),
@@ -337,7 +339,7 @@ def _maak_routes(soort: str, meervoud: str, Schema: type[BaseModel]) -> None:  #
         responses=_VERSIE_FOUTEN,
     )
     def wijzig(
-        id: str,
+        id: IdPad,
         response: Response,
         body: dict[str, Any] = Body(..., description="Alleen de velden die veranderen"),
         if_match: str | None = Header(None, description="De ETag van GET"),
@@ -367,7 +369,7 @@ def _maak_routes(soort: str, meervoud: str, Schema: type[BaseModel]) -> None:  #
         responses=_VERSIE_FOUTEN,
     )
     def archiveer(
-        id: str,
+        id: IdPad,
         response: Response,
         if_match: str | None = Header(None, description="De ETag van GET"),
         actor: Actor = Depends(vereist_actor),
@@ -390,7 +392,7 @@ def _maak_routes(soort: str, meervoud: str, Schema: type[BaseModel]) -> None:  #
         responses=_FOUTEN,
     )
     def werkversie(
-        id: str,
+        id: IdPad,
         response: Response,
         actor: Actor = Depends(vereist_actor),
         session: Session = Depends(get_session),
@@ -417,7 +419,7 @@ def _maak_routes(soort: str, meervoud: str, Schema: type[BaseModel]) -> None:  #
         responses=_FOUTEN,
     )
     def versies(
-        id: str,
+        id: IdPad,
         actor: Actor = Depends(vereist_actor),
         session: Session = Depends(get_session),
     ):
@@ -435,7 +437,7 @@ def _maak_routes(soort: str, meervoud: str, Schema: type[BaseModel]) -> None:  #
         responses=_VERSIE_FOUTEN,
     )
     def herstel(
-        id: str,
+        id: IdPad,
         nummer: int,
         response: Response,
         if_match: str | None = Header(None, description="De ETag van GET"),
@@ -465,7 +467,7 @@ _maak_routes("dienst", "diensten", DienstSchrijf)
     responses=_FOUTEN,
 )
 def bevestig(
-    id: str, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
+    id: IdPad, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
 ):
     return Bevestiging(aantal=beheer.bevestig(session=session, actor=actor, aanbieder=id))
 

@@ -21,6 +21,8 @@ REGIO_SOORTEN = ("provincie", "arbeidsmarktregio", "corop")
 
 def grens(vandaag: date) -> date:
     """The oldest check date that still counts as current: the same day a year earlier."""
+    if vandaag.year == 1:
+        return date.min
     try:
         return vandaag.replace(year=vandaag.year - 1)
     except ValueError:  # 29 February

@@ -52,7 +52,8 @@ def alleen_bekende_parameters(request: Request) -> None:
         if "perPagina" in namen:
             namen.add("per_pagina")  # the documented alias (web/paginering.py)
         bekend = _BEKEND[id(route)] = frozenset(namen)
-    onbekend = sorted(set(request.query_params) - bekend)
+    # (an empty name, as in `?=x`, names no parameter: there is nothing to refuse)
+    onbekend = sorted(n for n in set(request.query_params) - bekend if n)
     if onbekend:
         reden = "onbekende parameter; deze vraag kent " + (", ".join(sorted(bekend)) or "geen")
         raise ProblemError(
