@@ -146,6 +146,8 @@ def redenen(index: Index, v: Voorstel, r: int, d: dict[str, float], kopieen: int
     uit = []
     if kopieen > 1:
         uit.append(f"samen met {kopieen - 1} gelijke dienst(en) elders in het werkgebied")
+    if v.aanbieder and v.aanbieder in (c.aanbieder_slug, c.aanbieder_naam):
+        uit.append("zelfde aanbieder")
     zelfde = [t for t in v.themas if t in c.themas]
     if zelfde:
         uit.append(f"zelfde thema: {_labels(zelfde, tx.THEMAS)}")

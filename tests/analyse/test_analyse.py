@@ -53,6 +53,30 @@ def test_truly_new_dienst_is_aanvullend(session):
     assert any(g["thema"] == "internationalisering" and g["zonder_persoonlijk"] for g in r["gaten"])
 
 
+def test_same_aanbieder_is_named(session):
+    r = service.toets_als_dict(session=session, **KOPIE, aanbieder="qredits")
+    assert "zelfde aanbieder" in r["overlap"][0]["redenen"]
+
+
+def test_expired_and_archived_diensten_are_left_out(session):
+    from datetime import date, timedelta
+
+    from stelsel.register import service as register
+    from stelsel.register.models import Dienst
+
+    vandaag = date.today()
+    verlopen = session.query(Dienst).filter_by(slug="qredits-mkb-krediet").one()
+    verlopen.geldig_tot = vandaag - timedelta(days=1)
+    weg = session.query(Dienst).filter_by(slug="kvk-handelsnaam").one()
+    weg.gearchiveerd = True
+    session.flush()
+    slugs = {d.slug for d in register.analysebron.alle_diensten(session=session, vandaag=vandaag)}
+    assert "qredits-mkb-krediet" not in slugs and "kvk-handelsnaam" not in slugs
+    assert "qredits-microkrediet" in slugs
+    r = service.toets_als_dict(session=session, **KOPIE)
+    assert all(o["dienst"]["slug"] != "qredits-mkb-krediet" for o in r["overlap"])
+
+
 def test_existing_dienst_is_not_its_own_overlap(session):
     r = service.toets_als_dict(session=session, dienst="qredits-mkb-krediet")
     assert all(o["dienst"]["slug"] != "qredits-mkb-krediet" for o in r["overlap"])
