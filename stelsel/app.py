@@ -1,7 +1,10 @@
 """The FastAPI application: the API under /api/v1, the pages and static assets."""
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -27,6 +30,7 @@ from stelsel.web.pages import STATIC_DIR, render, templates
 from stelsel.web.problems import http_problem
 from stelsel.web.sessies import Sessies
 from stelsel.web.transactie import CommitVoorAntwoord
+from stelsel.wegwijzer import service as wegwijzer
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +56,22 @@ async def _geen_nul_tekens(request: Request) -> None:
 
 
 def create_app(engine: Engine | Connection | None = None) -> FastAPI:
-    """Build the web application on an engine (default: the configured database)."""
+    """Build the web application on an engine (default: the configured database).
+
+    A server (no engine given) builds the wegwijzer's index while it starts, before it accepts
+    requests, so the first question does not wait for it."""
+    server = engine is None
     engine = engine if engine is not None else get_engine()
-    app = FastAPI(title="stelsel", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @asynccontextmanager
+    async def levensloop(_app: FastAPI) -> AsyncIterator[None]:
+        if server and isinstance(engine, Engine):
+            await anyio.to_thread.run_sync(wegwijzer.warm, engine)
+        yield
+
+    app = FastAPI(
+        title="stelsel", docs_url=None, redoc_url=None, openapi_url=None, lifespan=levensloop
+    )
     installeer_sessies(app.state, engine)
 
     open_routers, beveiligd = api_routers()
