@@ -9,7 +9,7 @@ def test_home(client):
     r = client.get("/")
     assert r.status_code == 200
     assert "<h1>Hulp voor ondernemers</h1>" in r.text
-    assert 'href="/diensten?thema=zwaar-weer"' in r.text
+    assert 'href="/wegwijzer/thema/zwaar-weer"' in r.text
     assert re.search(r"\d+ diensten van \d+ organisaties", r.text)
 
 
