@@ -38,10 +38,10 @@ def api_routers() -> tuple[list[APIRouter], list[APIRouter]]:
     from stelsel.register.api import router as register_api
     from stelsel.wegwijzer.api import router as wegwijzer_api
 
-    # kwaliteit and analyse check each caller's role per route: feedback is anonymous.
+    # kwaliteit and analyse answer logged-in callers only (each route checks the role).
     return (
-        [register_api, geo_api, wegwijzer_api, kwaliteit_api, analyse_api],
-        [doorverwijzing_api, accounts_api],
+        [register_api, geo_api, wegwijzer_api],
+        [doorverwijzing_api, accounts_api, kwaliteit_api, analyse_api],
     )
 
 

@@ -62,6 +62,12 @@ PUBLIC = {
     ("GET", "/actualiteit"): (POSITIVE, NEGATIVE),
     ("POST", "/wegwijzer"): (POSITIVE, NEGATIVE),
     ("GET", "/gezondheid"): (POSITIVE,),
+    ("GET", "/provincies"): (POSITIVE,),
+    ("GET", "/provincies/{code}"): (POSITIVE,),
+    ("GET", "/arbeidsmarktregios"): (POSITIVE,),
+    ("GET", "/arbeidsmarktregios/{code}"): (POSITIVE,),
+    ("GET", "/corop-gebieden"): (POSITIVE,),
+    ("GET", "/corop-gebieden/{code}"): (POSITIVE,),
 }
 # Every other operation of the document needs a login (so a new one is covered automatically).
 OPERATIONS = [

@@ -252,7 +252,8 @@ def test_matrix_covers_every_endpoint():
         f"{m} {r.path}"
         for router in (accounts_router, doorverwijzing_router)
         for r in router.routes
-        for m in r.methods
+        for m in getattr(r, "methods", ())  # registerbeheer's router has its own matrix
+        if not r.path.startswith("/gebruikers")  # user management: the registerbeheer matrix
     }
     assert routes == set(MATRIX)
 
