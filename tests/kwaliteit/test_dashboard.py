@@ -5,7 +5,6 @@ import io
 import openpyxl
 
 from stelsel.accounts import service as accounts
-from tests.kwaliteit.test_api import data  # noqa: F401 (fixture)
 
 WACHTWOORD = "lang-genoeg-wachtwoord"
 
