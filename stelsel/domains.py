@@ -67,7 +67,7 @@ def page_routers() -> list[APIRouter]:
 
 def cli_apps() -> list[tuple[str, Typer]]:
     """(name, Typer app) of every domain command group."""
-    from stelsel.accounts.cli import gebruiker_app
+    from stelsel.accounts.cli import gebruiker_app, register_app
     from stelsel.analyse.cli import analyse_app
     from stelsel.kwaliteit.cli import importeer_enquete, kwaliteit_app
     from stelsel.kwaliteit.rapport_cli import rapport_app
@@ -81,6 +81,7 @@ def cli_apps() -> list[tuple[str, Typer]]:
         ("import", import_app),
         ("evalueer", evalueer_app),
         ("gebruiker", gebruiker_app),
+        ("register", register_app),
         ("outbox", outbox_app),
         ("koppeling", koppeling_app),
         ("kwaliteit", kwaliteit_app),

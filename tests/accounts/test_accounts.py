@@ -83,3 +83,14 @@ def test_cli_prints_token_alone_on_last_line(databases, monkeypatch):
         app, ["gebruiker", "maak", "--email", "r@fryslan.example.nl", "--rol", "beheerder"]
     )
     assert r.exit_code == 1 and "email" in r.output
+
+
+def test_the_register_group_is_mounted_on_the_stelsel_command(databases, monkeypatch):
+    """`stelsel register herinneringen` (the cron job) is reachable from the real entry point."""
+    from stelsel.cli import app
+
+    engine = databases.engine()  # no register: nothing to remind
+    monkeypatch.setattr("stelsel.accounts.cli.get_engine", lambda: engine)
+    r = CliRunner().invoke(app, ["register", "herinneringen"])
+    assert r.exit_code == 0, r.output
+    assert "0 herinnering(en) klaargezet" in r.output
