@@ -81,7 +81,14 @@ def ketensommen(
     ).one()
     if not n_dv:
         return Ketensommen()
-    per_zaak = select(func.count().label("n")).where(waar).group_by(D.hulpvraag_id).subquery()
+    # select_from: without a filter `waar` names no table, and GROUP BY does not add a FROM
+    per_zaak = (
+        select(func.count().label("n"))
+        .select_from(Doorverwijzing.__table__)
+        .where(waar)
+        .group_by(D.hulpvraag_id)
+        .subquery()
+    )
     zaken, hops, kwadraat = session.execute(
         select(
             func.count(),

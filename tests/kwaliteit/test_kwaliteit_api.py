@@ -120,3 +120,18 @@ def test_series_per_period(client, session, data):
     # every month shown has at least the minimum, and hidden months are never exactly one
     assert all(n >= 10 for n in shown)
     assert sum(1 for p in maanden if p["n"] is None) != 1
+
+
+def test_figures_without_any_filter_with_referrals_present(client, session, data):
+    # After `stelsel demo` the national figures (no regio, no van/tot) gave 503 "database
+    # bezet": the per-case referral count had no FROM without a filter (no such column).
+    factories.zaak(session)
+    factories.zaak(session)
+    h = token(session, "stelselregisseur")
+    r = client.get("/api/v1/kwaliteit/cijfers", headers=h)
+    assert r.status_code == 200, r.text
+    hops = r.json()["doorverwijzingen_per_hulpvraag"]
+    # two cases of one referral each: below the minimum of 10, hidden with its n
+    assert hops["gemiddelde"] is None and "te weinig" in hops["reden"]
+    r = client.get("/api/v1/kwaliteit/reeksen", headers=h)
+    assert r.status_code == 200, r.text
