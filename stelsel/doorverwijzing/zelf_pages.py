@@ -3,11 +3,6 @@ card, the confirmation with the private link, and the alternative for an aanbied
 take one. Work without JavaScript; the send form carries a CSRF token, is limited per client,
 and shows every problem at once."""
 
-import hashlib
-import threading
-import time
-from collections import deque
-
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
@@ -16,6 +11,7 @@ from stelsel.config import get_settings
 from stelsel.doorverwijzing import zelfverwijzing as zv
 from stelsel.web.csrf import check_csrf, csrf_token
 from stelsel.web.deps import get_session
+from stelsel.web.limiet import Limiet
 from stelsel.web.pages import formulierfouten, render, templates
 
 router = APIRouter(include_in_schema=False)
@@ -23,44 +19,7 @@ PAD = "/neem-contact-op"
 GEEN_AANBIEDER = "Deze organisatie staat niet (meer) in het register."
 
 
-class Limiet:
-    """At most `aantal` sent forms per client address in `seconden` (in this worker's memory:
-    a burst from one address is stopped; across workers the limit is per worker). Addresses
-    are kept only as a hash, and forgotten when their window has passed."""
-
-    def __init__(self, aantal: int, seconden: float) -> None:
-        self.aantal, self.seconden = aantal, seconden
-        self._tijden: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def sleutel(request: Request) -> str:
-        adres = request.client.host if request.client else ""
-        return hashlib.sha256(f"zelfverwijzing:{adres}".encode()).hexdigest()
-
-    def wacht(self, sleutel: str, nu: float | None = None) -> int:
-        """Seconds this client must wait before sending again (0: it may send now)."""
-        nu = time.monotonic() if nu is None else nu
-        with self._lock:
-            for k in [k for k, t in self._tijden.items() if not t or t[-1] <= nu - self.seconden]:
-                del self._tijden[k]
-            tijden = self._tijden.get(sleutel)
-            while tijden and tijden[0] <= nu - self.seconden:
-                tijden.popleft()
-            if tijden is None or len(tijden) < self.aantal:
-                return 0
-            return int(tijden[0] + self.seconden - nu) + 1
-
-    def tel(self, sleutel: str, nu: float | None = None) -> None:
-        with self._lock:
-            self._tijden.setdefault(sleutel, deque()).append(time.monotonic() if nu is None else nu)
-
-    def leeg(self) -> None:
-        with self._lock:
-            self._tijden.clear()
-
-
-# Five questions an hour from one address is more than any entrepreneur needs.
+# Five questions an hour from one client address is more than any entrepreneur needs.
 limiet = Limiet(aantal=5, seconden=3600)
 
 # The wegwijzer (a layer below) asks through the template environment which aanbieders can
@@ -170,7 +129,7 @@ def verstuur(
     confirmation page."""
     check_csrf(request, csrf)
     o = _ontvanger(session, aanbieder)
-    sleutel = Limiet.sleutel(request)
+    sleutel = Limiet.sleutel("zelfverwijzing", request.client.host if request.client else "")
     if wacht := limiet.wacht(sleutel):
         antwoord = render(
             request,

@@ -2,10 +2,7 @@
 anonymous feedback widget. (The dashboards are in their own router.) Both work without
 JavaScript; errors are shown all at once above the form."""
 
-import hashlib
-import threading
 import time
-from collections import OrderedDict, deque
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
@@ -15,6 +12,7 @@ from stelsel.kwaliteit import demo, enquete, feedback
 from stelsel.kwaliteit.models import WAAROM_MAX
 from stelsel.web.csrf import check_csrf, csrf_token
 from stelsel.web.deps import get_session
+from stelsel.web.limiet import Limiet
 from stelsel.web.pages import formulierfouten, render, templates
 from stelsel.web.sessies import staat
 
@@ -137,31 +135,15 @@ def geef_feedback(
 
 
 # A cheap limit against a flood from one visitor: at most FEEDBACK_PER_VENSTER posts per
-# FEEDBACK_VENSTER_SECONDEN per session, per worker, kept in memory only (nothing is stored).
+# FEEDBACK_VENSTER_SECONDEN per session (stelsel.web.limiet: per worker, in memory only).
 FEEDBACK_PER_VENSTER = 10
 FEEDBACK_VENSTER_SECONDEN = 600.0
-_MAX_BEZOEKERS = 10_000
-_posts: OrderedDict[str, deque[float]] = OrderedDict()
-_slot = threading.Lock()
+feedback_limiet = Limiet(aantal=FEEDBACK_PER_VENSTER, seconden=FEEDBACK_VENSTER_SECONDEN)
 
 
 def _binnen_limiet(request: Request) -> bool:
     s = staat(request)
-    if s is None:
-        return True
-    sleutel = hashlib.sha256(s.id.encode()).hexdigest()[:32]
-    nu = time.monotonic()
-    with _slot:
-        tijden = _posts.pop(sleutel, None) or deque()
-        while tijden and nu - tijden[0] > FEEDBACK_VENSTER_SECONDEN:
-            tijden.popleft()
-        _posts[sleutel] = tijden  # most recent last
-        while len(_posts) > _MAX_BEZOEKERS:
-            _posts.popitem(last=False)
-        if len(tijden) >= FEEDBACK_PER_VENSTER:
-            return False
-        tijden.append(nu)
-        return True
+    return s is None or not feedback_limiet.neem(Limiet.sleutel("feedback", s.id))
 
 
 FEEDBACK_FOUTEN = {
