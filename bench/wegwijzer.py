@@ -6,6 +6,7 @@ RSS ≤ 600 MB.
 
     .venv/bin/python bench/wegwijzer.py [--verzoeken 300] [--groot 100000]
     .venv/bin/python bench/wegwijzer.py --vectoren   # rewrite data/wegwijzer/vectoren.npz
+    .venv/bin/python bench/wegwijzer.py --index 100000   # the index alone, in process
 """
 
 import argparse
@@ -157,14 +158,102 @@ def schrijf_vectoren() -> None:
         print(f"{pad}: {len(docs)} diensten")
 
 
+def synthetische_documenten(docs: list, aantal: int, seed: int = 7) -> list:
+    """`aantal` matcher documents recombined from the bundled ones as synthetic_register does
+    (no database: for the index's own build time and memory)."""
+    import dataclasses
+
+    rng = random.Random(seed)
+    with open(REPO / "data" / "geo" / "gemeenten.csv", encoding="utf-8") as f:
+        gemeenten = [r["gemeentecode"] for r in csv.DictReader(f)]
+    uit = list(docs)
+    aanbieders = max(1, (aantal - len(docs)) // 4)
+    for i in range(aantal - len(docs)):
+        d, other = rng.choice(docs), rng.choice(docs)
+        landelijk = rng.random() < 0.2
+        uit.append(
+            dataclasses.replace(
+                d,
+                dienst_id=f"synthetisch-dienst-{i}",
+                slug=f"synthetisch-dienst-{i}",
+                naam=f"{d.naam} {other.naam.split(' ')[0]} {i}",
+                omschrijving=d.omschrijving + " " + other.omschrijving,
+                aanbieder_id=f"synthetisch-{i % aanbieders}",
+                aanbieder_naam=f"{d.aanbieder_naam} (synthetisch {i % aanbieders})",
+                netwerk=None,
+                landelijk=landelijk,
+                gebieden=frozenset()
+                if landelijk
+                else frozenset({("gemeente", rng.choice(gemeenten))}),
+            )
+        )
+    return uit
+
+
+def meet_index(aantal: int, verzoeken: int) -> None:
+    """Build the matcher in process over `aantal` documents: build time, the rebuild after one
+    edited dienst (the incremental path a publish takes), resident memory and search latency."""
+    import dataclasses
+
+    from stelsel.bootstrap import prepare
+    from stelsel.db import get_engine, session_scope
+    from stelsel.geo import service as geo
+    from stelsel.wegwijzer import service
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = get_engine(f"sqlite:///{Path(tmp) / 'i.db'}")
+        prepare(engine)
+        with session_scope(engine) as session:
+            docs = service.documenten(session=session)
+            gebieden = {}
+            for _, gemeente in VRAGEN:
+                if gemeente:
+                    g = geo.resolve(session=session, tekst=gemeente)
+                    gebieden[gemeente] = geo.gebied(g).codes()
+    docs = synthetische_documenten(docs, aantal)
+    rss0 = rss_mb(os.getpid())[0]
+    begin = time.perf_counter()
+    m = service.bouw_matcher(docs)
+    bouw = time.perf_counter() - begin
+    rss1, _ = rss_mb(os.getpid())
+    gewijzigd = list(docs)
+    gewijzigd[0] = dataclasses.replace(docs[0], naam=docs[0].naam + " zeppelinwerf")
+    del gewijzigd[1]
+    begin = time.perf_counter()
+    m2 = service.bouw_matcher(gewijzigd, vorige=m)
+    herbouw = time.perf_counter() - begin
+    del m
+    m2.zoek("warm")
+    tijden = []
+    for i in range(verzoeken):
+        vraag, gemeente = VRAGEN[i % len(VRAGEN)]
+        begin = time.perf_counter()
+        m2.zoek(vraag, gebieden.get(gemeente) if gemeente else None)
+        tijden.append((time.perf_counter() - begin) * 1000)
+    tijden.sort()
+    rss2, piek = rss_mb(os.getpid())
+    print(
+        f"index in proces, {aantal} diensten: bouwen {bouw:.1f} s, na één gewijzigde dienst "
+        f"{herbouw:.2f} s; zoeken p50 {statistics.median(tijden):.1f} ms, "
+        f"p95 {tijden[int(0.95 * len(tijden)) - 1]:.1f} ms; geheugen {rss0:.0f} MB voor, "
+        f"{rss1:.0f} MB na bouwen, {rss2:.0f} MB nu, piek {piek:.0f} MB"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--verzoeken", type=int, default=300)
     parser.add_argument("--groot", type=int, default=100000)
     parser.add_argument("--vectoren", action="store_true", help="rewrite the vector store")
+    parser.add_argument(
+        "--index", type=int, default=0, help="only the index in process, at this many diensten"
+    )
     args = parser.parse_args()
     if args.vectoren:
         schrijf_vectoren()
+        return
+    if args.index:
+        meet_index(args.index, args.verzoeken)
         return
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

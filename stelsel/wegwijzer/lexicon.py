@@ -3,7 +3,11 @@ query expansions and an information/advice lean. Data, not code.
 
 Terms match on Dutch stems, so 'lening' also finds 'leningen'. A term written with a leading
 '=' matches only the words as written: stemming merges some words that mean different things
-('regeling' and 'regelen', 'geld' and 'gelden')."""
+('regeling' and 'regelen', 'geld' and 'gelden').
+
+The column `context` (`ja`) marks a word that says what kind of business or setting it is
+('winkel', 'startup', 'webshop') rather than what the question is about: its thema's count
+only when no other word names one, and it searches at the weight of an expansion."""
 
 import csv
 from dataclasses import dataclass
@@ -20,6 +24,9 @@ class Term:
     uitbreiding: tuple[str, ...]  # extra words (surface form) to add to the query
     soort: str  # 'informatie', 'advies' or ''
     exact: bool = False  # match the words as written, not their stems
+    # the word says what kind of business or setting it is ('winkel', 'startup', 'webshop'),
+    # not what the question is about: its thema's count only when nothing else names one
+    context: bool = False
 
 
 class LexiconFout(ValueError):
@@ -50,7 +57,8 @@ def lees(path: Path) -> list[Term]:
             uitbreiding = tuple(
                 u.strip() for u in (row["uitbreiding"] or "").split(";") if u.strip()
             )
-            terms.append(Term(stems, themas, uitbreiding, soort, exact))
+            context = (row.get("context") or "").strip() == "ja"
+            terms.append(Term(stems, themas, uitbreiding, soort, exact, context))
     return _merge(terms)
 
 
@@ -69,6 +77,7 @@ def _merge(terms: list[Term]) -> list[Term]:
             tuple(dict.fromkeys(old.uitbreiding + t.uitbreiding)),
             old.soort or t.soort,
             t.exact,
+            old.context and t.context,
         )
     return list(merged.values())
 

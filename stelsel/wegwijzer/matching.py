@@ -6,6 +6,7 @@ stems (bm25s), the query expanded with lexicon synonyms and typos corrected agai
 vocabulary (rapidfuzz), then re-ranked by thema fit, soort fit and region, one per provider.
 """
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -68,7 +69,9 @@ class Weging:
     markt: float = 0.3  # penalty for market parties: a public or non-profit door goes first
     profiel: float = 0.1  # dienst's doelgroepen include the user's profile (starter, zzp, …)
     retrieval_thema: float = 0.6  # weight of retrieved services' thema's in the analysis
-    thema_drempel: float = 0.5  # a thema is in when its score ≥ this share of the best
+    # a thema is in when its score ≥ this share of the best (above 0.5: a thema from the
+    # retrieved diensten alone, 0.6, does not tie with a lexicon thema at 1 + 0.2)
+    thema_drempel: float = 0.55
     soort_retrieval: float = 0.0  # lean of the retrieved diensten' soort (informatie/advies)
     classificatie: float = 0.0  # weight of the classifier's thema probabilities (0 = off)
     specifiek: float = (
@@ -83,6 +86,9 @@ class Weging:
     delen_lexicon: bool = False  # look the parts of known compounds up in the lexicon
     rrf: float = 0.3  # weight of the semantic rank in reciprocal rank fusion (0 = off)
     rrf_k: float = 5.0  # the fusion's rank offset
+    context: bool = True  # context words (lexicon column `context`) name a thema only alone
+    context_zoeken: bool = True  # context words search at the weight of an expansion
+    vangnet: bool = True  # no known word: thema's and diensten from the encoder alone
     semantiek_basis: float = -1.0  # cosine that counts as 0 (< 0: the mean over the area)
     semantiek_top: float = 0.6  # cosine that counts as 1 (with a fixed basis)
 
@@ -132,7 +138,11 @@ class Matcher:
         stopwoorden: frozenset[str],
         weging: Weging | None = None,
         semantiek: Semantiek | None = None,
+        vorige: "Matcher | None" = None,
     ):
+        """`vorige`, the matcher of the register's previous version (same lexicon and stop
+        words): the stems of documents whose texts did not change are taken from it, so a
+        register edit re-reads only the changed diensten' texts."""
         self.docs = list(documenten)
         self.semantiek = semantiek
         # each thema as the register's taxonomy describes it, for a zero-shot thema signal
@@ -140,13 +150,17 @@ class Matcher:
             encode([f"{t.naam}: {t.omschrijving}" for t in tx.THEMAS]) if semantiek else None
         )
         self.lexicon = lx.Lexicon(termen)
+        self.termen = termen
         self.stopwoorden = stopwoorden
         self.w = weging or Weging()
-        corpus = [self._doc_stems(d) for d in self.docs]
+        if vorige is not None and (vorige.stopwoorden != stopwoorden or vorige.termen != termen):
+            vorige = None
+        self._tekstsleutels = [_tekstsleutel(d) for d in self.docs]
+        corpus = self._corpus(vorige)
         self.bm25 = bm25s.BM25()
-        self.bm25.index(corpus, show_progress=False)
+        self.bm25.index((corpus, dict(self._stamnummers)), show_progress=False)
         # the words typos are corrected to: of three letters or more, no digits
-        vocab = {w for d in self.docs for w in woorden(self._doc_text(d))}
+        vocab = {w for w, n in self._woordtelling(vorige).items() if n > 0}
         vocab |= {w for t in termen for s in t.uitbreiding for w in woorden(s)}
         self.vocab = sorted(w for w in vocab if len(w) >= 3 and not any(c.isdigit() for c in w))
         self.vocab_set = set(self.vocab)
@@ -164,7 +178,9 @@ class Matcher:
         self.soort_info = np.array([d.soort in INFORMATIE_SOORTEN for d in self.docs], dtype=bool)
         self.classifier = None
         if self.w.classificatie > 0:
-            self.classifier = _train_classifier(corpus, [d.themas for d in self.docs])
+            self.classifier = _train_classifier(
+                [self._doc_stems(d) for d in self.docs], [d.themas for d in self.docs]
+            )
         del corpus  # the stems of every document: only the index keeps them
         # a question without a place gets one stand-in for each nationwide network of desks
         eerste: dict[tuple[str, str], int] = {}
@@ -177,6 +193,49 @@ class Matcher:
         for i, d in enumerate(self.docs):
             for g in d.gebieden:
                 self.per_gebied.setdefault(g, []).append(i)
+
+    def _corpus(self, vorige: "Matcher | None") -> list[list[int]]:
+        """Every document's stems as numbers (self._stamnummers), those of unchanged texts
+        from the previous matcher."""
+        self._stamnummers: dict[str, int] = dict(vorige._stamnummers) if vorige else {}
+        oud = vorige._doc_stamnummers if vorige else {}
+        self._doc_stamnummers: dict[tuple, np.ndarray] = {}
+        corpus = []
+        for d, k in zip(self.docs, self._tekstsleutels, strict=True):
+            ids = self._doc_stamnummers.get(k)
+            if ids is None:
+                ids = oud.get(k)
+            if ids is None:
+                nummers = self._stamnummers
+                ids = np.array(
+                    [nummers.setdefault(s, len(nummers)) for s in self._doc_stems(d)],
+                    dtype=np.int32,
+                )
+            self._doc_stamnummers[k] = ids
+            corpus.append(ids.tolist())
+        return corpus
+
+    def _woordtelling(self, vorige: "Matcher | None") -> Counter[str]:
+        """How many documents hold each word (for the typo vocabulary): the previous
+        matcher's counts with the removed texts taken off and the new ones added."""
+        nu = Counter(self._tekstsleutels)
+        if vorige is None:
+            oud: Counter[tuple] = Counter()
+            telling: Counter[str] = Counter()
+        else:
+            oud, telling = Counter(vorige._tekstsleutels), Counter(vorige._woorden)
+        voorbeeld = {k: d for d, k in zip(self.docs, self._tekstsleutels, strict=True)}
+        if vorige is not None:
+            voorbeeld.update(
+                {k: d for d, k in zip(vorige.docs, vorige._tekstsleutels, strict=True) if k in oud}
+            )
+        for k in nu.keys() | oud.keys():
+            verschil = nu[k] - oud[k]
+            if verschil:
+                for w in set(woorden(self._doc_text(voorbeeld[k]))):
+                    telling[w] += verschil
+        self._woorden: Counter[str] = +telling
+        return self._woorden
 
     @staticmethod
     def _doc_text(d: Document) -> str:
@@ -262,6 +321,14 @@ class Matcher:
                                 termen.append(t)
                                 bekend.add(t.stammen)
         stems = stammen(words, self.stopwoorden)
+        if self.w.context_zoeken:
+            # a context word ('winkel') searches at the weight of a synonym when the question
+            # has other words: it says who asks, not what they need
+            context = {s for t in termen if t.context for s in t.stammen}
+            if any(s not in context for s in stems):
+                stems = [s for s in stems if s not in context]
+            else:
+                context = set()
         # the parts of known compounds widen the search a little, like a synonym
         delen = [d for w in words if len(w) >= 8 and w in self.vocab_set for d in self._delen(w)]
         uitbreiding = [
@@ -270,11 +337,16 @@ class Matcher:
             for s in stammen(woorden(u), self.stopwoorden)
             if s not in stems
         ]
+        if self.w.context_zoeken:
+            uitbreiding += [s for s in sorted(context) if s not in uitbreiding]
         scores = self._scores(stems, uitbreiding)
 
-        # a thema named by any lexicon term counts fully, however often it is named
+        # a thema named by any lexicon term counts fully, however often it is named; a word
+        # that only says what kind of business it is (context) names one only when no other
+        # word does
         lex = np.zeros(len(THEMAS), dtype=np.float32)
-        for t in termen:
+        inhoud = [t for t in termen if t.themas and not (t.context and self.w.context)]
+        for t in inhoud or termen:
             for code in t.themas:
                 lex[THEMAS.index(code)] = 1.0
         top = _beste(scores, 10)
@@ -289,6 +361,10 @@ class Matcher:
             retrieval /= retrieval.max() or 1.0
         combined = lex + self.w.retrieval_thema * retrieval
         sem = self._semantisch(vraag)
+        if sem is not None and self.w.vangnet and combined.max() == 0:
+            # no word of the question is known to the lexicon or the register: the thema's of
+            # the diensten the encoder finds closest
+            combined = self._thema_van(sem)
         zeroshot: dict[str, float] = {}
         if self.semantiek is not None and self.thema_vectoren is not None and words:
             z = self.thema_vectoren @ self.semantiek.vraag(vraag)
@@ -297,14 +373,7 @@ class Matcher:
                 z = np.clip((z - z.mean()) / max(float(z.max() - z.mean()), 1e-6), 0.0, 1.0)
                 combined = combined + self.w.semantiek_zeroshot * z.astype(np.float32)
         if sem is not None and self.w.semantiek_thema:
-            stop = _beste(sem, 10)
-            sw = np.clip(sem[stop] - sem[stop[-1]], 0, None)
-            if sw.sum() > 0:
-                per_doc = self.thema_matrix[stop] / np.maximum(
-                    self.thema_matrix[stop].sum(1, keepdims=True), 1
-                )
-                sret = (sw[:, None] * per_doc).sum(0)
-                combined = combined + self.w.semantiek_thema * sret / (sret.max() or 1.0)
+            combined = combined + self.w.semantiek_thema * self._thema_van(sem)
         if self.classifier is not None and (stems or uitbreiding):
             vec, model = self.classifier
             proba = np.asarray(model.predict_proba(vec.transform([" ".join(stems + uitbreiding)])))[
@@ -339,6 +408,19 @@ class Matcher:
             zeroshot=zeroshot,
         )
         return analyse, scores, stems + uitbreiding
+
+    def _thema_van(self, sem: np.ndarray) -> np.ndarray:
+        """The thema distribution of the ten diensten closest to the question by the encoder,
+        weighted by how much closer each is than the tenth (0..1)."""
+        stop = _beste(sem, 10)
+        sw = np.clip(sem[stop] - sem[stop[-1]], 0, None)
+        if not len(stop) or sw.sum() <= 0:
+            return np.zeros(len(THEMAS), dtype=np.float32)
+        per_doc = self.thema_matrix[stop] / np.maximum(
+            self.thema_matrix[stop].sum(1, keepdims=True), 1
+        )
+        sret = (sw[:, None] * per_doc).sum(0)
+        return (sret / (sret.max() or 1.0)).astype(np.float32)
 
     # --- ranking -----------------------------------------------------------------------------
 
@@ -430,7 +512,11 @@ class Matcher:
         if self.w.rrf and analyse.semantisch is not None and len(orde):
             # reciprocal rank fusion of the lexical ranking with the encoder's, over the best
             # KANDIDATEN of each (a rank beyond them counts as KANDIDATEN)
-            cos = np.where(np.isfinite(total), analyse.semantisch, -np.inf)
+            # every available dienst takes part: the encoder also finds those that share no
+            # word with the question
+            cos = np.where(
+                mask if self.w.vangnet else np.isfinite(total), analyse.semantisch, -np.inf
+            )
             sem_orde = _beste(cos, KANDIDATEN)
             kandidaten = np.unique(np.concatenate([orde, sem_orde]))
             rang_lex = np.full(len(total), float(KANDIDATEN))
@@ -465,6 +551,11 @@ class Matcher:
                 )
             )
         return analyse, treffers
+
+
+def _tekstsleutel(d: Document) -> tuple:
+    """What a document's stems and words are made of."""
+    return (d.naam, d.omschrijving, d.trefwoorden, d.aanbieder_naam, d.aanbieder_korte_naam)
 
 
 KANDIDATEN = 500  # documents ranked in full; the rest cannot reach the first cards

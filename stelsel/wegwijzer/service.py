@@ -8,6 +8,7 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
@@ -212,11 +213,28 @@ def semantische_teksten(docs: list[Document]) -> list[str]:
     return list(dict.fromkeys(teksten))
 
 
+@lru_cache(maxsize=4)
+def _taal(data_dir: Path, _versie: tuple[float, float]) -> tuple[list[lx.Term], frozenset[str]]:
+    """The lexicon and the stop words of a data folder, read once per version of the files."""
+    return lx.lees(data_dir / "lexicon.csv"), lees_stopwoorden(data_dir / "stopwoorden.txt")
+
+
+def taal(data_dir: Path) -> tuple[list[lx.Term], frozenset[str]]:
+    bestanden = (data_dir / "lexicon.csv", data_dir / "stopwoorden.txt")
+    return _taal(data_dir, (bestanden[0].stat().st_mtime, bestanden[1].stat().st_mtime))
+
+
 def bouw_matcher(
-    docs: list[Document], data_dir: Path | None = None, *, semantisch: bool = True
+    docs: list[Document],
+    data_dir: Path | None = None,
+    *,
+    semantisch: bool = True,
+    vorige: Matcher | None = None,
 ) -> Matcher:
     """A matcher over documents with the lexicon and stop words from the data folder, and the
-    sentence encoder's vectors of every dienst (precomputed ones from the data folder first)."""
+    sentence encoder's vectors of every dienst (precomputed ones from the data folder first).
+    `vorige`, the matcher of an earlier version of the register: what did not change is
+    reused (the stems of unchanged texts; the encoder's vectors are kept per text anyway)."""
     data_dir = (data_dir or get_settings().data_dir) / "wegwijzer"
     sem = None
     if semantisch:
@@ -225,12 +243,8 @@ def bouw_matcher(
             [semantiek.document_tekst(d.naam, d.omschrijving, d.aanbieder_naam) for d in docs],
             [semantiek.document_delen(d.naam, d.omschrijving, d.trefwoorden) for d in docs],
         )
-    return Matcher(
-        docs,
-        lx.lees(data_dir / "lexicon.csv"),
-        lees_stopwoorden(data_dir / "stopwoorden.txt"),
-        semantiek=sem,
-    )
+    termen, stopwoorden = taal(data_dir)
+    return Matcher(docs, termen, stopwoorden, semantiek=sem, vorige=vorige)
 
 
 def matcher(*, session: Session) -> Matcher:
@@ -244,7 +258,7 @@ def matcher(*, session: Session) -> Matcher:
         cached = _cache.get(key)
         if cached and cached[0] == versie:
             return cached[1]
-        m = bouw_matcher(documenten(session=session))
+        m = bouw_matcher(documenten(session=session), vorige=cached[1] if cached else None)
         _cache[key] = (versie, m)
         return m
 

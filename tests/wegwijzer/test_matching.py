@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from stelsel.wegwijzer import lexicon as lx
@@ -415,3 +416,39 @@ def test_optional_classifier_learns_themas_from_the_register():
     )
     analyse, _, _ = m.analyseer("lening voor mijn bedrijf")
     assert analyse.themas[0] == "financiering"
+
+
+def test_a_rebuild_from_the_previous_index_equals_a_full_build():
+    termen, stop = lx.lees(DATA / "lexicon.csv"), lees_stopwoorden(DATA / "stopwoorden.txt")
+    eerst = Matcher(DOCS, termen, stop)
+    nieuw = doc("zeppelin", "luchtvaart", "Zeppelinwerf", "Hulp bij luchtschepen", ["innovatie"])
+    daarna = [nieuw, *DOCS[1:]]  # the first dienst removed, one added
+    stap = Matcher(daarna, termen, stop, vorige=eerst)
+    geheel = Matcher(daarna, termen, stop)
+    assert stap.vocab == geheel.vocab
+    assert "zeppelinwerf" in stap.vocab
+    weg = set(woorden(DOCS[0].naam + " " + DOCS[0].omschrijving)) - {
+        w for d in daarna for w in woorden(d.naam + " " + d.omschrijving + " " + d.aanbieder_naam)
+    }
+    assert weg and not (weg & set(stap.vocab))
+    for vraag in ("zeppelinwerf", "geld lenen voor een machine", DOCS[0].naam):
+        a, b = stap.analyseer(vraag)[1], geheel.analyseer(vraag)[1]
+        assert np.allclose(a, b), vraag
+        assert [t.document.slug for t in stap.zoek(vraag)[1]] == [
+            t.document.slug for t in geheel.zoek(vraag)[1]
+        ]
+
+
+def test_a_context_word_names_a_thema_only_when_nothing_else_does(tmp_path):
+    pad = tmp_path / "lexicon.csv"
+    pad.write_text(
+        "term,themas,uitbreiding,soort,context\n"
+        "winkel,bedrijfsvoering,retail,,ja\n"
+        "stoppen,zwaar-weer,,,\n",
+        encoding="utf-8",
+    )
+    m = Matcher(DOCS, lx.lees(pad), frozenset())
+    assert m.analyseer("stoppen met mijn winkel")[0].themas == ["zwaar-weer"]
+    assert m.analyseer("mijn winkel")[0].themas[0] == "bedrijfsvoering"
+    zonder = Matcher(DOCS, lx.lees(pad), frozenset(), weging=Weging(context=False))
+    assert "bedrijfsvoering" in zonder.analyseer("stoppen met mijn winkel")[0].themas

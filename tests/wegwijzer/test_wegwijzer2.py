@@ -231,3 +231,37 @@ def test_regional_first_doors_surface_when_the_place_is_in_the_text(
     # without the place the regional door is not offered
     b = service.advies(session=session, vraag=vraag.format(""), registreer=False)
     assert b.plaats is None and not any(r.aanbieder_naam.startswith(deur) for r in b.resultaten)
+
+
+def test_an_edit_is_found_by_the_next_question_and_an_archived_dienst_is_gone(session):
+    """Issue 12 item 6: the index follows the register's version; the rebuild takes the stems
+    of the unchanged diensten from the previous index, and what was archived disappears."""
+    from sqlalchemy import select
+
+    from stelsel.register.models import Dienst
+
+    def slugs(vraag: str) -> list[str]:
+        a = service.advies(session=session, vraag=vraag, registreer=False)
+        return [r.dienst_slug for r in a.resultaten]
+
+    vraag = "kredietzeppelin voor mijn luchtschipwerf"
+    voor = service.matcher(session=session)
+    bewerkt = session.scalars(select(Dienst).where(Dienst.gearchiveerd.is_(False))).first()
+    assert bewerkt is not None and bewerkt.slug not in slugs(vraag)
+    weg = next(d for d in voor.docs if "hackers" in d.naam.lower())
+    assert weg.slug in slugs("mijn webshop beveiligen tegen hackers")
+    bewerkt.naam = "Kredietzeppelin"
+    bewerkt.trefwoorden = "kredietzeppelin;luchtschipwerf"
+    archief = session.scalar(select(Dienst).where(Dienst.slug == weg.slug))
+    assert archief is not None
+    archief.gearchiveerd = True
+    session.flush()
+    assert slugs(vraag)[0] == bewerkt.slug
+    assert weg.slug not in slugs("mijn webshop beveiligen tegen hackers")
+    na = service.matcher(session=session)
+    assert na is not voor and weg.slug not in {d.slug for d in na.docs}
+    assert "luchtschipwerf" in na.vocab
+    # the stems of an unchanged dienst are the previous index's, not computed again
+    zelfde = next(d for d in na.docs if d.slug not in (bewerkt.slug, weg.slug))
+    sleutel = next(k for k in na._doc_stamnummers if k[0] == zelfde.naam)
+    assert na._doc_stamnummers[sleutel] is voor._doc_stamnummers[sleutel]
