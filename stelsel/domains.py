@@ -51,6 +51,7 @@ def page_routers() -> list[APIRouter]:
     from stelsel.doorverwijzing.pages import router as doorverwijzing_pages
     from stelsel.kwaliteit.dashboard import router as kwaliteit_dashboard
     from stelsel.kwaliteit.pages import router as kwaliteit_pages
+    from stelsel.register.hsds_api import router as hsds_api
     from stelsel.register.pages import router as register_pages
     from stelsel.wegwijzer.pages import router as wegwijzer_pages
 
@@ -62,6 +63,7 @@ def page_routers() -> list[APIRouter]:
         kwaliteit_pages,
         kwaliteit_dashboard,
         analyse_pages,
+        hsds_api,  # the Open Referral HSDS 3.0 API at /hsds, beside /api/v1 (see hsds_api.py)
     ]
 
 

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from stelsel.db import get_engine, session_scope
 from stelsel.geo import service as geo
-from stelsel.register import bijwerken, csvformaat, hsds, service
+from stelsel.register import bijwerken, csvformaat, excel, hsds, hsds_import, service
 
 export_app = typer.Typer(help="Het register exporteren.", no_args_is_help=True)
 import_app = typer.Typer(help="Een register importeren.", no_args_is_help=True)
@@ -64,6 +64,64 @@ def export_hsds(
         f"{len(documenten['organizations'])} organizations, {len(documenten['services'])} services "
         f"en {len(documenten['taxonomy_terms'])} taxonomy terms naar {uit}"
     )
+
+
+@export_app.command("excel")
+def export_excel(
+    uit: Path = typer.Option(..., "--uit", help="Het .xlsx-bestand om te schrijven."),
+) -> None:
+    """Write the register as an Excel workbook: sheets aanbieders and diensten."""
+    engine = get_engine()
+    with session_scope(engine) as session:
+        register = service.to_register(session=session)
+    excel.write(uit, register)
+    typer.echo(
+        f"{len(register.aanbieders)} aanbieders en {len(register.diensten)} diensten naar {uit}"
+    )
+
+
+@import_app.command("hsds")
+def import_hsds(
+    map_: Path = typer.Argument(..., help="Map met organizations.json en services.json."),
+    standaard: list[str] = typer.Option(
+        [],
+        "--standaard",
+        help="Waarde voor een leeg veld, bv. dienst.themas=financiering (mag vaker).",
+    ),
+) -> None:
+    """Read an Open Referral HSDS 3.0 export; validate everything first, nothing written on
+    any problem."""
+    if not map_.is_dir():
+        _fail(f"{map_}: geen map")
+    try:
+        standaarden = hsds_import.standaard_uit(standaard)
+    except ValueError as e:
+        _fail(f"--standaard {e}")
+    engine = get_engine()
+    try:
+        with session_scope(engine) as session:
+            register = hsds_import.read_dir(
+                map_,
+                geo.known_codes(session=session),
+                geo.area_names(session=session),
+                standaarden,
+            )
+            a, d = service.load(session=session, register=register)
+    except csvformaat.ImportFout as e:
+        for p in e.problemen:
+            waar = f"{p.bestand}, record {p.regel}" if p.regel else p.bestand
+            typer.echo(f"{waar}: {p.veld}: {p.reden}", err=True)
+        if any(p.reden in _LEEG for p in e.problemen):
+            typer.echo(
+                "Een verplicht veld dat de export niet kent, vult u voor elk record met "
+                "--standaard, bv. --standaard dienst.themas=financiering.",
+                err=True,
+            )
+        _fail(f"Niets geïmporteerd: {len(e.problemen)} probleem/problemen.")
+    typer.echo(f"{a} aanbieders en {d} diensten geïmporteerd")
+
+
+_LEEG = ("verplicht veld is leeg", "minstens één waarde nodig")
 
 
 @import_app.command("csv")

@@ -78,13 +78,20 @@ def test_counts_and_links_match_the_register(documenten):
     assert len(docs["organizations"]) == len(register.aanbieders)
     assert len(docs["services"]) == len(register.diensten)
     vocabs = [*hsds.TAXONOMIEEN.values(), *hsds.ORGANISATIE_TAXONOMIEEN.values()]
-    assert len(docs["taxonomies"]) == len(vocabs)
-    assert len(docs["taxonomy_terms"]) == sum(len(v) for _, _, v in vocabs)
+    vocabs += [(n, d, v) for n, (d, v) in hsds.EXTRA_TAXONOMIEEN.items()]
+    assert len(docs["taxonomies"]) == len(vocabs) + 1  # and the UPL
+    upl = {d.upl_uri for d in register.diensten if d.upl_uri}
+    assert len(docs["taxonomy_terms"]) == sum(len(v) for _, _, v in vocabs) + len(upl)
     org_ids = {o["id"] for o in docs["organizations"]}
     term_ids = {t["id"] for t in docs["taxonomy_terms"]}
+    labels_van = {"stelsel-registergegeven", "upl"}
+    aanbieders = {str(slug_uuid("aanbieder", a.id)): a for a in register.aanbieders}
     for o in docs["organizations"]:
-        assert len(o["attributes"]) == 2  # soort and niveau
-        assert {a["taxonomy_term_id"] for a in o["attributes"]} <= term_ids
+        a = aanbieders[o["id"]]
+        soorten = [x["link_type"] for x in o["attributes"] if x["link_type"] not in labels_van]
+        assert len(soorten) == 2 + a.eerstelijns + a.tweedelijns  # soort, niveau, lijnen
+        assert {x["taxonomy_term_id"] for x in o["attributes"]} <= term_ids
+        assert {x["value"] for x in o["attributes"] if "value" in x} >= {a.id, a.bron}
     diensten = {str(slug_uuid("dienst", d.id)): d for d in register.diensten}
     for s in docs["services"]:
         d = diensten[s["id"]]
@@ -92,8 +99,12 @@ def test_counts_and_links_match_the_register(documenten):
         assert s["organization_id"] in org_ids
         assert len(s["service_areas"]) == max(1, len(d.werkgebied))
         labels = d.themas + d.transitiethemas + d.fasen + d.doelgroepen + d.kanalen
-        assert len(s["attributes"]) == len(labels) + 2  # plus soort and kosten
-        assert {a["taxonomy_term_id"] for a in s["attributes"]} <= term_ids
+        eigen = [x for x in s["attributes"] if x["link_type"] not in labels_van]
+        assert len(eigen) == len(labels) + 2  # plus soort and kosten
+        assert {x["taxonomy_term_id"] for x in s["attributes"]} <= term_ids
+        assert [
+            x["taxonomy_term"]["term_uri"] for x in s["attributes"] if x["link_type"] == "upl"
+        ] == ([d.upl_uri] if d.upl_uri else [])
     wbso = next(s for s in docs["services"] if s["name"].startswith("WBSO"))
     codes = {
         a["taxonomy_term"]["code"] for a in wbso["attributes"] if a["link_type"] == "stelsel-thema"
@@ -155,6 +166,8 @@ def test_cli_export_of_a_small_register(databases, stelsel, validators, tmp_path
     ]
     per_taxonomy: dict[str, list[str]] = {}
     for a in groei["attributes"]:
+        if a["link_type"] == "stelsel-registergegeven":
+            continue
         per_taxonomy.setdefault(a["link_type"], []).append(a["taxonomy_term"]["code"])
     assert per_taxonomy == {
         "stelsel-thema": ["financiering", "innovatie"],
@@ -165,9 +178,16 @@ def test_cli_export_of_a_small_register(databases, stelsel, validators, tmp_path
         "stelsel-kanaal": ["online", "fysiek"],
         "stelsel-kosten": ["voucher"],
     }
-    assert {a["link_type"]: a["taxonomy_term"]["code"] for a in ohf["attributes"]} == {
-        "stelsel-aanbiedersoort": "semipubliek",
-        "stelsel-niveau": "regionaal",
+    assert {
+        a["link_type"]: a["taxonomy_term"]["code"]
+        for a in ohf["attributes"]
+        if a["link_type"] in ("stelsel-aanbiedersoort", "stelsel-niveau")
+    } == {"stelsel-aanbiedersoort": "semipubliek", "stelsel-niveau": "regionaal"}
+    gegevens = {
+        a["taxonomy_term"]["code"]: a["value"]
+        for a in ohf["attributes"]
+        if a["link_type"] == "stelsel-registergegeven"
     }
+    assert gegevens["id"] == "ondernemershuis-fryslan"
     assert [a["name"] for a in services["Zzp-ontbijt"]["service_areas"]] == ["Nederland"]
     assert services["Oude cursus"]["status"] == "inactive"  # geldig_tot 2020-12-31
