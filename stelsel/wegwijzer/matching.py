@@ -158,7 +158,7 @@ class Matcher:
         self._tekstsleutels = [_tekstsleutel(d) for d in self.docs]
         corpus = self._corpus(vorige)
         self.bm25 = bm25s.BM25()
-        self.bm25.index((corpus, dict(self._stamnummers)), show_progress=False)
+        self.bm25.index(_Corpus(corpus, dict(self._stamnummers)), show_progress=False)
         # the words typos are corrected to: of three letters or more, no digits
         vocab = {w for w, n in self._woordtelling(vorige).items() if n > 0}
         vocab |= {w for t in termen for s in t.uitbreiding for w in woorden(s)}
@@ -194,13 +194,13 @@ class Matcher:
             for g in d.gebieden:
                 self.per_gebied.setdefault(g, []).append(i)
 
-    def _corpus(self, vorige: "Matcher | None") -> list[list[int]]:
+    def _corpus(self, vorige: "Matcher | None") -> "_Lijsten":
         """Every document's stems as numbers (self._stamnummers), those of unchanged texts
         from the previous matcher."""
         self._stamnummers: dict[str, int] = dict(vorige._stamnummers) if vorige else {}
         oud = vorige._doc_stamnummers if vorige else {}
         self._doc_stamnummers: dict[tuple, np.ndarray] = {}
-        corpus = []
+        corpus: list[np.ndarray] = []
         for d, k in zip(self.docs, self._tekstsleutels, strict=True):
             ids = self._doc_stamnummers.get(k)
             if ids is None:
@@ -212,8 +212,8 @@ class Matcher:
                     dtype=np.int32,
                 )
             self._doc_stamnummers[k] = ids
-            corpus.append(ids.tolist())
-        return corpus
+            corpus.append(ids)
+        return _Lijsten(corpus)
 
     def _woordtelling(self, vorige: "Matcher | None") -> Counter[str]:
         """How many documents hold each word (for the typo vocabulary): the previous
@@ -551,6 +551,28 @@ class Matcher:
                 )
             )
         return analyse, treffers
+
+
+class _Lijsten:
+    """The documents' stem numbers as the lists bm25s reads, made one at a time while it
+    reads them (at 100,000 diensten all lists at once would be some 400 MB of ints)."""
+
+    def __init__(self, rijen: list[np.ndarray]):
+        self.rijen = rijen
+
+    def __len__(self) -> int:
+        return len(self.rijen)
+
+    def __iter__(self):
+        return (r.tolist() for r in self.rijen)
+
+
+@dataclass
+class _Corpus:
+    """Stem numbers and their vocabulary, in the shape bm25s.index reads (`ids`, `vocab`)."""
+
+    ids: _Lijsten
+    vocab: dict[str, int]
 
 
 def _tekstsleutel(d: Document) -> tuple:

@@ -118,6 +118,28 @@ def test_the_clarifying_question_refines_the_answer(page, axe_check):
     assert axe_check(page) == []
 
 
+def test_the_clarifying_question_works_on_a_phone_without_javascript(browser, base_url):
+    """Rendered on the server: the choice is a plain form button, and the answer comes back
+    with the chosen thema first."""
+    context = browser.new_context(
+        base_url=base_url, viewport=TELEFOON, java_script_enabled=False, locale="nl-NL"
+    )
+    page = context.new_page()
+    page.goto("/wegwijzer")
+    zoek(page, "geld")
+    vervolg = page.locator("form.vervolgvraag fieldset")
+    expect(vervolg).to_be_visible()
+    keuzes = vervolg.get_by_role("button")
+    assert keuzes.count() >= 2
+    knop = keuzes.nth(1)
+    code = knop.get_attribute("value")
+    knop.click()
+    expect(page.locator("#resultaten")).to_be_visible()
+    expect(page.locator("ul.labels li").first).to_have_text(tx.label(tx.THEMAS, code))
+    assert page.url.endswith("#resultaten")
+    context.close()
+
+
 def test_an_entrepreneur_sends_their_own_question_with_consent(page, live_database_url, axe_check):
     engine = make_engine(live_database_url)
     with session_scope(engine) as s:
