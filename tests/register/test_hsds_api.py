@@ -79,6 +79,8 @@ def test_organizations_and_taxonomy_terms(client, session, validators):  # noqa:
     thema = hsds.taxonomy_id("stelsel-thema")
     r = client.get("/hsds/taxonomy_terms", params={"taxonomy_id": thema})
     assert [t["code"] for t in r.json()["contents"]] == list(tx.codes(tx.THEMAS))
+    # the Open Referral specification, not the NL API Design Rules: no API-Version header
+    assert "api-version" not in r.headers
     index = client.get("/hsds/").json()
     root = OPENAPI["paths"]["/"]["get"]["responses"]["200"]["content"]["application/json"]
     Draft202012Validator(root["schema"]).validate(index)
