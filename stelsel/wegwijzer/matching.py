@@ -2,7 +2,7 @@
 
 A question is analysed into thema's and soort (informatie/advies) from the domain lexicon and
 from the thema's of the services it retrieves; services are retrieved with BM25 over Dutch
-stems (bm25s), the query expanded with lexicon synonyms and typos corrected against the index
+stems (`Bm25`), the query expanded with lexicon synonyms and typos corrected against the index
 vocabulary (rapidfuzz), then re-ranked by thema fit, soort fit and region, one per provider.
 """
 
@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-import bm25s
 import numpy as np
 from rapidfuzz import fuzz, process
 from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
@@ -157,8 +156,7 @@ class Matcher:
             vorige = None
         self._tekstsleutels = [_tekstsleutel(d) for d in self.docs]
         corpus = self._corpus(vorige)
-        self.bm25 = bm25s.BM25()
-        self.bm25.index(_Corpus(corpus, dict(self._stamnummers)), show_progress=False)
+        self.bm25 = Bm25(corpus, dict(self._stamnummers))
         # the words typos are corrected to: of three letters or more, no digits
         vocab = {w for w, n in self._woordtelling(vorige).items() if n > 0}
         vocab |= {w for t in termen for s in t.uitbreiding for w in woorden(s)}
@@ -194,7 +192,7 @@ class Matcher:
             for g in d.gebieden:
                 self.per_gebied.setdefault(g, []).append(i)
 
-    def _corpus(self, vorige: "Matcher | None") -> "_Lijsten":
+    def _corpus(self, vorige: "Matcher | None") -> list[np.ndarray]:
         """Every document's stems as numbers (self._stamnummers), those of unchanged texts
         from the previous matcher."""
         self._stamnummers: dict[str, int] = dict(vorige._stamnummers) if vorige else {}
@@ -213,7 +211,7 @@ class Matcher:
                 )
             self._doc_stamnummers[k] = ids
             corpus.append(ids)
-        return _Lijsten(corpus)
+        return corpus
 
     def _woordtelling(self, vorige: "Matcher | None") -> Counter[str]:
         """How many documents hold each word (for the typo vocabulary): the previous
@@ -553,26 +551,43 @@ class Matcher:
         return analyse, treffers
 
 
-class _Lijsten:
-    """The documents' stem numbers as the lists bm25s reads, made one at a time while it
-    reads them (at 100,000 diensten all lists at once would be some 400 MB of ints)."""
+class Bm25:
+    """BM25 (Lucene's variant, k1 1.5, b 0.75: the scores bm25s gives) over documents given as
+    stem numbers, built with array operations only, so a rebuild after a register edit costs
+    little more than joining the documents' arrays."""
 
-    def __init__(self, rijen: list[np.ndarray]):
-        self.rijen = rijen
+    def __init__(self, rijen: list[np.ndarray], vocab: dict[str, int], k1=1.5, b=0.75):
+        from scipy.sparse import coo_matrix  # type: ignore[import-untyped]
 
-    def __len__(self) -> int:
-        return len(self.rijen)
+        self.vocab = vocab
+        n = len(rijen)
+        lengte = np.fromiter((len(r) for r in rijen), dtype=np.int64, count=n)
+        doc = np.repeat(np.arange(n, dtype=np.int32), lengte)
+        ids = np.concatenate(rijen) if n else np.zeros(0, dtype=np.int32)
+        tf = coo_matrix(
+            (np.ones(len(ids), dtype=np.float32), (ids, doc)), shape=(len(vocab) + 1, n)
+        ).tocsr()  # one row per stem: its documents and counts
+        tf.sum_duplicates()
+        df = np.diff(tf.indptr).astype(np.float64)
+        idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+        gem = float(lengte.mean()) if n else 1.0
+        per_stem = np.repeat(np.arange(tf.shape[0]), np.diff(tf.indptr))
+        t = tf.data.astype(np.float64)
+        noemer = k1 * ((1 - b) + b * lengte[tf.indices] / gem) + t
+        self.data = (idf[per_stem] * t / noemer).astype(np.float32)
+        self.indices = tf.indices.astype(np.int32)
+        self.indptr = tf.indptr
+        self.n = n
 
-    def __iter__(self):
-        return (r.tolist() for r in self.rijen)
-
-
-@dataclass
-class _Corpus:
-    """Stem numbers and their vocabulary, in the shape bm25s.index reads (`ids`, `vocab`)."""
-
-    ids: _Lijsten
-    vocab: dict[str, int]
+    def get_scores(self, stammen: list[str]) -> np.ndarray:
+        """Each document's score for these stems (a stem named twice counts twice)."""
+        nrs = [self.vocab[s] for s in stammen if s in self.vocab]
+        if not nrs:
+            return np.zeros(self.n, dtype=np.float32)
+        plekken = np.concatenate([np.arange(self.indptr[i], self.indptr[i + 1]) for i in nrs])
+        return np.bincount(
+            self.indices[plekken], weights=self.data[plekken], minlength=self.n
+        ).astype(np.float32)
 
 
 def _tekstsleutel(d: Document) -> tuple:
