@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._pg import tijdelijke_database  # noqa: E402
 from stelsel.bootstrap import prepare  # noqa: E402
 from stelsel.db import make_engine, session_scope  # noqa: E402
-from stelsel.kwaliteit import queries, rapport, rollup  # noqa: E402
+from stelsel.kwaliteit import cijfers, queries, rapport, rollup  # noqa: E402
 from stelsel.kwaliteit.models import EnqueteAntwoord, EnqueteAntwoordThema  # noqa: E402
 from stelsel.register import taxonomie as tx  # noqa: E402
 
@@ -70,7 +70,7 @@ def vul_pg(engine, omvang: int) -> None:
                     1 + abs(hashtext('e' || i)) % 5,
                     (CAST(:opg AS text[]))[1 + abs(hashtext('o' || i)) % 4],
                     abs(hashtext('p' || i)) % 11,
-                    md5('a' || ((i % :ngm) * 3 + i % 3))::uuid,
+                    md5('a' || (((i / 7) % :ngm) * 3 + i % 3))::uuid,
                     (CAST(:gm AS text[]))[1 + (i / 7) % :ngm],
                     i % 3 <> 0, 1 + i % 3
                 FROM generate_series(0, :n - 1) AS i
@@ -146,7 +146,7 @@ def vul_sqlite(engine, omvang: int) -> None:
                     CASE (i * 31) % 4 WHEN 0 THEN 'volledig' WHEN 1 THEN 'deels'
                         WHEN 2 THEN 'nog_niet_verwacht_wel' ELSE 'nog_niet_verwacht_niet' END,
                     (i * 7) % 11,
-                    printf('%032x', 1000000000 + (i % :ngm) * 3 + i % 3),
+                    printf('%032x', 1000000000 + ((i / 7) % :ngm) * 3 + i % 3),
                     (SELECT code FROM gm WHERE gm.i = (i / 7) % :ngm),
                     i % 3 <> 0, 1 + i % 3
                 FROM s
@@ -199,6 +199,22 @@ def meet(engine, naam: str, aantal_opnames: int = 200) -> None:
     print(f"{naam}: national dashboard {periode}: first {eerste:.2f} s, warm {best:.2f} s (≤ 2 s)")
     eerste, best = tijd(dashboard("AM01"))
     print(f"{naam}: regional dashboard AM01: first {eerste:.3f} s, warm {best:.3f} s (≤ 0.5 s)")
+    van, tot = queries.periode_grenzen(periode)
+
+    def keten(regio: str | None):
+        def f():
+            with session_scope(engine) as s:
+                g = queries.geografie(s)
+                queries.ketensommen(s, queries.Filter(regio=regio, van=van, tot=tot), g, VANDAAG)
+
+        return f
+
+    for regio in (None, "AM01"):
+        eerste, best = tijd(keten(regio))
+        print(
+            f"{naam}:   of which the referral statistics of one period ({regio or 'NL'}, "
+            f"doorverwijzing.kwaliteit_cijfers, called twice per dashboard): warm {best:.3f} s"
+        )
     duur = []
     for i in range(aantal_opnames):
         t0 = time.perf_counter()
@@ -227,9 +243,18 @@ def meet(engine, naam: str, aantal_opnames: int = 200) -> None:
 
 
 def main() -> None:
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]
     ap = argparse.ArgumentParser()
-    ap.add_argument("--omvang", type=int, default=10_000_000, help="number of responses")
+    ap.add_argument("--omvang", type=int, default=1_000_000, help="number of responses")
     ap.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
+    ap.add_argument(
+        "--schaal",
+        type=int,
+        default=10,
+        help="multiply the rebuilt rollup by K: the monthly rollup of K copies of every response "
+        "(same rows, every count and sum ×K), so the survey figures read the rollup of "
+        "omvang×K responses without inserting them; the raw rows and referrals stay at omvang",
+    )
     args = ap.parse_args()
 
     def run(url: str, naam: str) -> None:
@@ -248,9 +273,20 @@ def main() -> None:
         with session_scope(engine) as s:
             n = rollup.herbouw(s)
         print(f"{naam}: rollup rebuilt in {time.perf_counter() - t0:.0f} s: {n:,} rows")
+        if args.schaal > 1:
+            with session_scope(engine) as s:
+                s.execute(
+                    rollup.R.update().values(
+                        {k: rollup.R.c[k] * args.schaal for k in cijfers.KOLOMMEN}
+                    )
+                )
+            print(
+                f"{naam}: rollup scaled ×{args.schaal}: the survey figures are those of "
+                f"{args.omvang * args.schaal:,} responses ({args.schaal} copies of each)"
+            )
         if naam != "sqlite":
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-                c.execute(text("ANALYZE kwaliteit_rollup"))
+                c.execute(text("ANALYZE kwaliteit_maand"))
         meet(engine, naam)
         engine.dispose()
 

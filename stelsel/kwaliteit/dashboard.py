@@ -78,6 +78,23 @@ def _tabellen(s: rapport.Staat, figuur: str) -> dict[str, Tabel]:
     return uit
 
 
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+}
+
+
+def _bestand(inhoud: bytes, soort: str, naam: str) -> Response:
+    """A download: `inhoud` as the file `naam.soort`."""
+    return Response(
+        inhoud,
+        media_type=MEDIA_TYPES[soort],
+        headers={"Content-Disposition": f'attachment; filename="{naam}.{soort}"'},
+    )
+
+
 def _inloggen(request: Request) -> RedirectResponse:
     verder = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse("/inloggen?" + urlencode({"verder": verder}), status_code=303)
@@ -148,18 +165,11 @@ def download_tabel(
     tabellen = _tabellen(staat, figuur)
     if naam not in tabellen:
         raise NietGevonden("Deze tabel bestaat niet.")
-    bestand = f"kwaliteit-{naam}-{periode}"
     if soort == "csv":
-        return Response(
-            tabel.csv_bytes(tabellen[naam]),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{bestand}.csv"'},
-        )
-    return Response(
-        tabel.xlsx_bytes(tabellen[naam], titel=staat.titel),
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{bestand}.xlsx"'},
-    )
+        inhoud = tabel.csv_bytes(tabellen[naam])
+    else:
+        inhoud = tabel.xlsx_bytes(tabellen[naam], titel=staat.titel)
+    return _bestand(inhoud, soort, f"kwaliteit-{naam}-{periode}")
 
 
 @router.get("/kwaliteit/rapport.{soort}")
@@ -177,14 +187,5 @@ def download_rapport(
     if soort not in ("pdf", "html") or figuur not in rapport.FIGUREN:
         raise NietGevonden("Dit rapport bestaat niet.")
     staat, _, periode = _staat(session, actor, regio, thema, periode)
-    if soort == "pdf":
-        return Response(
-            rapport.als_pdf(staat, figuur),
-            media_type="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="staat-{periode}.pdf"'},
-        )
-    return Response(
-        rapport.als_html(staat, figuur),
-        media_type="text/html; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="staat-{periode}.html"'},
-    )
+    maak = rapport.als_pdf if soort == "pdf" else rapport.als_html
+    return _bestand(maak(staat, figuur), soort, f"staat-{periode}")

@@ -23,6 +23,8 @@ from stelsel.doorverwijzing import service as doorverwijzing
 from stelsel.errors import NietGevonden, Ongeldig
 from stelsel.kwaliteit.models import (
     BRON_ENQUETE,
+    FASEN,
+    GROOTTES,
     OPGELOST,
     OPMERKING_MAX,
     EnqueteAntwoord,
@@ -44,6 +46,16 @@ OPGELOST_LABELS = {
     "nog_niet_verwacht_niet": "Nee, en dat verwacht ik ook niet",
 }
 assert tuple(OPGELOST_LABELS) == OPGELOST
+# The segment is asked in the questionnaire (two optional questions), not at intake: the
+# entrepreneur gives it, the adviser need not (docs/kwaliteit-enquete.md).
+FASE_LABELS = {"starter": "Korter dan 5 jaar", "gevestigd": "5 jaar of langer"}
+GROOTTE_LABELS = {
+    "zzp": "Alleen ikzelf",
+    "micro": "2 tot 10 mensen",
+    "klein": "10 tot 50 mensen",
+    "middel": "50 tot 250 mensen",
+}
+assert tuple(FASE_LABELS) == FASEN and tuple(GROOTTE_LABELS) == GROOTTES
 
 
 def _now() -> datetime:
@@ -184,6 +196,8 @@ class Antwoorden:
     nps: str | None = None
     aantal_organisaties: str | None = None
     opmerking: str | None = None
+    fase: str | None = None
+    grootte: str | None = None
 
 
 @dataclass(frozen=True)
@@ -194,6 +208,8 @@ class Waarden:
     nps: int
     aantal_organisaties: int | None
     opmerking: str | None
+    # '{fase}_{grootte}' when both were answered, else None
+    segment: str | None = None
 
 
 def _getal(tekst: str | None, laag: int, hoog: int) -> int | None:
@@ -229,10 +245,17 @@ def controleer(a: Antwoorden) -> tuple[Waarden | None, dict[str, str]]:
     opmerking = (a.opmerking or "").strip() or None
     if opmerking is not None and len(opmerking) > OPMERKING_MAX:
         fouten["opmerking"] = f"Uw opmerking is te lang: hooguit {OPMERKING_MAX} tekens."
+    fase = (a.fase or "").strip() or None
+    if fase is not None and fase not in FASEN:
+        fouten["fase"] = "Kies hoe lang uw bedrijf bestaat, of laat dit leeg."
+    grootte = (a.grootte or "").strip() or None
+    if grootte is not None and grootte not in GROOTTES:
+        fouten["grootte"] = "Kies hoeveel mensen er werken, of laat dit leeg."
     if fouten:
         return None, fouten
     assert csat is not None and ces is not None and nps is not None
-    return Waarden(csat, ces, opgelost, nps, aantal, opmerking), {}
+    segment = f"{fase}_{grootte}" if fase and grootte else None
+    return Waarden(csat, ces, opgelost, nps, aantal, opmerking, segment), {}
 
 
 class AlBeantwoord(Ongeldig):
@@ -297,7 +320,7 @@ def beantwoord(*, session: Session, token: str, antwoorden: Antwoorden) -> uuid.
             nps=waarden.nps,
             aantal_organisaties=waarden.aantal_organisaties,
             opmerking=waarden.opmerking,
-            **rij._asdict(),
+            **{**rij._asdict(), **({"segment": waarden.segment} if waarden.segment else {})},
         )
     )
     session.execute(

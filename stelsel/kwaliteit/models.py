@@ -174,21 +174,24 @@ class Feedback(Base):
     waarom: Mapped[str | None] = mapped_column(String(WAAROM_MAX))
 
 
-class KwaliteitRollup(Base):
-    """Counts and sums per day × aanbieder × gemeente × thema × bron, kept up to date as
-    responses arrive (cijfers owns its meaning: see kwaliteit/rollup.py). Unknown gemeente and
-    thema are '' (not NULL), so the unique key holds on both databases."""
+class KwaliteitMaand(Base):
+    """Counts and sums per month × aanbieder × gemeente × thema × bron, kept up to date as
+    responses arrive (cijfers owns its meaning: see kwaliteit/rollup.py). `maand` is the first
+    day of the UTC month. Unknown gemeente and thema are '' (not NULL), so the unique key holds
+    on both databases. Migration 0013 replaced the per-day rollup by this one."""
 
-    __tablename__ = "kwaliteit_rollup"
+    __tablename__ = "kwaliteit_maand"
     __table_args__ = (
         UniqueConstraint(
-            "dag", "aanbieder_id", "gemeente_code", "thema", "bron", name="uq_kwaliteit_rollup"
+            "maand", "aanbieder_id", "gemeente_code", "thema", "bron", name="uq_kwaliteit_maand"
         ),
-        Index("ix_kwaliteit_rollup_gemeente", "gemeente_code", "dag"),
+        Index("ix_kwaliteit_maand_thema", "thema", "maand"),
+        Index("ix_kwaliteit_maand_gemeente", "gemeente_code", "maand"),
+        Index("ix_kwaliteit_maand_aanbieder", "aanbieder_id", "maand"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    dag: Mapped[date] = mapped_column(Date)
+    maand: Mapped[date] = mapped_column(Date)
     aanbieder_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     gemeente_code: Mapped[str] = mapped_column(String(6), default="", server_default="")
     thema: Mapped[str] = mapped_column(String(40), default="", server_default="")

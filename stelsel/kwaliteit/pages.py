@@ -25,6 +25,8 @@ VRAGEN = {
     "nps": "Zou u deze hulp aanraden aan een andere ondernemer?",
     "aantal_organisaties": "Met hoeveel organisaties had u contact over deze vraag?",
     "opmerking": "Wilt u nog iets kwijt? (niet verplicht)",
+    "fase": "Hoe lang bestaat uw bedrijf? (niet verplicht)",
+    "grootte": "Hoeveel mensen werken er in uw bedrijf, uzelf meegeteld? (niet verplicht)",
 }
 CES_LABELS = {
     1: "Heel moeilijk",
@@ -48,6 +50,7 @@ def _enquete_pagina(
             "VRAGEN": VRAGEN,
             "CES_LABELS": CES_LABELS,
             "OPGELOST_LABELS": enquete.OPGELOST_LABELS,
+            "KEUZES": {"fase": enquete.FASE_LABELS, "grootte": enquete.GROOTTE_LABELS},
             "csrf": csrf_token(request),
         },
         status_code=status,
@@ -77,11 +80,15 @@ def vul_in(
     nps: str = Form(""),
     aantal_organisaties: str = Form(""),
     opmerking: str = Form(""),
+    fase: str = Form(""),
+    grootte: str = Form(""),
     csrf: str = Form(""),
     session: Session = Depends(get_session),
 ):
     check_csrf(request, csrf)
-    antwoorden = enquete.Antwoorden(csat, ces, opgelost, nps, aantal_organisaties, opmerking)
+    antwoorden = enquete.Antwoorden(
+        csat, ces, opgelost, nps, aantal_organisaties, opmerking, fase, grootte
+    )
     invoer = antwoorden.__dict__
     if enquete.open_link(session=session, token=token).beantwoord:
         return render(request, "kwaliteit/enquete_al_ingevuld.html", status_code=409)

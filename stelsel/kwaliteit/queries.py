@@ -1,12 +1,14 @@
 """Read side of the kwaliteit domain: the statistics of a group, and breakdowns, in SQL that runs
 on SQLite and PostgreSQL.
 
-Totals, and breakdowns by aanbieder, thema, region and period, read `kwaliteit_rollup`; dienst
-and segment are not in the rollup and read the raw responses (`bron="ruw"` forces the raw rows
-for any query: the tests compare both). Regions are sets of gemeenten (the geo domain's
-mapping), so a gemeente, arbeidsmarktregio, COROP or provincie is filtered the same way on the
-rollup and on the raw rows. Periods are whole UTC days; a breakdown per month, quarter or year
-groups the days in Python (at most a few thousand rows).
+Totals, and breakdowns by aanbieder, thema, region and month, quarter or year, read the monthly
+rollup `kwaliteit_maand`; dienst, segment and the breakdown per day are not in it and read the
+raw responses (`bron="ruw"` forces the raw rows for any query: the tests compare both). Regions
+are sets of gemeenten (the geo domain's mapping), so a gemeente, arbeidsmarktregio, COROP or
+provincie is filtered the same way on the rollup and on the raw rows. Periods are UTC days,
+`tot` inclusive: the whole months of a period come from the rollup, the days of a partial
+first or last month from the raw rows (`maanden_en_randen`), and the two add up exactly. A
+breakdown per month, quarter or year groups the months (and edge days) in Python.
 
 Then the minimum group rule (cijfers.py) is applied: R1 and R2 in every breakdown, R3 against
 each parent that drops one filter.
@@ -44,7 +46,7 @@ REGIO_SOORTEN = {
 REGIO_DIMENSIES = ("gemeente", "arbeidsmarktregio", "corop", "provincie")
 PERIODE_DIMENSIES = ("dag", "maand", "kwartaal", "jaar")
 DIMENSIES = ("aanbieder", "dienst", "thema", "segment", *REGIO_DIMENSIES, *PERIODE_DIMENSIES)
-ALLEEN_RUW = ("dienst", "segment")
+ALLEEN_RUW = ("dienst", "segment", "dag")
 Bron = Literal["auto", "rollup", "ruw"]
 
 
@@ -174,7 +176,7 @@ def _rollup_query(
     elif dim in REGIO_DIMENSIES:
         kolom = R.c.gemeente_code
     elif dim in PERIODE_DIMENSIES:
-        kolom = R.c.dag
+        kolom = R.c.maand
     stats = [func.coalesce(func.sum(R.c[k]), 0).label(k) for k in cijfers.KOLOMMEN]
     q = select(*([kolom] if kolom is not None else []), *stats).select_from(R)
     if f.thema is not None:
@@ -187,13 +189,47 @@ def _rollup_query(
         q = q.where(R.c.aanbieder_id == f.aanbieder_id)
     if f.regio is not None:
         q = q.where(R.c.gemeente_code.in_(g.gemeenten_in(f.regio)))
+    # `van` and `tot` are first days of months here (maanden_en_randen)
     if f.van is not None:
-        q = q.where(R.c.dag >= f.van)
+        q = q.where(R.c.maand >= f.van)
     if f.tot is not None:
-        q = q.where(R.c.dag <= f.tot)
+        q = q.where(R.c.maand <= f.tot)
     if kolom is not None:
         q = q.group_by(kolom)
     return q, kolom
+
+
+def maand_van_dag(d: date) -> date:
+    return d.replace(day=1)
+
+
+def _volgende_maand(d: date) -> date:
+    return date(d.year + d.month // 12, d.month % 12 + 1, 1)
+
+
+def maanden_en_randen(f: Filter) -> tuple[Filter | None, list[Filter]]:
+    """Split the period of `f` into the whole months the rollup holds (a filter whose `van` and
+    `tot` are the first days of the first and last whole month; None when there is none) and
+    the partial months at either end, read from the raw rows (filters with exact days)."""
+    randen: list[Filter] = []
+    van = None if f.van is None else maand_van_dag(f.van)
+    if f.van is not None and f.van.day != 1:
+        van = _volgende_maand(f.van)
+        eind = van - timedelta(days=1)
+        randen.append(replace(f, van=f.van, tot=eind if f.tot is None else min(eind, f.tot)))
+    tot = None
+    if f.tot is not None:
+        na = f.tot + timedelta(days=1)
+        if na.day == 1:  # the last day of its month
+            tot = maand_van_dag(f.tot)
+        else:
+            begin = maand_van_dag(f.tot)
+            tot = maand_van_dag(begin - timedelta(days=1))
+            if van is None or begin >= van:
+                randen.append(replace(f, van=begin if f.van is None else max(begin, f.van)))
+    if van is not None and tot is not None and van > tot:
+        return None, randen
+    return replace(f, van=van, tot=tot), randen
 
 
 def _ruw_query(
@@ -258,13 +294,25 @@ def _groepen(
     """The statistics per raw value of the grouping column of `dim`: a gemeente for every
     region level, a day for every period, so one statement (cached per request) serves the
     total and every region or period breakdown of the same filter."""
-    basis = "gemeente" if dim in REGIO_DIMENSIES else "dag" if dim in PERIODE_DIMENSIES else dim
+    basis = "gemeente" if dim in REGIO_DIMENSIES else dim
     route = _kies(f, basis, bron)
+    if basis in PERIODE_DIMENSIES:
+        basis = "dag" if route == "ruw" else "maand"
     sleutel = ("groepen", f, basis, route)
     if sleutel not in g.cache:
-        bouw = _ruw_query if route == "ruw" else _rollup_query
-        q, _ = bouw(session, f, g, basis)
-        g.cache[sleutel] = [(rij[0], _sommen(rij)) for rij in session.execute(q)]
+        delen: list[tuple[Filter, Any, str]] = [(f, _ruw_query, basis)]
+        if route == "rollup":
+            heel, randen = maanden_en_randen(f)
+            # the edge days grouped by day, so a period breakdown puts each in its month
+            rand_basis = "dag" if basis == "maand" else basis
+            delen = [(r, _ruw_query, rand_basis) for r in randen]
+            if heel is not None:
+                delen.insert(0, (heel, _rollup_query, basis))
+        uit: list[tuple[Any, cijfers.Sommen]] = []
+        for deel, bouw, b in delen:
+            q, _ = bouw(session, deel, g, b)
+            uit.extend((rij[0], _sommen(rij)) for rij in session.execute(q))
+        g.cache[sleutel] = uit
     return g.cache[sleutel]
 
 

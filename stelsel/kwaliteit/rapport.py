@@ -27,6 +27,15 @@ FIGUREN = {
     "ftr": "Meteen goed",
 }
 
+# the axis of a figure's bars: its whole range (shares in percent)
+SCHALEN = {
+    "csat": (0.0, 10.0),
+    "ces": (0.0, 5.0),
+    "nps": (-100.0, 100.0),
+    "volledig": (0.0, 100.0),
+    "ftr": (0.0, 100.0),
+}
+
 
 def waarde(k: cijfers.Kerncijfers, figuur: str) -> tuple[float | None, tuple[float, float] | None]:
     """A figure's value and interval by name (shares in percent)."""
@@ -242,7 +251,8 @@ def kerncijfers(s: Staat) -> list[Kerncijfer]:
             uit.append(Kerncijfer(label, "te weinig antwoorden", k.reden or ""))
             continue
         eenheid = "%" if fig in ("volledig", "ftr") else ""
-        toel = f"95%-interval {_getal(i[0])}–{_getal(i[1])}" if i else ""
+        # "tot", not a dash: "-40,0–-21,9" reads badly for a negative NPS
+        toel = f"95%-interval {_getal(i[0])} tot {_getal(i[1])}" if i else ""
         uit.append(Kerncijfer(label, f"{_getal(w)}{eenheid}", f"{toel}; n = {k.n}"))
     h = s.nu.keten.hops_per_hulpvraag
     uit.append(
@@ -259,6 +269,9 @@ def blokken(s: Staat, figuur: str = "csat") -> list[Blok]:
     uit = []
     label = FIGUREN[figuur]
     basis = {"csat": 6.1, "ces": 3.0, "volledig": 37.0}.get(figuur)
+    # the figure's whole range: bars per region and per thema are comparable at a glance, and
+    # the baseline line stays left of the values printed at the right end
+    schaal = SCHALEN[figuur]
     ref = svg.Referentie(basis, "Nulmeting 2021") if basis is not None else None
     perioden = [p for p, _ in s.reeks]
     waarden = [waarde(o.kern, figuur) for _, o in s.reeks]
@@ -294,7 +307,7 @@ def blokken(s: Staat, figuur: str = "csat") -> list[Blok]:
                 Blok(
                     naam,
                     t,
-                    svg.staafdiagram(staven, titel=t, referentie=ref),
+                    svg.staafdiagram(staven, titel=t, referentie=ref, schaal=schaal, breedte=480),
                     svg.staafdiagram_tabel(staven, titel=t, label=soort.capitalize(), waarde=label),
                 )
             )
@@ -333,8 +346,8 @@ def vul(r: Verslag, s: Staat, figuur: str = "csat") -> None:
     r.kop("Wat valt op")
     r.opsomming(commentaar(s) or ["Geen opvallende veranderingen."])
     for b in blokken(s, figuur):
-        r.kop(b.titel, 2)
-        r.svg(b.svg, bijschrift=b.titel, tabel=b.tabel)
+        r.kop(b.titel, 2)  # the heading is the caption: no second one under it
+        r.svg(b.svg, tabel=b.tabel)
     r.kop("Hoe lees ik dit?", 2)
     r.alinea(
         "Elk cijfer staat met een 95%-betrouwbaarheidsinterval en het aantal antwoorden (n). "

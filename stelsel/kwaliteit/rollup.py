@@ -1,7 +1,10 @@
-"""The rollup the figures read: sufficient statistics per day × aanbieder × gemeente × thema × bron.
+"""The rollup the figures read: sufficient statistics per month × aanbieder × gemeente × thema ×
+bron (`kwaliteit_maand`).
 
 Meaning of a row (docs/kwaliteit.md, "De rollup"):
-- `dag` is the UTC date a response was received; `gemeente_code` '' when unknown.
+- `maand` is the first day of the UTC month a response was received; `gemeente_code` '' when
+  unknown. A period that does not start or end on a month boundary reads its partial months
+  from the raw rows (queries.py), so any `van`/`tot` is exact.
 - Every response is counted once in the row with `thema = '*'` (all thema's together) and once
   in the row of each of its thema's ('' when it has none). A response with two thema's is in two
   thema rows, so totals are never summed over thema rows: totals read `thema = '*'` only, a
@@ -35,13 +38,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from stelsel.kwaliteit import cijfers
-from stelsel.kwaliteit.models import EnqueteAntwoord, EnqueteAntwoordThema, KwaliteitRollup
+from stelsel.kwaliteit.models import EnqueteAntwoord, EnqueteAntwoordThema, KwaliteitMaand
 
 A = EnqueteAntwoord.__table__.c
 AT = EnqueteAntwoordThema.__table__.c
-R: Table = KwaliteitRollup.__table__  # type: ignore[assignment]
+R: Table = KwaliteitMaand.__table__  # type: ignore[assignment]
 ALLE = "*"  # the thema of the row that counts every response once
-SLEUTEL = ("dag", "aanbieder_id", "gemeente_code", "thema", "bron")
+SLEUTEL = ("maand", "aanbieder_id", "gemeente_code", "thema", "bron")
 
 
 def dag_van(moment: datetime) -> date:
@@ -51,11 +54,23 @@ def dag_van(moment: datetime) -> date:
     return moment.date()
 
 
+def maand_van(moment: datetime) -> date:
+    """The rollup month of a moment: the first day of its UTC month."""
+    return dag_van(moment).replace(day=1)
+
+
 def dag_expressie(session: Session) -> ColumnElement[date]:
     """`dag_van(ontvangen_op)` in SQL, on SQLite (stored as UTC text) and PostgreSQL."""
     if session.get_bind().dialect.name == "postgresql":
         return cast(func.timezone("UTC", A.ontvangen_op), Date)
     return type_coerce(func.date(A.ontvangen_op), Date)
+
+
+def maand_expressie(session: Session) -> ColumnElement[date]:
+    """`maand_van(ontvangen_op)` in SQL."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(func.date_trunc("month", func.timezone("UTC", A.ontvangen_op)), Date)
+    return type_coerce(func.date(A.ontvangen_op, "start of month"), Date)
 
 
 def sommen_uit_rijen() -> list[ColumnElement[int]]:
@@ -122,7 +137,7 @@ def tel_op(session: Session, antwoord_id: uuid.UUID) -> None:
         eerste_keer_goed=rij.eerste_keer_goed,
     ).als_dict()
     basis = {
-        "dag": dag_van(rij.ontvangen_op),
+        "maand": maand_van(rij.ontvangen_op),
         "aanbieder_id": rij.aanbieder_id,
         "gemeente_code": rij.gemeente_code or "",
         "bron": rij.bron,
@@ -138,19 +153,19 @@ def herbouw(session: Session, *, bron: str | None = None) -> int:
     if bron is not None:
         wis = wis.where(R.c.bron == bron)
     session.execute(wis)
-    dag = dag_expressie(session).label("dag")
+    maand = maand_expressie(session).label("maand")
     gemeente = func.coalesce(A.gemeente_code, "").label("gemeente_code")
     stats = sommen_uit_rijen()
 
     def deel(thema, *, join: bool, zonder: bool = False):
-        q = select(dag, A.aanbieder_id, gemeente, thema.label("thema"), A.bron, *stats)
+        q = select(maand, A.aanbieder_id, gemeente, thema.label("thema"), A.bron, *stats)
         if join:
             q = q.select_from(EnqueteAntwoord.__table__.join(EnqueteAntwoordThema.__table__))
         elif zonder:
             q = q.where(~select(AT.antwoord_id).where(AT.antwoord_id == A.id).exists())
         if bron is not None:
             q = q.where(A.bron == bron)
-        groepen = [dag, A.aanbieder_id, gemeente, A.bron] + ([thema] if join else [])
+        groepen = [maand, A.aanbieder_id, gemeente, A.bron] + ([thema] if join else [])
         return q.group_by(*groepen)
 
     alles = union_all(

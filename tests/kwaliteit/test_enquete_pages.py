@@ -36,14 +36,21 @@ def _post(client, token, data):
     return client.post(f"/enquete/{token}", data={**data, "csrf": csrf}, follow_redirects=False)
 
 
-def test_questionnaire_has_the_six_questions_as_accessible_groups(client, session):
+def test_questionnaire_has_the_eight_questions_as_accessible_groups(client, session):
     token = _token(session)
     r = client.get(f"/enquete/{token}")
     assert r.status_code == 200
     html = r.text
     assert "Hoe gemakkelijk was het om de juiste informatie en advies te vinden?" in html
-    assert html.count("<fieldset") == 4 and html.count("<legend>") == 4
-    for veld, aantal in (("csat", 10), ("ces", 5), ("opgelost", 4), ("nps", 11)):
+    assert html.count("<fieldset") == 6 and html.count("<legend>") == 6
+    for veld, aantal in (
+        ("csat", 10),
+        ("ces", 5),
+        ("opgelost", 4),
+        ("nps", 11),
+        ("fase", 2),
+        ("grootte", 4),
+    ):
         assert html.count(f'name="{veld}"') == aantal
     assert 'name="aantal_organisaties"' in html and 'name="opmerking"' in html
 
@@ -147,3 +154,18 @@ def test_intake_api_records_the_enquete_consent(client, session):
     body["toestemming"]["enquete"] = "ja"  # a JSON true only
     r = client.post("/api/v1/hulpvragen", json=body, headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 400
+
+
+def test_the_entrepreneur_gives_the_segment_in_the_questionnaire(client, session):
+    # the segment (phase and size) is two optional questions: both answered give the segment
+    token = _token(session)
+    r = _post(client, token, {**GOED, "fase": "starter", "grootte": "kaas"})
+    assert r.status_code == 400 and 'href="#grootte"' in r.text
+    assert session.scalar(select(func.count()).select_from(EnqueteAntwoord)) == 0
+    r = _post(client, token, {**GOED, "fase": "starter", "grootte": "micro"})
+    assert r.status_code == 303
+    (a,) = session.scalars(select(EnqueteAntwoord)).all()
+    assert a.segment == "starter_micro"
+    # one of the two alone: no segment, and no error
+    waarden, fouten = enquete.controleer(enquete.Antwoorden(**GOED, fase="gevestigd"))
+    assert fouten == {} and waarden is not None and waarden.segment is None

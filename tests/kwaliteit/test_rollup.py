@@ -2,14 +2,14 @@
 at a time (tel_op) and rebuilt (herbouw), for totals, filters and every breakdown."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
 
 from stelsel.kwaliteit import cijfers, queries, rollup
-from stelsel.kwaliteit.models import EnqueteAntwoord, EnqueteAntwoordThema, KwaliteitRollup
+from stelsel.kwaliteit.models import EnqueteAntwoord, EnqueteAntwoordThema, KwaliteitMaand
 
 AANBIEDERS = [uuid.UUID(int=i) for i in (1, 2, 3)]
 DIENSTEN = [uuid.UUID(int=i) for i in (11, 12)]
@@ -57,6 +57,9 @@ def filters():
     yield queries.Filter(regio="GM0599", thema="starten")
     yield queries.Filter(aanbieder_id=AANBIEDERS[0], van=BEGIN.date() + timedelta(days=2))
     yield queries.Filter(thema="financiering", tot=BEGIN.date() + timedelta(days=60))
+    # whole months, and a period inside one month
+    yield queries.Filter(van=date(2026, 4, 1), tot=date(2026, 5, 31))
+    yield queries.Filter(van=date(2026, 4, 3), tot=date(2026, 4, 20))
 
 
 DIMS = (
@@ -66,7 +69,7 @@ DIMS = (
     "provincie",
     "arbeidsmarktregio",
     "corop",
-    "dag",
+    "maand",
     "kwartaal",
 )
 
@@ -105,14 +108,14 @@ def test_rollup_equals_raw_rows(session, rijen):
         voor = sorted(
             tuple(r)
             for r in session.execute(
-                select(*[c for c in KwaliteitRollup.__table__.c if c.name != "id"])
+                select(*[c for c in KwaliteitMaand.__table__.c if c.name != "id"])
             )
         )
         rollup.herbouw(session)
         na = sorted(
             tuple(r)
             for r in session.execute(
-                select(*[c for c in KwaliteitRollup.__table__.c if c.name != "id"])
+                select(*[c for c in KwaliteitMaand.__table__.c if c.name != "id"])
             )
         )
         assert na == voor
@@ -144,8 +147,39 @@ def test_totals_count_a_response_with_two_themas_once(session):
     assert queries.sommen(session, queries.Filter(), g=g).n == 1
     per = queries.sommen_per(session, queries.Filter(), "thema", g=g)
     assert {k: s.n for k, s in per.items()} == {"personeel": 1, "starten": 1}
-    rows = session.scalar(select(func.count()).select_from(KwaliteitRollup))
+    rows = session.scalar(select(func.count()).select_from(KwaliteitMaand))
     assert rows == 3  # '*', personeel, starten
+
+
+def test_a_month_is_one_row_and_partial_months_read_the_raw_rows(session):
+    g = queries.geografie(session)
+    basis = {
+        "csat": 8,
+        "ces": 4,
+        "nps": 9,
+        "opgelost": "volledig",
+        "eerste_keer_goed": True,
+        "aanbieder_id": AANBIEDERS[0],
+        "dienst_id": None,
+        "gemeente_code": "GM0363",
+        "segment": None,
+        "bron": "enquete",
+        "themas": [],
+    }
+    # BEGIN is 2026-03-30 22:30 UTC: +1 h is March 30, +26 h April 1st, +3 days April 2nd
+    schrijf(session, [{**basis, "uren": u} for u in (0, 1, 26, 24 * 3, 24 * 40)])
+    maanden = session.scalars(
+        select(KwaliteitMaand.maand).where(KwaliteitMaand.thema == rollup.ALLE)
+    ).all()
+    assert sorted(m.isoformat() for m in maanden) == ["2026-03-01", "2026-04-01", "2026-05-01"]
+    n = lambda **kw: queries.sommen(session, queries.Filter(**kw), g=g).n  # noqa: E731
+    assert n() == 5
+    assert n(van=date(2026, 4, 1), tot=date(2026, 4, 30)) == 2
+    assert n(van=date(2026, 4, 2)) == 2  # April 2nd (partial, raw) and May (rollup)
+    assert n(tot=date(2026, 4, 1)) == 3  # March (rollup) and April 1st (raw)
+    assert n(van=date(2026, 3, 31), tot=date(2026, 4, 1)) == 1
+    per = queries.sommen_per(session, queries.Filter(van=date(2026, 3, 31)), "maand", g=g)
+    assert {k: s.n for k, s in per.items()} == {"2026-04": 2, "2026-05": 1}
 
 
 def test_rebuild_of_one_bron_leaves_the_others(session):
@@ -177,8 +211,6 @@ def test_day_is_the_utc_date():
 
 
 def test_periods():
-    from datetime import date
-
     assert queries.periode_van(date(2026, 7, 14), "kwartaal") == "2026-Q3"
     assert queries.periode_grenzen("2026-Q3") == (date(2026, 7, 1), date(2026, 9, 30))
     assert queries.periode_grenzen("2024-02") == (date(2024, 2, 1), date(2024, 2, 29))
