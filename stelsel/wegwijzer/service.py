@@ -4,6 +4,7 @@
 refer. The search index is built once per process and rebuilt when the register changes.
 """
 
+import logging
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from stelsel.wegwijzer.matching import (
 from stelsel.wegwijzer.models import Vraagsignaal, VraagsignaalThema
 from stelsel.wegwijzer.tekst import lees_stopwoorden
 
+log = logging.getLogger(__name__)
 MAX_VRAAG = 1000
 NETWERK_MIN = 10  # providers of one desk type before it counts as a nationwide network
 
@@ -264,11 +266,50 @@ def matcher(*, session: Session) -> Matcher:
 
 
 def warm(engine: Engine) -> None:
-    """Build the index for this database now (at server start), not on the first question."""
-    with session_scope(engine) as session:
+    """Build the index for this database now (at server start), not on the first question,
+    and follow the register from then on (`volg`)."""
+    with session_scope(engine.execution_options(**{ALLEEN_LEZEN: True})) as session:
         m = matcher(session=session)
     if m.semantiek is not None:
         semantiek.warm()
+    volg(engine)
+
+
+VOLG_INTERVAL = 0.2  # seconds between two looks at the register's version in a server process
+_volgers: dict[str, threading.Event] = {}
+
+
+def volg(engine: Engine, interval: float = VOLG_INTERVAL) -> threading.Thread | None:
+    """Follow the register in a background thread: its version is read every `interval`
+    seconds (one primary-key read), and a change rebuilds the index at once. Every server
+    process does so, so a published edit reaches all of them within about a rebuild, without
+    waiting for a question to find the new version (issue 12). One thread per database."""
+    sleutel = str(engine.url)
+    with _lock:
+        if sleutel in _volgers:
+            return None
+        stop = _volgers[sleutel] = threading.Event()
+    lezen = engine.execution_options(**{ALLEEN_LEZEN: True})
+
+    def volgen() -> None:
+        while not stop.wait(interval):
+            try:
+                with session_scope(lezen) as session:
+                    matcher(session=session)
+            except Exception:  # a database that is briefly away: try again next time
+                log.warning("wegwijzer_volgen_mislukt", exc_info=True)
+
+    t = threading.Thread(target=volgen, name="wegwijzer-volgen", daemon=True)
+    t.start()
+    return t
+
+
+def volg_niet_meer(engine: Engine) -> None:
+    """Stop following this database (volg)."""
+    with _lock:
+        stop = _volgers.pop(str(engine.url), None)
+    if stop is not None:
+        stop.set()
 
 
 def advies(

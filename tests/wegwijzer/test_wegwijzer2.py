@@ -265,3 +265,47 @@ def test_an_edit_is_found_by_the_next_question_and_an_archived_dienst_is_gone(se
     zelfde = next(d for d in na.docs if d.slug not in (bewerkt.slug, weg.slug))
     sleutel = next(k for k in na._doc_stamnummers if k[0] == zelfde.naam)
     assert na._doc_stamnummers[sleutel] is voor._doc_stamnummers[sleutel]
+
+
+def test_a_server_process_follows_the_register_without_a_question(databases):
+    """Issue 12 item 6: `volg` (started by warm() at server start) rebuilds the index when the
+    register's version changes, before any question asks for it."""
+
+    from stelsel.db import session_scope
+
+    engine = databases.engine(with_register=True)
+    sleutel = str(engine.url)
+    with session_scope(engine) as s:
+        service.matcher(session=s)
+    draad = service.volg(engine, interval=0.05)
+    assert draad is not None
+    try:
+        _volgt(engine, sleutel)
+    finally:
+        service.volg_niet_meer(engine)
+    draad.join(timeout=10)
+    assert not draad.is_alive()
+
+
+def _volgt(engine, sleutel: str) -> None:
+    import time
+
+    from sqlalchemy import select
+
+    from stelsel.db import session_scope
+    from stelsel.register.models import Dienst
+
+    assert service.volg(engine, interval=0.05) is None  # one thread per database
+    with session_scope(engine) as s:
+        d = s.scalars(select(Dienst).where(Dienst.gearchiveerd.is_(False))).first()
+        assert d is not None
+        d.trefwoorden = "luchtschipwerf"
+        slug = d.slug
+    with session_scope(engine) as s:
+        versie = register.versie(session=s)
+    eind = time.monotonic() + 30
+    while service._cache[sleutel][0] != versie and time.monotonic() < eind:
+        time.sleep(0.05)
+    versie_nu, m = service._cache[sleutel]
+    assert versie_nu == versie
+    assert "luchtschipwerf" in m.vocab and slug in {x.slug for x in m.docs}
