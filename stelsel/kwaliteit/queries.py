@@ -543,6 +543,11 @@ def ketensommen(session: Session, f: Filter, g: Geografie, vandaag: date) -> cij
     return cijfers.Ketensommen(**asdict(k))
 
 
+def _zonder_keten(f: Filter, kern: cijfers.Kerncijfers, minimum: int) -> Overzicht:
+    leeg = cijfers.ketencijfers(cijfers.Ketensommen(), minimum=minimum)
+    return Overzicht(f, kern, leeg, leeg.te_laat)
+
+
 def overzicht(
     session: Session,
     f: Filter,
@@ -550,12 +555,18 @@ def overzicht(
     minimum: int,
     vandaag: date,
     g: Geografie | None = None,
+    met_keten: bool = True,
 ) -> Overzicht:
+    """Every figure of the group `f`; with met_keten=False the survey figures only (the
+    referral figures and the response rate left empty: they read raw rows)."""
     g = g or geografie(session)
+    kern = cijfers_van(session, f, minimum=minimum, g=g)
+    if not met_keten:
+        return _zonder_keten(f, kern, minimum)
     n, beantwoord = uitnodigingen(session, f, g)
     return Overzicht(
         filter=f,
-        kern=cijfers_van(session, f, minimum=minimum, g=g),
+        kern=kern,
         keten=cijfers.ketencijfers(ketensommen(session, f, g, vandaag), minimum=minimum),
         respons=cijfers.responspercentage(beantwoord, n, minimum=minimum),
     )
@@ -581,8 +592,7 @@ def reeks(
         van, tot = periode_grenzen(groep.sleutel)
         fp = replace(f, van=max(van, f.van or van), tot=min(tot, f.tot or tot))
         if not met_keten:
-            leeg = cijfers.ketencijfers(cijfers.Ketensommen(), minimum=minimum)
-            uit.append((groep.sleutel, Overzicht(fp, groep.cijfers, leeg, leeg.te_laat)))
+            uit.append((groep.sleutel, _zonder_keten(fp, groep.cijfers, minimum)))
             continue
         n, beantwoord = uitnodigingen(session, fp, g)
         uit.append(

@@ -112,7 +112,10 @@ def verzamel(
         periode=periode,
         vorige_periode=vorige,
         nu=queries.overzicht(session, fnu, minimum=minimum, vandaag=vandaag, g=g),
-        vorige=queries.overzicht(session, fvor, minimum=minimum, vandaag=vandaag, g=g),
+        # the previous period only for the survey figures' comparison: no referral statistics
+        vorige=queries.overzicht(
+            session, fvor, minimum=minimum, vandaag=vandaag, g=g, met_keten=False
+        ),
         reeks=queries.reeks(
             session, jaar_terug, per, minimum=minimum, vandaag=vandaag, g=g, met_keten=False
         ),
