@@ -213,7 +213,7 @@ def meet(engine, naam: str, aantal_opnames: int = 200) -> None:
         eerste, best = tijd(keten(regio))
         print(
             f"{naam}:   of which the referral statistics of one period ({regio or 'NL'}, "
-            f"doorverwijzing.kwaliteit_cijfers, called twice per dashboard): warm {best:.3f} s"
+            f"doorverwijzing.kwaliteit_cijfers, once per dashboard): warm {best:.3f} s"
         )
     duur = []
     for i in range(aantal_opnames):
