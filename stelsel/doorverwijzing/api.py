@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field, StrictBool, field_validator
@@ -14,11 +14,12 @@ from stelsel.doorverwijzing import levenscyclus as lc
 from stelsel.doorverwijzing import service
 from stelsel.doorverwijzing.models import Doorverwijzing
 from stelsel.register import taxonomie as tx
-from stelsel.web.deps import get_session
+from stelsel.web.afhankelijkheden import Sessie
 from stelsel.web.paginering import Paginering, page_envelope, paginering
 from stelsel.web.problems import bad_request
 
 router = APIRouter(tags=["doorverwijzing"])
+Ingelogd = Annotated[Actor, Depends(vereist_actor)]
 FOUTEN: dict[int | str, dict[str, Any]] = {
     401: {"description": "Niet ingelogd"},
     403: {"description": "Geen toegang"},
@@ -207,12 +208,7 @@ def lees(
     summary="Een hulpvraag vastleggen, met toestemming",
     responses=FOUTEN,
 )
-def create_hulpvraag(
-    body: HulpvraagIn,
-    request: Request,
-    actor: Actor = Depends(vereist_actor),
-    session: Session = Depends(get_session),
-):
+def create_hulpvraag(body: HulpvraagIn, request: Request, actor: Ingelogd, session: Sessie):
     h, code = service.create_hulpvraag(
         session=session,
         actor=actor,
@@ -247,11 +243,7 @@ def create_hulpvraag(
     summary="Een hulpvraag warm doorverwijzen",
     responses=FOUTEN,
 )
-def create_doorverwijzing(
-    body: DoorverwijzingIn,
-    actor: Actor = Depends(vereist_actor),
-    session: Session = Depends(get_session),
-) -> Response:
+def create_doorverwijzing(body: DoorverwijzingIn, actor: Ingelogd, session: Sessie) -> Response:
     namen: dict[uuid.UUID, str] = {}
     dv = service.create_doorverwijzing(
         session=session,
@@ -285,12 +277,12 @@ def create_doorverwijzing(
 )
 def list_doorverwijzingen(
     request: Request,
+    actor: Ingelogd,
+    session: Sessie,
     richting: str | None = None,
     status: str | None = Query(None, description="Een status, of 'open' voor alle open"),
     sorteer: str = Query("nieuw", description="nieuw, oud of termijn"),
     p: Paginering = Depends(paginering),
-    actor: Actor = Depends(vereist_actor),
-    session: Session = Depends(get_session),
 ):
     if richting not in (None, "in", "uit"):
         raise bad_request("richting", "in of uit")
@@ -344,9 +336,7 @@ class Statistieken(BaseModel):
     summary="Cijfers zonder persoonsgegevens (regio en stelsel)",
     responses=FOUTEN,
 )
-def statistieken(
-    actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
-) -> dict:
+def statistieken(actor: Ingelogd, session: Sessie) -> dict:
     return service.statistieken(session=session, actor=actor)
 
 
@@ -357,9 +347,7 @@ def statistieken(
     summary="Eén doorverwijzing (verzender of ontvanger)",
     responses=FOUTEN,
 )
-def get_doorverwijzing(
-    id: uuid.UUID, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
-):
+def get_doorverwijzing(id: uuid.UUID, actor: Ingelogd, session: Sessie):
     i = service.get(session=session, actor=actor, doorverwijzing_id=id)
     return lees(session, i.doorverwijzing, i.zichtbaar, i.partij)
 
@@ -371,12 +359,7 @@ def get_doorverwijzing(
     summary="De status van een doorverwijzing wijzigen",
     responses={**FOUTEN, 409: {"description": "Deze overgang kan niet"}},
 )
-def patch_doorverwijzing(
-    id: uuid.UUID,
-    body: StatusIn,
-    actor: Actor = Depends(vereist_actor),
-    session: Session = Depends(get_session),
-):
+def patch_doorverwijzing(id: uuid.UUID, body: StatusIn, actor: Ingelogd, session: Sessie):
     dv = service.wijzig_status(
         session=session,
         actor=actor,
@@ -396,9 +379,7 @@ def patch_doorverwijzing(
     summary="Alle gegevens over de ondernemer van een hulpvraag (AVG-inzage)",
     responses=FOUTEN,
 )
-def inzage(
-    id: uuid.UUID, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
-) -> dict:
+def inzage(id: uuid.UUID, actor: Ingelogd, session: Sessie) -> dict:
     h = service.get_hulpvraag(
         session=session,
         actor=actor,
@@ -416,9 +397,7 @@ def inzage(
     summary="Toestemming intrekken namens de ondernemer",
     responses=FOUTEN,
 )
-def trek_in(
-    id: uuid.UUID, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
-):
+def trek_in(id: uuid.UUID, actor: Ingelogd, session: Sessie):
     h = service.get_hulpvraag(
         session=session, actor=actor, hulpvraag_id=id, doel="toestemming intrekken op verzoek"
     )
@@ -432,9 +411,7 @@ def trek_in(
     summary="Persoonsgegevens verwijderen op verzoek van de ondernemer",
     responses=FOUTEN,
 )
-def verwijder(
-    id: uuid.UUID, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
-):
+def verwijder(id: uuid.UUID, actor: Ingelogd, session: Sessie):
     h = service.get_hulpvraag(
         session=session, actor=actor, hulpvraag_id=id, doel="verwijderverzoek ondernemer"
     )
@@ -450,12 +427,7 @@ def verwijder(
     summary="Een notitie op de tijdlijn (verzender of ontvanger)",
     responses=FOUTEN,
 )
-def create_notitie(
-    id: uuid.UUID,
-    body: NotitieIn,
-    actor: Actor = Depends(vereist_actor),
-    session: Session = Depends(get_session),
-) -> dict:
+def create_notitie(id: uuid.UUID, body: NotitieIn, actor: Ingelogd, session: Sessie) -> dict:
     g = service.notitie(session=session, actor=actor, doorverwijzing_id=id, tekst=body.tekst)
     return {"id": str(g.id), "tijdstip": g.tijdstip.isoformat() if g.tijdstip else None}
 
@@ -489,9 +461,7 @@ class KetenRead(BaseModel):
     summary="De hele keten van een hulpvraag: status en uitkomst van elke stap",
     responses=FOUTEN,
 )
-def get_keten(
-    id: uuid.UUID, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
-):
+def get_keten(id: uuid.UUID, actor: Ingelogd, session: Sessie):
     h, verwijzingen = service.keten_van(session=session, actor=actor, hulpvraag_id=id)
     houder = service.houdt(h, verwijzingen, actor.aanbieder_id)
     kenmerken = service.keten_kenmerken(verwijzingen)
@@ -544,9 +514,7 @@ class OntvangerRead(BaseModel):
     summary="Naar wie deze hulpvraag kan: voorstellen eerst, met bereikbaarheid",
     responses=FOUTEN,
 )
-def list_ontvangers(
-    id: uuid.UUID, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
-):
+def list_ontvangers(id: uuid.UUID, actor: Ingelogd, session: Sessie):
     h = service.get_hulpvraag(
         session=session, actor=actor, hulpvraag_id=id, doel="doorverwijzen", alleen_houder=True
     )
@@ -572,10 +540,7 @@ def list_ontvangers(
     responses=FOUTEN,
 )
 def create_toestemmingsverzoek(
-    id: uuid.UUID,
-    body: ToestemmingsverzoekIn,
-    actor: Actor = Depends(vereist_actor),
-    session: Session = Depends(get_session),
+    id: uuid.UUID, body: ToestemmingsverzoekIn, actor: Ingelogd, session: Sessie
 ) -> dict:
     t = service.vraag_toestemming(
         session=session, actor=actor, hulpvraag_id=id, naar_aanbieder=body.naar_aanbieder

@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, insert, or_, select, update
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from stelsel.accounts import rollen
 from stelsel.accounts import service as accounts
@@ -17,7 +18,7 @@ from stelsel.doorverwijzing import berichten, queries
 from stelsel.doorverwijzing import levenscyclus as lc
 from stelsel.doorverwijzing import toestemmingen as ts
 from stelsel.doorverwijzing.hulpvragen import get_hulpvraag, keten
-from stelsel.doorverwijzing.models import Doorverwijzing, Gebeurtenis, Hulpvraag
+from stelsel.doorverwijzing.models import Doorverwijzing, Gebeurtenis, Hulpvraag, schrijf_direct
 from stelsel.doorverwijzing.toegang import (
     GEEN_DOORVERWIJZING,
     GEEN_HULPVRAAG,
@@ -231,11 +232,9 @@ def create_doorverwijzing(
         bijgewerkt_op=nu,
         eerste_contact_voor=lc.plus_werkdagen(nu.date(), werkdagen),
     )
-    dv.hulpvraag = h
-    session.add(dv)
-    # the referral row before the rows that point to it: there is no relationship between
-    # them, so the unit of work would not order the inserts by their foreign keys
-    session.flush()
+    # the referral row before the rows that point to it, each with one INSERT and no flush
+    schrijf_direct(session, dv)
+    set_committed_value(dv, "hulpvraag", h)
     # the history, the message and the audit entry are append-only and not read back in the
     # request: Core INSERTs, no ORM objects to flush
     session.connection().execute(

@@ -15,6 +15,7 @@ from stelsel.config import get_settings
 from stelsel.doorverwijzing import berichten
 from stelsel.doorverwijzing.models import (
     CONTACT,
+    DELEN,
     ENQUETE,
     ENQUETE_DOEL,
     ENQUETE_WAT,
@@ -97,38 +98,24 @@ def create_hulpvraag(
         urgentie=data.urgentie,
         toegangscode_hash=_hash(code),
     )
-    h.toestemmingen.append(
-        Toestemming(
-            delen_met_ontvanger=data.delen_met_ontvanger,
-            wat=TOESTEMMING_WAT,
-            doel=TOESTEMMING_DOEL,
-            tekst_versie=data.tekst_versie.strip(),
-            vastgelegd_door=actor.id,
-            gegeven_op=_now(),
-        )
-    )
+    # the intake consent to share (bound to its first recipient later), and the optional
+    # consents to be contacted by e-mail and to get a questionnaire
+    soorten = [(DELEN, data.delen_met_ontvanger, TOESTEMMING_WAT, TOESTEMMING_DOEL)]
     if data.berichten:
-        h.toestemmingen.append(
-            Toestemming(
-                soort=CONTACT,
-                delen_met_ontvanger=True,
-                wat=CONTACT_WAT,
-                doel=CONTACT_DOEL,
-                tekst_versie=data.tekst_versie.strip(),
-                vastgelegd_door=actor.id,
-                gegeven_op=_now(),
-            )
-        )
+        soorten.append((CONTACT, True, CONTACT_WAT, CONTACT_DOEL))
     if data.enquete:
+        soorten.append((ENQUETE, True, ENQUETE_WAT, ENQUETE_DOEL))
+    nu = _now()
+    for soort, ja, wat, doel in soorten:
         h.toestemmingen.append(
             Toestemming(
-                soort=ENQUETE,
-                delen_met_ontvanger=True,
-                wat=ENQUETE_WAT,
-                doel=ENQUETE_DOEL,
+                soort=soort,
+                delen_met_ontvanger=ja,
+                wat=wat,
+                doel=doel,
                 tekst_versie=data.tekst_versie.strip(),
                 vastgelegd_door=actor.id,
-                gegeven_op=_now(),
+                gegeven_op=nu,
             )
         )
     session.add(h)

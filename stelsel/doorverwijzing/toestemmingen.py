@@ -4,13 +4,14 @@ asked of and answered by the entrepreneur on their private page, and withdrawn a
 import uuid
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from stelsel.accounts import service as accounts
 from stelsel.accounts.rollen import Actor
 from stelsel.config import get_settings
 from stelsel.doorverwijzing import berichten
 from stelsel.doorverwijzing.hulpvragen import get_hulpvraag
-from stelsel.doorverwijzing.models import DELEN, Hulpvraag, Toestemming
+from stelsel.doorverwijzing.models import DELEN, Hulpvraag, Toestemming, schrijf_direct
 from stelsel.doorverwijzing.toegang import TOESTEMMING_WAT, _now, doel_voor
 from stelsel.errors import Ongeldig
 from stelsel.register import service as register
@@ -38,14 +39,15 @@ def leg_vast(
     direct: bool = False,
 ) -> Toestemming:
     """Record the entrepreneur's consent to hand the case to one aanbieder, as the adviser
-    heard it (the caller checked that this adviser holds the case). `direct`: the audit entry
-    is written at once (accounts.audit)."""
+    heard it (the caller checked that this adviser holds the case). `direct`: the consent and
+    its audit entry are written at once (models.schrijf_direct, accounts.audit)."""
     if kanaal not in KANALEN:
         raise Ongeldig("toestemming.kanaal", f"kies uit {', '.join(KANALEN)}")
     if not tekst_versie.strip():
         raise Ongeldig("toestemming.tekst_versie", "verplicht: welke toestemmingstekst is getoond")
     t = Toestemming(
         id=uuid.uuid4(),
+        hulpvraag_id=hulpvraag.id,
         soort=DELEN,
         naar_aanbieder_id=naar_aanbieder_id,
         delen_met_ontvanger=True,
@@ -56,8 +58,13 @@ def leg_vast(
         vastgelegd_door=actor.id,
         gegeven_op=_now(),
     )
-    hulpvraag.toestemmingen.append(t)
-    session.flush()  # before the referral that points to it
+    if direct:
+        # written now, before the referral that points to it, without a flush
+        schrijf_direct(session, t)
+        set_committed_value(hulpvraag, "toestemmingen", [*hulpvraag.toestemmingen, t])
+    else:
+        hulpvraag.toestemmingen.append(t)
+        session.flush()  # before the referral that points to it
     accounts.audit(
         session=session,
         actor=actor,
