@@ -14,6 +14,7 @@ import argparse
 import csv
 import os
 import random
+import resource
 import subprocess
 import sys
 import time
@@ -87,12 +88,19 @@ def register(n: int, rng: random.Random) -> tuple[list[dict], list[dict]]:
 
 
 def run(url: str, *args: str) -> tuple[float, str]:
+    """Run a stelsel command; its wall-clock seconds and last line of output. Prints its CPU
+    seconds too (user + system of the command alone), as the wall clock on a busy machine is
+    mostly waiting for a core."""
     env = dict(os.environ, STELSEL_DATABASE_URL=url)
+    voor = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     r = subprocess.run([STELSEL, *args], env=env, capture_output=True, text=True)
     duur = time.perf_counter() - start
+    na = resource.getrusage(resource.RUSAGE_CHILDREN)
     if r.returncode != 0:
         raise SystemExit(f"stelsel {' '.join(args)} failed:\n{r.stderr[-2000:]}")
+    cpu = (na.ru_utime - voor.ru_utime) + (na.ru_stime - voor.ru_stime)
+    print(f"  (stelsel {args[0]} {args[1]} … {' '.join(args[3:])}: {cpu:.1f} s CPU)", flush=True)
     return duur, r.stdout.strip().splitlines()[-1]
 
 
@@ -128,6 +136,7 @@ def main() -> int:
         f"merge import of {len(nieuw) + len(extra)} diensten on PostgreSQL: {duur:.1f} s "
         f"(target ≤ {DOEL_SECONDEN:.0f} s) {'OK' if ok else 'TOO SLOW'}"
     )
+    print(f"load average: {Path('/proc/loadavg').read_text().strip()}")
     return 0 if ok else 1
 
 

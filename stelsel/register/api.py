@@ -193,7 +193,7 @@ def list_diensten(
     items, total = service.get_all_diensten(
         session=session, filter=f, offset=p.offset, limit=p.per_pagina
     )
-    namen = geo.area_names(session=session)
+    namen = service.gebiedsnamen(session=session)
     return page_envelope(request, p, [dienst_read(d, namen) for d in items], total)
 
 
@@ -209,7 +209,7 @@ def get_dienst(id: str, response: Response, session: Session = Depends(get_sessi
     if d is None:
         raise not_found(f"Dienst '{id}'")
     response.headers["ETag"] = service.etag(session=session, soort="dienst", slug=d.slug)
-    return dienst_read(d, geo.area_names(session=session))
+    return dienst_read(d, service.gebiedsnamen(session=session))
 
 
 @router.get(

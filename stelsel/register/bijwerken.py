@@ -1,23 +1,23 @@
 """Merge import (`stelsel import csv DIR --bijwerken`): bring the register in line with a CSV.
 
-Rows are matched by id. A new id is added, a row whose fields differ is updated (only what
-differs is written, through service.werk_aanbieder_bij / werk_dienst_bij), a row absent from
-the files is left alone, unless `verwijder_ontbrekend`: then it is archived (kept, because
+Rows are matched by id. A new id is added, a row whose fields differ is updated (aanbieders
+through service.werk_aanbieder_bij, writing only what differs; diensten in bulk statements,
+service.werk_diensten_bij, as 100,000 ORM objects are too slow), a row absent from the files
+is left alone, unless `verwijder_ontbrekend`: then it is archived (kept, because
 referrals name it, and hidden everywhere, as registerbeheer archives). An archived row that is
 in the files again is restored.
 
 Everything is checked before anything is written, in the caller's transaction: the format
 (csvformaat.valideer), and what only the database can tell (a name another aanbieder holds, a
-dienst whose aanbieder would be archived). The whole merge is one flush sequence in one
-transaction, so the register gets one new version (service._bump_versie) or, on any problem,
-none.
+dienst whose aanbieder would be archived). The whole merge is one transaction, so the
+register gets a new version (service.nieuwe_versie) or, on any problem, none.
 """
 
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from stelsel.geo import service as geo
 from stelsel.register import csvformaat, service
@@ -30,7 +30,7 @@ from stelsel.register.csvformaat import (
     Probleem,
     Register,
 )
-from stelsel.register.models import Aanbieder, Dienst
+from stelsel.register.models import Aanbieder
 
 AANBIEDER = "aanbieder"
 DIENST = "dienst"
@@ -104,62 +104,41 @@ def bijwerken(
 
     Raises ImportFout (nothing written) on a problem only the database shows. With `droog`
     nothing is written at all."""
-    aanbieders = {
-        a.slug: a for a in session.scalars(select(Aanbieder).execution_options(yield_per=2000))
-    }
-    diensten = {
-        d.slug: d
-        for d in session.scalars(
-            select(Dienst)
-            .options(selectinload(Dienst.kenmerken), selectinload(Dienst.werkgebied))
-            .execution_options(yield_per=2000)
-        )
-    }
+    aanbieders = {a.slug: a for a in session.scalars(select(Aanbieder))}
+    # diensten as plain records (three queries, no ORM objects: 100,000 of them)
+    diensten = service.bestaande_diensten(session=session)
     verschil = Verschil()
     nieuwe_aanbieders: list[AanbiederRecord] = []
     nieuwe_diensten: list[DienstRecord] = []
     bij_aanbieders: list[tuple[Aanbieder, AanbiederRecord]] = []
-    bij_diensten: list[tuple[Dienst, DienstRecord]] = []
+    bij_diensten: list[tuple[service.BestaandeDienst, DienstRecord]] = []
     for a in register.aanbieders:
         rij = aanbieders.get(a.id)
-        if rij is None:
-            nieuwe_aanbieders.append(a)
-            verschil.toegevoegd.append(Wijziging(AANBIEDER, a.id))
-            continue
-        velden = verschillende_velden(service.aanbieder_record(rij), a)
-        if rij.gearchiveerd:
-            velden = (*velden, "gearchiveerd")
-        if velden:
-            bij_aanbieders.append((rij, a))
-            verschil.gewijzigd.append(Wijziging(AANBIEDER, a.id, velden))
-        else:
-            verschil.ongewijzigd += 1
+        if _vergelijk(AANBIEDER, a, service.aanbieder_record(rij) if rij else None, rij, verschil):
+            if rij is None:
+                nieuwe_aanbieders.append(a)
+            else:
+                bij_aanbieders.append((rij, a))
     for d in register.diensten:
         drij = diensten.get(d.id)
-        if drij is None:
-            nieuwe_diensten.append(d)
-            verschil.toegevoegd.append(Wijziging(DIENST, d.id))
-            continue
-        velden = verschillende_velden(service.dienst_record(drij), d)
-        if drij.gearchiveerd:
-            velden = (*velden, "gearchiveerd")
-        if velden:
-            bij_diensten.append((drij, d))
-            verschil.gewijzigd.append(Wijziging(DIENST, d.id, velden))
-        else:
-            verschil.ongewijzigd += 1
+        if _vergelijk(DIENST, d, drij.record if drij else None, drij, verschil):
+            if drij is None:
+                nieuwe_diensten.append(d)
+            else:
+                bij_diensten.append((drij, d))
     weg_aanbieders: list[Aanbieder] = []
-    weg_diensten: list[Dienst] = []
+    weg_diensten: list[service.BestaandeDienst] = []
     if verwijder_ontbrekend:
         in_a = {a.id for a in register.aanbieders}
         in_d = {d.id for d in register.diensten}
-        weg_aanbieders = [r for s, r in sorted(aanbieders.items()) if s not in in_a]
-        weg_aanbieders = [r for r in weg_aanbieders if not r.gearchiveerd]
+        weg_aanbieders = [
+            r for s, r in sorted(aanbieders.items()) if s not in in_a and not r.gearchiveerd
+        ]
         weg_diensten = [
             r for s, r in sorted(diensten.items()) if s not in in_d and not r.gearchiveerd
         ]
         verschil.verwijderd += [Wijziging(AANBIEDER, r.slug) for r in weg_aanbieders]
-        verschil.verwijderd += [Wijziging(DIENST, r.slug) for r in weg_diensten]
+        verschil.verwijderd += [Wijziging(DIENST, r.record.id) for r in weg_diensten]
 
     _controleer(register, aanbieders, weg_aanbieders)
     if droog or verschil.leeg:
@@ -178,18 +157,37 @@ def bijwerken(
     for r, a in bij_aanbieders:
         service.werk_aanbieder_bij(r, a)
         r.gearchiveerd = False
-    for dr, d in bij_diensten:
-        service.werk_dienst_bij(dr, d)
-        dr.gearchiveerd = False
-    weg: list[Aanbieder | Dienst] = [*weg_aanbieders, *weg_diensten]
-    for archief in weg:
+    session.flush()
+    # diensten in bulk statements (an aanbieder they move to exists by now)
+    service.werk_diensten_bij(session=session, wijzigingen=bij_diensten, archiveer=weg_diensten)
+    for archief in weg_aanbieders:
         archief.gearchiveerd = True
         archief.revisie = (archief.revisie or 0) + 1
     session.flush()
-    if nieuwe_diensten:
-        nieuw = Register(diensten=nieuwe_diensten, herkomst=register.herkomst)
-        service.load(session=session, register=nieuw)
+    service.voeg_diensten_toe(session=session, diensten=nieuwe_diensten)
     return verschil
+
+
+def _vergelijk(
+    soort: str,
+    nieuw: AanbiederRecord | DienstRecord,
+    oud: AanbiederRecord | DienstRecord | None,
+    rij: Aanbieder | service.BestaandeDienst | None,
+    verschil: Verschil,
+) -> bool:
+    """Note in `verschil` what a record does to its row (None: a new one); True when it
+    changes anything (new, different, or archived and so restored)."""
+    if oud is None or rij is None:
+        verschil.toegevoegd.append(Wijziging(soort, nieuw.id))
+        return True
+    velden = verschillende_velden(oud, nieuw)
+    if rij.gearchiveerd:
+        velden = (*velden, "gearchiveerd")
+    if velden:
+        verschil.gewijzigd.append(Wijziging(soort, nieuw.id, velden))
+        return True
+    verschil.ongewijzigd += 1
+    return False
 
 
 def _controleer(

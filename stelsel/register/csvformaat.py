@@ -184,6 +184,17 @@ LIJST_VOCABULAIRES: dict[str, tuple[tx.Term, ...]] = {
 }
 
 
+_VOLGORDE: dict[int, tuple[tuple[tx.Term, ...], dict[str, int]]] = {}
+
+
+def _volgorde(vocab: tuple[tx.Term, ...]) -> dict[str, int]:
+    """A vocabulary's codes with their position (looked up per cell of an import: kept)."""
+    bewaard = _VOLGORDE.get(id(vocab))
+    if bewaard is None or bewaard[0] is not vocab:
+        bewaard = _VOLGORDE[id(vocab)] = (vocab, {c: i for i, c in enumerate(tx.codes(vocab))})
+    return bewaard[1]
+
+
 class _RowReader:
     """Reads typed fields from one CSV row, collecting problems instead of stopping."""
 
@@ -200,7 +211,9 @@ class _RowReader:
         self.problemen.append(Probleem(self.bestand, self.regel, veld, reden))
 
     def text(self, veld: str, required: bool = False) -> str:
-        value = ontgrendel((self.row.get(veld) or "").strip())
+        value = (self.row.get(veld) or "").strip()
+        if value[:1] == "'":
+            value = ontgrendel(value)
         if "\x00" in value:
             self.fout(veld, "bevat een NUL-teken (0x00)")
             value = value.replace("\x00", "")
@@ -220,21 +233,22 @@ class _RowReader:
 
     def keuze(self, veld: str, vocab: tuple[tx.Term, ...]) -> str:
         value = self.text(veld, required=True)
-        if value and value not in tx.codes(vocab):
+        if value and value not in _volgorde(vocab):
             self.fout(veld, f"'{kort(value)}' is onbekend; kies uit {', '.join(tx.codes(vocab))}")
         return value
 
     def lijst(self, veld: str, vocab: tuple[tx.Term, ...], required: bool = False) -> list[str]:
-        values = [v.strip() for v in self.text(veld).split(";") if v.strip()]
+        values = [v for v in (v.strip() for v in self.text(veld).split(";")) if v]
         if required and not values:
             self.fout(veld, "minstens één waarde nodig")
-        allowed = tx.codes(vocab)
+        volgorde = _volgorde(vocab)
         for v in values:
-            if v not in allowed:
-                self.fout(veld, f"'{kort(v)}' is onbekend; kies uit {', '.join(allowed)}")
-        if len(set(values)) != len(values):
+            if v not in volgorde:
+                self.fout(veld, f"'{kort(v)}' is onbekend; kies uit {', '.join(volgorde)}")
+        uniek = set(values)
+        if len(uniek) != len(values):
             self.fout(veld, "dubbele waarde")
-        return sorted(set(values) & set(allowed), key=allowed.index)
+        return sorted((v for v in uniek if v in volgorde), key=volgorde.__getitem__)
 
     def boolean(self, veld: str) -> bool:
         value = self.text(veld, required=True).lower()

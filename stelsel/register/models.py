@@ -54,8 +54,9 @@ class Aanbieder(Base):
     revisie: Mapped[int] = mapped_column(Integer, default=1)
     # Archived: kept (referrals still name it), hidden from the public lists, pages and API.
     gearchiveerd: Mapped[bool] = mapped_column(Boolean, default=False)
+    # indexed: the dienst list's cache checks max(bijgewerkt_op) (migration 0014)
     bijgewerkt_op: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow, index=True
     )
 
     diensten: Mapped[list["Dienst"]] = relationship(
@@ -93,8 +94,9 @@ class Dienst(Base):
     gecontroleerd_op: Mapped[date | None] = mapped_column(Date, index=True)
     revisie: Mapped[int] = mapped_column(Integer, default=1)
     gearchiveerd: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # indexed: the dienst list's cache checks max(bijgewerkt_op) (migration 0014)
     bijgewerkt_op: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow, index=True
     )
 
     __table_args__ = (
@@ -107,6 +109,9 @@ class Dienst(Base):
             postgresql_using="gin",
             postgresql_ops={_ZOEKTEKST: "gin_trgm_ops"},
         ),
+        # the list's order, so a page is read from the index, not sorted (migration 0014)
+        Index("ix_dienst_naam_slug", "naam", "slug"),
+        Index("ix_dienst_landelijk_naam_slug", "landelijk", "naam", "slug"),
     )
 
     aanbieder: Mapped[Aanbieder] = relationship(back_populates="diensten", lazy="joined")
