@@ -26,7 +26,7 @@ from stelsel.web.capaciteit import Capaciteit
 from stelsel.web.deps import installeer_sessies
 from stelsel.web.invoer import parameter_met_nul
 from stelsel.web.metrics import Meting, metrics, registreer_meter
-from stelsel.web.pages import STATIC_DIR, render, templates
+from stelsel.web.pages import STATIC_DIR, NaarLogin, naar_login, render, templates
 from stelsel.web.problems import http_problem
 from stelsel.web.sessies import Sessies
 from stelsel.web.transactie import CommitVoorAntwoord
@@ -107,6 +107,8 @@ def create_app(engine: Engine | Connection | None = None) -> FastAPI:
         "Seconds the most overdue undelivered message has been due",
         lambda: _wachtrij()[1],
     )
+
+    app.add_exception_handler(NaarLogin, naar_login)
 
     @app.exception_handler(StarletteHTTPException)
     async def _page_error(

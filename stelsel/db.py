@@ -37,6 +37,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def als_utc(t: datetime) -> datetime:
+    """A timestamp read back from the database, timezone-aware: SQLite gives the stored UTC
+    time back without its offset (PostgreSQL keeps it), so a naive one is UTC."""
+    return t if t.tzinfo else t.replace(tzinfo=UTC)
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     # Let SQLAlchemy, not pysqlite, control transactions, so SAVEPOINTs work (SQLAlchemy's
     # documented recipe for pysqlite); BEGIN is emitted by the "begin" listener below.

@@ -13,10 +13,11 @@ from stelsel.accounts import rollen, service
 from stelsel.accounts.deps import vereist_actor
 from stelsel.accounts.rollen import Actor
 from stelsel.web.deps import get_session
+from stelsel.web.invoer import alleen_bekende_parameters
 from stelsel.web.paginering import Paginering, page_envelope, paginering
 from stelsel.web.problems import ProblemError
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(tags=["accounts"], dependencies=[Depends(alleen_bekende_parameters)])
 
 
 class AuditRead(BaseModel):

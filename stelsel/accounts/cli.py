@@ -1,11 +1,26 @@
 """`stelsel gebruiker maak | deactiveer | activeer | token-intrekken`."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import typer
+from sqlalchemy.orm import Session
 
 from stelsel.accounts import service as accounts
 from stelsel.db import get_engine, session_scope
 
 gebruiker_app = typer.Typer(help="Gebruikers beheren.", no_args_is_help=True)
+
+
+@contextmanager
+def _sessie() -> Iterator[Session]:
+    """A session, committed at the end; refused input is printed as `veld: reden` (exit 1)."""
+    try:
+        with session_scope(get_engine()) as session:
+            yield session
+    except accounts.GebruikerOngeldig as e:
+        typer.echo(f"{e.veld}: {e.reden}", err=True)
+        raise typer.Exit(1) from None
 
 
 @gebruiker_app.command("maak")
@@ -34,23 +49,18 @@ def maak(
         if wachtwoord_vragen
         else None
     )
-    engine = get_engine()
-    try:
-        with session_scope(engine) as session:
-            g = accounts.create(
-                session=session,
-                email=email,
-                rol=rol,
-                aanbieder=aanbieder,
-                regio=regio,
-                naam=naam,
-                wachtwoord=wachtwoord,
-            )
-            token = accounts.create_token(session=session, gebruiker=g) if toon_token else None
-            gebruiker_id = g.id
-    except accounts.GebruikerOngeldig as e:
-        typer.echo(f"{e.veld}: {e.reden}", err=True)
-        raise typer.Exit(1) from None
+    with _sessie() as session:
+        g = accounts.create(
+            session=session,
+            email=email,
+            rol=rol,
+            aanbieder=aanbieder,
+            regio=regio,
+            naam=naam,
+            wachtwoord=wachtwoord,
+        )
+        token = accounts.create_token(session=session, gebruiker=g) if toon_token else None
+        gebruiker_id = g.id
     typer.echo(f"Gebruiker {gebruiker_id} aangemaakt met rol {rol}.")
     if token:
         typer.echo(token)
@@ -59,24 +69,16 @@ def maak(
 @gebruiker_app.command("deactiveer")
 def deactiveer(email: str = typer.Option(..., "--email")) -> None:
     """Disable a user: their web sessions end and their API tokens stop working at once."""
-    try:
-        with session_scope(get_engine()) as session:
-            accounts.deactiveer(session=session, email=email)
-    except accounts.GebruikerOngeldig as e:
-        typer.echo(f"{e.veld}: {e.reden}", err=True)
-        raise typer.Exit(1) from None
+    with _sessie() as session:
+        accounts.deactiveer(session=session, email=email)
     typer.echo(f"Gebruiker {email} gedeactiveerd: uitgelogd, API-tokens werken niet meer.")
 
 
 @gebruiker_app.command("activeer")
 def activeer(email: str = typer.Option(..., "--email")) -> None:
     """Enable a disabled user again; revoked tokens stay revoked."""
-    try:
-        with session_scope(get_engine()) as session:
-            accounts.activeer(session=session, email=email)
-    except accounts.GebruikerOngeldig as e:
-        typer.echo(f"{e.veld}: {e.reden}", err=True)
-        raise typer.Exit(1) from None
+    with _sessie() as session:
+        accounts.activeer(session=session, email=email)
     typer.echo(f"Gebruiker {email} is weer actief.")
 
 
@@ -92,12 +94,8 @@ def token_intrekken(
         typer.echo("Geef --email of --token-vragen.", err=True)
         raise typer.Exit(2)
     token = typer.prompt("Token", hide_input=True) if token_vragen else None
-    try:
-        with session_scope(get_engine()) as session:
-            n = accounts.trek_tokens_in(session=session, email=email, token=token)
-    except accounts.GebruikerOngeldig as e:
-        typer.echo(f"{e.veld}: {e.reden}", err=True)
-        raise typer.Exit(1) from None
+    with _sessie() as session:
+        n = accounts.trek_tokens_in(session=session, email=email, token=token)
     typer.echo(f"{n} API-token{'' if n == 1 else 's'} ingetrokken.")
 
 
@@ -111,7 +109,7 @@ def herinneringen() -> None:
     the outbox; at most once a month per aanbieder, so it is safe to run daily from cron)."""
     from stelsel.accounts import registerbeheer
 
-    with session_scope(get_engine()) as session:
+    with _sessie() as session:
         n = registerbeheer.stuur_herinneringen(session=session)
     typer.echo(
         f"{n['verstuurd']} herinnering(en) klaargezet, {n['al_verstuurd']} al verstuurd deze "

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from stelsel.accounts import service
 from stelsel.accounts.rollen import Actor
 from stelsel.web.deps import get_session
+from stelsel.web.pages import NaarLogin
 from stelsel.web.problems import ProblemError
 from stelsel.web.sessies import Opslag
 
@@ -51,4 +52,12 @@ async def vereist_actor(actor: Actor | None = Depends(huidige_actor)) -> Actor:
     """The caller; 401 when not logged in. (Async: it does no I/O, so it needs no thread.)"""
     if actor is None:
         raise ProblemError(401, "Niet ingelogd", "Log in of stuur een geldig bearer-token mee.")
+    return actor
+
+
+async def pagina_actor(request: Request, actor: Actor | None = Depends(huidige_actor)) -> Actor:
+    """The caller of a page for logged-in users; one who is not logged in goes to the login
+    form, and back to this page afterwards."""
+    if actor is None:
+        raise NaarLogin(request.url.path)
     return actor

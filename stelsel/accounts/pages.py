@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
 from stelsel.accounts import rollen, service
-from stelsel.web.csrf import check_csrf, csrf_token
+from stelsel.web.csrf import MET_CSRF, csrf_token
 from stelsel.web.deps import get_session
 from stelsel.web.pages import render
 from stelsel.web.sessies import roteer
@@ -35,16 +35,14 @@ def login_form(request: Request, verder: str = STANDAARD_VERDER):
     return _formulier(request, verder)
 
 
-@router.post("/inloggen")
+@router.post("/inloggen", dependencies=MET_CSRF)
 def login(
     request: Request,
     email: str = Form(""),
     wachtwoord: str = Form(""),
-    csrf: str = Form(""),
     verder: str = Form(STANDAARD_VERDER),
     session: Session = Depends(get_session),
 ):
-    check_csrf(request, csrf)
     adres = request.client.host if request.client else "onbekend"
     try:
         actor = service.inloggen(session=session, email=email, wachtwoord=wachtwoord, adres=adres)
@@ -73,9 +71,8 @@ def login(
     return RedirectResponse(_veilig_verder(verder), status_code=303)
 
 
-@router.post("/uitloggen")
-def logout(request: Request, csrf: str = Form("")):
-    check_csrf(request, csrf)
+@router.post("/uitloggen", dependencies=MET_CSRF)
+def logout(request: Request):
     request.session.clear()
     roteer(request)
     return RedirectResponse("/", status_code=303)

@@ -11,7 +11,9 @@ place both the write API and the beheer pages call.
 """
 
 import uuid
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -163,17 +165,28 @@ def archiveer(
     *, session: Session, actor: Actor, soort: str, slug: str, verwacht_etag: str | None
 ) -> register.Versie:
     """Propose archiving an entry."""
-    eigen = _bestaand_eigenaar(session, actor, "archiveren", soort, slug)
-    _eis(session, actor, "archiveren", soort, slug, eigen)
-    v = register.archiveer(
-        session=session,
-        soort=soort,
-        slug=slug,
-        verwacht_etag=verwacht_etag,
-        auteur_id=actor.id,
-        auteur_rol=actor.rol,
+    return _namens(
+        session, actor, "archiveren", soort, slug, register.archiveer, verwacht_etag=verwacht_etag
     )
-    _log(session, actor, "archiveren", v)
+
+
+def _namens(
+    session: Session,
+    actor: Actor,
+    actie: str,
+    soort: str,
+    slug: str,
+    stap: Callable[..., register.Versie],
+    **invoer: Any,
+) -> register.Versie:
+    """A step on an existing entry, if the actor may take it: taken in the register with the
+    actor as author, then audited."""
+    eigen = _bestaand_eigenaar(session, actor, actie, soort, slug)
+    _eis(session, actor, actie, soort, slug, eigen)
+    v = stap(
+        session=session, soort=soort, slug=slug, auteur_id=actor.id, auteur_rol=actor.rol, **invoer
+    )
+    _log(session, actor, actie, v)
     return v
 
 
@@ -187,19 +200,16 @@ def herstel(
     verwacht_etag: str | None,
 ) -> register.Versie:
     """Make an earlier version the draft again."""
-    eigen = _bestaand_eigenaar(session, actor, "herstellen", soort, slug)
-    _eis(session, actor, "herstellen", soort, slug, eigen)
-    v = register.herstel(
-        session=session,
-        soort=soort,
-        slug=slug,
+    return _namens(
+        session,
+        actor,
+        "herstellen",
+        soort,
+        slug,
+        register.herstel,
         nummer=nummer,
         verwacht_etag=verwacht_etag,
-        auteur_id=actor.id,
-        auteur_rol=actor.rol,
     )
-    _log(session, actor, "herstellen", v)
-    return v
 
 
 def geschiedenis(*, session: Session, actor: Actor, soort: str, slug: str) -> list[register.Versie]:

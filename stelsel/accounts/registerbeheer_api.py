@@ -8,7 +8,7 @@ it, 412 when someone else changed it since. Mounted with the logged-in routes (4
 """
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Optional
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from stelsel.accounts import registerbeheer as beheer
 from stelsel.accounts.deps import vereist_actor
 from stelsel.accounts.rollen import Actor
+from stelsel.db import als_utc
 from stelsel.register import service as register
 from stelsel.web.deps import get_session
 from stelsel.web.paginering import Paginering, page_envelope, paginering
@@ -26,6 +27,7 @@ from stelsel.web.problems import ProblemError, bad_request
 router = APIRouter(tags=["registerbeheer"])
 # A slug or UUID: letters, digits and '-' (so a path never holds a character routing refuses)
 IdPad = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,160}$", description="Slug of UUID")]
+IfMatch = Annotated[str | None, Header(description="De ETag van GET")]
 
 _FOUTEN: dict[int | str, dict[str, Any]] = {
     400: {"description": "Ongeldige invoer (invalid_params noemt elk veld)"},
@@ -162,10 +164,6 @@ class Bevestiging(BaseModel):
     aantal: int = Field(description="Items op vandaag gecontroleerd gezet")
 
 
-def _utc(t: datetime) -> datetime:
-    return t if t.tzinfo else t.replace(tzinfo=UTC)
-
-
 def versie_read(
     v: register.Versie, verschillen: list[register.Verschil] | None = None
 ) -> VersieRead:
@@ -179,9 +177,9 @@ def versie_read(
         status=v.status,
         auteur_id=v.auteur_id,
         auteur_rol=v.auteur_rol,
-        aangemaakt_op=_utc(v.aangemaakt_op),
-        gewijzigd_op=_utc(v.gewijzigd_op),
-        beoordeeld_op=_utc(v.beoordeeld_op) if v.beoordeeld_op else None,
+        aangemaakt_op=als_utc(v.aangemaakt_op),
+        gewijzigd_op=als_utc(v.gewijzigd_op),
+        beoordeeld_op=als_utc(v.beoordeeld_op) if v.beoordeeld_op else None,
         toelichting=v.toelichting,
         etag=v.etag,
         gegevens=v.gegevens,
@@ -271,6 +269,29 @@ def _antwoord(response: Response, v: register.Versie) -> VersieRead:
     return versie_read(v)
 
 
+def _bewaar(
+    response: Response,
+    session: Session,
+    actor: Actor,
+    soort: str,
+    slug: str | None,
+    gegevens: dict[str, str],
+    verwacht_etag: str | None,
+) -> VersieRead:
+    """The shared tail of POST, PUT and PATCH: check the whole record, then save it as a
+    concept (a new one when slug is None) and answer with the version and its ETag."""
+    _eerst_geldig(session, soort, gegevens)
+    v = beheer.bewaar(
+        session=session,
+        actor=actor,
+        soort=soort,
+        slug=slug,
+        gegevens=gegevens,
+        verwacht_etag=verwacht_etag,
+    )
+    return _antwoord(response, v)
+
+
 def _maak_routes(soort: str, meervoud: str, Schema: type[BaseModel]) -> None:  # noqa: N803
     titel = soort.capitalize()
 
@@ -290,17 +311,9 @@ def _maak_routes(soort: str, meervoud: str, Schema: type[BaseModel]) -> None:  #
     ):
         gegevens = cellen(soort, body.model_dump())  # type: ignore[attr-defined]
         beheer.mag_aanmaken(session=session, actor=actor, soort=soort, gegevens=gegevens)
-        _eerst_geldig(session, soort, gegevens)
-        v = beheer.bewaar(
-            session=session,
-            actor=actor,
-            soort=soort,
-            slug=None,
-            gegevens=gegevens,
-            verwacht_etag=None,
-        )
-        response.headers["Location"] = f"/api/v1/wijzigingen/{v.id}"
-        return _antwoord(response, v)
+        antwoord = _bewaar(response, session, actor, soort, None, gegevens, None)
+        response.headers["Location"] = f"/api/v1/wijzigingen/{antwoord.id}"
+        return antwoord
 
     @router.put(
         f"/{meervoud}/{{id}}",
@@ -313,23 +326,14 @@ def _maak_routes(soort: str, meervoud: str, Schema: type[BaseModel]) -> None:  #
         id: IdPad,
         response: Response,
         body: Schema = Body(...),  # type: ignore[valid-type]
-        if_match: str | None = Header(None, description="De ETag van GET"),
+        if_match: IfMatch = None,
         actor: Actor = Depends(vereist_actor),
         session: Session = Depends(get_session),
     ):
         slug = _slug(session, soort, id)
         beheer.werkversie(session=session, actor=actor, soort=soort, slug=slug)  # 404 / 403
         gegevens = {"id": slug, **cellen(soort, body.model_dump())}  # type: ignore[attr-defined]
-        _eerst_geldig(session, soort, gegevens)
-        v = beheer.bewaar(
-            session=session,
-            actor=actor,
-            soort=soort,
-            slug=slug,
-            gegevens=gegevens,
-            verwacht_etag=if_match,
-        )
-        return _antwoord(response, v)
+        return _bewaar(response, session, actor, soort, slug, gegevens, if_match)
 
     @router.patch(
         f"/{meervoud}/{{id}}",
@@ -342,23 +346,14 @@ def _maak_routes(soort: str, meervoud: str, Schema: type[BaseModel]) -> None:  #
         id: IdPad,
         response: Response,
         body: dict[str, Any] = Body(..., description="Alleen de velden die veranderen"),
-        if_match: str | None = Header(None, description="De ETag van GET"),
+        if_match: IfMatch = None,
         actor: Actor = Depends(vereist_actor),
         session: Session = Depends(get_session),
     ):
         slug = _slug(session, soort, id)
         huidig = beheer.werkversie(session=session, actor=actor, soort=soort, slug=slug)
         gegevens = {**huidig.gegevens, **_deel(soort, body)}
-        _eerst_geldig(session, soort, gegevens)
-        v = beheer.bewaar(
-            session=session,
-            actor=actor,
-            soort=soort,
-            slug=slug,
-            gegevens=gegevens,
-            verwacht_etag=if_match,
-        )
-        return _antwoord(response, v)
+        return _bewaar(response, session, actor, soort, slug, gegevens, if_match)
 
     @router.delete(
         f"/{meervoud}/{{id}}",
@@ -371,7 +366,7 @@ def _maak_routes(soort: str, meervoud: str, Schema: type[BaseModel]) -> None:  #
     def archiveer(
         id: IdPad,
         response: Response,
-        if_match: str | None = Header(None, description="De ETag van GET"),
+        if_match: IfMatch = None,
         actor: Actor = Depends(vereist_actor),
         session: Session = Depends(get_session),
     ):
@@ -440,7 +435,7 @@ def _maak_routes(soort: str, meervoud: str, Schema: type[BaseModel]) -> None:  #
         id: IdPad,
         nummer: int,
         response: Response,
-        if_match: str | None = Header(None, description="De ETag van GET"),
+        if_match: IfMatch = None,
         actor: Actor = Depends(vereist_actor),
         session: Session = Depends(get_session),
     ):

@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 from stelsel.accounts import registerbeheer as beheer
 from stelsel.accounts import rollen
 from stelsel.accounts import service as accounts
-from stelsel.accounts.deps import huidige_actor
+from stelsel.accounts.deps import huidige_actor, pagina_actor
 from stelsel.accounts.rollen import Actor
 from stelsel.errors import NietGevonden, Verboden
 from stelsel.register import service as register
 from stelsel.register import taxonomie as tx
-from stelsel.web.csrf import check_csrf, csrf_token
+from stelsel.web.csrf import MET_CSRF, csrf_token
 from stelsel.web.deps import get_session
 from stelsel.web.pages import render
 
@@ -103,10 +103,6 @@ VELDEN = {
 }
 
 
-def _naar_login(request: Request) -> RedirectResponse:
-    return RedirectResponse(f"/inloggen?verder={request.url.path}", status_code=303)
-
-
 def _soort(meervoud: str) -> str:
     if meervoud not in SOORTEN:
         raise NietGevonden("Deze pagina")
@@ -135,11 +131,9 @@ def _eigen_slug(session: Session, actor: Actor) -> str | None:
 @router.get("/beheer")
 def overzicht(
     request: Request,
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    if actor is None:
-        return _naar_login(request)
     if not beheer.is_bewerker(actor):
         raise Verboden("Alleen voor redacteuren en registerbeheerders.")
     eigen = _eigen_slug(session, actor)
@@ -164,11 +158,9 @@ def ga_naar(aanbieder: str = "", actor: Actor | None = Depends(huidige_actor)):
 def aanbieder(
     slug: str,
     request: Request,
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    if actor is None:
-        return _naar_login(request)
     w = beheer.werkversie(session=session, actor=actor, soort="aanbieder", slug=slug)
     a = register.get_aanbieder(session=session, aanbieder_id=slug)
     diensten = []
@@ -194,17 +186,13 @@ def aanbieder(
     )
 
 
-@router.post("/beheer/aanbieders/{slug}/bevestig")
+@router.post("/beheer/aanbieders/{slug}/bevestig", dependencies=MET_CSRF)
 def bevestig(
     slug: str,
     request: Request,
-    csrf: str = Form(""),
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    check_csrf(request, csrf)
-    if actor is None:
-        return _naar_login(request)
     n = beheer.bevestig(session=session, actor=actor, aanbieder=slug)
     request.session["melding"] = f"Bevestigd: {n} items staan op vandaag gecontroleerd."
     return RedirectResponse(f"/beheer/aanbieders/{slug}", status_code=303)
@@ -252,28 +240,23 @@ def bewerk_form(
     meervoud: str,
     slug: str,
     request: Request,
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    if actor is None:
-        return _naar_login(request)
     soort = _soort(meervoud)
     w = beheer.werkversie(session=session, actor=actor, soort=soort, slug=slug)
     return _bewerk_pagina(request, actor, soort, slug, w.gegevens, w.etag, {})
 
 
-@router.post("/beheer/{meervoud}/{slug}/bewerken")
+@router.post("/beheer/{meervoud}/{slug}/bewerken", dependencies=MET_CSRF)
 def bewerk(
     meervoud: str,
     slug: str,
     request: Request,
     form: dict[str, list[str]] = Depends(_formulier),
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    check_csrf(request, (form.get("csrf") or [""])[0])
-    if actor is None:
-        return _naar_login(request)
     soort = _soort(meervoud)
     w = beheer.werkversie(session=session, actor=actor, soort=soort, slug=slug)
     gegevens = _uit_formulier(soort, form, w.gegevens)
@@ -298,11 +281,9 @@ def bewerk(
 def wachtrij(
     request: Request,
     status: str = "ter_beoordeling",
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    if actor is None:
-        return _naar_login(request)
     status = status if status in register.WORKFLOW_STATUSSEN else "ter_beoordeling"
     items, totaal = beheer.versies(session=session, actor=actor, status=status)
     return render(
@@ -316,11 +297,9 @@ def wachtrij(
 def wijziging(
     versie_id: uuid.UUID,
     request: Request,
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    if actor is None:
-        return _naar_login(request)
     v = beheer.versie(session=session, actor=actor, versie_id=versie_id)
     oud = register.vorige(session=session, versie=v)
     return render(
@@ -338,20 +317,16 @@ def wijziging(
     )
 
 
-@router.post("/beheer/wijzigingen/{versie_id}/{stap}")
+@router.post("/beheer/wijzigingen/{versie_id}/{stap}", dependencies=MET_CSRF)
 def stap(
     versie_id: uuid.UUID,
     stap: str,
     request: Request,
-    csrf: str = Form(""),
     etag: str = Form(""),
     toelichting: str = Form(""),
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    check_csrf(request, csrf)
-    if actor is None:
-        return _naar_login(request)
     verwacht = etag or None
     if stap == "indienen":
         beheer.dien_in(session=session, actor=actor, versie_id=versie_id, verwacht_etag=verwacht)
@@ -378,11 +353,9 @@ def geschiedenis(
     meervoud: str,
     slug: str,
     request: Request,
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    if actor is None:
-        return _naar_login(request)
     soort = _soort(meervoud)
     versies = beheer.geschiedenis(session=session, actor=actor, soort=soort, slug=slug)
     w = register.werkversie(session=session, soort=soort, slug=slug)
@@ -393,20 +366,16 @@ def geschiedenis(
     )
 
 
-@router.post("/beheer/{meervoud}/{slug}/herstel/{nummer}")
+@router.post("/beheer/{meervoud}/{slug}/herstel/{nummer}", dependencies=MET_CSRF)
 def herstel(
     meervoud: str,
     slug: str,
     nummer: int,
     request: Request,
-    csrf: str = Form(""),
     etag: str = Form(""),
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    check_csrf(request, csrf)
-    if actor is None:
-        return _naar_login(request)
     v = beheer.herstel(
         session=session,
         actor=actor,
@@ -424,11 +393,9 @@ def herstel(
 @router.get("/beheer/gebruikers")
 def gebruikers(
     request: Request,
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    if actor is None:
-        return _naar_login(request)
     items, totaal = accounts.get_all(session=session, door=actor, limit=None)
     return render(
         request,
@@ -444,18 +411,14 @@ def gebruikers(
     )
 
 
-@router.post("/beheer/gebruikers/{gebruiker_id}/{actie}")
+@router.post("/beheer/gebruikers/{gebruiker_id}/{actie}", dependencies=MET_CSRF)
 def gebruiker_actie(
     gebruiker_id: uuid.UUID,
     actie: str,
     request: Request,
-    csrf: str = Form(""),
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    check_csrf(request, csrf)
-    if actor is None:
-        return _naar_login(request)
     if actie == "deactiveren":
         accounts.deactiveer_door(session=session, door=actor, gebruiker_id=gebruiker_id)
         request.session["melding"] = "De gebruiker is uitgeschakeld."

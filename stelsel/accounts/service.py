@@ -12,7 +12,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -25,7 +25,7 @@ from zxcvbn import zxcvbn
 from stelsel.accounts import rollen
 from stelsel.accounts.models import ApiToken, AuditRegel, Gebruiker, Inlogpoging, WebSessie
 from stelsel.accounts.rollen import Actor
-from stelsel.db import utcnow
+from stelsel.db import als_utc, utcnow
 from stelsel.errors import NietGevonden, Ongeldig, Verboden
 from stelsel.geo import service as geo
 from stelsel.register import service as register
@@ -267,13 +267,9 @@ def trek_tokens_in(*, session: Session, email: str | None = None, token: str | N
 # Web sessions (stored for stelsel.web.sessies; the key is the hash of the cookie's id) ----------
 
 
-def _utc(t: datetime) -> datetime:
-    return t if t.tzinfo else t.replace(tzinfo=UTC)  # SQLite gives naive datetimes back
-
-
 def sessie_laden(session: Session, sleutel: str, nu: datetime) -> dict[str, Any] | None:
     s = session.get(WebSessie, sleutel)
-    if s is None or _utc(s.verloopt_op) <= nu:
+    if s is None or als_utc(s.verloopt_op) <= nu:
         return None
     return json.loads(s.gegevens)
 
@@ -336,7 +332,7 @@ def inloggen(*, session: Session, email: str, wachtwoord: str, adres: str) -> Ac
     bekend = {k: session.get(Inlogpoging, k) for k in drempels}
     wacht = max(
         (
-            (_utc(p.geblokkeerd_tot) - nu).total_seconds()
+            (als_utc(p.geblokkeerd_tot) - nu).total_seconds()
             for p in bekend.values()
             if p and p.geblokkeerd_tot
         ),
@@ -351,7 +347,7 @@ def inloggen(*, session: Session, email: str, wachtwoord: str, adres: str) -> Ac
         return a
     for sleutel, drempel in drempels.items():
         p = _poging(session, sleutel, nu)
-        if nu - _utc(p.laatste_poging) > VERGEET:
+        if nu - als_utc(p.laatste_poging) > VERGEET:
             p.mislukt = 0
         p.mislukt += 1
         p.laatste_poging = nu
@@ -522,6 +518,19 @@ def _mag_beheren(session: Session, door: Actor, g: Gebruiker | None, actie: str)
     return g
 
 
+def _audit_beheer(
+    session: Session, door: Actor, actie: str, g: Gebruiker, doel: str = "gebruikersbeheer"
+) -> None:
+    audit(
+        session=session,
+        actor=door,
+        actie=actie,
+        object_type="gebruiker",
+        object_id=str(g.id),
+        doel=doel,
+    )
+
+
 def get_all(
     *, session: Session, door: Actor, offset: int = 0, limit: int | None = 100
 ) -> tuple[list[GebruikerInfo], int]:
@@ -564,7 +573,7 @@ def get_all(
             aanbieder_id=g.aanbieder_id,
             regio_code=g.regio_code,
             actief=g.actief,
-            aangemaakt_op=_utc(g.aangemaakt_op),
+            aangemaakt_op=als_utc(g.aangemaakt_op),
             tokens=int(n),
         )
         for g, n in rijen
@@ -575,27 +584,13 @@ def deactiveer_door(*, session: Session, door: Actor, gebruiker_id: uuid.UUID) -
     """Disable a user (sessions end, tokens stop working at once), audited."""
     g = _mag_beheren(session, door, session.get(Gebruiker, gebruiker_id), "deactiveren")
     deactiveer(session=session, email=g.email)
-    audit(
-        session=session,
-        actor=door,
-        actie="deactiveren",
-        object_type="gebruiker",
-        object_id=str(g.id),
-        doel="gebruikersbeheer",
-    )
+    _audit_beheer(session, door, "deactiveren", g)
 
 
 def activeer_door(*, session: Session, door: Actor, gebruiker_id: uuid.UUID) -> None:
     g = _mag_beheren(session, door, session.get(Gebruiker, gebruiker_id), "activeren")
     activeer(session=session, email=g.email)
-    audit(
-        session=session,
-        actor=door,
-        actie="activeren",
-        object_type="gebruiker",
-        object_id=str(g.id),
-        doel="gebruikersbeheer",
-    )
+    _audit_beheer(session, door, "activeren", g)
 
 
 def nieuw_wachtwoord(*, session: Session, door: Actor, gebruiker_id: uuid.UUID) -> str:
@@ -606,14 +601,7 @@ def nieuw_wachtwoord(*, session: Session, door: Actor, gebruiker_id: uuid.UUID) 
     wachtwoord = "-".join(woorden)
     g.wachtwoord_hash = _hasher.hash(wachtwoord)
     session.execute(delete(WebSessie).where(WebSessie.gebruiker_id == g.id))
-    audit(
-        session=session,
-        actor=door,
-        actie="wachtwoord",
-        object_type="gebruiker",
-        object_id=str(g.id),
-        doel="gebruikersbeheer: nieuw wachtwoord",
-    )
+    _audit_beheer(session, door, "wachtwoord", g, doel="gebruikersbeheer: nieuw wachtwoord")
     session.flush()
     return wachtwoord
 
@@ -622,12 +610,5 @@ def trek_tokens_in_door(*, session: Session, door: Actor, gebruiker_id: uuid.UUI
     """Revoke every API token of a user; returns how many."""
     g = _mag_beheren(session, door, session.get(Gebruiker, gebruiker_id), "token-intrekken")
     n = trek_tokens_in(session=session, email=g.email)
-    audit(
-        session=session,
-        actor=door,
-        actie="token-intrekken",
-        object_type="gebruiker",
-        object_id=str(g.id),
-        doel=f"gebruikersbeheer: {n} token(s)",
-    )
+    _audit_beheer(session, door, "token-intrekken", g, doel=f"gebruikersbeheer: {n} token(s)")
     return n

@@ -10,8 +10,9 @@ from stelsel.accounts.deps import vereist_actor
 from stelsel.accounts.rollen import Actor
 from stelsel.analyse import schemas, service
 from stelsel.web.deps import get_session
+from stelsel.web.invoer import alleen_bekende_parameters
 
-router = APIRouter(tags=["analyse"])
+router = APIRouter(tags=["analyse"], dependencies=[Depends(alleen_bekende_parameters)])
 FOUTEN: dict[int | str, dict[str, Any]] = {
     400: {"description": "Ongeldige invoer"},
     401: {"description": "Niet ingelogd"},

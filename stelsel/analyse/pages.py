@@ -5,11 +5,11 @@ PDF. For the regiocoördinator, stelselregisseur and beheerder; work without Jav
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from stelsel.accounts.deps import huidige_actor
+from stelsel.accounts.deps import pagina_actor
 from stelsel.accounts.rollen import Actor
 from stelsel.analyse import rapport as rp
 from stelsel.analyse import service
@@ -17,7 +17,7 @@ from stelsel.errors import Ongeldig
 from stelsel.register import taxonomie as tx
 from stelsel.uitvoer import svg
 from stelsel.uitvoer.tabel import html as tabel_html
-from stelsel.web.csrf import check_csrf, csrf_token
+from stelsel.web.csrf import MET_CSRF, csrf_token
 from stelsel.web.deps import get_session
 from stelsel.web.pages import formulierfouten, render
 
@@ -28,10 +28,6 @@ SOORT_NAMEN = {
     "corop": "COROP-gebieden",
     "gemeente": "Gemeenten",
 }
-
-
-def _naar_login(request: Request) -> RedirectResponse:
-    return RedirectResponse(f"/inloggen?verder={request.url.path}", status_code=303)
 
 
 def _page(request: Request, session: Session, name: str, ctx: dict, status_code: int = 200):
@@ -72,11 +68,9 @@ def _scan_ctx(s) -> dict:
 @router.get("/analyse")
 def kies(
     request: Request,
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    if actor is None:
-        return _naar_login(request)
     service.mag_analyseren(actor)
     return _page(
         request, session, "analyse/kies.html", {"fouten": {}, "regio": actor.regio_code or ""}
@@ -94,11 +88,9 @@ def scan_pagina(
     request: Request,
     regio: str = "",
     vergelijk: str = "",
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    if actor is None:
-        return _naar_login(request)
     service.mag_analyseren(actor)
     s, fouten = _scan_of_fout(session, regio[:10], "regio")
     ander = None
@@ -117,11 +109,9 @@ def scan_export(
     request: Request,
     formaat: str,
     regio: str = "",
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    if actor is None:
-        return _naar_login(request)
     service.mag_analyseren(actor)
     if formaat not in ("csv", "xlsx", "pdf"):
         raise Ongeldig("formaat", "kies csv, xlsx of pdf")
@@ -143,11 +133,9 @@ def scan_export(
 def vraag_aanbod_pagina(
     request: Request,
     regio: str = "",
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    if actor is None:
-        return _naar_login(request)
     service.mag_analyseren(actor)
     with formulierfouten() as f:
         va = service.vraag_versus_aanbod(session=session, regio=regio[:10])
@@ -165,19 +153,16 @@ def vraag_aanbod_pagina(
 def toets_formulier(
     request: Request,
     dienst: str = "",
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    if actor is None:
-        return _naar_login(request)
     service.mag_analyseren(actor)
     return _page(request, session, "analyse/toets.html", {"fouten": {}, "v": {"dienst": dienst}})
 
 
-@router.post("/analyse/toets")
+@router.post("/analyse/toets", dependencies=MET_CSRF)
 def toets_versturen(
     request: Request,
-    csrf: str = Form(""),
     formaat: str = Form("html"),
     dienst: str = Form(""),
     naam: str = Form(""),
@@ -188,12 +173,9 @@ def toets_versturen(
     fasen: list[str] = Form([]),
     doelgroepen: list[str] = Form([]),
     werkgebied: str = Form(""),
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    if actor is None:
-        return _naar_login(request)
-    check_csrf(request, csrf)
     service.mag_analyseren(actor)
     v: dict[str, Any] = {
         "dienst": dienst.strip()[:160],

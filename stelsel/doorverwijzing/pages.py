@@ -7,18 +7,19 @@ import hashlib
 import json
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from stelsel.accounts.deps import huidige_actor
+from stelsel.accounts.deps import pagina_actor
 from stelsel.accounts.rollen import Actor
 from stelsel.config import get_settings
+from stelsel.db import als_utc
 from stelsel.doorverwijzing import levenscyclus as lc
 from stelsel.doorverwijzing import service
 from stelsel.doorverwijzing.berichten import link_van_token
@@ -26,7 +27,7 @@ from stelsel.doorverwijzing.models import Doorverwijzing, Hulpvraag, Toestemming
 from stelsel.errors import Conflict, NietGevonden, Ongeldig, StelselFout, Verboden
 from stelsel.geo import service as geo
 from stelsel.register import taxonomie as tx
-from stelsel.web.csrf import check_csrf, csrf_token
+from stelsel.web.csrf import MET_CSRF, csrf_token
 from stelsel.web.deps import get_session
 from stelsel.web.pages import als_melding, formulierfouten, render, templates
 
@@ -84,7 +85,7 @@ def _als_tijd(waarde: date | datetime | str | None) -> date | datetime | None:
         waarde = datetime.fromisoformat(waarde) if "T" in waarde else date.fromisoformat(waarde)
     if isinstance(waarde, datetime):
         # stored in UTC (SQLite gives it back naive); shown in Dutch time
-        return (waarde if waarde.tzinfo else waarde.replace(tzinfo=UTC)).astimezone(NL)
+        return als_utc(waarde).astimezone(NL)
     return waarde
 
 
@@ -110,11 +111,6 @@ def _page(request: Request, name: str, ctx: dict, status_code: int = 200):
     ctx.setdefault("menu", "doorverwijzingen")
     ctx["csrf"] = csrf_token(request)
     return render(request, name, ctx, status_code=status_code)
-
-
-def _naar_login(request: Request) -> RedirectResponse:
-    """Send a caller who is not logged in to the login form, and back here afterwards."""
-    return RedirectResponse(f"/inloggen?verder={request.url.path}", status_code=303)
 
 
 def _terug(url: str) -> RedirectResponse:
@@ -176,11 +172,9 @@ def lijst(
     status: str = "alle",
     sorteer: str = "nieuw",
     zoek: str = "",
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    if actor is None:
-        return _naar_login(request)
     status = status if status in STATUS_FILTERS else "alle"
     sorteer = sorteer if sorteer in SORTERINGEN else "nieuw"
     zoek = zoek.strip()[:100]
@@ -278,13 +272,11 @@ def _controleer_intake(session: Session, invoer: dict) -> dict[str, str]:
 
 
 @router.get("/hulpvragen/nieuw")
-def nieuw_form(request: Request, actor: Actor | None = Depends(huidige_actor)):
-    if actor is None:
-        return _naar_login(request)
+def nieuw_form(request: Request, actor: Actor = Depends(pagina_actor)):
     return _nieuw_formulier(request, {}, {"urgentie": "normaal"})
 
 
-@router.post("/hulpvragen/nieuw")
+@router.post("/hulpvragen/nieuw", dependencies=MET_CSRF)
 def nieuw(
     request: Request,
     naam: str = Form(""),
@@ -297,13 +289,9 @@ def nieuw(
     toestemming: str = Form(""),
     berichten: str = Form(""),
     enquete: str = Form(""),
-    csrf: str = Form(""),
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    check_csrf(request, csrf)
-    if actor is None:
-        return _naar_login(request)
     invoer = {
         "urgentie": urgentie,
         "naam": naam,
@@ -415,15 +403,13 @@ def _hulpvraag_pagina(
 def hulpvraag(
     hulpvraag_id: uuid.UUID,
     request: Request,
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    if actor is None:
-        return _naar_login(request)
     return _hulpvraag_pagina(request, session, actor, hulpvraag_id)
 
 
-@router.post("/hulpvragen/{hulpvraag_id}/doorverwijzen")
+@router.post("/hulpvragen/{hulpvraag_id}/doorverwijzen", dependencies=MET_CSRF)
 def doorverwijzen(
     hulpvraag_id: uuid.UUID,
     request: Request,
@@ -431,13 +417,9 @@ def doorverwijzen(
     notitie: str = Form(""),
     toestemming: str = Form(""),
     kanaal: str = Form(""),
-    csrf: str = Form(""),
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    check_csrf(request, csrf)
-    if actor is None:
-        return _naar_login(request)
     invoer = {
         "naar_aanbieder": naar_aanbieder,
         "notitie": notitie,
@@ -472,20 +454,16 @@ def doorverwijzen(
     return _hulpvraag_pagina(request, session, actor, hulpvraag_id, fouten, invoer, 400)
 
 
-@router.post("/hulpvragen/{hulpvraag_id}/toestemming-vragen")
+@router.post("/hulpvragen/{hulpvraag_id}/toestemming-vragen", dependencies=MET_CSRF)
 def toestemming_vragen(
     hulpvraag_id: uuid.UUID,
     request: Request,
     naar_aanbieder: str = Form(""),
-    csrf: str = Form(""),
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
     """Ask the entrepreneur for consent for the chosen organisation (the second button of the
     referral form)."""
-    check_csrf(request, csrf)
-    if actor is None:
-        return _naar_login(request)
     if not naar_aanbieder:
         fouten = {"naar_aanbieder": "Kies eerst de organisatie waarvoor u toestemming vraagt."}
         invoer = {"naar_aanbieder": ""}
@@ -534,11 +512,9 @@ def _doorverwijzing_context(session: Session, i: service.Inzicht) -> dict:
 def doorverwijzing(
     doorverwijzing_id: uuid.UUID,
     request: Request,
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    if actor is None:
-        return _naar_login(request)
     i = service.get(session=session, actor=actor, doorverwijzing_id=doorverwijzing_id)
     ctx = _doorverwijzing_context(session, i)
     ctx |= {
@@ -559,7 +535,7 @@ def _controleer_stap(status: str, reden_code: str, reden: str, uitkomst: str) ->
         raise Ongeldig("uitkomst", "Kies de uitkomst.")
 
 
-@router.post("/doorverwijzingen/{doorverwijzing_id}/status")
+@router.post("/doorverwijzingen/{doorverwijzing_id}/status", dependencies=MET_CSRF)
 def status(
     doorverwijzing_id: uuid.UUID,
     request: Request,
@@ -567,13 +543,9 @@ def status(
     reden_code: str = Form(""),
     reden: str = Form(""),
     uitkomst: str = Form(""),
-    csrf: str = Form(""),
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    check_csrf(request, csrf)
-    if actor is None:
-        return _naar_login(request)
     with als_melding(request, (Ongeldig, Conflict, Verboden)):
         _controleer_stap(status, reden_code, reden, uitkomst)
         service.wijzig_status(
@@ -589,19 +561,15 @@ def status(
     return _terug(f"/doorverwijzingen/{doorverwijzing_id}")
 
 
-@router.post("/doorverwijzingen/{doorverwijzing_id}/notitie")
+@router.post("/doorverwijzingen/{doorverwijzing_id}/notitie", dependencies=MET_CSRF)
 def notitie(
     doorverwijzing_id: uuid.UUID,
     request: Request,
     tekst: str = Form(""),
     terug: str = Form(""),
-    csrf: str = Form(""),
-    actor: Actor | None = Depends(huidige_actor),
+    actor: Actor = Depends(pagina_actor),
     session: Session = Depends(get_session),
 ):
-    check_csrf(request, csrf)
-    if actor is None:
-        return _naar_login(request)
     with als_melding(request, (Ongeldig, Verboden)):
         if not tekst.strip():
             raise Ongeldig("tekst", "Schrijf eerst een notitie.")
@@ -660,16 +628,14 @@ def mijn_hulpvraag(code: str, request: Request, session: Session = Depends(get_s
     )
 
 
-@router.post("/mijn-hulpvraag/{code}/toestemming/{toestemming_id}")
+@router.post("/mijn-hulpvraag/{code}/toestemming/{toestemming_id}", dependencies=MET_CSRF)
 def beantwoord(
     code: str,
     toestemming_id: uuid.UUID,
     request: Request,
     antwoord: str = Form(""),
-    csrf: str = Form(""),
     session: Session = Depends(get_session),
 ):
-    check_csrf(request, csrf)
     h = _eigen(session, code)
     if antwoord not in ("ja", "nee"):
         request.session["fout"] = "Kies ja of nee."
@@ -733,22 +699,16 @@ def verwijderen_bevestig(code: str, request: Request, session: Session = Depends
     return _bevestig(code, "verwijderen", request, session)
 
 
-@router.post("/mijn-hulpvraag/{code}/intrekken")
-def intrekken(
-    code: str, request: Request, csrf: str = Form(""), session: Session = Depends(get_session)
-):
-    check_csrf(request, csrf)
+@router.post("/mijn-hulpvraag/{code}/intrekken", dependencies=MET_CSRF)
+def intrekken(code: str, request: Request, session: Session = Depends(get_session)):
     h = _eigen(session, code)
     service.trek_toestemming_in(session=session, hulpvraag=h, door=None)
     request.session["melding"] = "Uw toestemming is ingetrokken. Niemand ziet uw gegevens nog."
     return _terug(f"/mijn-hulpvraag/{code}")
 
 
-@router.post("/mijn-hulpvraag/{code}/verwijderen")
-def verwijderen(
-    code: str, request: Request, csrf: str = Form(""), session: Session = Depends(get_session)
-):
-    check_csrf(request, csrf)
+@router.post("/mijn-hulpvraag/{code}/verwijderen", dependencies=MET_CSRF)
+def verwijderen(code: str, request: Request, session: Session = Depends(get_session)):
     h = _eigen(session, code)
     service.anonimiseer(session=session, hulpvraag=h, door=None, doel="verwijderverzoek ondernemer")
     request.session["melding"] = "Uw gegevens zijn verwijderd."
@@ -829,16 +789,14 @@ def link(token: str, request: Request, session: Session = Depends(get_session)):
     return _page(request, "doorverwijzing/link.html", ctx)
 
 
-@router.post("/aanbieder-link/{token}/neem")
+@router.post("/aanbieder-link/{token}/neem", dependencies=MET_CSRF)
 def link_neem(
     token: str,
     request: Request,
     naam: str = Form(""),
     email: str = Form(""),
-    csrf: str = Form(""),
     session: Session = Depends(get_session),
 ):
-    check_csrf(request, csrf)
     invoer = {"naam": naam, "email": email}
     fouten = {}
     if not naam.strip():
@@ -881,7 +839,25 @@ def _link_fout(request: Request, token: str, e: StelselFout):
     return _terug(f"/aanbieder-link/{token}")
 
 
-@router.post("/aanbieder-link/{token}/status")
+def _op_link(
+    request: Request,
+    session: Session,
+    token: str,
+    stap: Callable[[], object],
+    soorten: tuple[type[StelselFout], ...] = (Ongeldig, Verboden, NietGevonden),
+) -> Response | None:
+    """Take a link action's step: None when it is done, else the answer. A link that no
+    longer works is a 404; a refusal of these kinds goes back to the link page as a message."""
+    if (terug := _link_actie(request, session, token)) is not None:
+        return terug
+    try:
+        stap()
+    except soorten as e:
+        return _link_fout(request, token, e)
+    return None
+
+
+@router.post("/aanbieder-link/{token}/status", dependencies=MET_CSRF)
 def link_status(
     token: str,
     request: Request,
@@ -889,13 +865,9 @@ def link_status(
     reden_code: str = Form(""),
     reden: str = Form(""),
     uitkomst: str = Form(""),
-    csrf: str = Form(""),
     session: Session = Depends(get_session),
 ):
-    check_csrf(request, csrf)
-    if (terug := _link_actie(request, session, token)) is not None:
-        return terug
-    try:
+    def stap() -> None:
         _controleer_stap(status, reden_code, reden, uitkomst)
         service.link_wijzig_status(
             session=session,
@@ -905,52 +877,49 @@ def link_status(
             reden=reden.strip() or None,
             uitkomst=uitkomst or None,
         )
-    except (Ongeldig, Conflict, Verboden, NietGevonden) as e:
-        return _link_fout(request, token, e)
+
+    soorten = (Ongeldig, Conflict, Verboden, NietGevonden)
+    if (antwoord := _op_link(request, session, token, stap, soorten)) is not None:
+        return antwoord
     request.session["melding"] = f"De status is nu: {STATUS_LABELS.get(status, status)}."
     return _terug(f"/aanbieder-link/{token}")
 
 
-@router.post("/aanbieder-link/{token}/vraag")
+@router.post("/aanbieder-link/{token}/vraag", dependencies=MET_CSRF)
 def link_vraag(
     token: str,
     request: Request,
     tekst: str = Form(""),
-    csrf: str = Form(""),
     session: Session = Depends(get_session),
 ):
-    check_csrf(request, csrf)
-    if (terug := _link_actie(request, session, token)) is not None:
-        return terug
-    try:
+    def stap() -> None:
         if not tekst.strip():
             raise Ongeldig("tekst", "Schrijf eerst uw vraag.")
         service.stel_vraag(session=session, token=token, tekst=tekst)
-    except (Ongeldig, Verboden, NietGevonden) as e:
-        return _link_fout(request, token, e)
+
+    if (antwoord := _op_link(request, session, token, stap)) is not None:
+        return antwoord
     request.session["melding"] = "Uw vraag is verstuurd naar de organisatie die doorverwees."
     return _terug(f"/aanbieder-link/{token}")
 
 
-@router.post("/aanbieder-link/{token}/account")
+@router.post("/aanbieder-link/{token}/account", dependencies=MET_CSRF)
 def link_account(
     token: str,
     request: Request,
     wachtwoord: str = Form(""),
     herhaal: str = Form(""),
-    csrf: str = Form(""),
     session: Session = Depends(get_session),
 ):
-    check_csrf(request, csrf)
-    if (terug := _link_actie(request, session, token)) is not None:
-        return terug
     link = link_van_token(session, token)
-    try:
+
+    def stap() -> None:
         if wachtwoord != herhaal:
             raise Ongeldig("wachtwoord", "De twee wachtwoorden zijn niet gelijk.")
         service.claim_account(session=session, token=token, wachtwoord=wachtwoord)
-    except (Ongeldig, NietGevonden) as e:
-        return _link_fout(request, token, e)
+
+    if (antwoord := _op_link(request, session, token, stap, (Ongeldig, NietGevonden))) is not None:
+        return antwoord
     request.session.pop(_link_sleutel(token), None)
     return _page(
         request,

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from stelsel.config import get_settings
 from stelsel.doorverwijzing import zelfverwijzing as zv
-from stelsel.web.csrf import check_csrf, csrf_token
+from stelsel.web.csrf import MET_CSRF, csrf_token
 from stelsel.web.deps import get_session
 from stelsel.web.limiet import Limiet
 from stelsel.web.pages import formulierfouten, render, templates
@@ -109,7 +109,7 @@ def formulier_van_kaart(
     return _formulier(request, o, invoer)
 
 
-@router.post(PAD + "/{aanbieder}")
+@router.post(PAD + "/{aanbieder}", dependencies=MET_CSRF)
 def verstuur(
     aanbieder: str,
     request: Request,
@@ -122,12 +122,10 @@ def verstuur(
     dienst: str = Form(""),
     toestemming: str = Form(""),
     berichten: str = Form(""),
-    csrf: str = Form(""),
     session: Session = Depends(get_session),
 ):
     """Send the question: every problem at once, or the case and its referral, then the
     confirmation page."""
-    check_csrf(request, csrf)
     o = _ontvanger(session, aanbieder)
     sleutel = Limiet.sleutel("zelfverwijzing", request.client.host if request.client else "")
     if wacht := limiet.wacht(sleutel):

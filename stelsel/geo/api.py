@@ -14,9 +14,10 @@ from stelsel.geo.schemas import (
     gemeente_read,
 )
 from stelsel.web.deps import get_session
+from stelsel.web.invoer import alleen_bekende_parameters
 from stelsel.web.paginering import Paginering, page_envelope, paginering
 
-router = APIRouter(tags=["geografie"])
+router = APIRouter(tags=["geografie"], dependencies=[Depends(alleen_bekende_parameters)])
 
 
 @router.get(

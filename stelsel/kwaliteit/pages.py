@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from stelsel.kwaliteit import demo, enquete, feedback
 from stelsel.kwaliteit.models import WAAROM_MAX
-from stelsel.web.csrf import check_csrf, csrf_token
+from stelsel.web.csrf import MET_CSRF, csrf_token
 from stelsel.web.deps import get_session
 from stelsel.web.limiet import Limiet
 from stelsel.web.pages import formulierfouten, render, templates
@@ -70,7 +70,7 @@ def vragenlijst(token: str, request: Request, session: Session = Depends(get_ses
     return _enquete_pagina(request, token, {}, {})
 
 
-@router.post("/enquete/{token}")
+@router.post("/enquete/{token}", dependencies=MET_CSRF)
 def vul_in(
     token: str,
     request: Request,
@@ -82,10 +82,8 @@ def vul_in(
     opmerking: str = Form(""),
     fase: str = Form(""),
     grootte: str = Form(""),
-    csrf: str = Form(""),
     session: Session = Depends(get_session),
 ):
-    check_csrf(request, csrf)
     antwoorden = enquete.Antwoorden(
         csat, ces, opgelost, nps, aantal_organisaties, opmerking, fase, grootte
     )
@@ -102,7 +100,7 @@ def vul_in(
     return RedirectResponse("/enquete/bedankt", status_code=303)
 
 
-@router.post("/feedback")
+@router.post("/feedback", dependencies=MET_CSRF)
 def geef_feedback(
     request: Request,
     soort: str = Form(""),
@@ -111,11 +109,9 @@ def geef_feedback(
     dienst: str = Form(""),
     thema: str = Form(""),
     gemeente: str = Form(""),
-    csrf: str = Form(""),
     session: Session = Depends(get_session),
 ):
     """Store one anonymous feedback and go back to the page with a thank-you."""
-    check_csrf(request, csrf)
     if not _binnen_limiet(request):
         raise HTTPException(429, "U heeft net al veel reacties gegeven. Probeer het later opnieuw.")
     invoer = feedback.FeedbackIn(soort, geholpen, waarom, dienst, thema, gemeente)

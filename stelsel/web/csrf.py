@@ -9,7 +9,7 @@ time.
 import base64
 import hmac
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 
 from stelsel.config import get_settings
 from stelsel.web.sessies import staat
@@ -38,3 +38,14 @@ def check_csrf(request: Request, token: str | None) -> None:
         raise HTTPException(403, VERLOPEN)
     if not hmac.compare_digest(_token(s.id).encode(), token.encode("utf-8", "replace")):
         raise HTTPException(403, VERLOPEN)
+
+
+async def formulier_csrf(request: Request) -> None:
+    """Dependency of a form post: its `csrf` field must belong to the session (else 403). It runs
+    before the route's own dependencies (who is logged in) and its body."""
+    token = (await request.form()).get("csrf")
+    check_csrf(request, token if isinstance(token, str) else None)
+
+
+# `@router.post(path, dependencies=MET_CSRF)`: a form post that checks its CSRF token.
+MET_CSRF = [Depends(formulier_csrf)]

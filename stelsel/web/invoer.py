@@ -1,4 +1,5 @@
-"""Text the database cannot hold: a NUL character is refused at the edge, naming the field."""
+"""Input every API route refuses at the edge, naming the parameter: text the database cannot hold
+(a NUL character), and a query parameter the route does not know."""
 
 from typing import Any
 
@@ -7,7 +8,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
-from stelsel.web.problems import bad_request
+from stelsel.web.problems import ProblemError, bad_request
 
 NUL_REDEN = "mag geen NUL-teken (U+0000) bevatten"
 
@@ -96,3 +97,40 @@ async def weiger_nul_tekens(request: Request) -> None:
     name = await parameter_met_nul(request)
     if name is not None:
         raise bad_request(name, NUL_REDEN)
+
+
+def _query_namen(dependant: Dependant) -> set[str]:
+    namen = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        namen |= _query_namen(sub)
+    return namen
+
+
+_BEKEND = "_stelsel_bekende_parameters"
+
+
+def alleen_bekende_parameters(request: Request) -> None:
+    """Dependency of an API router: a query parameter the route does not know is a 400 naming
+    it, not silently ignored (`?provincie=` was, before the filter existed). Works for any
+    route: it reads the route's own parameters (and those of its dependencies, such as
+    pagina/perPagina)."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    bekend: frozenset[str] | None = getattr(route, _BEKEND, None)
+    if bekend is None:
+        namen = _query_namen(route.dependant)
+        if "perPagina" in namen:
+            namen.add("per_pagina")  # the documented alias (web/paginering.py)
+        bekend = frozenset(namen)
+        setattr(route, _BEKEND, bekend)
+    # (an empty name, as in `?=x`, names no parameter: there is nothing to refuse)
+    onbekend = sorted(n for n in set(request.query_params) - bekend if n)
+    if onbekend:
+        reden = "onbekende parameter; deze vraag kent " + (", ".join(sorted(bekend)) or "geen")
+        raise ProblemError(
+            400,
+            "Ongeldige invoer",
+            "; ".join(f"{n}: {reden}" for n in onbekend),
+            [(n, reden) for n in onbekend],
+        )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import Request
+from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader
 
@@ -65,3 +66,18 @@ def als_melding(
         yield
     except soorten as e:
         request.session["fout"] = e.reden if isinstance(e, Ongeldig) else e.detail
+
+
+class NaarLogin(Exception):
+    """A page for logged-in users only, asked by someone who is not: the app sends them to the
+    login form, and back to this page afterwards (see naar_login)."""
+
+    def __init__(self, pad: str) -> None:
+        super().__init__(pad)
+        self.pad = pad
+
+
+async def naar_login(request: Request, exc: Exception) -> RedirectResponse:
+    """Exception handler of the app for NaarLogin."""
+    pad = exc.pad if isinstance(exc, NaarLogin) else request.url.path
+    return RedirectResponse(f"/inloggen?verder={pad}", status_code=303)

@@ -112,3 +112,28 @@ def test_the_users_page_shows_a_new_password_once(app, client, session):
         follow_redirects=False,
     )
     assert r2.status_code == 303
+
+
+def test_unknown_query_parameters_are_a_400_naming_them_on_every_router_we_own(client, session):
+    """The shared guard (stelsel.web.invoer.alleen_bekende_parameters) on the accounts,
+    registerbeheer, analyse and geography routers: a typo is refused, not silently ignored."""
+    _, b_token = factories.met_token(session, "beheerder")
+    session.flush()
+    for url in (
+        "/api/v1/gebruikers?rol=adviseur",
+        "/api/v1/audit?wie=iemand",
+        "/api/v1/wijzigingen?staat=concept",
+        "/api/v1/ecosysteemscan?regio=PV21&jaar=2025",
+        "/api/v1/gemeenten?provincei=PV21",
+        "/api/v1/provincies?x=1",
+        "/api/v1/gemeenten/GM0080?x=1",
+    ):
+        naam = url.split("?")[1].split("&")[-1].split("=")[0]
+        r = client.get(url, headers=_kop(b_token))
+        assert r.status_code == 400, (url, r.status_code)
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert [p["name"] for p in r.json()["invalid_params"]] == [naam], url
+    # known parameters, and the per_pagina alias, still work
+    ok = client.get("/api/v1/gebruikers?per_pagina=2&pagina=1", headers=_kop(b_token))
+    assert ok.status_code == 200
+    assert client.get("/api/v1/gemeenten?provincie=PV21&perPagina=5").status_code == 200
