@@ -88,3 +88,31 @@ def test_gemeente_page_by_name_as_well_as_code(client, plaats):
 
 def test_unknown_gemeente_page_is_404(client):
     assert client.get("/gemeenten/Atlantis").status_code == 404
+
+
+def test_the_list_follows_every_change_at_once(client, session):
+    """The list keeps its matches per register state (register/service.py _LIJSTEN): a rename
+    through the ORM, a raw UPDATE and an archived dienst each show in the next list and its
+    total, as without a cache."""
+    from sqlalchemy import select, update
+
+    from stelsel.register.models import Dienst
+
+    woord = "zeppelinwerf"
+
+    def zoek() -> tuple[set[str], int]:
+        r = client.get("/api/v1/diensten", params={"q": woord})
+        assert r.status_code == 200
+        return {d["slug"] for d in r.json()["resultaten"]}, r.json()["totaal"]
+
+    assert zoek() == (set(), 0)
+    a, b = session.scalars(select(Dienst).order_by(Dienst.slug).limit(2)).all()
+    a.naam = f"{a.naam} {woord}"
+    session.flush()
+    assert zoek() == ({a.slug}, 1)
+    session.execute(update(Dienst).where(Dienst.id == b.id).values(trefwoorden=woord))
+    session.flush()
+    assert zoek() == ({a.slug, b.slug}, 2)
+    session.execute(update(Dienst).where(Dienst.id == a.id).values(gearchiveerd=True))
+    session.flush()
+    assert zoek() == ({b.slug}, 1)
