@@ -729,13 +729,16 @@ def get_all_diensten(
     deel = ids[offset:] if limit is None else ids[offset : offset + limit]
     if not deel:
         return [], len(ids)
-    # one statement for the page, labels and areas with it (not three)
-    pagina = (
-        select(Dienst)
-        .where(Dienst.id.in_(deel))
-        .options(joinedload(Dienst.kenmerken), joinedload(Dienst.werkgebied))
-    )
-    rijen = {d.id: d for d in session.scalars(pagina).unique()}
+    # one statement for the page, labels and areas with it (not three); a whole list (no
+    # limit) in blocks, within the databases' limits on bound parameters
+    rijen: dict[uuid.UUID, Dienst] = {}
+    for i in range(0, len(deel), _BLOK):
+        pagina = (
+            select(Dienst)
+            .where(Dienst.id.in_(deel[i : i + _BLOK]))
+            .options(joinedload(Dienst.kenmerken), joinedload(Dienst.werkgebied))
+        )
+        rijen.update((d.id, d) for d in session.scalars(pagina).unique())
     return [rijen[i] for i in deel if i in rijen], len(ids)
 
 
