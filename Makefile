@@ -26,7 +26,7 @@ test: install
 	$(VENV)/bin/mypy stelsel
 	$(VENV)/bin/lint-imports
 	STELSEL_TEST_POSTGRES_URL="$$(bash scripts/ensure-postgres.sh)" \
-	  $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -q -m "not e2e"
+	  $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -q -m "not e2e" --durations=25
 	$(VENV)/bin/pytest -q -m e2e -p no:xdist
 
 lint: install
