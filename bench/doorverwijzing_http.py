@@ -29,6 +29,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from sqlalchemy import create_engine, text  # noqa: E402
+
 from bench import _server  # noqa: E402
 from bench._pg import tijdelijke_database  # noqa: E402
 from stelsel.accounts import service as accounts  # noqa: E402
@@ -169,8 +171,10 @@ def _machine_ticks() -> tuple[int, int]:
     return sum(velden) - idle, sum(velden)
 
 
-def _postgres_ticks() -> dict[int, int]:
-    """CPU jiffies of every PostgreSQL process on the machine."""
+def _postgres_ticks(pids: list[int] | None = None) -> dict[int, int]:
+    """CPU jiffies of these PostgreSQL processes, or of every one on the machine."""
+    if pids is not None:
+        return {p: _cpu_ticks(p) for p in pids}
     uit = {}
     for p in Path("/proc").iterdir():
         if p.name.isdigit():
@@ -180,6 +184,26 @@ def _postgres_ticks() -> dict[int, int]:
             except OSError:
                 continue
     return uit
+
+
+def bench_backends(url: str) -> list[int]:
+    """The PostgreSQL backends serving the bench database (the server's pooled connections,
+    open after the warm-up). Other people's tests on the same PostgreSQL server are not
+    counted; PostgreSQL's shared background processes (WAL writer, checkpointer) are not
+    either."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as c:
+            return list(
+                c.execute(
+                    text(
+                        "SELECT pid FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                ).scalars()
+            )
+    finally:
+        engine.dispose()
 
 
 def machine_bezig(seconden: float = 1.0) -> float:
@@ -197,10 +221,16 @@ class Cpu:
     PostgreSQL, and the rest of the machine."""
 
     server_pids: list[int]
+    pg_pids: list[int] | None = None  # None: every PostgreSQL process on the machine
     start: tuple[float, int, dict[int, int], tuple[int, int]] = (0.0, 0, {}, (0, 0))
 
     def begin(self) -> None:
-        self.start = (time.process_time(), self._server(), _postgres_ticks(), _machine_ticks())
+        self.start = (
+            time.process_time(),
+            self._server(),
+            _postgres_ticks(self.pg_pids),
+            _machine_ticks(),
+        )
 
     def _server(self) -> int:
         return sum(_cpu_ticks(p) for p in self.server_pids)
@@ -210,14 +240,16 @@ class Cpu:
         eigen0, server0, pg0, (bezig0, totaal0) = self.start
         eigen = (time.process_time() - eigen0) / seconden
         server = (self._server() - server0) / hz / seconden
-        pg = sum(t - pg0.get(p, 0) for p, t in _postgres_ticks().items()) / hz / seconden
+        pg = sum(t - pg0.get(p, 0) for p, t in _postgres_ticks(self.pg_pids).items()) / hz
+        pg /= seconden
         bezig, totaal = _machine_ticks()
         kernen = os.cpu_count() or 1
         machine = (bezig - bezig0) / max(1, totaal - totaal0) * kernen
         rest = max(0.0, machine - eigen - server - pg)
         per = seconden / max(1, aantal) * 1000  # ms of wall time per referral
         return (
-            f"CPU in kernen (van {kernen}): server {server:.2f}, PostgreSQL {pg:.2f}, "
+            f"CPU in kernen (van {kernen}): server {server:.2f}, PostgreSQL {pg:.2f} "
+            f"({'verbindingen van de bench' if self.pg_pids is not None else 'alle processen'}), "
             f"load generator {eigen:.2f}, de rest {rest:.2f}; machine {machine:.2f}\n"
             f"  CPU per doorverwijzing: server {server * per:.2f} ms, PostgreSQL {pg * per:.2f} ms "
             "(minder gevoelig voor andere belasting dan het aantal per seconde, niet ongevoelig)"
@@ -350,7 +382,7 @@ def main() -> None:
             n = int(args.opwarmen * DOEL)
             loop.run_until_complete(belast(port, verzoeken[:n], args.clients, args.opwarmen, None))
             vooraf = machine_bezig()
-            cpu = Cpu(_afstammelingen(proc.pid))
+            cpu = Cpu(_afstammelingen(proc.pid), bench_backends(url))
             uitslag = Uitslag()
             voor = emmers(metrics(port))
             cpu.begin()

@@ -363,6 +363,38 @@ IdentityProvider = Callable[[Session, dict], Actor | None]
 _AUDIT_INSERT = insert(AuditRegel)
 
 
+def audit_regel(
+    *,
+    actor: Actor | None,
+    actie: str,
+    object_type: str,
+    object_id: str | None = None,
+    doel: str = "",
+    toegestaan: bool = True,
+) -> dict[str, Any]:
+    """An audit entry as the values of its row, stamped now; written by `audit` or, with the
+    entries of the same request, by `schrijf_audit`."""
+    return {
+        "id": uuid.uuid4(),
+        "tijdstip": utcnow(),
+        "actor_id": actor.id if actor else None,
+        "rol": actor.rol if actor else "anoniem",
+        "actie": actie,
+        "object_type": object_type,
+        "object_id": object_id,
+        "doel": doel,
+        "uitkomst": "toegestaan" if toegestaan else "geweigerd",
+    }
+
+
+def schrijf_audit(*, session: Session, regels: list[dict[str, Any]]) -> None:
+    """Write audit entries (from `audit_regel`) at once, in the caller's transaction, with one
+    statement; for entries nothing in the request reads back, after the last check that
+    could refuse the request."""
+    if regels:
+        session.connection().execute(_AUDIT_INSERT, regels)
+
+
 def audit(
     *,
     session: Session,
@@ -377,17 +409,16 @@ def audit(
     """Append an audit entry (in the caller's transaction). `direct`: written at once with a
     Core INSERT instead of an ORM object (cheaper); for an entry nothing in the request reads
     back, after the last check that could refuse the request."""
-    rij = {
-        "actor_id": actor.id if actor else None,
-        "rol": actor.rol if actor else "anoniem",
-        "actie": actie,
-        "object_type": object_type,
-        "object_id": object_id,
-        "doel": doel,
-        "uitkomst": "toegestaan" if toegestaan else "geweigerd",
-    }
+    rij = audit_regel(
+        actor=actor,
+        actie=actie,
+        object_type=object_type,
+        object_id=object_id,
+        doel=doel,
+        toegestaan=toegestaan,
+    )
     if direct:
-        session.connection().execute(_AUDIT_INSERT, rij)
+        schrijf_audit(session=session, regels=[rij])
     else:
         session.add(AuditRegel(**rij))
 

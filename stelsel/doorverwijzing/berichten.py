@@ -203,13 +203,56 @@ def aan_ontvanger(
     return hoe
 
 
+# Every aanbieder (archived ones too) by id and by slug, per database and register version:
+# names, slugs and kinds change only with a new version (register.versie), so a referral names
+# sender and receiver without reading their rows. Contact data (the desk e-mail) is not
+# covered by the version: it is always read live (bereik_van, aan_ontvanger).
+_AANBIEDERS: dict[str, tuple[str, dict[str, register.AanbiederKort]]] = {}
+_AANBIEDERS_MAX = 8  # databases kept (tests use a few; a server one)
+
+
+class Aanbieders:
+    """The register's aanbieders as plain values, looked up by UUID or slug."""
+
+    def __init__(self, per_sleutel: dict[str, register.AanbiederKort]) -> None:
+        self._per_sleutel = per_sleutel
+
+    def get(self, aanbieder: str | uuid.UUID | None) -> register.AanbiederKort | None:
+        """By UUID (object or text) or slug, as register.get_aanbieder finds them."""
+        if aanbieder is None:
+            return None
+        try:
+            sleutel = str(uuid.UUID(str(aanbieder)))
+        except ValueError:
+            sleutel = f"slug:{aanbieder}"
+        return self._per_sleutel.get(sleutel)
+
+    def naam(self, aanbieder_id: uuid.UUID | None) -> str:
+        a = self.get(aanbieder_id)
+        return a.naam if a else ""
+
+
+def aanbieders(session: Session) -> Aanbieders:
+    """Every aanbieder of the register, read once per register version (one primary-key read
+    of the version per call)."""
+    versie = register.versie(session=session)
+    url = str(session.get_bind().engine.url)
+    bewaard = _AANBIEDERS.get(url)
+    if versie and bewaard is not None and bewaard[0] == versie:
+        return Aanbieders(bewaard[1])
+    per_sleutel: dict[str, register.AanbiederKort] = {}
+    for a in register.aanbieder_keuzes(session=session):
+        per_sleutel[str(a.id)] = a
+        per_sleutel[f"slug:{a.slug}"] = a
+    if versie:  # without a version row nothing says when it changes: not kept
+        if url not in _AANBIEDERS and len(_AANBIEDERS) >= _AANBIEDERS_MAX:
+            _AANBIEDERS.pop(next(iter(_AANBIEDERS)))
+        _AANBIEDERS[url] = (versie, per_sleutel)
+    return Aanbieders(per_sleutel)
+
+
 def register_naam(session: Session, aanbieder_id: uuid.UUID | None) -> str:
-    a = (
-        register.get_aanbieder(session=session, aanbieder_id=str(aanbieder_id))
-        if aanbieder_id
-        else None
-    )
-    return a.naam if a else ""
+    return aanbieders(session).naam(aanbieder_id) if aanbieder_id else ""
 
 
 def aan_ondernemer(

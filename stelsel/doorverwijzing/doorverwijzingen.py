@@ -60,10 +60,11 @@ def suggesties(
         registreer=False,
     )
     out = []
+    alle = berichten.aanbieders(session)
     for r in advies.resultaten:
         if r.regio_nodig:
             continue  # a stand-in for "the desk in your region": not a provider to refer to
-        a = register.get_aanbieder(session=session, aanbieder_id=r.aanbieder_id)
+        a = alle.get(r.aanbieder_id)
         if a and a.id != actor.aanbieder_id and a.soort in ONTVANGER_SOORTEN:
             out.append(r)
     return out[:aantal]
@@ -168,7 +169,10 @@ def create_doorverwijzing(
         raise Ongeldig("toestemming", INGETROKKEN)
     if not houdt(h, eerdere, actor.aanbieder_id):
         raise Conflict("uw organisatie heeft deze hulpvraag niet (meer) in behandeling")
-    naar = register.get_aanbieder(session=session, aanbieder_id=naar_aanbieder)
+    # sender and receiver by name from the register's aanbieders as of its version; the
+    # receiver's desk address (contact data, not versioned) is read live when it is needed
+    alle = berichten.aanbieders(session)
+    naar = alle.get(naar_aanbieder)
     if naar is None:
         raise Ongeldig("naar_aanbieder", "onbekende aanbieder")
     if naar.id == actor.aanbieder_id:
@@ -179,12 +183,12 @@ def create_doorverwijzing(
         if d is None or d.aanbieder_id != naar.id:
             raise Ongeldig("dienst", "onbekende dienst of niet van deze aanbieder")
         dienst_id = d.id
-    bereik = berichten.bereik_van(session=session, aanbieder_id=naar.id, desk_email=naar.email)
+    bereik = berichten.bereik_van(session=session, aanbieder_id=naar.id)
     if bereik.hoe == berichten.GEEN:
         raise Ongeldig("naar_aanbieder", NIET_BEREIKBAAR.format(naam=naar.naam))
-    van_naam = None
-    if namen is not None or bereik.hoe == berichten.EMAIL:
-        van_naam = berichten.register_naam(session, actor.aanbieder_id)
+    van_naam = alle.naam(actor.aanbieder_id)
+    # the audit entries of this request, written together at the end with one statement
+    auditregels: list[dict] = []
     # the consent this hop rests on: recorded now, given earlier for this recipient, or for
     # the first hop the intake consent for "the organisation you are referred to"
     t = None
@@ -198,6 +202,7 @@ def create_doorverwijzing(
             tekst_versie=toestemming.tekst_versie,
             kanaal=toestemming.kanaal,
             direct=True,
+            auditregels=auditregels,
         )
     else:
         t = h.toestemming_voor(naar.id)
@@ -257,23 +262,23 @@ def create_doorverwijzing(
         "Nieuwe doorverwijzing voor uw organisatie",
         dv.id,
         bereik=bereik,
-        naar=naar,
         van_naam=van_naam,
         direct=True,
     )
-    accounts.audit(
-        session=session,
-        actor=actor,
-        actie="doorverwijzen",
-        object_type="doorverwijzing",
-        object_id=str(dv.id),
-        doel="warme doorverwijzing",
-        direct=True,
+    auditregels.append(
+        accounts.audit_regel(
+            actor=actor,
+            actie="doorverwijzen",
+            object_type="doorverwijzing",
+            object_id=str(dv.id),
+            doel="warme doorverwijzing",
+        )
     )
+    accounts.schrijf_audit(session=session, regels=auditregels)
     session.flush()  # what the receiver's link (if any) added
     if namen is not None:
         namen[naar.id] = naar.naam
-        namen[dv.van_aanbieder_id] = van_naam or ""
+        namen[dv.van_aanbieder_id] = van_naam
     return dv
 
 

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from stelsel.accounts import rollen
 from stelsel.accounts import service as accounts
@@ -143,12 +143,14 @@ def create_hulpvraag(
 
 
 def keten(*, session: Session, hulpvraag_id: uuid.UUID) -> list[Doorverwijzing]:
-    """All referrals of a case in order."""
+    """All referrals of a case in order. Their one case is not joined in again: the callers
+    hold it already (it is taken from the session, or loaded once when first used)."""
     return list(
         session.scalars(
             select(Doorverwijzing)
             .where(Doorverwijzing.hulpvraag_id == hulpvraag_id)
             .order_by(Doorverwijzing.aangemaakt_op, Doorverwijzing.id)
+            .options(lazyload(Doorverwijzing.hulpvraag))
         )
     )
 

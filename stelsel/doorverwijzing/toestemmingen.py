@@ -37,10 +37,13 @@ def leg_vast(
     tekst_versie: str,
     kanaal: str,
     direct: bool = False,
+    auditregels: list[dict] | None = None,
 ) -> Toestemming:
     """Record the entrepreneur's consent to hand the case to one aanbieder, as the adviser
-    heard it (the caller checked that this adviser holds the case). `direct`: the consent and
-    its audit entry are written at once (models.schrijf_direct, accounts.audit)."""
+    heard it (the caller checked that this adviser holds the case). `direct`: the consent is
+    written at once (models.schrijf_direct). The audit entry is written at once too,
+    or, given `auditregels`, added to that list for the caller to write with the other entries
+    of its transaction (accounts.schrijf_audit)."""
     if kanaal not in KANALEN:
         raise Ongeldig("toestemming.kanaal", f"kies uit {', '.join(KANALEN)}")
     if not tekst_versie.strip():
@@ -65,15 +68,18 @@ def leg_vast(
     else:
         hulpvraag.toestemmingen.append(t)
         session.flush()  # before the referral that points to it
-    accounts.audit(
-        session=session,
-        actor=actor,
-        actie="toestemming_vastleggen",
-        object_type="hulpvraag",
-        object_id=str(hulpvraag.id),
-        doel=f"toestemming via {kanaal}",
-        direct=direct,
+    regels = [] if auditregels is None else auditregels
+    regels.append(
+        accounts.audit_regel(
+            actor=actor,
+            actie="toestemming_vastleggen",
+            object_type="hulpvraag",
+            object_id=str(hulpvraag.id),
+            doel=f"toestemming via {kanaal}",
+        )
     )
+    if auditregels is None:
+        accounts.schrijf_audit(session=session, regels=regels)
     return t
 
 
