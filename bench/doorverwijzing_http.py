@@ -187,10 +187,9 @@ def _postgres_ticks(pids: list[int] | None = None) -> dict[int, int]:
 
 
 def bench_backends(url: str) -> list[int]:
-    """The PostgreSQL backends serving the bench database (the server's pooled connections,
-    open after the warm-up). Other people's tests on the same PostgreSQL server are not
-    counted; PostgreSQL's shared background processes (WAL writer, checkpointer) are not
-    either."""
+    """The PostgreSQL backends serving the bench database: the server's pooled connections.
+    Other people's tests on the same PostgreSQL server are not counted; PostgreSQL's shared
+    background processes (WAL writer, checkpointer) are not either."""
     engine = create_engine(url)
     try:
         with engine.connect() as c:
@@ -247,9 +246,9 @@ class Cpu:
         machine = (bezig - bezig0) / max(1, totaal - totaal0) * kernen
         rest = max(0.0, machine - eigen - server - pg)
         per = seconden / max(1, aantal) * 1000  # ms of wall time per referral
+        welke = "alle processen" if self.pg_pids is None else f"{len(self.pg_pids)} verbindingen"
         return (
-            f"CPU in kernen (van {kernen}): server {server:.2f}, PostgreSQL {pg:.2f} "
-            f"({'verbindingen van de bench' if self.pg_pids is not None else 'alle processen'}), "
+            f"CPU in kernen (van {kernen}): server {server:.2f}, PostgreSQL {pg:.2f} ({welke}), "
             f"load generator {eigen:.2f}, de rest {rest:.2f}; machine {machine:.2f}\n"
             f"  CPU per doorverwijzing: server {server * per:.2f} ms, PostgreSQL {pg * per:.2f} ms "
             "(minder gevoelig voor andere belasting dan het aantal per seconde, niet ongevoelig)"
@@ -389,7 +388,11 @@ def main() -> None:
             loop.run_until_complete(
                 belast(port, verzoeken[n:], args.clients, args.seconden, uitslag)
             )
+            # connections opened during the run count too (from zero); closed ones are lost
+            nieuw = set(bench_backends(url)) - set(cpu.pg_pids or [])
+            cpu.pg_pids = [*(cpu.pg_pids or []), *nieuw]
             cpu_regel = cpu.regel(uitslag.seconden, len(uitslag.latenties))
+            cpu_regel += f"\n  databaseverbindingen geopend tijdens de meting: {len(nieuw)}"
             in_server = server_percentielen(voor, emmers(metrics(port)))
         finally:
             loop.close()
