@@ -2,6 +2,7 @@
 transaction of the change it announces, and never carries the question or other personal data
 of the entrepreneur (only links, names of organisations, statuses and dates)."""
 
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -209,6 +210,7 @@ def aan_ontvanger(
 # covered by the version: it is always read live (bereik_van, aan_ontvanger).
 _AANBIEDERS: dict[str, tuple[str, dict[str, register.AanbiederKort]]] = {}
 _AANBIEDERS_MAX = 8  # databases kept (tests use a few; a server one)
+_AANBIEDERS_SLOT = threading.Lock()
 
 
 class Aanbieders:
@@ -245,9 +247,10 @@ def aanbieders(session: Session) -> Aanbieders:
         per_sleutel[str(a.id)] = a
         per_sleutel[f"slug:{a.slug}"] = a
     if versie:  # without a version row nothing says when it changes: not kept
-        if url not in _AANBIEDERS and len(_AANBIEDERS) >= _AANBIEDERS_MAX:
-            _AANBIEDERS.pop(next(iter(_AANBIEDERS)))
-        _AANBIEDERS[url] = (versie, per_sleutel)
+        with _AANBIEDERS_SLOT:
+            if url not in _AANBIEDERS and len(_AANBIEDERS) >= _AANBIEDERS_MAX:
+                del _AANBIEDERS[next(iter(_AANBIEDERS))]
+            _AANBIEDERS[url] = (versie, per_sleutel)
     return Aanbieders(per_sleutel)
 
 
