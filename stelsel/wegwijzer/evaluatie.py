@@ -11,7 +11,15 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from stelsel.wegwijzer.matching import INFORMATIE_SOORTEN, Document
+from stelsel.wegwijzer.matching import (
+    INFORMATIE_SOORTEN,
+    THEMAS,
+    Analyse,
+    Bomen,
+    Document,
+    Matcher,
+    thema_kenmerken,
+)
 
 
 @dataclass(frozen=True)
@@ -153,3 +161,234 @@ def tabel(wegwijzer: Uitslag, baseline: Uitslag) -> str:
     for name, a, b, fmt in rows:
         lines.append(f"{name:<18}{fmt.format(a):>12}{fmt.format(b):>12}")
     return "\n".join(lines)
+
+
+# --- the learnt thema model -------------------------------------------------------------------
+
+
+def thema_voorbeelden(m: Matcher, analyses: Sequence[Analyse]) -> list[np.ndarray]:
+    """The thema features of each analysed question (made with the thema model off)."""
+    out = []
+    for a in analyses:
+        z = np.array([a.zeroshot.get(c, 0.0) for c in THEMAS])
+        st = m._thema_van(a.semantisch) if a.semantisch is not None else np.zeros(len(THEMAS))
+        out.append(
+            thema_kenmerken(
+                a.termen,
+                np.array([a.retrieval[c] for c in THEMAS]),
+                np.array([a.thema_scores[c] for c in THEMAS]),
+                z,
+                st,
+            )
+        )
+    return out
+
+
+def leer_themamodel(
+    kenmerken: Sequence[np.ndarray], goud: Sequence[Sequence[str]], c: float = 0.3
+) -> tuple[float, ...]:
+    """Logistic regression over (question, thema) pairs: the weights of `thema_kenmerken`
+    and the intercept, for `Weging.thema_model`."""
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.concatenate(list(kenmerken))
+    y = np.concatenate([[t in g for t in THEMAS] for g in goud])
+    model = LogisticRegression(C=c, max_iter=5000).fit(x, y)
+    return tuple(round(float(w), 4) for w in [*model.coef_[0], model.intercept_[0]])
+
+
+def voorspel_themas(model: Sequence[float], x: np.ndarray) -> set[str]:
+    """The thema's the model gives (as `Matcher.analyseer` does): from 0.5, and the best."""
+    w = np.asarray(model)
+    kans = 1 / (1 + np.exp(-(x @ w[:-1] + w[-1])))
+    return {THEMAS[i] for i in range(len(THEMAS)) if kans[i] >= 0.5 or i == int(kans.argmax())}
+
+
+def thema_f1(voorspeld: Sequence[set[str]], goud: Sequence[Sequence[str]]) -> float:
+    tp = fp = fn = 0
+    for p, g in zip(voorspeld, goud, strict=True):
+        tp += len(p & set(g))
+        fp += len(p - set(g))
+        fn += len(set(g) - p)
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def kruisvalidatie_themas(
+    sets: dict[str, tuple[list[np.ndarray], list[Sequence[str]]]], c: float = 0.3
+) -> dict[str, float]:
+    """Leave one set out: the thema micro-F1 on each set of a model fitted on the others."""
+    uit = {}
+    for naam, (x, g) in sets.items():
+        andere = [k for k in sets if k != naam]
+        model = leer_themamodel(
+            [r for k in andere for r in sets[k][0]], [r for k in andere for r in sets[k][1]], c
+        )
+        uit[naam] = thema_f1([voorspel_themas(model, r) for r in x], g)
+    return uit
+
+
+# --- the learnt ranking -----------------------------------------------------------------------
+
+BOMEN = 300  # trees of the learnt ranking
+DIEPTE = 3  # their depth
+LEERTEMPO = 0.05
+
+
+def leer_rangschikking(
+    kenmerken: Sequence[np.ndarray], goed: Sequence[np.ndarray], seed: int = 0
+) -> Bomen:
+    """Boosted trees over (question, candidate) rows, `Matcher._kenmerken` against whether
+    the candidate's provider is a right door; the candidates are then ordered by the sum of
+    the trees' leaves (the log-odds, less a constant)."""
+    from sklearn.ensemble import GradientBoostingClassifier
+
+    x = np.concatenate(list(kenmerken)).astype(np.float32)
+    y = np.concatenate(list(goed)).astype(int)
+    model = GradientBoostingClassifier(
+        n_estimators=BOMEN,
+        max_depth=DIEPTE,
+        learning_rate=LEERTEMPO,
+        subsample=0.8,
+        random_state=seed,
+    ).fit(x, y)
+    bomen = [b[0].tree_ for b in model.estimators_]
+    breed = max(t.node_count for t in bomen)
+    kenmerk = np.zeros((len(bomen), breed), dtype=np.int64)
+    drempel = np.full((len(bomen), breed), np.inf, dtype=np.float32)
+    links = np.tile(np.arange(breed), (len(bomen), 1))
+    rechts = links.copy()
+    waarde = np.zeros((len(bomen), breed), dtype=np.float32)
+    for i, t in enumerate(bomen):
+        n = t.node_count
+        blad = t.children_left[:n] < 0
+        kenmerk[i, :n] = np.where(blad, 0, t.feature[:n])
+        drempel[i, :n] = np.where(blad, np.inf, t.threshold[:n])
+        links[i, :n] = np.where(blad, np.arange(n), t.children_left[:n])
+        rechts[i, :n] = np.where(blad, np.arange(n), t.children_right[:n])
+        waarde[i, :n] = np.where(blad, LEERTEMPO * t.value[:n, 0, 0], 0.0)
+    return Bomen(kenmerk, drempel, links, rechts, waarde, DIEPTE)
+
+
+def bewaar_model(pad: Path, bomen: Bomen, thema: Sequence[float]) -> None:
+    np.savez_compressed(
+        pad,
+        kenmerk=bomen.kenmerk.astype(np.int16),
+        drempel=bomen.drempel,
+        links=bomen.links.astype(np.int16),
+        rechts=bomen.rechts.astype(np.int16),
+        waarde=bomen.waarde,
+        diepte=np.array(bomen.diepte),
+        thema=np.array(thema, dtype=np.float64),
+    )
+
+
+# --- fitting both models, with cross-validation over the labelled sets ------------------------
+
+
+def leer(
+    session, sets: dict[str, Path], aliassen: dict[str, list[str]], pad: Path | None = None
+) -> str:
+    """Fit the thema model and the learnt ranking on these sets, report leave-one-set-out
+    figures (each set measured with models fitted on the others only) and, with `pad`, write
+    the models fitted on all sets. Returns the report."""
+    import dataclasses
+
+    from stelsel.wegwijzer import service
+    from stelsel.wegwijzer.matching import algemeen
+
+    m = service.matcher(session=session)
+    basis = m.w
+    vragen = {k: lees_vragen(p) for k, p in sets.items()}
+
+    def doorloop(weging, naam):
+        """Each question's analysis, candidate features and labels, and the predictions."""
+        m.w = weging
+        m.kenmerken_nodig = True
+        uit = []
+        try:
+            for v in vragen[naam]:
+                m.laatste_kenmerken = m.laatste_analyse = None
+                a = service.advies(
+                    session=session, vraag=v.vraag, gemeente=v.gemeente, registreer=False
+                )
+                kop, x = m.laatste_kenmerken or (np.zeros(0, int), np.zeros((0, 1)))
+                goed = np.array(
+                    [
+                        past(
+                            algemeen(m.docs[i].netwerk[1])
+                            if m.docs[i].netwerk and a.gemeente is None
+                            else m.docs[i].aanbieder_naam,
+                            v.aanbieders,
+                            aliassen,
+                        )
+                        for i in kop
+                    ],
+                    dtype=bool,
+                )
+                uit.append((m.laatste_analyse, x, goed, a))
+        finally:
+            m.w, m.kenmerken_nodig = basis, False
+        return uit
+
+    def cijfers(rijen, naam):
+        goud = [v.themas for v in vragen[naam]]
+        h1 = h3 = 0
+        for (_, _, _, a), v in zip(rijen, vragen[naam], strict=True):
+            namen = [r.aanbieder_naam for r in a.resultaten]
+            h1 += any(past(n, v.aanbieders, aliassen) for n in namen[:1])
+            h3 += any(past(n, v.aanbieders, aliassen) for n in namen[:3])
+        f1 = thema_f1([set(a.themas) for *_, a in rijen], goud)
+        n = len(goud) or 1
+        return f"{h1 / n:.2f} / {h3 / n:.2f} / {f1:.2f}"
+
+    uit_regel = dataclasses.replace(basis, thema_model=(), rangschikker=None)
+    regel = {k: doorloop(uit_regel, k) for k in sets}
+    thema_x = {k: thema_voorbeelden(m, [r[0] for r in regel[k]]) for k in sets}
+    goud = {k: [v.themas for v in vragen[k]] for k in sets}
+
+    def modellen(namen):
+        thema = leer_themamodel(
+            [x for k in namen for x in thema_x[k]], [g for k in namen for g in goud[k]]
+        )
+        met_thema = dataclasses.replace(uit_regel, thema_model=thema)
+        rijen = {k: doorloop(met_thema, k) for k in namen}
+        bomen = leer_rangschikking(
+            [r[1] for k in namen for r in rijen[k]], [r[2] for k in namen for r in rijen[k]]
+        )
+        return thema, bomen
+
+    regels = ["set | rule (no models) | thema model + learnt ranking, fitted without this set"]
+    for k in sets:
+        thema, bomen = modellen([n for n in sets if n != k])
+        gemeten = doorloop(dataclasses.replace(basis, thema_model=thema, rangschikker=bomen), k)
+        regels.append(f"{k} | {cijfers(regel[k], k)} | {cijfers(gemeten, k)}")
+    if pad is not None:
+        thema, bomen = modellen(list(sets))
+        bewaar_model(pad, bomen, thema)
+        regels.append(f"models fitted on all sets written to {pad}")
+    return "\n".join(regels)
+
+
+if __name__ == "__main__":  # python -m stelsel.wegwijzer.evaluatie [--schrijf]
+    import sys
+
+    from stelsel.db import get_engine, session_scope
+    from stelsel.wegwijzer.matching import MODEL
+
+    data = Path("tests/data")
+    sets = {
+        "dev": data / "eval/wegwijzer-dev.jsonl",
+        "extra": data / "wegwijzer-extra.jsonl",
+        "extra2": data / "wegwijzer-extra2.jsonl",
+        "blind": data / "eval/wegwijzer-blind-2026-12.jsonl",
+        "six": data / "eval/wegwijzer-issue15.jsonl",
+    }
+    with session_scope(get_engine()) as s:
+        print(
+            leer(
+                s,
+                sets,
+                lees_aliassen(data / "eval/aanbieders-aliases.json"),
+                MODEL if "--schrijf" in sys.argv else None,
+            )
+        )

@@ -9,6 +9,8 @@ vocabulary (rapidfuzz), then re-ranked by thema fit, soort fit and region, one p
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -21,6 +23,7 @@ from stelsel.wegwijzer.semantiek import Semantiek, encode
 from stelsel.wegwijzer.tekst import stam, stammen, woorden
 
 THEMAS = tx.codes(tx.THEMAS)
+DIENST_SOORTEN = tx.codes(tx.DIENST_SOORTEN)
 INFORMATIE_SOORTEN = {"informatie", "tool", "financiering"}
 ADVIES_SOORTEN = {"advies", "programma", "netwerk", "opleiding"}
 Soort = Literal["informatie", "advies"]
@@ -90,6 +93,13 @@ class Weging:
     vangnet: bool = True  # no known word: thema's and diensten from the encoder alone
     semantiek_basis: float = -1.0  # cosine that counts as 0 (< 0: the mean over the area)
     semantiek_top: float = 0.6  # cosine that counts as 1 (with a fixed basis)
+    # learnt choice of the first card among the three best providers of the fused ranking,
+    # by their features (`Matcher._kenmerken`): boosted trees fitted by
+    # `evaluatie.leer_rangschikking`; None = the fused ranking as it is
+    rangschikker: "Bomen | None" = field(default_factory=lambda: _standaard_bomen())
+    # the learnt thema model: weights of `thema_kenmerken` and an intercept, fitted by
+    # `evaluatie.leer_themamodel`; () = the rule (lexicon + retrieval, thema_drempel)
+    thema_model: tuple[float, ...] = field(default_factory=lambda: _standaard_thema())
 
 
 @dataclass
@@ -163,6 +173,10 @@ class Matcher:
         self.vocab = sorted(w for w in vocab if len(w) >= 3 and not any(c.isdigit() for c in w))
         self.vocab_set = set(self.vocab)
         self._typos: dict[str, str | None] = {}  # unknown word → its correction, once
+        # the features of the last re-ranked candidates, for fitting the learnt ranking
+        self.kenmerken_nodig = False
+        self.laatste_kenmerken: tuple[np.ndarray, np.ndarray] | None = None
+        self.laatste_analyse: Analyse | None = None
         n = len(self.docs)
         self.thema_matrix = np.zeros((n, len(THEMAS)), dtype=np.float32)
         for i, d in enumerate(self.docs):
@@ -174,6 +188,11 @@ class Matcher:
         self.markt = np.array([d.markt for d in self.docs], dtype=np.float32)
         self.doelgroepen = [frozenset(d.doelgroepen) for d in self.docs]
         self.soort_info = np.array([d.soort in INFORMATIE_SOORTEN for d in self.docs], dtype=bool)
+        self.breedte = _breedte(self.docs)  # how broad each dienst's provider is (0..1)
+        self.soort_code = np.array(
+            [DIENST_SOORTEN.index(d.soort) if d.soort in DIENST_SOORTEN else 0 for d in self.docs],
+            dtype=np.int64,
+        )
         self.classifier = None
         if self.w.classificatie > 0:
             self.classifier = _train_classifier(
@@ -379,7 +398,15 @@ class Matcher:
             ]
             combined = combined + self.w.classificatie * proba.astype(np.float32)
         themas: list[str] = []
-        if combined.max() > 0:
+        if combined.max() > 0 and self.w.thema_model and sem is not None and zeroshot:
+            # the learnt thema model (`evaluatie.leer_themamodel`): each thema's probability
+            # from its signals; in from 0.5, and the most likely one always
+            kans = _thema_kansen(
+                self.w.thema_model, termen, retrieval, combined, zeroshot, sem, self
+            )
+            order = np.argsort(-kans, kind="stable")
+            themas = [THEMAS[i] for i in order if kans[i] >= 0.5 or i == order[0]]
+        elif combined.max() > 0:
             drempel = self.w.thema_drempel * combined.max()
             order = np.argsort(-combined)
             themas = [THEMAS[i] for i in order if combined[i] >= drempel and combined[i] > 0]
@@ -406,6 +433,46 @@ class Matcher:
             zeroshot=zeroshot,
         )
         return analyse, scores, stems + uitbreiding
+
+    def _kenmerken(
+        self,
+        kop: np.ndarray,
+        analyse: Analyse,
+        gebied: Sequence[tuple[str, str]] | None,
+        signalen: list[np.ndarray],
+    ) -> np.ndarray:
+        """The features of the learnt ranking, one row per candidate (best fused first): the
+        ranking's own signals (fused ranks, BM25, thema fit, soort, region, first line,
+        profile), the encoder's cosine against the best, the dienst's market role, how broad
+        its provider is and how many thema's it covers, a stand-in for a network, the
+        dienst's soort for an advice and for an information question, the candidate's fused
+        rank, and whether it covers the question's main thema, per thema."""
+        assert analyse.semantisch is not None
+        cos = analyse.semantisch[kop]
+        advies = analyse.soort == "advies"
+        soort = self.soort_code[kop]
+        een = np.eye(len(DIENST_SOORTEN), dtype=np.float32)[soort]
+        hoofd = np.zeros((len(kop), len(THEMAS)), dtype=np.float32)
+        if analyse.themas:
+            h = THEMAS.index(analyse.themas[0])
+            hoofd[:, h] = self.thema_matrix[kop, h]
+        return np.column_stack(
+            [
+                *signalen[:3],
+                cos - cos.max(),
+                *signalen[3:9],
+                self.markt[kop],
+                signalen[9],
+                self.breedte[kop],
+                self.thema_aantal[kop] / len(THEMAS),
+                self.netwerken[kop] & (not gebied),
+                een * advies,
+                een * (not advies),
+                self.breedte[kop] * advies,
+                np.arange(len(kop)) / HERORDEN,
+                hoofd,
+            ]
+        ).astype(np.float32)
 
     def _thema_van(self, sem: np.ndarray) -> np.ndarray:
         """The thema distribution of the ten diensten closest to the question by the encoder,
@@ -502,6 +569,11 @@ class Matcher:
             + self.w.eerstelijns * self.eerstelijns * relevant
             - self.w.markt * self.markt
         )
+        hoofd_fit = np.zeros(len(self.docs), dtype=np.float32)
+        precisie_fit = np.zeros(len(self.docs), dtype=np.float32)
+        if q_themas.any():
+            hoofd_fit = self.thema_matrix[:, THEMAS.index(analyse.themas[0])]
+            precisie_fit = (self.thema_matrix @ (q_themas > 0)) / np.maximum(self.thema_aantal, 1)
         if doelgroepen:
             past = np.array([bool(g & doelgroepen) for g in self.doelgroepen], dtype=bool)
             total = total + self.w.profiel * (past & relevant)
@@ -527,6 +599,42 @@ class Matcher:
             )
             total = fused
             orde = kandidaten[np.argsort(-fused[kandidaten], kind="stable")]
+            if self.w.rangschikker is not None or self.kenmerken_nodig:
+                kop = orde[:HERORDEN]
+                x = self._kenmerken(
+                    kop,
+                    analyse,
+                    gebied,
+                    [
+                        1 / (self.w.rrf_k + rang_lex[kop]),
+                        1 / (self.w.rrf_k + rang_sem[kop]),
+                        bm[kop],
+                        overlap[kop],
+                        hoofd_fit[kop],
+                        precisie_fit[kop],
+                        (soort_fit & (bm > 0))[kop],
+                        (regionaal & relevant)[kop],
+                        (self.eerstelijns * relevant)[kop],
+                        (past & relevant)[kop] if doelgroepen else np.zeros(len(kop)),
+                    ],
+                )
+                if self.kenmerken_nodig:
+                    self.laatste_kenmerken, self.laatste_analyse = (kop, x), analyse
+                if self.w.rangschikker is not None:
+                    # the model picks "Begin hier" among the first dienst of each of the
+                    # three best providers; the three stay the same, so does the rest
+                    eerste: dict[str, int] = {}
+                    for r, i in enumerate(kop):
+                        eerste.setdefault(self.docs[i].aanbieder_id, r)
+                        if len(eerste) == BEGIN_UIT:
+                            break
+                    rijen = list(eerste.values())
+                    beste = rijen[int(np.argmax(self.w.rangschikker.score(x[rijen])))]
+                    if beste:
+                        i = kop[beste]
+                        total = total.copy()
+                        total[i] = total[orde[0]] + 1e-6
+                        orde = np.concatenate([[i], orde[orde != i]])
         treffers: list[Treffer] = []
         gezien: set[str] = set()
         query_set = set(query_stems)
@@ -595,7 +703,125 @@ def _tekstsleutel(d: Document) -> tuple:
     return (d.naam, d.omschrijving, d.trefwoorden, d.aanbieder_naam, d.aanbieder_korte_naam)
 
 
+def thema_kenmerken(
+    termen: Sequence[lx.Term],
+    retrieval: np.ndarray,
+    combined: np.ndarray,
+    zeroshot: np.ndarray,
+    semantisch_thema: np.ndarray,
+) -> np.ndarray:
+    """One row per thema: the signals the learnt thema model weighs. The lexicon (a content
+    word names it, a context word names it and no content word names any, how many terms),
+    the thema's of the retrieved diensten, the rule's combined score and its rank, the
+    encoder's cosine with the thema's description (relative to the others) and the thema's of
+    the diensten nearest in meaning; per thema its own bias and its own trust in the lexicon
+    and in retrieval."""
+    n = len(THEMAS)
+    lex, ctx, aantal = np.zeros(n), np.zeros(n), np.zeros(n)
+    for t in termen:
+        for c in t.themas:
+            if t.context:
+                ctx[THEMAS.index(c)] = 1
+            else:
+                lex[THEMAS.index(c)] = 1
+                aantal[THEMAS.index(c)] += 1
+    comb = combined / (combined.max() or 1.0)
+    z = zeroshot
+    zr = np.clip((z - z.mean()) / max(float(z.max() - z.mean()), 1e-6), 0, 1)
+    rang = np.argsort(np.argsort(-comb, kind="stable"), kind="stable")
+    nlex = lex.sum()
+    een = np.eye(n)
+    return np.column_stack(
+        [
+            lex,
+            ctx * (nlex == 0),
+            ctx,
+            np.minimum(aantal, 3) / 3,
+            retrieval,
+            comb,
+            zr,
+            semantisch_thema,
+            rang == 0,
+            rang == 1,
+            np.full(n, nlex / 3),
+            een,
+            een * lex[:, None],
+            een * retrieval[:, None],
+        ]
+    ).astype(np.float64)
+
+
+def _thema_kansen(model, termen, retrieval, combined, zeroshot, sem, matcher) -> np.ndarray:
+    z = np.array([zeroshot[c] for c in THEMAS])
+    x = thema_kenmerken(termen, retrieval, combined, z, matcher._thema_van(sem))
+    w = np.asarray(model)
+    return 1 / (1 + np.exp(-(x @ w[:-1] + w[-1])))
+
+
 KANDIDATEN = 500  # documents ranked in full; the rest cannot reach the first cards
+HERORDEN = 30  # the best fused candidates the learnt ranking sees (its features' rank)
+BEGIN_UIT = 3  # the learnt ranking picks the first card among this many best providers
+MODEL = Path(__file__).parent / "data" / "model.npz"  # the learnt models (`evaluatie.leer`)
+
+
+@dataclass(frozen=True, eq=False)
+class Bomen:
+    """Boosted regression trees as arrays (one row per tree, nodes in columns; a leaf points
+    to itself): the learnt ranking, evaluated for all candidates and trees at once."""
+
+    kenmerk: np.ndarray  # feature per node (int)
+    drempel: np.ndarray  # go left when the feature ≤ this (float32, as the trees were fitted)
+    links: np.ndarray
+    rechts: np.ndarray
+    waarde: np.ndarray  # the node's contribution when it is a leaf (learning rate included)
+    diepte: int
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        bomen = np.arange(len(self.kenmerk))[:, None]
+        rijen = np.arange(len(x))[None, :]
+        knoop = np.zeros((len(self.kenmerk), len(x)), dtype=np.int64)
+        for _ in range(self.diepte):
+            k = self.kenmerk[bomen, knoop]
+            links = x[rijen, k] <= self.drempel[bomen, knoop]
+            knoop = np.where(links, self.links[bomen, knoop], self.rechts[bomen, knoop])
+        return self.waarde[bomen, knoop].sum(0)
+
+
+@dataclass(frozen=True)
+class _Model:
+    bomen: Bomen | None
+    thema: tuple[float, ...]
+
+
+@lru_cache(maxsize=1)
+def _model() -> _Model:
+    """The learnt models shipped with the code; none when the file is missing."""
+    if not MODEL.exists():
+        return _Model(None, ())
+    with np.load(MODEL) as z:
+        bomen = Bomen(
+            z["kenmerk"], z["drempel"], z["links"], z["rechts"], z["waarde"], int(z["diepte"])
+        )
+        return _Model(bomen, tuple(float(w) for w in z["thema"]))
+
+
+def _standaard_bomen() -> Bomen | None:
+    return _model().bomen
+
+
+def _standaard_thema() -> tuple[float, ...]:
+    return _model().thema
+
+
+def _breedte(docs: Sequence[Document]) -> np.ndarray:
+    """Per dienst, how broad its provider is: the share of all thema's its diensten cover
+    together. A national door about everything (KVK, RVO) is near 1, a specialist low."""
+    per_aanbieder: dict[str, set[str]] = {}
+    for d in docs:
+        per_aanbieder.setdefault(d.aanbieder_id, set()).update(d.themas)
+    return np.array(
+        [len(per_aanbieder[d.aanbieder_id]) / len(THEMAS) for d in docs], dtype=np.float32
+    )
 
 
 def _beste(scores: np.ndarray, k: int) -> np.ndarray:
