@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, insert, or_, select, update
+from sqlalchemy import CursorResult, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -130,14 +130,18 @@ NIET_BEREIKBAAR = (
 _GEBEURTENIS_INSERT = insert(Gebeurtenis)
 
 
+# Built once: building a statement with its loader options costs more than running it.
+_HULPVRAAG_MET_TOESTEMMINGEN = (
+    select(Hulpvraag)
+    .where(Hulpvraag.id == bindparam("hulpvraag_id"))
+    .options(joinedload(Hulpvraag.toestemmingen), joinedload(Hulpvraag.thema_rijen))
+)
+
+
 def _hulpvraag_met_toestemmingen(session: Session, hulpvraag_id: uuid.UUID) -> Hulpvraag | None:
     """A case with its consents and thema's in one query (instead of one per collection)."""
     return (
-        session.scalars(
-            select(Hulpvraag)
-            .where(Hulpvraag.id == hulpvraag_id)
-            .options(joinedload(Hulpvraag.toestemmingen), joinedload(Hulpvraag.thema_rijen))
-        )
+        session.scalars(_HULPVRAAG_MET_TOESTEMMINGEN, {"hulpvraag_id": hulpvraag_id})
         .unique()
         .first()
     )

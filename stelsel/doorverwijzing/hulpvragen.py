@@ -5,7 +5,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, lazyload
 
 from stelsel.accounts import rollen
@@ -142,17 +142,20 @@ def create_hulpvraag(
     return h, code
 
 
+# Built once: building a statement with its loader options costs more than running it. The
+# referrals' one case is not joined in again: the callers hold it already (it is taken from
+# the session, or loaded once when first used).
+_KETEN = (
+    select(Doorverwijzing)
+    .where(Doorverwijzing.hulpvraag_id == bindparam("hulpvraag_id"))
+    .order_by(Doorverwijzing.aangemaakt_op, Doorverwijzing.id)
+    .options(lazyload(Doorverwijzing.hulpvraag))
+)
+
+
 def keten(*, session: Session, hulpvraag_id: uuid.UUID) -> list[Doorverwijzing]:
-    """All referrals of a case in order. Their one case is not joined in again: the callers
-    hold it already (it is taken from the session, or loaded once when first used)."""
-    return list(
-        session.scalars(
-            select(Doorverwijzing)
-            .where(Doorverwijzing.hulpvraag_id == hulpvraag_id)
-            .order_by(Doorverwijzing.aangemaakt_op, Doorverwijzing.id)
-            .options(lazyload(Doorverwijzing.hulpvraag))
-        )
-    )
+    """All referrals of a case in order."""
+    return list(session.scalars(_KETEN, {"hulpvraag_id": hulpvraag_id}))
 
 
 def get_hulpvraag(

@@ -211,16 +211,30 @@ def schrijf_direct(session: Session, rij: Base) -> None:
     set first (its default when empty), so the object knows every value it was stored with.
     Relationships are not followed: the caller inserts parents first and sets loaded
     collections itself (sqlalchemy.orm.attributes.set_committed_value)."""
+    stmt, kolommen = _schrijfplan(type(rij))
     waarden = {}
-    for prop in sql_inspect(type(rij)).column_attrs:
-        kolom = prop.columns[0]
-        waarde = getattr(rij, prop.key)
-        if waarde is None and kolom.default is not None:
-            standaard = kolom.default
+    for attribuut, kolom, standaard in kolommen:
+        waarde = getattr(rij, attribuut)
+        if waarde is None and standaard is not None:
             waarde = standaard.arg if standaard.is_scalar else standaard.arg(None)
         # set even when empty: an attribute never set would be expired, and read back later
-        setattr(rij, prop.key, waarde)
-        waarden[kolom.key] = waarde
-    session.connection().execute(sql_insert(type(rij)), waarden)
+        setattr(rij, attribuut, waarde)
+        waarden[kolom] = waarde
+    session.connection().execute(stmt, waarden)
     make_transient_to_detached(rij)
     session.add(rij)
+
+
+_SCHRIJFPLANNEN: dict[type[Base], tuple] = {}
+
+
+def _schrijfplan(model: type[Base]) -> tuple:
+    """A model's INSERT and its (attribute, column, default) triples, worked out once."""
+    plan = _SCHRIJFPLANNEN.get(model)
+    if plan is None:
+        kolommen = [
+            (prop.key, prop.columns[0].key, prop.columns[0].default)
+            for prop in sql_inspect(model).column_attrs
+        ]
+        plan = _SCHRIJFPLANNEN[model] = (sql_insert(model), kolommen)
+    return plan
