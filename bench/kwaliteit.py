@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._pg import tijdelijke_database  # noqa: E402
 from stelsel.bootstrap import prepare  # noqa: E402
 from stelsel.db import make_engine, session_scope  # noqa: E402
+from stelsel.doorverwijzing import queries as dv_queries  # noqa: E402
 from stelsel.kwaliteit import cijfers, queries, rapport, rollup  # noqa: E402
 from stelsel.kwaliteit.models import EnqueteAntwoord, EnqueteAntwoordThema  # noqa: E402
 from stelsel.register import taxonomie as tx  # noqa: E402
@@ -105,6 +106,8 @@ def vul_pg(engine, omvang: int) -> None:
             ),
             {**p, "zaken": zaken},
         )
+        # bulk load without the per-row triggers of doorverwijzing_keten, rebuilt once below
+        c.execute(text("ALTER TABLE doorverwijzing DISABLE TRIGGER doorverwijzing_keten_bij"))
         c.execute(
             text(
                 """
@@ -121,6 +124,8 @@ def vul_pg(engine, omvang: int) -> None:
             ),
             {**p, "zaken": zaken},
         )
+        c.execute(text("ALTER TABLE doorverwijzing ENABLE TRIGGER doorverwijzing_keten_bij"))
+        dv_queries.herbouw_keten(c)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
         c.execute(text("ANALYZE"))
 

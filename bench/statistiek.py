@@ -18,7 +18,7 @@ from stelsel.accounts.rollen import Actor
 from stelsel.bootstrap import prepare
 from stelsel.db import make_engine, session_scope
 from stelsel.doorverwijzing import levenscyclus as lc
-from stelsel.doorverwijzing import service
+from stelsel.doorverwijzing import queries, service
 from stelsel.register import taxonomie as tx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -65,6 +65,8 @@ def vul(engine, aantal: int) -> None:
             ),
             {"zaken": zaken, "themas": THEMAS},
         )
+        # bulk load without the per-row triggers of doorverwijzing_keten, rebuilt once below
+        c.execute(text("ALTER TABLE doorverwijzing DISABLE TRIGGER doorverwijzing_keten_bij"))
         c.execute(
             text(
                 """
@@ -88,8 +90,11 @@ def vul(engine, aantal: int) -> None:
                 "uitkomsten": list(lc.UITKOMSTEN),
             },
         )
+        c.execute(text("ALTER TABLE doorverwijzing ENABLE TRIGGER doorverwijzing_keten_bij"))
+        queries.herbouw_keten(c)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
         c.execute(text("VACUUM ANALYZE hulpvraag"))
+        c.execute(text("VACUUM ANALYZE doorverwijzing_keten"))
         c.execute(text("VACUUM ANALYZE doorverwijzing"))
         c.execute(text("VACUUM ANALYZE hulpvraag_thema"))
 

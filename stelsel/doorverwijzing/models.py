@@ -161,6 +161,18 @@ class Doorverwijzing(Base):
     hulpvraag: Mapped[Hulpvraag] = relationship(lazy="joined")
 
 
+class DoorverwijzingKeten(Base):
+    """Per case with referrals: how many, and whether one goes back to the provider two steps
+    back (lc.keten_kenmerken). Read side of the statistics (queries.py); written only by the
+    database triggers of migration 0015, after every change to a case's chain."""
+
+    __tablename__ = "doorverwijzing_keten"
+
+    hulpvraag_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    aantal: Mapped[int] = mapped_column(Integer)
+    pingpong: Mapped[bool] = mapped_column(Boolean)
+
+
 class Gebeurtenis(Base):
     """One entry on a referral's timeline: a status change (soort `status`), a note of the
     sender or receiver (`notitie`), or a question from a provider without an account (`vraag`).

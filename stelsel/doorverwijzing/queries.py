@@ -6,18 +6,22 @@ Nothing here loads ORM objects or personal data; every function returns plain va
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Connection, Select, and_, case, func, or_, select, text
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import Over
-from sqlalchemy.sql.functions import FunctionElement
 
 from stelsel.doorverwijzing import levenscyclus as lc
-from stelsel.doorverwijzing.models import Doorverwijzing, Hulpvraag, HulpvraagThema
+from stelsel.doorverwijzing.models import (
+    Doorverwijzing,
+    DoorverwijzingKeten,
+    Hulpvraag,
+    HulpvraagThema,
+)
 from stelsel.register import taxonomie as tx
 
 D = Doorverwijzing.__table__.c
 H = Hulpvraag.__table__.c
 T = HulpvraagThema.__table__.c
+K = DoorverwijzingKeten.__table__.c
 
 # A referral is late while unanswered after its deadline (service.te_laat): the deadline is a
 # date already counted in working days when the referral was made, so the query only compares.
@@ -55,6 +59,16 @@ def _scoped(stmt: Select, regio: str | None) -> Select:
     return stmt if cond is None else stmt.where(cond)
 
 
+def _zaken(stmt: Select, regio: str | None) -> Select:
+    """A statement over doorverwijzing_keten (the cases with referrals), for a region."""
+    stmt = stmt.select_from(DoorverwijzingKeten.__table__)
+    if regio is None:
+        return stmt
+    return stmt.join(Hulpvraag.__table__, H.id == K.hulpvraag_id).where(
+        or_(H.provincie_code == regio, H.arbeidsmarktregio_code == regio)
+    )
+
+
 def statistieken(*, session: Session, regio: str | None, vandaag: date) -> Cijfers:
     """Counts per status and uitkomst, late referrals, hops and ping-pong, for a region (its
     provincie or arbeidsmarktregio code) or everything (None)."""
@@ -83,47 +97,49 @@ def statistieken(*, session: Session, regio: str | None, vandaag: date) -> Cijfe
     if not cijfers.aantal_doorverwijzingen:
         return cijfers
 
-    # A case's chain of providers is the first sender followed by each receiver in order
-    # (lc.keten_kenmerken). Its hops are its number of referrals; it ping-pongs when a
-    # receiver is the provider two steps back: the receiver two referrals earlier, or for the
-    # second referral the first sender.
-    def in_zaak(f: FunctionElement) -> Over:
-        return f.over(partition_by=D.hulpvraag_id, order_by=(D.aangemaakt_op, D.id))
-
-    twee_terug = func.coalesce(
-        in_zaak(func.lag(D.naar_aanbieder_id, 2)), in_zaak(func.lag(D.van_aanbieder_id, 1))
-    )
-    stappen = _scoped(
-        select(
-            D.hulpvraag_id,
-            in_zaak(func.row_number()).label("n"),
-            case((D.naar_aanbieder_id == twee_terug, D.hulpvraag_id)).label("pingpong"),
-        ).select_from(Doorverwijzing.__table__),
-        regio,
-    ).subquery()
+    # Cases, their hops and ping-pong (lc.keten_kenmerken) come from doorverwijzing_keten, one
+    # row per case kept current by the database's triggers (migration 0015): no walk over
+    # every referral.
     zaken, pingpong = session.execute(
-        select(
-            func.sum(case((stappen.c.n == 1, 1), else_=0)),
-            func.count(stappen.c.pingpong.distinct()),
+        _zaken(
+            select(func.count(), func.coalesce(func.sum(case((K.pingpong, 1), else_=0)), 0)), regio
         )
     ).one()
     cijfers.aantal_hulpvragen = zaken
     cijfers.pingpong = pingpong
     cijfers.gemiddeld_aantal_hops = round(cijfers.aantal_doorverwijzingen / zaken, 2)
-
-    # per thema: count each case's referrals first (the chain index covers it), then join the
-    # few thema rows per case
-    per_zaak = _scoped(
-        select(D.hulpvraag_id, func.count().label("n"))
-        .select_from(Doorverwijzing.__table__)
-        .group_by(D.hulpvraag_id),
+    per_thema = _zaken(
+        select(T.thema, func.count(), func.sum(K.aantal))
+        .join(HulpvraagThema.__table__, T.hulpvraag_id == K.hulpvraag_id)
+        .group_by(T.thema),
         regio,
-    ).subquery()
-    per_thema = (
-        select(T.thema, func.count(), func.sum(per_zaak.c.n))
-        .join(per_zaak, per_zaak.c.hulpvraag_id == T.hulpvraag_id)
-        .group_by(T.thema)
     )
     for thema, n_zaken, n in session.execute(per_thema):
         cijfers.per_thema[thema] = {"hulpvragen": n_zaken, "doorverwijzingen": n}
     return cijfers
+
+
+def herbouw_keten(conn: Connection) -> int:
+    """Rebuild doorverwijzing_keten from every referral (after a bulk load with its triggers
+    disabled); the same computation as the triggers of migration 0015. Returns its rows."""
+    pg = conn.dialect.name == "postgresql"
+    conn.execute(text("DELETE FROM doorverwijzing_keten"))
+    conn.execute(
+        text(
+            f"""
+            INSERT INTO doorverwijzing_keten (hulpvraag_id, aantal, pingpong)
+            SELECT hulpvraag_id, count(*),
+                coalesce({"bool_or" if pg else "max"}(naar = coalesce(twee_terug, eerste_van)),
+                    {"false" if pg else "0"})
+            FROM (
+                SELECT hulpvraag_id, naar_aanbieder_id AS naar,
+                    lag(naar_aanbieder_id, 2) OVER w AS twee_terug,
+                    lag(van_aanbieder_id, 1) OVER w AS eerste_van
+                FROM doorverwijzing
+                WINDOW w AS (PARTITION BY hulpvraag_id ORDER BY aangemaakt_op, id)
+            ) AS stappen
+            GROUP BY hulpvraag_id
+            """
+        )
+    )
+    return conn.execute(text("SELECT count(*) FROM doorverwijzing_keten")).scalar_one()

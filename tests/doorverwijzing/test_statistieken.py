@@ -10,8 +10,8 @@ from sqlalchemy import or_, select
 
 from stelsel.accounts.rollen import Actor
 from stelsel.doorverwijzing import levenscyclus as lc
-from stelsel.doorverwijzing import service
-from stelsel.doorverwijzing.models import Doorverwijzing, Hulpvraag
+from stelsel.doorverwijzing import queries, service
+from stelsel.doorverwijzing.models import Doorverwijzing, DoorverwijzingKeten, Hulpvraag
 from stelsel.register import taxonomie as tx
 
 VANDAAG = date.today()
@@ -197,3 +197,77 @@ def test_hand_counted_region(session):
 def test_only_regional_and_national_roles(session, rol):
     with pytest.raises(service.Verboden):
         service.statistieken(session=session, actor=Actor(id=uuid.uuid4(), rol=rol))
+
+
+def _keten_tabel(session) -> dict[uuid.UUID, tuple[int, bool]]:
+    session.flush()
+    rijen = session.execute(
+        select(
+            DoorverwijzingKeten.hulpvraag_id,
+            DoorverwijzingKeten.aantal,
+            DoorverwijzingKeten.pingpong,
+        )
+    )
+    return {h: (n, bool(p)) for h, n, p in rijen}
+
+
+def _uit_de_rijen(session) -> dict[uuid.UUID, tuple[int, bool]]:
+    """The oracle of doorverwijzing_keten: each case's chain from its ORM rows in order."""
+    per_zaak: dict[uuid.UUID, list[Doorverwijzing]] = {}
+    for d in session.scalars(select(Doorverwijzing).order_by(Doorverwijzing.aangemaakt_op)):
+        per_zaak.setdefault(d.hulpvraag_id, []).append(d)
+    return {h: (len(v), bool(service.keten_kenmerken(v)["pingpong"])) for h, v in per_zaak.items()}
+
+
+def test_the_case_table_follows_every_write(session):
+    """doorverwijzing_keten (kept by the database's triggers) equals the chains after inserts,
+    an insert that sorts before existing referrals, deletes, moves and status changes."""
+    z1 = _zaak(session, REGIO[0], [A, B, C])
+    z2 = _zaak(session, REGIO[1], [A, B])
+    session.flush()
+    assert _keten_tabel(session) == _uit_de_rijen(session) == {z1.id: (2, False), z2.id: (1, False)}
+    eerste = session.scalars(
+        select(Doorverwijzing)
+        .where(Doorverwijzing.hulpvraag_id == z1.id)
+        .order_by(Doorverwijzing.aangemaakt_op)
+    ).first()
+    assert eerste is not None
+    # a referral C → A dated before the others: the chain becomes C, A, B, C (C is three back)
+    session.add(
+        Doorverwijzing(
+            id=uuid.uuid4(),
+            hulpvraag_id=z1.id,
+            van_aanbieder_id=C,
+            naar_aanbieder_id=A,
+            status=lc.VERZONDEN,
+            aangemaakt_op=eerste.aangemaakt_op - timedelta(hours=1),
+            bijgewerkt_op=eerste.aangemaakt_op,
+            eerste_contact_voor=VANDAAG,
+        )
+    )
+    assert _keten_tabel(session) == _uit_de_rijen(session)
+    assert _keten_tabel(session)[z1.id] == (3, False)
+    # A → B now goes to C: the chain C, A, C, C returns to C two steps back
+    eerste.naar_aanbieder_id = C
+    assert _keten_tabel(session) == _uit_de_rijen(session)
+    assert _keten_tabel(session)[z1.id] == (3, True)
+    # a status change leaves it alone; moving a referral changes both cases
+    eerste.status = lc.GEACCEPTEERD
+    eerste.hulpvraag_id = z2.id
+    assert _keten_tabel(session) == _uit_de_rijen(session)
+    assert _keten_tabel(session)[z1.id][0] == 2 and _keten_tabel(session)[z2.id][0] == 2
+    # deleting every referral of a case removes its row
+    for d in session.scalars(select(Doorverwijzing).where(Doorverwijzing.hulpvraag_id == z1.id)):
+        session.delete(d)
+    assert _keten_tabel(session) == _uit_de_rijen(session)
+    assert z1.id not in _keten_tabel(session)
+
+
+def test_rebuilding_the_case_table_gives_what_the_triggers_kept(session):
+    random.seed(11)
+    for _ in range(40):
+        keten = [random.choice([A, B, C, D]) for _ in range(random.choice([1, 2, 3, 5]))]
+        _zaak(session, random.choice(REGIO), keten)
+    bijgehouden = _keten_tabel(session)
+    assert queries.herbouw_keten(session.connection()) == len(bijgehouden)
+    assert _keten_tabel(session) == bijgehouden == _uit_de_rijen(session)
