@@ -266,7 +266,7 @@ def leer_rangschikking(
         links[i, :n] = np.where(blad, np.arange(n), t.children_left[:n])
         rechts[i, :n] = np.where(blad, np.arange(n), t.children_right[:n])
         waarde[i, :n] = np.where(blad, LEERTEMPO * t.value[:n, 0, 0], 0.0)
-    return Bomen(kenmerk, drempel, links, rechts, waarde, DIEPTE)
+    return Bomen(kenmerk, drempel, links, rechts, waarde, DIEPTE, x.shape[1])
 
 
 def bewaar_model(pad: Path, bomen: Bomen, thema: Sequence[float]) -> None:
@@ -278,6 +278,7 @@ def bewaar_model(pad: Path, bomen: Bomen, thema: Sequence[float]) -> None:
         rechts=bomen.rechts.astype(np.int16),
         waarde=bomen.waarde,
         diepte=np.array(bomen.diepte),
+        kenmerken=np.array(bomen.kenmerken),
         thema=np.array(thema, dtype=np.float64),
     )
 

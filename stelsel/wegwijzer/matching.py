@@ -30,9 +30,9 @@ Soort = Literal["informatie", "advies"]
 VRAAGWOORDEN = {"hoe", "wat", "welke", "welk", "wanneer", "moet", "mag", "is", "zijn", "waar"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
-    """One dienst as the matcher sees it."""
+    """One dienst as the matcher sees it (slots: 100,000 of them without a dict each)."""
 
     dienst_id: str
     slug: str
@@ -173,6 +173,7 @@ class Matcher:
         self.vocab = sorted(w for w in vocab if len(w) >= 3 and not any(c.isdigit() for c in w))
         self.vocab_set = set(self.vocab)
         self._typos: dict[str, str | None] = {}  # unknown word → its correction, once
+        self._sterk: dict[int, frozenset[str]] = {}  # a dienst's stems of name and keywords
         # the features of the last re-ranked candidates, for fitting the learnt ranking
         self.kenmerken_nodig = False
         self.laatste_kenmerken: tuple[np.ndarray, np.ndarray] | None = None
@@ -186,7 +187,10 @@ class Matcher:
         self.landelijk = np.array([d.landelijk for d in self.docs], dtype=bool)
         self.eerstelijns = np.array([d.eerstelijns for d in self.docs], dtype=np.float32)
         self.markt = np.array([d.markt for d in self.docs], dtype=np.float32)
-        self.doelgroepen = [frozenset(d.doelgroepen) for d in self.docs]
+        eigen: dict[frozenset[str], frozenset[str]] = {}  # one set per distinct combination
+        self.doelgroepen = [
+            eigen.setdefault(g, g) for g in map(frozenset, (d.doelgroepen for d in self.docs))
+        ]
         self.soort_info = np.array([d.soort in INFORMATIE_SOORTEN for d in self.docs], dtype=bool)
         self.breedte = _breedte(self.docs)  # how broad each dienst's provider is (0..1)
         self.soort_code = np.array(
@@ -211,13 +215,14 @@ class Matcher:
             for g in d.gebieden:
                 self.per_gebied.setdefault(g, []).append(i)
 
-    def _corpus(self, vorige: "Matcher | None") -> list[np.ndarray]:
-        """Every document's stems as numbers (self._stamnummers), those of unchanged texts
+    def _corpus(self, vorige: "Matcher | None") -> list[bytes]:
+        """Every document's stems as numbers (self._stamnummers, int32 packed in bytes: one
+        small object per text instead of a numpy array's three), those of unchanged texts
         from the previous matcher."""
         self._stamnummers: dict[str, int] = dict(vorige._stamnummers) if vorige else {}
         oud = vorige._doc_stamnummers if vorige else {}
-        self._doc_stamnummers: dict[tuple, np.ndarray] = {}
-        corpus: list[np.ndarray] = []
+        self._doc_stamnummers: dict[tuple, bytes] = {}
+        corpus: list[bytes] = []
         for d, k in zip(self.docs, self._tekstsleutels, strict=True):
             ids = self._doc_stamnummers.get(k)
             if ids is None:
@@ -227,7 +232,7 @@ class Matcher:
                 ids = np.array(
                     [nummers.setdefault(s, len(nummers)) for s in self._doc_stems(d)],
                     dtype=np.int32,
-                )
+                ).tobytes()
             self._doc_stamnummers[k] = ids
             corpus.append(ids)
         return corpus
@@ -440,13 +445,15 @@ class Matcher:
         analyse: Analyse,
         gebied: Sequence[tuple[str, str]] | None,
         signalen: list[np.ndarray],
+        vraagstammen: list[str],
     ) -> np.ndarray:
         """The features of the learnt ranking, one row per candidate (best fused first): the
         ranking's own signals (fused ranks, BM25, thema fit, soort, region, first line,
         profile), the encoder's cosine against the best, the dienst's market role, how broad
         its provider is and how many thema's it covers, a stand-in for a network, the
         dienst's soort for an advice and for an information question, the candidate's fused
-        rank, and whether it covers the question's main thema, per thema."""
+        rank, whether it covers the question's main thema, per thema, and the share of the
+        question's own words and of its expansions that the dienst's name and keywords hold."""
         assert analyse.semantisch is not None
         cos = analyse.semantisch[kop]
         advies = analyse.soort == "advies"
@@ -471,8 +478,27 @@ class Matcher:
                 self.breedte[kop] * advies,
                 np.arange(len(kop)) / HERORDEN,
                 hoofd,
+                *self._naam_fit(kop, vraagstammen[: analyse.inhoudswoorden]),
+                *self._naam_fit(kop, vraagstammen[analyse.inhoudswoorden :]),
             ]
         ).astype(np.float32)
+
+    def _naam_fit(self, kop: np.ndarray, stammen_: list[str]) -> list[np.ndarray]:
+        """The share of these stems in each candidate's name and keywords."""
+        vraag = set(stammen_)
+        uit = np.zeros(len(kop), dtype=np.float32)
+        if vraag:
+            for r, i in enumerate(kop):
+                sterk = self._sterk.get(int(i))
+                if sterk is None:
+                    d = self.docs[i]
+                    tekst = " ".join([d.naam, *d.trefwoorden])
+                    sterk = frozenset(stammen(woorden(tekst), self.stopwoorden))
+                    if len(self._sterk) > 20000:
+                        self._sterk.clear()
+                    self._sterk[int(i)] = sterk
+                uit[r] = len(vraag & sterk) / len(vraag)
+        return [uit]
 
     def _thema_van(self, sem: np.ndarray) -> np.ndarray:
         """The thema distribution of the ten diensten closest to the question by the encoder,
@@ -617,10 +643,11 @@ class Matcher:
                         (self.eerstelijns * relevant)[kop],
                         (past & relevant)[kop] if doelgroepen else np.zeros(len(kop)),
                     ],
+                    query_stems,
                 )
                 if self.kenmerken_nodig:
                     self.laatste_kenmerken, self.laatste_analyse = (kop, x), analyse
-                if self.w.rangschikker is not None:
+                if self.w.rangschikker is not None and self.w.rangschikker.past(x):
                     # the model picks "Begin hier" among the first dienst of each of the
                     # three best providers; the three stay the same, so does the rest
                     eerste: dict[str, int] = {}
@@ -664,14 +691,15 @@ class Bm25:
     stem numbers, built with array operations only, so a rebuild after a register edit costs
     little more than joining the documents' arrays."""
 
-    def __init__(self, rijen: list[np.ndarray], vocab: dict[str, int], k1=1.5, b=0.75):
+    def __init__(self, rijen: list[bytes], vocab: dict[str, int], k1=1.5, b=0.75):
+        """`rijen`: per document its stem numbers as int32 bytes (Matcher._corpus)."""
         from scipy.sparse import coo_matrix  # type: ignore[import-untyped]
 
         self.vocab = vocab
         n = len(rijen)
-        lengte = np.fromiter((len(r) for r in rijen), dtype=np.int64, count=n)
+        lengte = np.fromiter((len(r) // 4 for r in rijen), dtype=np.int64, count=n)
         doc = np.repeat(np.arange(n, dtype=np.int32), lengte)
-        ids = np.concatenate(rijen) if n else np.zeros(0, dtype=np.int32)
+        ids = np.frombuffer(b"".join(rijen), dtype=np.int32)
         tf = coo_matrix(
             (np.ones(len(ids), dtype=np.float32), (ids, doc)), shape=(len(vocab) + 1, n)
         ).tocsr()  # one row per stem: its documents and counts
@@ -775,6 +803,11 @@ class Bomen:
     rechts: np.ndarray
     waarde: np.ndarray  # the node's contribution when it is a leaf (learning rate included)
     diepte: int
+    kenmerken: int  # the number of features the trees were fitted on
+
+    def past(self, x: np.ndarray) -> bool:
+        """Whether these features are the ones the trees were fitted on (their number)."""
+        return self.kenmerken == x.shape[1]
 
     def score(self, x: np.ndarray) -> np.ndarray:
         bomen = np.arange(len(self.kenmerk))[:, None]
@@ -800,7 +833,13 @@ def _model() -> _Model:
         return _Model(None, ())
     with np.load(MODEL) as z:
         bomen = Bomen(
-            z["kenmerk"], z["drempel"], z["links"], z["rechts"], z["waarde"], int(z["diepte"])
+            z["kenmerk"],
+            z["drempel"],
+            z["links"],
+            z["rechts"],
+            z["waarde"],
+            int(z["diepte"]),
+            int(z["kenmerken"]) if "kenmerken" in z else -1,
         )
         return _Model(bomen, tuple(float(w) for w in z["thema"]))
 

@@ -94,7 +94,10 @@ def test_the_thema_model_round_trip(tmp_path):
     bomen = leer_rangschikking([rng.random((50, 3))], [rng.random(50) > 0.5])
     bewaar_model(tmp_path / "m.npz", bomen, model)
     with np.load(tmp_path / "m.npz") as z:
-        terug = Bomen(z["kenmerk"], z["drempel"], z["links"], z["rechts"], z["waarde"], 3)
+        terug = Bomen(
+            z["kenmerk"], z["drempel"], z["links"], z["rechts"], z["waarde"], 3, int(z["kenmerken"])
+        )
+        assert terug.past(np.zeros((1, 3))) and not terug.past(np.zeros((1, 4)))
         assert tuple(z["thema"]) == model
     x = rng.random((5, 3)).astype(np.float32)
     assert np.allclose(terug.score(x), bomen.score(x))
