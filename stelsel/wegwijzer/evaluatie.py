@@ -78,9 +78,10 @@ def _normaal(naam: str) -> str:
 
 
 def past(naam: str, sleutels: Sequence[str], aliassen: dict[str, list[str]]) -> bool:
-    """Whether a provider name matches one of the acceptable keys (whole-word fragments)."""
+    """Whether a provider name matches one of the acceptable keys (whole-word fragments). A
+    key that is not in `aliassen` is an aanbieder's own name and is its own fragment."""
     n = _normaal(naam)
-    return any(_normaal(frag) in n for k in sleutels for frag in aliassen.get(k, []))
+    return any(_normaal(frag) in n for k in sleutels for frag in aliassen.get(k, [k]))
 
 
 def evalueer(

@@ -13,6 +13,11 @@ def test_alias_matches_whole_words_only():
     assert not past("KVK-achtige", ["ROM"], ALIASSEN)
 
 
+def test_a_label_that_is_no_alias_key_is_the_providers_own_name():
+    assert past("Provincie Flevoland", ["Provincie Flevoland"], ALIASSEN)
+    assert not past("Provincie Friesland", ["Provincie Flevoland"], ALIASSEN)
+
+
 def test_metrics():
     vragen = [
         Vraag("a", "x", None, ("financiering",), "advies", ("KVK",)),
