@@ -7,12 +7,10 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel
-from sqlalchemy.orm import Session
 
 from stelsel.accounts import rollen, service
-from stelsel.accounts.deps import vereist_actor
-from stelsel.accounts.rollen import Actor
-from stelsel.web.deps import get_session
+from stelsel.accounts.deps import Ingelogd
+from stelsel.web.afhankelijkheden import Sessie
 from stelsel.web.invoer import alleen_bekende_parameters
 from stelsel.web.paginering import Paginering, page_envelope, paginering
 from stelsel.web.problems import ProblemError
@@ -46,9 +44,9 @@ class AuditPagina(BaseModel):
 )
 def list_audit(
     request: Request,
+    actor: Ingelogd,
+    session: Sessie,
     p: Paginering = Depends(paginering),
-    actor: Actor = Depends(vereist_actor),
-    session: Session = Depends(get_session),
 ):
     if actor.rol not in (rollen.BEHEERDER, rollen.STELSELREGISSEUR):
         service.audit(
@@ -119,9 +117,9 @@ _BEHEER_FOUTEN: dict[int | str, dict[str, Any]] = {
 )
 def list_gebruikers(
     request: Request,
+    actor: Ingelogd,
+    session: Sessie,
     p: Paginering = Depends(paginering),
-    actor: Actor = Depends(vereist_actor),
-    session: Session = Depends(get_session),
 ):
     items, totaal = service.get_all(
         session=session, door=actor, offset=p.offset, limit=p.per_pagina
@@ -150,9 +148,7 @@ def list_gebruikers(
     summary="Een gebruiker uitschakelen: sessies en tokens werken meteen niet meer",
     responses=_BEHEER_FOUTEN,
 )
-def deactiveer(
-    id: uuid.UUID, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
-):
+def deactiveer(id: uuid.UUID, actor: Ingelogd, session: Sessie):
     service.deactiveer_door(session=session, door=actor, gebruiker_id=id)
     return Response(status_code=204)
 
@@ -167,8 +163,8 @@ def deactiveer(
 def reset_wachtwoord(
     id: uuid.UUID,
     response: Response,
-    actor: Actor = Depends(vereist_actor),
-    session: Session = Depends(get_session),
+    actor: Ingelogd,
+    session: Sessie,
 ):
     response.headers["Cache-Control"] = "no-store"
     return NieuwWachtwoord(
@@ -183,9 +179,7 @@ def reset_wachtwoord(
     summary="Alle API-tokens van een gebruiker intrekken",
     responses=_BEHEER_FOUTEN,
 )
-def trek_tokens_in(
-    id: uuid.UUID, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
-):
+def trek_tokens_in(id: uuid.UUID, actor: Ingelogd, session: Sessie):
     return Ingetrokken(
         ingetrokken=service.trek_tokens_in_door(session=session, door=actor, gebruiker_id=id)
     )

@@ -2,13 +2,12 @@
 session gets a new id at login and is removed on the server at logout, and failed attempts
 make logging in wait (per account and per client address)."""
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy.orm import Session
 
 from stelsel.accounts import rollen, service
+from stelsel.web.afhankelijkheden import Sessie
 from stelsel.web.csrf import MET_CSRF, csrf_token
-from stelsel.web.deps import get_session
 from stelsel.web.pages import render
 from stelsel.web.sessies import roteer
 
@@ -38,10 +37,10 @@ def login_form(request: Request, verder: str = STANDAARD_VERDER):
 @router.post("/inloggen", dependencies=MET_CSRF)
 def login(
     request: Request,
+    session: Sessie,
     email: str = Form(""),
     wachtwoord: str = Form(""),
     verder: str = Form(STANDAARD_VERDER),
-    session: Session = Depends(get_session),
 ):
     adres = request.client.host if request.client else "onbekend"
     try:

@@ -16,11 +16,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from sqlalchemy.orm import Session
 
 from stelsel.accounts import registerbeheer as beheer
-from stelsel.accounts.deps import vereist_actor
+from stelsel.accounts.deps import Ingelogd
 from stelsel.accounts.rollen import Actor
 from stelsel.db import als_utc
 from stelsel.register import service as register
-from stelsel.web.deps import get_session
+from stelsel.web.afhankelijkheden import Sessie
 from stelsel.web.paginering import Paginering, page_envelope, paginering
 from stelsel.web.problems import ProblemError, bad_request
 
@@ -305,9 +305,9 @@ def _maak_routes(soort: str, meervoud: str, Schema: type[BaseModel]) -> None:  #
     )
     def maak(
         response: Response,
+        actor: Ingelogd,
+        session: Sessie,
         body: Schema = Body(...),  # type: ignore[valid-type]
-        actor: Actor = Depends(vereist_actor),
-        session: Session = Depends(get_session),
     ):
         gegevens = cellen(soort, body.model_dump())  # type: ignore[attr-defined]
         beheer.mag_aanmaken(session=session, actor=actor, soort=soort, gegevens=gegevens)
@@ -325,10 +325,10 @@ def _maak_routes(soort: str, meervoud: str, Schema: type[BaseModel]) -> None:  #
     def vervang(
         id: IdPad,
         response: Response,
+        actor: Ingelogd,
+        session: Sessie,
         body: Schema = Body(...),  # type: ignore[valid-type]
         if_match: IfMatch = None,
-        actor: Actor = Depends(vereist_actor),
-        session: Session = Depends(get_session),
     ):
         slug = _slug(session, soort, id)
         beheer.werkversie(session=session, actor=actor, soort=soort, slug=slug)  # 404 / 403
@@ -345,10 +345,10 @@ def _maak_routes(soort: str, meervoud: str, Schema: type[BaseModel]) -> None:  #
     def wijzig(
         id: IdPad,
         response: Response,
+        actor: Ingelogd,
+        session: Sessie,
         body: dict[str, Any] = Body(..., description="Alleen de velden die veranderen"),
         if_match: IfMatch = None,
-        actor: Actor = Depends(vereist_actor),
-        session: Session = Depends(get_session),
     ):
         slug = _slug(session, soort, id)
         huidig = beheer.werkversie(session=session, actor=actor, soort=soort, slug=slug)
@@ -366,9 +366,9 @@ def _maak_routes(soort: str, meervoud: str, Schema: type[BaseModel]) -> None:  #
     def archiveer(
         id: IdPad,
         response: Response,
+        actor: Ingelogd,
+        session: Sessie,
         if_match: IfMatch = None,
-        actor: Actor = Depends(vereist_actor),
-        session: Session = Depends(get_session),
     ):
         v = beheer.archiveer(
             session=session,
@@ -389,8 +389,8 @@ def _maak_routes(soort: str, meervoud: str, Schema: type[BaseModel]) -> None:  #
     def werkversie(
         id: IdPad,
         response: Response,
-        actor: Actor = Depends(vereist_actor),
-        session: Session = Depends(get_session),
+        actor: Ingelogd,
+        session: Sessie,
     ):
         w = beheer.werkversie(
             session=session, actor=actor, soort=soort, slug=_slug(session, soort, id)
@@ -415,8 +415,8 @@ def _maak_routes(soort: str, meervoud: str, Schema: type[BaseModel]) -> None:  #
     )
     def versies(
         id: IdPad,
-        actor: Actor = Depends(vereist_actor),
-        session: Session = Depends(get_session),
+        actor: Ingelogd,
+        session: Sessie,
     ):
         slug = _slug(session, soort, id)
         return [
@@ -435,9 +435,9 @@ def _maak_routes(soort: str, meervoud: str, Schema: type[BaseModel]) -> None:  #
         id: IdPad,
         nummer: int,
         response: Response,
+        actor: Ingelogd,
+        session: Sessie,
         if_match: IfMatch = None,
-        actor: Actor = Depends(vereist_actor),
-        session: Session = Depends(get_session),
     ):
         v = beheer.herstel(
             session=session,
@@ -461,9 +461,7 @@ _maak_routes("dienst", "diensten", DienstSchrijf)
     summary="Bevestigen dat de aanbieder en al zijn diensten nog kloppen",
     responses=_FOUTEN,
 )
-def bevestig(
-    id: IdPad, actor: Actor = Depends(vereist_actor), session: Session = Depends(get_session)
-):
+def bevestig(id: IdPad, actor: Ingelogd, session: Sessie):
     return Bevestiging(aantal=beheer.bevestig(session=session, actor=actor, aanbieder=id))
 
 
@@ -476,10 +474,10 @@ def bevestig(
 )
 def list_wijzigingen(
     request: Request,
+    actor: Ingelogd,
+    session: Sessie,
     status: str | None = Query(None, description="concept, ter_beoordeling of gepubliceerd"),
     p: Paginering = Depends(paginering),
-    actor: Actor = Depends(vereist_actor),
-    session: Session = Depends(get_session),
 ):
     if status is not None and status not in register.WORKFLOW_STATUSSEN:
         raise bad_request("status", f"kies uit {', '.join(register.WORKFLOW_STATUSSEN)}")
@@ -499,8 +497,8 @@ def list_wijzigingen(
 def get_wijziging(
     id: uuid.UUID,
     response: Response,
-    actor: Actor = Depends(vereist_actor),
-    session: Session = Depends(get_session),
+    actor: Ingelogd,
+    session: Sessie,
 ):
     v = beheer.versie(session=session, actor=actor, versie_id=id)
     response.headers["ETag"] = v.etag
@@ -519,9 +517,9 @@ def _stap(naam: str, samenvatting: str, fn):
     def stap(
         id: uuid.UUID,
         response: Response,
+        actor: Ingelogd,
+        session: Sessie,
         if_match: str | None = Header(None, description="De ETag van de versie (optioneel)"),
-        actor: Actor = Depends(vereist_actor),
-        session: Session = Depends(get_session),
     ):
         return _antwoord(
             response, fn(session=session, actor=actor, versie_id=id, verwacht_etag=if_match)
@@ -545,9 +543,9 @@ def afwijzen(
     id: uuid.UUID,
     response: Response,
     body: Afwijzing,
+    actor: Ingelogd,
+    session: Sessie,
     if_match: str | None = Header(None, description="De ETag van de versie (optioneel)"),
-    actor: Actor = Depends(vereist_actor),
-    session: Session = Depends(get_session),
 ):
     v = beheer.wijs_af(
         session=session,

@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session
 from stelsel.accounts import registerbeheer as beheer
 from stelsel.accounts import rollen
 from stelsel.accounts import service as accounts
-from stelsel.accounts.deps import huidige_actor, pagina_actor
+from stelsel.accounts.deps import MisschienActor, PaginaActor
 from stelsel.accounts.rollen import Actor
 from stelsel.errors import NietGevonden, Verboden
 from stelsel.register import service as register
 from stelsel.register import taxonomie as tx
+from stelsel.web.afhankelijkheden import Sessie
 from stelsel.web.csrf import MET_CSRF, csrf_token
-from stelsel.web.deps import get_session
 from stelsel.web.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -131,8 +131,8 @@ def _eigen_slug(session: Session, actor: Actor) -> str | None:
 @router.get("/beheer")
 def overzicht(
     request: Request,
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
+    actor: PaginaActor,
+    session: Sessie,
 ):
     if not beheer.is_bewerker(actor):
         raise Verboden("Alleen voor redacteuren en registerbeheerders.")
@@ -149,7 +149,7 @@ def overzicht(
 
 
 @router.get("/beheer/ga-naar")
-def ga_naar(aanbieder: str = "", actor: Actor | None = Depends(huidige_actor)):
+def ga_naar(actor: MisschienActor, aanbieder: str = ""):
     slug = "".join(c for c in aanbieder.strip().lower() if c.isalnum() or c == "-")[:120]
     return RedirectResponse(f"/beheer/aanbieders/{slug}" if slug else "/beheer", status_code=303)
 
@@ -158,8 +158,8 @@ def ga_naar(aanbieder: str = "", actor: Actor | None = Depends(huidige_actor)):
 def aanbieder(
     slug: str,
     request: Request,
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
+    actor: PaginaActor,
+    session: Sessie,
 ):
     w = beheer.werkversie(session=session, actor=actor, soort="aanbieder", slug=slug)
     a = register.get_aanbieder(session=session, aanbieder_id=slug)
@@ -190,8 +190,8 @@ def aanbieder(
 def bevestig(
     slug: str,
     request: Request,
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
+    actor: PaginaActor,
+    session: Sessie,
 ):
     n = beheer.bevestig(session=session, actor=actor, aanbieder=slug)
     request.session["melding"] = f"Bevestigd: {n} items staan op vandaag gecontroleerd."
@@ -240,8 +240,8 @@ def bewerk_form(
     meervoud: str,
     slug: str,
     request: Request,
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
+    actor: PaginaActor,
+    session: Sessie,
 ):
     soort = _soort(meervoud)
     w = beheer.werkversie(session=session, actor=actor, soort=soort, slug=slug)
@@ -253,9 +253,9 @@ def bewerk(
     meervoud: str,
     slug: str,
     request: Request,
+    actor: PaginaActor,
+    session: Sessie,
     form: dict[str, list[str]] = Depends(_formulier),
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
 ):
     soort = _soort(meervoud)
     w = beheer.werkversie(session=session, actor=actor, soort=soort, slug=slug)
@@ -280,9 +280,9 @@ def bewerk(
 @router.get("/beheer/wijzigingen")
 def wachtrij(
     request: Request,
+    actor: PaginaActor,
+    session: Sessie,
     status: str = "ter_beoordeling",
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
 ):
     status = status if status in register.WORKFLOW_STATUSSEN else "ter_beoordeling"
     items, totaal = beheer.versies(session=session, actor=actor, status=status)
@@ -297,8 +297,8 @@ def wachtrij(
 def wijziging(
     versie_id: uuid.UUID,
     request: Request,
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
+    actor: PaginaActor,
+    session: Sessie,
 ):
     v = beheer.versie(session=session, actor=actor, versie_id=versie_id)
     oud = register.vorige(session=session, versie=v)
@@ -322,10 +322,10 @@ def stap(
     versie_id: uuid.UUID,
     stap: str,
     request: Request,
+    actor: PaginaActor,
+    session: Sessie,
     etag: str = Form(""),
     toelichting: str = Form(""),
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
 ):
     verwacht = etag or None
     if stap == "indienen":
@@ -353,8 +353,8 @@ def geschiedenis(
     meervoud: str,
     slug: str,
     request: Request,
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
+    actor: PaginaActor,
+    session: Sessie,
 ):
     soort = _soort(meervoud)
     versies = beheer.geschiedenis(session=session, actor=actor, soort=soort, slug=slug)
@@ -372,9 +372,9 @@ def herstel(
     slug: str,
     nummer: int,
     request: Request,
+    actor: PaginaActor,
+    session: Sessie,
     etag: str = Form(""),
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
 ):
     v = beheer.herstel(
         session=session,
@@ -393,8 +393,8 @@ def herstel(
 @router.get("/beheer/gebruikers")
 def gebruikers(
     request: Request,
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
+    actor: PaginaActor,
+    session: Sessie,
 ):
     items, totaal = accounts.get_all(session=session, door=actor, limit=None)
     return render(
@@ -416,8 +416,8 @@ def gebruiker_actie(
     gebruiker_id: uuid.UUID,
     actie: str,
     request: Request,
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
+    actor: PaginaActor,
+    session: Sessie,
 ):
     if actie == "deactiveren":
         accounts.deactiveer_door(session=session, door=actor, gebruiker_id=gebruiker_id)

@@ -1,15 +1,14 @@
 """API routes of the analyse domain: consistentietoets, ecosysteemscan, vraag versus aanbod.
 For the regiocoördinator, the stelselregisseur and the beheerder (bearer token or session)."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from sqlalchemy.orm import Session
 
-from stelsel.accounts.deps import vereist_actor
+from stelsel.accounts.deps import Ingelogd
 from stelsel.accounts.rollen import Actor
 from stelsel.analyse import schemas, service
-from stelsel.web.deps import get_session
+from stelsel.web.afhankelijkheden import Sessie
 from stelsel.web.invoer import alleen_bekende_parameters
 
 router = APIRouter(tags=["analyse"], dependencies=[Depends(alleen_bekende_parameters)])
@@ -25,10 +24,13 @@ REGIO = Query(
 )
 
 
-def analist(actor: Actor = Depends(vereist_actor)) -> Actor:
+def analist(actor: Ingelogd) -> Actor:
     """The caller, when their role may run the analyses (403 otherwise)."""
     service.mag_analyseren(actor)
     return actor
+
+
+Analist = Annotated[Actor, Depends(analist)]
 
 
 @router.post(
@@ -40,8 +42,8 @@ def analist(actor: Actor = Depends(vereist_actor)) -> Actor:
 )
 def consistentietoets(
     body: schemas.DienstIn,
-    actor: Actor = Depends(analist),
-    session: Session = Depends(get_session),
+    actor: Analist,
+    session: Sessie,
 ) -> dict:
     return service.toets_als_dict(session=session, **service.invoer(body.model_dump()))
 
@@ -54,9 +56,9 @@ def consistentietoets(
     responses=FOUTEN,
 )
 def ecosysteemscan(
+    actor: Analist,
+    session: Sessie,
     regio: str = REGIO,
-    actor: Actor = Depends(analist),
-    session: Session = Depends(get_session),
 ) -> dict:
     return service.scan_als_dict(service.ecosysteemscan(session=session, regio=regio))
 
@@ -69,8 +71,8 @@ def ecosysteemscan(
     responses=FOUTEN,
 )
 def vraag_aanbod(
+    actor: Analist,
+    session: Sessie,
     regio: str = REGIO,
-    actor: Actor = Depends(analist),
-    session: Session = Depends(get_session),
 ) -> dict:
     return service.vraag_aanbod_als_dict(service.vraag_versus_aanbod(session=session, regio=regio))

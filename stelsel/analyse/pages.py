@@ -4,22 +4,20 @@ PDF. For the regiocoördinator, stelselregisseur and beheerder; work without Jav
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Form, Request
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from stelsel.accounts.deps import pagina_actor
-from stelsel.accounts.rollen import Actor
+from stelsel.accounts.deps import PaginaActor
 from stelsel.analyse import rapport as rp
 from stelsel.analyse import service
 from stelsel.errors import Ongeldig
 from stelsel.register import taxonomie as tx
 from stelsel.uitvoer import svg
 from stelsel.uitvoer.tabel import html as tabel_html
+from stelsel.web.afhankelijkheden import Sessie
 from stelsel.web.csrf import MET_CSRF, csrf_token
-from stelsel.web.deps import get_session
-from stelsel.web.pages import formulierfouten, render
+from stelsel.web.pages import bijlage, formulierfouten, render
 
 router = APIRouter(include_in_schema=False)
 SOORT_NAMEN = {
@@ -68,8 +66,8 @@ def _scan_ctx(s) -> dict:
 @router.get("/analyse")
 def kies(
     request: Request,
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
+    actor: PaginaActor,
+    session: Sessie,
 ):
     service.mag_analyseren(actor)
     return _page(
@@ -86,10 +84,10 @@ def _scan_of_fout(session: Session, code: str, veld: str):
 @router.get("/analyse/scan")
 def scan_pagina(
     request: Request,
+    actor: PaginaActor,
+    session: Sessie,
     regio: str = "",
     vergelijk: str = "",
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
 ):
     service.mag_analyseren(actor)
     s, fouten = _scan_of_fout(session, regio[:10], "regio")
@@ -108,33 +106,24 @@ def scan_pagina(
 def scan_export(
     request: Request,
     formaat: str,
+    actor: PaginaActor,
+    session: Sessie,
     regio: str = "",
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
 ):
     service.mag_analyseren(actor)
     if formaat not in ("csv", "xlsx", "pdf"):
         raise Ongeldig("formaat", "kies csv, xlsx of pdf")
     s = service.ecosysteemscan(session=session, regio=regio[:10])
-    inhoud, soort = {
-        "csv": (rp.scan_csv, "text/csv; charset=utf-8"),
-        "xlsx": (rp.scan_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        "pdf": (rp.scan_pdf, "application/pdf"),
-    }[formaat]
-    naam = f"ecosysteemscan-{s.code}.{formaat}"
-    return Response(
-        inhoud(s),
-        media_type=soort,
-        headers={"Content-Disposition": f'attachment; filename="{naam}"'},
-    )
+    inhoud = {"csv": rp.scan_csv, "xlsx": rp.scan_xlsx, "pdf": rp.scan_pdf}[formaat]
+    return bijlage(inhoud(s), f"ecosysteemscan-{s.code}.{formaat}")
 
 
 @router.get("/analyse/vraag-aanbod")
 def vraag_aanbod_pagina(
     request: Request,
+    actor: PaginaActor,
+    session: Sessie,
     regio: str = "",
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
 ):
     service.mag_analyseren(actor)
     with formulierfouten() as f:
@@ -152,9 +141,9 @@ def vraag_aanbod_pagina(
 @router.get("/analyse/toets")
 def toets_formulier(
     request: Request,
+    actor: PaginaActor,
+    session: Sessie,
     dienst: str = "",
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
 ):
     service.mag_analyseren(actor)
     return _page(request, session, "analyse/toets.html", {"fouten": {}, "v": {"dienst": dienst}})
@@ -163,6 +152,8 @@ def toets_formulier(
 @router.post("/analyse/toets", dependencies=MET_CSRF)
 def toets_versturen(
     request: Request,
+    actor: PaginaActor,
+    session: Sessie,
     formaat: str = Form("html"),
     dienst: str = Form(""),
     naam: str = Form(""),
@@ -173,8 +164,6 @@ def toets_versturen(
     fasen: list[str] = Form([]),
     doelgroepen: list[str] = Form([]),
     werkgebied: str = Form(""),
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
 ):
     service.mag_analyseren(actor)
     v: dict[str, Any] = {
@@ -195,11 +184,7 @@ def toets_versturen(
         )
         titel = v["naam"] or v["dienst"]
         if formaat == "pdf":
-            return Response(
-                rp.toets_pdf(titel, r),
-                media_type="application/pdf",
-                headers={"Content-Disposition": 'attachment; filename="consistentietoets.pdf"'},
-            )
+            return bijlage(rp.toets_pdf(titel, r), "consistentietoets.pdf")
         ctx = {
             "v": v,
             "r": r,

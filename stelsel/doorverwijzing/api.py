@@ -2,14 +2,13 @@
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field, StrictBool, field_validator
 from sqlalchemy.orm import Session
 
-from stelsel.accounts.deps import vereist_actor
-from stelsel.accounts.rollen import Actor
+from stelsel.accounts.deps import Ingelogd
 from stelsel.doorverwijzing import levenscyclus as lc
 from stelsel.doorverwijzing import service
 from stelsel.doorverwijzing.models import Doorverwijzing
@@ -19,7 +18,6 @@ from stelsel.web.paginering import Paginering, page_envelope, paginering
 from stelsel.web.problems import bad_request
 
 router = APIRouter(tags=["doorverwijzing"])
-Ingelogd = Annotated[Actor, Depends(vereist_actor)]
 FOUTEN: dict[int | str, dict[str, Any]] = {
     401: {"description": "Niet ingelogd"},
     403: {"description": "Geen toegang"},

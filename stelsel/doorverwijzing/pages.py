@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from stelsel.accounts.deps import pagina_actor
+from stelsel.accounts.deps import PaginaActor
 from stelsel.accounts.rollen import Actor
 from stelsel.config import get_settings
 from stelsel.db import als_utc
@@ -27,9 +27,9 @@ from stelsel.doorverwijzing.models import Doorverwijzing, Hulpvraag, Toestemming
 from stelsel.errors import Conflict, NietGevonden, Ongeldig, StelselFout, Verboden
 from stelsel.geo import service as geo
 from stelsel.register import taxonomie as tx
+from stelsel.web.afhankelijkheden import Sessie
 from stelsel.web.csrf import MET_CSRF, csrf_token
-from stelsel.web.deps import get_session
-from stelsel.web.pages import als_melding, formulierfouten, render, templates
+from stelsel.web.pages import als_melding, bijlage, formulierfouten, render, templates
 
 router = APIRouter(include_in_schema=False)
 TOESTEMMINGSTEKST_VERSIE = "2026-11-v1"
@@ -169,11 +169,11 @@ def _rijen(
 @router.get("/doorverwijzingen")
 def lijst(
     request: Request,
+    actor: PaginaActor,
+    session: Sessie,
     status: str = "alle",
     sorteer: str = "nieuw",
     zoek: str = "",
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
 ):
     status = status if status in STATUS_FILTERS else "alle"
     sorteer = sorteer if sorteer in SORTERINGEN else "nieuw"
@@ -272,13 +272,15 @@ def _controleer_intake(session: Session, invoer: dict) -> dict[str, str]:
 
 
 @router.get("/hulpvragen/nieuw")
-def nieuw_form(request: Request, actor: Actor = Depends(pagina_actor)):
+def nieuw_form(request: Request, actor: PaginaActor):
     return _nieuw_formulier(request, {}, {"urgentie": "normaal"})
 
 
 @router.post("/hulpvragen/nieuw", dependencies=MET_CSRF)
 def nieuw(
     request: Request,
+    actor: PaginaActor,
+    session: Sessie,
     naam: str = Form(""),
     email: str = Form(""),
     telefoon: str = Form(""),
@@ -289,8 +291,6 @@ def nieuw(
     toestemming: str = Form(""),
     berichten: str = Form(""),
     enquete: str = Form(""),
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
 ):
     invoer = {
         "urgentie": urgentie,
@@ -403,8 +403,8 @@ def _hulpvraag_pagina(
 def hulpvraag(
     hulpvraag_id: uuid.UUID,
     request: Request,
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
+    actor: PaginaActor,
+    session: Sessie,
 ):
     return _hulpvraag_pagina(request, session, actor, hulpvraag_id)
 
@@ -413,12 +413,12 @@ def hulpvraag(
 def doorverwijzen(
     hulpvraag_id: uuid.UUID,
     request: Request,
+    actor: PaginaActor,
+    session: Sessie,
     naar_aanbieder: str = Form(""),
     notitie: str = Form(""),
     toestemming: str = Form(""),
     kanaal: str = Form(""),
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
 ):
     invoer = {
         "naar_aanbieder": naar_aanbieder,
@@ -458,9 +458,9 @@ def doorverwijzen(
 def toestemming_vragen(
     hulpvraag_id: uuid.UUID,
     request: Request,
+    actor: PaginaActor,
+    session: Sessie,
     naar_aanbieder: str = Form(""),
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
 ):
     """Ask the entrepreneur for consent for the chosen organisation (the second button of the
     referral form)."""
@@ -512,8 +512,8 @@ def _doorverwijzing_context(session: Session, i: service.Inzicht) -> dict:
 def doorverwijzing(
     doorverwijzing_id: uuid.UUID,
     request: Request,
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
+    actor: PaginaActor,
+    session: Sessie,
 ):
     i = service.get(session=session, actor=actor, doorverwijzing_id=doorverwijzing_id)
     ctx = _doorverwijzing_context(session, i)
@@ -539,12 +539,12 @@ def _controleer_stap(status: str, reden_code: str, reden: str, uitkomst: str) ->
 def status(
     doorverwijzing_id: uuid.UUID,
     request: Request,
+    actor: PaginaActor,
+    session: Sessie,
     status: str = Form(""),
     reden_code: str = Form(""),
     reden: str = Form(""),
     uitkomst: str = Form(""),
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
 ):
     with als_melding(request, (Ongeldig, Conflict, Verboden)):
         _controleer_stap(status, reden_code, reden, uitkomst)
@@ -565,10 +565,10 @@ def status(
 def notitie(
     doorverwijzing_id: uuid.UUID,
     request: Request,
+    actor: PaginaActor,
+    session: Sessie,
     tekst: str = Form(""),
     terug: str = Form(""),
-    actor: Actor = Depends(pagina_actor),
-    session: Session = Depends(get_session),
 ):
     with als_melding(request, (Ongeldig, Verboden)):
         if not tekst.strip():
@@ -601,7 +601,7 @@ def mijn_hulpvraag_zonder_code(request: Request):
 
 
 @router.get("/mijn-hulpvraag/{code}")
-def mijn_hulpvraag(code: str, request: Request, session: Session = Depends(get_session)):
+def mijn_hulpvraag(code: str, request: Request, session: Sessie):
     h = _eigen(session, code)
     keten = service.keten(session=session, hulpvraag_id=h.id)
     ids: list[uuid.UUID | None] = [h.aanbieder_id]
@@ -633,8 +633,8 @@ def beantwoord(
     code: str,
     toestemming_id: uuid.UUID,
     request: Request,
+    session: Sessie,
     antwoord: str = Form(""),
-    session: Session = Depends(get_session),
 ):
     h = _eigen(session, code)
     if antwoord not in ("ja", "nee"):
@@ -690,17 +690,17 @@ def _bevestig(code: str, actie: str, request: Request, session: Session):
 
 
 @router.get("/mijn-hulpvraag/{code}/intrekken")
-def intrekken_bevestig(code: str, request: Request, session: Session = Depends(get_session)):
+def intrekken_bevestig(code: str, request: Request, session: Sessie):
     return _bevestig(code, "intrekken", request, session)
 
 
 @router.get("/mijn-hulpvraag/{code}/verwijderen")
-def verwijderen_bevestig(code: str, request: Request, session: Session = Depends(get_session)):
+def verwijderen_bevestig(code: str, request: Request, session: Sessie):
     return _bevestig(code, "verwijderen", request, session)
 
 
 @router.post("/mijn-hulpvraag/{code}/intrekken", dependencies=MET_CSRF)
-def intrekken(code: str, request: Request, session: Session = Depends(get_session)):
+def intrekken(code: str, request: Request, session: Sessie):
     h = _eigen(session, code)
     service.trek_toestemming_in(session=session, hulpvraag=h, door=None)
     request.session["melding"] = "Uw toestemming is ingetrokken. Niemand ziet uw gegevens nog."
@@ -708,7 +708,7 @@ def intrekken(code: str, request: Request, session: Session = Depends(get_sessio
 
 
 @router.post("/mijn-hulpvraag/{code}/verwijderen", dependencies=MET_CSRF)
-def verwijderen(code: str, request: Request, session: Session = Depends(get_session)):
+def verwijderen(code: str, request: Request, session: Sessie):
     h = _eigen(session, code)
     service.anonimiseer(session=session, hulpvraag=h, door=None, doel="verwijderverzoek ondernemer")
     request.session["melding"] = "Uw gegevens zijn verwijderd."
@@ -716,7 +716,7 @@ def verwijderen(code: str, request: Request, session: Session = Depends(get_sess
 
 
 @router.get("/mijn-hulpvraag/{code}/inzage")
-def mijn_inzage(code: str, request: Request, session: Session = Depends(get_session)):
+def mijn_inzage(code: str, request: Request, session: Sessie):
     """Everything stored about the entrepreneur, as a readable page."""
     h = _eigen(session, code)
     return _page(
@@ -727,17 +727,13 @@ def mijn_inzage(code: str, request: Request, session: Session = Depends(get_sess
 
 
 @router.get("/mijn-hulpvraag/{code}/inzage.json")
-def mijn_inzage_bestand(code: str, session: Session = Depends(get_session)):
+def mijn_inzage_bestand(code: str, session: Sessie):
     """The same as a JSON file to keep or pass on."""
     h = _eigen(session, code)
     body = json.dumps(
         service.inzage(session=session, hulpvraag=h, door=None), ensure_ascii=False, indent=1
     )
-    return Response(
-        body,
-        media_type="application/json",
-        headers={"Content-Disposition": 'attachment; filename="mijn-gegevens.json"'},
-    )
+    return bijlage(body.encode(), "mijn-gegevens.json")
 
 
 # A provider without users: the link from the e-mail to its desk ------------------------------
@@ -762,7 +758,7 @@ def _link_formulier(request: Request, token: str, fouten: dict, invoer: dict, st
 
 
 @router.get("/aanbieder-link/{token}")
-def link(token: str, request: Request, session: Session = Depends(get_session)):
+def link(token: str, request: Request, session: Sessie):
     """Who takes the link says who they are first; then they see the referral and answer it."""
     link = link_van_token(session, token)
     if link is None:
@@ -793,9 +789,9 @@ def link(token: str, request: Request, session: Session = Depends(get_session)):
 def link_neem(
     token: str,
     request: Request,
+    session: Sessie,
     naam: str = Form(""),
     email: str = Form(""),
-    session: Session = Depends(get_session),
 ):
     invoer = {"naam": naam, "email": email}
     fouten = {}
@@ -861,11 +857,11 @@ def _op_link(
 def link_status(
     token: str,
     request: Request,
+    session: Sessie,
     status: str = Form(""),
     reden_code: str = Form(""),
     reden: str = Form(""),
     uitkomst: str = Form(""),
-    session: Session = Depends(get_session),
 ):
     def stap() -> None:
         _controleer_stap(status, reden_code, reden, uitkomst)
@@ -889,8 +885,8 @@ def link_status(
 def link_vraag(
     token: str,
     request: Request,
+    session: Sessie,
     tekst: str = Form(""),
-    session: Session = Depends(get_session),
 ):
     def stap() -> None:
         if not tekst.strip():
@@ -907,9 +903,9 @@ def link_vraag(
 def link_account(
     token: str,
     request: Request,
+    session: Sessie,
     wachtwoord: str = Form(""),
     herhaal: str = Form(""),
-    session: Session = Depends(get_session),
 ):
     link = link_van_token(session, token)
 

@@ -3,14 +3,14 @@ card, the confirmation with the private link, and the alternative for an aanbied
 take one. Work without JavaScript; the send form carries a CSRF token, is limited per client,
 and shows every problem at once."""
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
 from stelsel.config import get_settings
 from stelsel.doorverwijzing import zelfverwijzing as zv
+from stelsel.web.afhankelijkheden import Sessie
 from stelsel.web.csrf import MET_CSRF, csrf_token
-from stelsel.web.deps import get_session
 from stelsel.web.limiet import Limiet
 from stelsel.web.pages import formulierfouten, render, templates
 
@@ -85,8 +85,8 @@ def verstuurd(request: Request):
 def formulier(
     aanbieder: str,
     request: Request,
+    session: Sessie,
     dienst: str | None = None,
-    session: Session = Depends(get_session),
 ):
     """The empty form for one aanbieder (from a dienst page or a shared link)."""
     o = _ontvanger(session, aanbieder)
@@ -97,10 +97,10 @@ def formulier(
 def formulier_van_kaart(
     aanbieder: str,
     request: Request,
+    session: Sessie,
     vraag: str = Form(""),
     gemeente: str = Form(""),
     dienst: str = Form(""),
-    session: Session = Depends(get_session),
 ):
     """The form, pre-filled with the question and place from the wegwijzer card (posted, so the
     question never stands in a URL). Nothing is stored yet."""
@@ -113,6 +113,7 @@ def formulier_van_kaart(
 def verstuur(
     aanbieder: str,
     request: Request,
+    session: Sessie,
     naam: str = Form(""),
     email: str = Form(""),
     telefoon: str = Form(""),
@@ -122,7 +123,6 @@ def verstuur(
     dienst: str = Form(""),
     toestemming: str = Form(""),
     berichten: str = Form(""),
-    session: Session = Depends(get_session),
 ):
     """Send the question: every problem at once, or the case and its referral, then the
     confirmation page."""

@@ -2,13 +2,14 @@
 series per period (`/kwaliteit/reeksen`), for the roles that steer the stelsel, each within its
 scope (queries.binnen_bereik). Figures only: never a comment text or a person."""
 
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from stelsel.accounts.deps import vereist_actor
+from stelsel.accounts.deps import Ingelogd
 from stelsel.accounts.rollen import Actor
 from stelsel.config import get_settings
 from stelsel.errors import Ongeldig
@@ -16,7 +17,7 @@ from stelsel.kwaliteit import queries, schemas
 from stelsel.kwaliteit.models import SEGMENTEN
 from stelsel.register import service as register
 from stelsel.register import taxonomie as tx
-from stelsel.web.deps import get_session
+from stelsel.web.afhankelijkheden import Sessie
 
 router = APIRouter(tags=["kwaliteit"])
 FOUTEN: dict[int | str, dict[str, Any]] = {
@@ -77,6 +78,34 @@ def _vandaag() -> date:
     return datetime.now(UTC).date()
 
 
+@dataclass
+class Keuze:
+    """The filter both routes take from the query string."""
+
+    regio: str | None = REGIO
+    thema: str | None = Query(None, max_length=40)
+    aanbieder: str | None = Query(None, max_length=100, description="UUID of slug")
+    van: date | None = Query(None, description="Eerste dag (JJJJ-MM-DD)")
+    tot: date | None = Query(None, description="Laatste dag, inbegrepen")
+
+
+@dataclass
+class CijferKeuze(Keuze):
+    """The filter of /kwaliteit/cijfers: also a dienst and a segment."""
+
+    dienst: str | None = Query(None, max_length=100, description="UUID of slug")
+    segment: str | None = Query(None, max_length=20, description=", ".join(SEGMENTEN))
+
+
+def _bereik(
+    session: Session, actor: Actor, keuze: Keuze
+) -> tuple[queries.Filter, queries.Geografie]:
+    """The chosen filter, checked, within the caller's scope; and the geography it used."""
+    g = queries.geografie(session)
+    f = filter_van(session, **asdict(keuze))
+    return queries.binnen_bereik(actor, f, g), g
+
+
 @router.get(
     "/kwaliteit/cijfers",
     response_model=schemas.CijfersOut,
@@ -84,28 +113,9 @@ def _vandaag() -> date:
     summary="De kwaliteitscijfers van een regio, thema, aanbieder en periode",
 )
 def get_cijfers(
-    regio: str | None = REGIO,
-    thema: str | None = Query(None, max_length=40),
-    aanbieder: str | None = Query(None, max_length=100, description="UUID of slug"),
-    van: date | None = Query(None, description="Eerste dag (JJJJ-MM-DD)"),
-    tot: date | None = Query(None, description="Laatste dag, inbegrepen"),
-    dienst: str | None = Query(None, max_length=100, description="UUID of slug"),
-    segment: str | None = Query(None, max_length=20, description=", ".join(SEGMENTEN)),
-    actor: Actor = Depends(vereist_actor),
-    session: Session = Depends(get_session),
+    actor: Ingelogd, session: Sessie, keuze: Annotated[CijferKeuze, Depends()]
 ) -> schemas.CijfersOut:
-    g = queries.geografie(session)
-    f = filter_van(
-        session,
-        regio=regio,
-        thema=thema,
-        aanbieder=aanbieder,
-        van=van,
-        tot=tot,
-        dienst=dienst,
-        segment=segment,
-    )
-    f = queries.binnen_bereik(actor, f, g)
+    f, g = _bereik(session, actor, keuze)
     o = queries.overzicht(
         session, f, minimum=get_settings().minimale_groep, vandaag=_vandaag(), g=g
     )
@@ -119,18 +129,12 @@ def get_cijfers(
     summary="De kwaliteitscijfers per maand, kwartaal of jaar",
 )
 def get_reeksen(
-    regio: str | None = REGIO,
-    thema: str | None = Query(None, max_length=40),
-    aanbieder: str | None = Query(None, max_length=100, description="UUID of slug"),
-    van: date | None = Query(None),
-    tot: date | None = Query(None),
+    actor: Ingelogd,
+    session: Sessie,
+    keuze: Annotated[Keuze, Depends()],
     per: Literal["maand", "kwartaal", "jaar"] = Query("maand"),
-    actor: Actor = Depends(vereist_actor),
-    session: Session = Depends(get_session),
 ) -> schemas.ReeksenOut:
-    g = queries.geografie(session)
-    f = filter_van(session, regio=regio, thema=thema, aanbieder=aanbieder, van=van, tot=tot)
-    f = queries.binnen_bereik(actor, f, g)
+    f, g = _bereik(session, actor, keuze)
     minimum = get_settings().minimale_groep
     reeks = []
     for periode, o in queries.reeks(session, f, per, minimum=minimum, vandaag=_vandaag(), g=g):

@@ -3,14 +3,16 @@ stelselregisseur, their region for a regiocoördinator, their organisation for a
 filters as a GET form, key figures with intervals and n, the commentary, charts as SVG with a
 data table each, every table as CSV and Excel, and the report as PDF or HTML. No JavaScript."""
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
-from stelsel.accounts.deps import huidige_actor
+from stelsel.accounts.deps import MisschienActor
 from stelsel.accounts.rollen import Actor
 from stelsel.config import get_settings
 from stelsel.errors import NietGevonden, Ongeldig, Verboden
@@ -18,8 +20,8 @@ from stelsel.kwaliteit import queries, rapport
 from stelsel.register import taxonomie as tx
 from stelsel.uitvoer import svg, tabel
 from stelsel.uitvoer.tabel import Tabel
-from stelsel.web.deps import get_session
-from stelsel.web.pages import render
+from stelsel.web.afhankelijkheden import Sessie
+from stelsel.web.pages import bijlage, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,20 +30,25 @@ def _kwartaal(d: date) -> str:
     return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
 
 
-def _staat(
-    session: Session,
-    actor: Actor,
-    regio: str | None,
-    thema: str | None,
-    periode: str | None,
-) -> tuple[rapport.Staat, queries.Filter, str]:
+@dataclass
+class Keuze:
+    """The dashboard's choices, from its query string: the page and every download of it take
+    the same ones."""
+
+    regio: str | None = Query(None, max_length=6)
+    thema: str | None = Query(None, max_length=40)
+    periode: str | None = Query(None, max_length=7)
+    figuur: str = Query("csat", max_length=10)
+
+
+def _staat(session: Session, actor: Actor, k: Keuze) -> tuple[rapport.Staat, queries.Filter, str]:
     g = queries.geografie(session)
-    if thema and thema not in tx.codes(tx.THEMAS):
-        raise Ongeldig("thema", f"'{thema}' is geen bekend thema")
-    f = queries.Filter(regio=regio.upper() if regio else None, thema=thema or None)
+    if k.thema and k.thema not in tx.codes(tx.THEMAS):
+        raise Ongeldig("thema", f"'{k.thema}' is geen bekend thema")
+    f = queries.Filter(regio=k.regio.upper() if k.regio else None, thema=k.thema or None)
     f = queries.binnen_bereik(actor, f, g)
     vandaag = datetime.now(UTC).date()
-    periode = periode or _kwartaal(vandaag)
+    periode = k.periode or _kwartaal(vandaag)
     staat = rapport.verzamel(
         session, f, periode, minimum=get_settings().minimale_groep, vandaag=vandaag, g=g
     )
@@ -78,23 +85,6 @@ def _tabellen(s: rapport.Staat, figuur: str) -> dict[str, Tabel]:
     return uit
 
 
-MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-    "html": "text/html; charset=utf-8",
-}
-
-
-def _bestand(inhoud: bytes, soort: str, naam: str) -> Response:
-    """A download: `inhoud` as the file `naam.soort`."""
-    return Response(
-        inhoud,
-        media_type=MEDIA_TYPES[soort],
-        headers={"Content-Disposition": f'attachment; filename="{naam}.{soort}"'},
-    )
-
-
 def _inloggen(request: Request) -> RedirectResponse:
     verder = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse("/inloggen?" + urlencode({"verder": verder}), status_code=303)
@@ -103,18 +93,16 @@ def _inloggen(request: Request) -> RedirectResponse:
 @router.get("/kwaliteit")
 def dashboard(
     request: Request,
-    regio: str | None = Query(None, max_length=6),
-    thema: str | None = Query(None, max_length=40),
-    periode: str | None = Query(None, max_length=7),
-    figuur: str = Query("csat", max_length=10),
-    actor: Actor | None = Depends(huidige_actor),
-    session: Session = Depends(get_session),
+    actor: MisschienActor,
+    session: Sessie,
+    keuze: Annotated[Keuze, Depends()],
 ):
     if actor is None:
         return _inloggen(request)
+    figuur = keuze.figuur
     if figuur not in rapport.FIGUREN:
         raise Ongeldig("figuur", f"kies uit {', '.join(rapport.FIGUREN)}")
-    staat, f, periode = _staat(session, actor, regio, thema, periode)
+    staat, f, periode = _staat(session, actor, keuze)
     params = {"regio": f.regio or "", "thema": f.thema or "", "periode": periode, "figuur": figuur}
     query = urlencode({k: v for k, v in params.items() if v})
     blokken = [
@@ -150,42 +138,36 @@ def download_tabel(
     request: Request,
     naam: str,
     soort: str,
-    regio: str | None = Query(None, max_length=6),
-    thema: str | None = Query(None, max_length=40),
-    periode: str | None = Query(None, max_length=7),
-    figuur: str = Query("csat", max_length=10),
-    actor: Actor | None = Depends(huidige_actor),
-    session: Session = Depends(get_session),
+    actor: MisschienActor,
+    session: Sessie,
+    keuze: Annotated[Keuze, Depends()],
 ):
     if actor is None:
         raise Verboden("Log in om cijfers te downloaden.")
-    if soort not in ("csv", "xlsx") or figuur not in rapport.FIGUREN:
+    if soort not in ("csv", "xlsx") or keuze.figuur not in rapport.FIGUREN:
         raise NietGevonden("Deze download bestaat niet.")
-    staat, _, periode = _staat(session, actor, regio, thema, periode)
-    tabellen = _tabellen(staat, figuur)
+    staat, _, periode = _staat(session, actor, keuze)
+    tabellen = _tabellen(staat, keuze.figuur)
     if naam not in tabellen:
         raise NietGevonden("Deze tabel bestaat niet.")
     if soort == "csv":
         inhoud = tabel.csv_bytes(tabellen[naam])
     else:
         inhoud = tabel.xlsx_bytes(tabellen[naam], titel=staat.titel)
-    return _bestand(inhoud, soort, f"kwaliteit-{naam}-{periode}")
+    return bijlage(inhoud, f"kwaliteit-{naam}-{periode}.{soort}")
 
 
 @router.get("/kwaliteit/rapport.{soort}")
 def download_rapport(
     soort: str,
-    regio: str | None = Query(None, max_length=6),
-    thema: str | None = Query(None, max_length=40),
-    periode: str | None = Query(None, max_length=7),
-    figuur: str = Query("csat", max_length=10),
-    actor: Actor | None = Depends(huidige_actor),
-    session: Session = Depends(get_session),
+    actor: MisschienActor,
+    session: Sessie,
+    keuze: Annotated[Keuze, Depends()],
 ):
     if actor is None:
         raise Verboden("Log in om het rapport te downloaden.")
-    if soort not in ("pdf", "html") or figuur not in rapport.FIGUREN:
+    if soort not in ("pdf", "html") or keuze.figuur not in rapport.FIGUREN:
         raise NietGevonden("Dit rapport bestaat niet.")
-    staat, _, periode = _staat(session, actor, regio, thema, periode)
+    staat, _, periode = _staat(session, actor, keuze)
     maak = rapport.als_pdf if soort == "pdf" else rapport.als_html
-    return _bestand(maak(staat, figuur), soort, f"staat-{periode}")
+    return bijlage(maak(staat, keuze.figuur), f"staat-{periode}.{soort}")

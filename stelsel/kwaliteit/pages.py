@@ -4,14 +4,13 @@ JavaScript; errors are shown all at once above the form."""
 
 import time
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy.orm import Session
 
 from stelsel.kwaliteit import demo, enquete, feedback
 from stelsel.kwaliteit.models import WAAROM_MAX
+from stelsel.web.afhankelijkheden import Sessie
 from stelsel.web.csrf import MET_CSRF, csrf_token
-from stelsel.web.deps import get_session
 from stelsel.web.limiet import Limiet
 from stelsel.web.pages import formulierfouten, render, templates
 from stelsel.web.sessies import staat
@@ -63,7 +62,7 @@ def bedankt(request: Request):
 
 
 @router.get("/enquete/{token}")
-def vragenlijst(token: str, request: Request, session: Session = Depends(get_session)):
+def vragenlijst(token: str, request: Request, session: Sessie):
     """The questionnaire; a link already used shows that, a forged or expired one is a 404."""
     if enquete.open_link(session=session, token=token).beantwoord:
         return render(request, "kwaliteit/enquete_al_ingevuld.html", status_code=409)
@@ -74,6 +73,7 @@ def vragenlijst(token: str, request: Request, session: Session = Depends(get_ses
 def vul_in(
     token: str,
     request: Request,
+    session: Sessie,
     csat: str = Form(""),
     ces: str = Form(""),
     opgelost: str = Form(""),
@@ -82,7 +82,6 @@ def vul_in(
     opmerking: str = Form(""),
     fase: str = Form(""),
     grootte: str = Form(""),
-    session: Session = Depends(get_session),
 ):
     antwoorden = enquete.Antwoorden(
         csat, ces, opgelost, nps, aantal_organisaties, opmerking, fase, grootte
@@ -103,13 +102,13 @@ def vul_in(
 @router.post("/feedback", dependencies=MET_CSRF)
 def geef_feedback(
     request: Request,
+    session: Sessie,
     soort: str = Form(""),
     geholpen: str = Form(""),
     waarom: str = Form(""),
     dienst: str = Form(""),
     thema: str = Form(""),
     gemeente: str = Form(""),
-    session: Session = Depends(get_session),
 ):
     """Store one anonymous feedback and go back to the page with a thank-you."""
     if not _binnen_limiet(request):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader
 
@@ -34,6 +34,26 @@ def render(request: Request, name: str, context: dict | None = None, status_code
 
 def template_dirs() -> list[Path]:
     return list(_template_dirs)
+
+
+# The media type of a download, by its file name's extension.
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "json": "application/json",
+}
+
+
+def bijlage(inhoud: bytes, bestandsnaam: str) -> Response:
+    """A download: `inhoud` as the file `bestandsnaam` (a name safe in a header, such as
+    `uitvoer.tabel.bestandsnaam` gives), its media type from the extension."""
+    return Response(
+        inhoud,
+        media_type=MEDIA_TYPES[bestandsnaam.rsplit(".", 1)[-1]],
+        headers={"Content-Disposition": f'attachment; filename="{bestandsnaam}"'},
+    )
 
 
 @dataclass
