@@ -108,6 +108,38 @@ def http_problem(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     return problem_response(request, ProblemError(exc.status_code, title, detail, invalid))
 
 
+# SQLite result codes that mean "busy, try again": SQLITE_BUSY ("database is locked") and
+# SQLITE_LOCKED ("database table is locked"); an extended code keeps them in its low byte.
+_SQLITE_BEZET = frozenset({5, 6})
+# PostgreSQL SQLSTATEs that mean "busy, try again": lock_not_available (lock_timeout, NOWAIT),
+# serialization_failure, deadlock_detected, too_many_connections, and the server shutting
+# down or starting; and every connection exception (class 08).
+_PG_BEZET = frozenset({"55P03", "40001", "40P01", "53300", "57P01", "57P02", "57P03"})
+
+
+def db_bezet(fout: BaseException) -> bool:
+    """Whether a database error means "busy, come back in a moment" (503 with Retry-After): the
+    pool had no connection in time, a lock was not granted in time, or the connection failed.
+    Every other database error (a missing table, a full disk, a broken statement) is a fault of
+    ours and stays a 500."""
+    if isinstance(fout, SQLAlchemyTimeoutError):
+        return True  # the pool had no free connection within pool_timeout
+    if not isinstance(fout, OperationalError):
+        return False
+    if fout.connection_invalidated:
+        return True  # the connection broke (SQLAlchemy saw a disconnect)
+    orig = fout.orig
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None:
+        return (code & 0xFF) in _SQLITE_BEZET
+    if hasattr(orig, "sqlstate"):  # psycopg
+        sqlstate: str | None = getattr(orig, "sqlstate", None)
+        # No SQLSTATE: psycopg could not reach or lost the server (connection refused, closed).
+        return sqlstate is None or sqlstate in _PG_BEZET or sqlstate.startswith("08")
+    tekst = str(orig).lower()  # another driver: its message is all there is
+    return "database is locked" in tekst or "database table is locked" in tekst
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError):
@@ -132,6 +164,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _bezet(request: Request, exc: Exception):
         # The database is locked or the pool is exhausted: come back in a moment. Never echo
         # the exception: its statement parameters may contain personal data.
+        if not db_bezet(exc):
+            raise exc  # a fault of ours: the 500 of every unexpected error (and its log line)
         response = problem_response(
             request,
             ProblemError(503, "Te druk", "De database is even bezet. Probeer het zo opnieuw."),

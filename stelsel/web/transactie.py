@@ -8,12 +8,12 @@ pages alike (the session is found in the request state that web/deps.py fills in
 
 import logging
 
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from stelsel.web.problems import ruw_antwoord
+from stelsel.web.problems import db_bezet, ruw_antwoord
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ class CommitVoorAntwoord:
                         await run_in_threadpool(_commit, session)
                     except SQLAlchemyError as e:
                         await run_in_threadpool(session.rollback)
-                        bezet = isinstance(e, OperationalError)
+                        bezet = db_bezet(e)
                         # The class name only: the statement's parameters may hold personal data.
                         log.error("commit_mislukt", extra={"fout": type(e).__name__})
                         vervangen = True

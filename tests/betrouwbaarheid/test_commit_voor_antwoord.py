@@ -93,8 +93,10 @@ def test_a_referral_acknowledged_just_before_a_crash_is_stored(db, adviseur_toke
 
 
 def test_a_failed_commit_is_an_error_not_a_success(db, adviseur_token, monkeypatch):
-    """When the commit fails the client is told so (503 to retry, or 500), never 201, and
-    nothing of the request is stored."""
+    """When the commit fails the client is told so (503 to retry when the database was busy,
+    else 500), never 201, and nothing of the request is stored."""
+    import sqlite3
+
     from fastapi.testclient import TestClient
     from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -103,7 +105,8 @@ def test_a_failed_commit_is_an_error_not_a_success(db, adviseur_token, monkeypat
 
     headers = {"Authorization": f"Bearer {adviseur_token}"}
     for fout, status in (
-        (OperationalError("COMMIT", {}, Exception()), 503),
+        (OperationalError("COMMIT", {}, sqlite3.OperationalError("database is locked")), 503),
+        (OperationalError("COMMIT", {}, sqlite3.OperationalError("disk I/O error")), 500),
         (IntegrityError("COMMIT", {}, Exception()), 500),
     ):
 
