@@ -30,6 +30,7 @@ LETTERTYPE = "sans-serif"
 LETTER = 15  # text size in viewBox units
 BREEDTE = 360  # default viewBox width
 TEKEN = 0.62  # average glyph width as a share of the text size, for layout estimates
+LABELRUIMTE = 8.0  # the least room between two axis labels
 
 TEKST = "#1a1a1a"
 AS = "#595959"  # axes and ticks: 7:1 on white
@@ -602,28 +603,46 @@ def lijndiagram(
         achter.append(
             _tekstregel(links - 6, y_van(t) + 5, fmt(t), anker="end", extra=f'fill="{AS}"')
         )
-    # period labels, thinned to fit
-    labelbreedte = max(breedte_van(p) for p in perioden) + 8
-    stap = max(1, math.ceil(labelbreedte / max(1.0, (rechts - links) / max(1, len(perioden) - 1))))
-    if len(perioden) == 1:
-        stap = 1
-    tonen = sorted({*range(0, len(perioden), stap), len(perioden) - 1})
-    if len(tonen) > 1 and tonen[-1] - tonen[-2] < stap:
-        tonen.pop(-2)
+
+    # period labels, thinned to fit: every `stap`-th counted back from the last (so the newest
+    # period is always named and the labels stand evenly), `stap` the smallest at which no two
+    # labels, as anchored, come closer than LABELRUIMTE
+    def anker_van(i: int) -> str:
+        if x(i) - breedte_van(perioden[i]) / 2 < marge:
+            return "start"
+        if x(i) + breedte_van(perioden[i]) / 2 > breedte - marge:
+            return "end"
+        return "middle"
+
+    def omvang(i: int) -> tuple[float, float]:
+        b = breedte_van(perioden[i])
+        begin = {"start": x(i), "middle": x(i) - b / 2, "end": x(i) - b}[anker_van(i)]
+        return begin, begin + b
+
+    def passen(tonen: Sequence[int]) -> bool:
+        return all(
+            omvang(a)[1] + LABELRUIMTE <= omvang(b)[0]
+            for a, b in zip(tonen, tonen[1:], strict=False)
+        )
+
+    stap = 1
+    tonen = list(range(len(perioden)))
+    while not passen(tonen):
+        stap += 1
+        tonen = list(range(len(perioden) - 1, -1, -stap))[::-1]
     achter.append(
         f'<path class="as" d="M{_n(links)} {_n(onder)}H{_n(rechts)}'
         + "".join(f"M{_n(x(i))} {_n(onder)}v5" for i in tonen)
         + f'" stroke="{AS}" stroke-width="1" fill="none"/>'
     )
     for i in tonen:
-        anker = "middle"
-        if x(i) - breedte_van(perioden[i]) / 2 < marge:
-            anker = "start"
-        elif x(i) + breedte_van(perioden[i]) / 2 > breedte - marge:
-            anker = "end"
         achter.append(
             _tekstregel(
-                x(i), onder + 5 + LETTER + 2, perioden[i], anker=anker, extra=f'fill="{AS}"'
+                x(i),
+                onder + 5 + LETTER + 2,
+                perioden[i],
+                anker=anker_van(i),
+                extra=f'fill="{AS}"',
             )
         )
     if referentie is not None:

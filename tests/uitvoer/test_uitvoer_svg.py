@@ -368,3 +368,49 @@ def test_a_square_root_scale_darkens_small_counts_more():
     wortel = svg.heatmap(["r"], ["a", "b"], [[4, 100]], titel="t", wortel=True)
     assert svg.luminantie(vulling(wortel, "4")) < svg.luminantie(vulling(lineair, "4"))
     assert vulling(wortel, "100") == vulling(lineair, "100")  # the top stays the top
+
+
+def _periodelabels(s: str) -> list[tuple[float, float, str]]:
+    """The period labels under the x axis as (left, right, text), by the layout estimate."""
+    root = parse(s)
+    labels = [t for t in root.iter("{http://www.w3.org/2000/svg}text") if t.get("fill") == svg.AS]
+    onder = max(float(t.get("y", 0)) for t in labels)
+    uit = []
+    for t in labels:
+        if float(t.get("y", 0)) != onder:
+            continue
+        b, x = svg.breedte_van(t.text or ""), float(t.get("x", 0))
+        links = {"middle": x - b / 2, "end": x - b}.get(t.get("text-anchor", "start"), x)
+        uit.append((links, links + b, t.text or ""))
+    return sorted(uit)
+
+
+@pytest.mark.parametrize("breedte", [360, 480])
+@pytest.mark.parametrize("laatste", [6.0, -29.8])
+def test_lijndiagram_period_labels_stand_evenly_end_at_the_newest_and_never_touch(breedte, laatste):
+    """The x labels are thinned counting back from the newest period: that one is always
+    named, the shown ones are evenly spaced, and no two (as anchored) come within 8 units.
+    (Before, the last label was added to an every-other-one series from the first, so the last
+    step was uneven, e.g. 2025-Q1, 2025-Q3, 2026-Q1, 2026-Q4.)"""
+    for soort in ("kwartaal", "maand"):
+        for n in range(1, 30):
+            if soort == "kwartaal":
+                perioden = [f"{2020 + i // 4}-Q{i % 4 + 1}" for i in range(n)]
+            else:
+                perioden = [f"{2020 + i // 12}-{i % 12 + 1:02d}" for i in range(n)]
+            waarden = [6.0 + (i % 3) / 4 for i in range(n - 1)] + [laatste]
+            s = svg.lijndiagram(
+                perioden,
+                [Reeks("Tevredenheid", waarden)],
+                titel="t",
+                referentie=Referentie(6.1, "Nulmeting 2021"),
+                breedte=breedte,
+            )
+            labels = _periodelabels(s)
+            waar = (soort, n)
+            assert labels[-1][2] == perioden[-1], waar
+            plekken = [perioden.index(t) for _, _, t in labels]
+            stappen = {b - a for a, b in zip(plekken, plekken[1:], strict=False)}
+            assert len(stappen) <= 1, (waar, plekken)
+            for (_, rechts, a), (links, _, b) in zip(labels, labels[1:], strict=False):
+                assert links - rechts >= 8 - 1e-9, (waar, a, b)
