@@ -251,7 +251,7 @@ def kerncijfers(s: Staat) -> list[Kerncijfer]:
     for fig, label in FIGUREN.items():
         w, i = waarde(k, fig)
         if w is None:
-            uit.append(Kerncijfer(label, "te weinig antwoorden", k.reden or ""))
+            uit.append(Kerncijfer(label, cijfers.TE_WEINIG, k.reden or ""))
             continue
         eenheid = "%" if fig in ("volledig", "ftr") else ""
         # "tot", not a dash: "-40,0–-21,9" reads badly for a negative NPS
@@ -301,7 +301,7 @@ def blokken(s: Staat, figuur: str = "csat") -> list[Blok]:
                     s.namen.get((soort, gr.sleutel), gr.sleutel or "onbekend"),
                     w,
                     i,
-                    notitie="te weinig antwoorden" if w is None else "",
+                    notitie=cijfers.TE_WEINIG if w is None else "",
                 )
             )
         if staven:
@@ -317,6 +317,9 @@ def blokken(s: Staat, figuur: str = "csat") -> list[Blok]:
     waarden_kaart = {
         gr.sleutel: waarde(gr.cijfers, figuur)[0] for gr in s.regios.groepen if gr.sleutel
     }
+    # a region in the breakdown without a value was hidden (minimum group): said so, not
+    # "geen gegevens", which stays for the regions without any answer
+    verborgen = {c: cijfers.TE_WEINIG for c, w in waarden_kaart.items() if w is None}
     t = f"Kaart: {label.lower()} per {s.regio_soort}, {s.periode}"
     namen = {c: n for (k, c), n in s.namen.items() if k == s.regio_soort}
     kaart_svg = kaart.kaart(
@@ -325,6 +328,7 @@ def blokken(s: Staat, figuur: str = "csat") -> list[Blok]:
         indeling=None if s.regio_soort == "gemeente" else s.indeling,
         namen=namen,
         alleen=s.gemeenten,
+        notities=verborgen,
     )
     uit.append(
         Blok(
@@ -337,6 +341,7 @@ def blokken(s: Staat, figuur: str = "csat") -> list[Blok]:
                 namen=namen,
                 regio=s.regio_soort.capitalize(),
                 waarde=label,
+                notities=verborgen,
             ),
         )
     )

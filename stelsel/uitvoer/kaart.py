@@ -40,6 +40,9 @@ from stelsel.uitvoer.svg import (
 from stelsel.uitvoer.tabel import Cel, Tabel, getal
 
 GEEN = "geen gegevens"
+# A region whose value is withheld (its `notitie`, e.g. too few answers): grey, a shade darker
+# than "geen gegevens", and hatched like it, so the two are told apart on the map and in the legend.
+VERBORGEN = "#c8c8c8"
 
 
 @dataclass(frozen=True)
@@ -271,6 +274,7 @@ def kaart(
     eenheid: str = "",
     gemeentegrenzen: bool = False,
     waarden_tonen: bool = False,
+    notities: Mapping[str, str] | None = None,
     breedte: float = BREEDTE,
     uid: str | None = None,
 ) -> str:
@@ -280,6 +284,9 @@ def kaart(
     - `indeling`: gemeentecode → region code (`AM01`, `PV23`, ...); without it the regions are
       the gemeenten. A gemeente the `indeling` leaves out is drawn as "geen gegevens".
     - `namen`: region code → name for the titles (the code is used when a name is missing).
+    - `notities`: region code → why its value (None) is withheld, e.g. "te weinig antwoorden":
+      shown instead of "geen gegevens", in a darker grey with a legend line of its own, so a
+      hidden group is not mistaken for a region without data.
     - `alleen`: draw only these gemeenten, fitted to their bounding box (a regional map).
     - `klassen` / `grenzen`: the number of equal classes, or the class bounds themselves.
     - `gemeentegrenzen`: also draw thin gemeente borders inside the regions.
@@ -291,6 +298,7 @@ def kaart(
     """
     geo = _geometrie()
     namen = namen or {}
+    notities = notities or {}
     for code, v in waarden.items():
         if v is not None and not math.isfinite(v):
             raise ValueError(f"waarden: {code} heeft {v}, geen eindig getal")
@@ -398,11 +406,17 @@ def kaart(
     delen: list[str] = ['<g transform="scale(0.1)">']
     etiketten: list[str] = []
     geen_ringen: list[list[tuple[int, int]]] = []
+    redenen: dict[str, int] = {}  # each note drawn, with its number of regions
+    geen = 0  # regions drawn as "geen gegevens"
     for regio, gemeenten in regios.items():
         waarde = getoonde_waarden.get(regio)
         naam = namen.get(regio, regio)
-        if waarde is None or not legenda:
+        if waarde is None and notities.get(regio):
+            kleur, klasse, waardetekst = VERBORGEN, "regio verborgen", notities[regio]
+            redenen[waardetekst] = redenen.get(waardetekst, 0) + 1
+        elif waarde is None or not legenda:
             kleur, klasse, waardetekst = GEEN_GEGEVENS, "regio geen-gegevens", GEEN
+            geen += 1
         else:
             kleur, klasse = _klasse_van(waarde, legenda).kleur, "regio"
             waardetekst = getal(waarde, decimalen) + eenheid
@@ -460,11 +474,13 @@ def kaart(
     # the legend, in words, under the map
     y = marge + kaarthoogte + 14
     rijen: list[tuple[str, str, str]] = [(k.kleur, k.label, "") for k in legenda]
-    if any(v is None for v in getoonde_waarden.values()) or len(getoonde_waarden) < len(regios):
+    # why values are missing: each note once, in the order of the regions, then "geen gegevens"
+    rijen += [(VERBORGEN, reden, " legenda-verborgen") for reden in redenen]
+    if geen:
         rijen.append((GEEN_GEGEVENS, GEEN, " legenda-geen-gegevens"))
     for kleur, omschrijving, extra in rijen:
         arcering = ""
-        if extra:  # the hatching of "geen gegevens", in the swatch too
+        if extra:  # the hatching of a region without a value, in the swatch too
             stukken = []
             for x in range(-16, 28, 6):
                 x0, x1 = max(x, 0), min(x + 16, 28)
@@ -492,9 +508,11 @@ def kaart(
         delen_samenvatting.append(f"Hoogste: {hoog[0]}, {getal(hoog[1], decimalen)}{eenheid}.")
         if laag is not hoog:
             delen_samenvatting.append(f"Laagste: {laag[0]}, {getal(laag[1], decimalen)}{eenheid}.")
-    zonder = len(regios) - len(bekend_met_naam)
-    if zonder:
-        delen_samenvatting.append(f"{zonder} zonder gegevens.")
+    for reden, aantal in redenen.items():
+        woord = "regio" if aantal == 1 else "regio's"
+        delen_samenvatting.append(f"{aantal} {woord}: {reden}.")
+    if geen:
+        delen_samenvatting.append(f"{geen} zonder gegevens.")
     samenvatting = " ".join(delen_samenvatting)
     return "".join(
         _kop("kaart", breedte, hoogte, titel, _met(beschrijving, samenvatting), uid)
@@ -511,12 +529,17 @@ def kaart_tabel(
     regio: str = "Regio",
     waarde: str = "Waarde",
     codes: Sequence[str] | None = None,
+    notities: Mapping[str, str] | None = None,
 ) -> Tabel:
     """The data of a map as a table: region name, code and value, in the order of `codes`.
 
-    Without `codes` the regions are those in `waarden`, sorted by name.
+    Without `codes` the regions are those in `waarden`, sorted by name. A region without a
+    value shows its note from `notities` (as `kaart` does), else "geen gegevens".
     """
-    namen = namen or {}
+    namen, notities = namen or {}, notities or {}
     volgorde = list(codes) if codes is not None else sorted(waarden, key=lambda c: namen.get(c, c))
-    rijen: list[list[Cel]] = [[namen.get(c, c), c, waarden.get(c)] for c in volgorde]
+    rijen: list[list[Cel]] = []
+    for c in volgorde:
+        w = waarden.get(c)
+        rijen.append([namen.get(c, c), c, w if w is not None else (notities.get(c) or None)])
     return Tabel(kolommen=[regio, "Code", waarde], rijen=rijen, bijschrift=titel, leeg=GEEN)

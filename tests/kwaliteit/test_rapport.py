@@ -1,6 +1,7 @@
 """The report: its commentary follows the figures by rule, and it renders as PDF and HTML."""
 
 import uuid
+import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime, timedelta
 
 from stelsel.kwaliteit import cijfers, queries, rapport, rollup
@@ -59,3 +60,30 @@ def test_commentary_when_too_few(session):
     assert rapport.commentaar(s)[0].startswith("Over 2026-Q3 zijn te weinig antwoorden")
     assert "te weinig antwoorden" in rapport.als_html(s).decode()
     assert cijfers.kerncijfers(cijfers.Sommen(), minimum=10).verborgen
+
+
+def test_the_map_says_too_few_answers_for_a_hidden_group_and_no_data_for_none(session):
+    """Groningen has 5 answers (below the minimum of 10): on the map and in its table it is
+    "te weinig antwoorden", told apart from a provincie without any answer ("geen gegevens")."""
+    antwoorden(session, "GM0363", date(2026, 8, 1), [8, 9, 10] * 10)  # Amsterdam
+    antwoorden(session, "GM0599", date(2026, 8, 1), [6, 7] * 15)  # Rotterdam
+    antwoorden(session, "GM0014", date(2026, 8, 1), [7, 8, 6, 7, 8])  # Groningen
+    s = rapport.verzamel(
+        session, queries.Filter(), "2026-Q3", minimum=10, vandaag=date(2026, 10, 1)
+    )
+    blok = next(b for b in rapport.blokken(s, "csat") if b.naam == "kaart")
+    titels = {
+        p.get("data-code"): p.find("{http://www.w3.org/2000/svg}title").text
+        for p in ET.fromstring(blok.svg).iter("{http://www.w3.org/2000/svg}path")
+        if p.get("data-code")
+    }
+    assert titels["PV20"] == "Groningen: te weinig antwoorden"
+    assert titels["PV22"] == "Drenthe: geen gegevens"  # no answer at all
+    # one of the two large groups is hidden too, so Groningen cannot be derived from the
+    # national figure; it says the same (as its bar does), the other shows its mark
+    assert {titels["PV27"], titels["PV28"]} == {
+        "Noord-Holland: te weinig antwoorden",
+        "Zuid-Holland: 6,5",
+    }
+    rij = {r[1]: r[2] for r in blok.tabel.rijen}
+    assert rij["PV20"] == "te weinig antwoorden"

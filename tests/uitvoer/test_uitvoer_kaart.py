@@ -226,3 +226,39 @@ def test_the_map_hatches_only_when_something_has_no_value(geo):
 def test_a_non_finite_value_is_refused():
     with pytest.raises(ValueError, match="GM0014"):
         kaart.kaart({"GM0014": float("nan")}, titel="t")
+
+
+def test_a_withheld_value_is_told_apart_from_no_data(geo):
+    """A region whose value is withheld (a note such as "te weinig antwoorden") says so on the
+    map, in the legend, the summary and the table, in its own grey; "geen gegevens" stays for
+    regions without any value."""
+    indeling = {r["gemeentecode"]: r["provinciecode"] for r in geo}
+    namen = {r["provinciecode"]: r["provincie"] for r in geo}
+    waarden: dict[str, float | None] = {p: 7.0 for p in namen if p not in ("PV20", "PV21")}
+    waarden["PV20"] = None  # hidden; PV21 has no value at all
+    notities = {"PV20": "te weinig antwoorden"}
+    svg = kaart.kaart(waarden, titel="t", indeling=indeling, namen=namen, notities=notities)
+    paden = regios(svg)
+    assert paden["PV20"].find(f"{S}title").text == "Groningen: te weinig antwoorden"
+    assert "verborgen" in paden["PV20"].get("class")
+    assert paden["PV21"].find(f"{S}title").text == "Friesland: geen gegevens"
+    assert paden["PV20"].get("fill") != paden["PV21"].get("fill")
+    root = ET.fromstring(svg)
+    legenda = {
+        g.get("class"): "".join(g.itertext())
+        for g in root.iter(f"{S}g")
+        if (g.get("class") or "").startswith("legenda")
+    }
+    assert legenda["legenda legenda-verborgen"] == "te weinig antwoorden"
+    assert legenda["legenda legenda-geen-gegevens"] == "geen gegevens"
+    assert "1 regio: te weinig antwoorden. 1 zonder gegevens." in root.find(f"{S}desc").text
+    # with no region lacking data, no "geen gegevens" line
+    waarden["PV21"] = 7.0
+    alleen_verborgen = kaart.kaart(waarden, titel="t", indeling=indeling, notities=notities)
+    assert "legenda-geen-gegevens" not in alleen_verborgen
+    assert "legenda-verborgen" in alleen_verborgen
+    t = kaart.kaart_tabel(
+        {"PV20": None, "PV21": None, "PV22": 6.0}, titel="t", namen=namen, notities=notities
+    )
+    # by name: Drenthe, Friesland, Groningen
+    assert [r[2] for r in t.rijen] == [6.0, None, "te weinig antwoorden"]
