@@ -5,12 +5,9 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
 from pydantic import BeforeValidator
 from sqlalchemy.orm import Session
 
-from stelsel.geo import service as geo
 from stelsel.register import service
 from stelsel.register import taxonomie as tx
 from stelsel.register.schemas import (
@@ -23,46 +20,13 @@ from stelsel.register.schemas import (
     VerouderdPagina,
     VerouderdRead,
     aanbieder_read,
-    dienst_read,
+    dienst_waarden,
+    json_antwoord,
 )
 from stelsel.web.deps import get_session
+from stelsel.web.invoer import alleen_bekende_parameters
 from stelsel.web.paginering import Paginering, page_envelope, paginering
-from stelsel.web.problems import ProblemError, bad_request, not_found
-
-_BEKEND: dict[int, frozenset[str]] = {}
-
-
-def _query_namen(dependant: Dependant) -> set[str]:
-    namen = {p.alias for p in dependant.query_params}
-    for sub in dependant.dependencies:
-        namen |= _query_namen(sub)
-    return namen
-
-
-def alleen_bekende_parameters(request: Request) -> None:
-    """A query parameter the route does not know is a 400 naming it, not silently ignored
-    (`?provincie=` was, before the filter existed). Works for any route: it reads the route's
-    own parameters (and those of its dependencies, such as pagina/perPagina)."""
-    route = request.scope.get("route")
-    if not isinstance(route, APIRoute):
-        return
-    bekend = _BEKEND.get(id(route))
-    if bekend is None:
-        namen = _query_namen(route.dependant)
-        if "perPagina" in namen:
-            namen.add("per_pagina")  # the documented alias (web/paginering.py)
-        bekend = _BEKEND[id(route)] = frozenset(namen)
-    # (an empty name, as in `?=x`, names no parameter: there is nothing to refuse)
-    onbekend = sorted(n for n in set(request.query_params) - bekend if n)
-    if onbekend:
-        reden = "onbekende parameter; deze vraag kent " + (", ".join(sorted(bekend)) or "geen")
-        raise ProblemError(
-            400,
-            "Ongeldige invoer",
-            "; ".join(f"{n}: {reden}" for n in onbekend),
-            [(n, reden) for n in onbekend],
-        )
-
+from stelsel.web.problems import bad_request, not_found
 
 router = APIRouter(tags=["dienstenregister"], dependencies=[Depends(alleen_bekende_parameters)])
 
@@ -82,13 +46,6 @@ def _check(name: str, value: str | None, vocab: tuple[tx.Term, ...]) -> str | No
     if value is not None and value not in tx.codes(vocab):
         raise bad_request(name, tx.onbekend(value, vocab))
     return value
-
-
-def resolve_gemeente_param(session: Session, value: str | None, name: str = "gemeente"):
-    """Resolve a gemeente query parameter or raise a 400 naming it."""
-    if value is None:
-        return None
-    return geo.resolve(session=session, tekst=value, veld=name)
 
 
 @router.get(
@@ -175,9 +132,8 @@ def list_diensten(
         q=q.strip() if q else None,
         peildatum=peildatum,
     )
-    g = resolve_gemeente_param(session, gemeente)
-    if g is not None:
-        f.gebied = geo.gebied(g)
+    if gemeente is not None:
+        f.gebied = service.gemeente_gebied(session=session, tekst=gemeente)
     for soort, waarde in (
         ("provincie", provincie),
         ("arbeidsmarktregio", arbeidsmarktregio),
@@ -190,11 +146,13 @@ def list_diensten(
         if a is None:
             raise bad_request("aanbieder", f"'{aanbieder}' is geen bekende aanbieder")
         f.aanbieder_id = a.id
-    items, total = service.get_all_diensten(
+    items, total = service.dienst_pagina(
         session=session, filter=f, offset=p.offset, limit=p.per_pagina
     )
     namen = service.gebiedsnamen(session=session)
-    return page_envelope(request, p, [dienst_read(d, namen) for d in items], total)
+    return json_antwoord(
+        page_envelope(request, p, [dienst_waarden(d, namen) for d in items], total)
+    )
 
 
 @router.get(
@@ -204,12 +162,15 @@ def list_diensten(
     summary="Eén dienst",
     responses={404: {"description": "Niet gevonden"}},
 )
-def get_dienst(id: str, response: Response, session: Session = Depends(get_session)):
-    d = service.get_dienst(session=session, dienst_id=id)
+def get_dienst(id: str, session: Session = Depends(get_session)):
+    d = service.get_dienst_gegevens(session=session, dienst_id=id)
     if d is None:
         raise not_found(f"Dienst '{id}'")
-    response.headers["ETag"] = service.etag(session=session, soort="dienst", slug=d.slug)
-    return dienst_read(d, service.gebiedsnamen(session=session))
+    antwoord = json_antwoord(dienst_waarden(d, service.gebiedsnamen(session=session)))
+    antwoord.headers["ETag"] = service.etag(
+        session=session, soort="dienst", slug=d.kolommen["slug"], revisie=d.kolommen["revisie"]
+    )
+    return antwoord
 
 
 @router.get(

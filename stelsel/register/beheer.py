@@ -215,11 +215,14 @@ def _etag(revisie: int, open_: RegisterWijziging | None) -> str:
     return f'"{revisie}-{open_.nummer}.{open_.teller}"'
 
 
-def etag(*, session: Session, soort: str, slug: str) -> str:
+def etag(*, session: Session, soort: str, slug: str, revisie: int | None = None) -> str:
     """The ETag of an entry: its published revision and its open draft, if any (so it changes
-    with every edit of the draft too)."""
-    live = _live(session, soort, slug)
-    return _etag(live.revisie if live is not None else 0, _open(session, soort, slug))
+    with every edit of the draft too). A caller that has read the live row passes its
+    `revisie` (then the row is not loaded again)."""
+    if revisie is None:
+        live = _live(session, soort, slug)
+        revisie = live.revisie if live is not None else 0
+    return _etag(revisie, _open(session, soort, slug))
 
 
 def _versie(w: RegisterWijziging, revisie: int) -> Versie:

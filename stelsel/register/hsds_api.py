@@ -24,9 +24,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stelsel.geo import service as geo
 from stelsel.register import hsds, service
-from stelsel.register.api import alleen_bekende_parameters
 from stelsel.register.models import Aanbieder, Dienst
 from stelsel.web.deps import get_session
+from stelsel.web.invoer import alleen_bekende_parameters
 from stelsel.web.problems import (
     ProblemError,
     bad_request,

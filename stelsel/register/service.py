@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    bindparam,
     delete,
     event,
     exists,
@@ -24,9 +25,12 @@ from sqlalchemy import (
     or_,
     select,
     union,
+    union_all,
     update,
 )
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.selectable import CompoundSelect
 
 from stelsel.db import utcnow
 from stelsel.errors import Ongeldig
@@ -619,6 +623,22 @@ def in_regio(gebieden: frozenset[tuple[str, str]]):
     return _landelijk_of(area)
 
 
+_GEMEENTE_GEBIEDEN: dict[tuple[str, str], geo.Gebied] = {}
+
+
+def gemeente_gebied(*, session: Session, tekst: str) -> geo.Gebied:
+    """The areas of the gemeente meant by a code, postcode or name (geo.resolve; raises
+    GemeenteOnbekend). Geography is reference data: an answer is kept per database (at most a
+    few thousand), two statements less per request of a list by gemeente."""
+    sleutel = (str(session.get_bind().engine.url), tekst)
+    gebied = _GEMEENTE_GEBIEDEN.get(sleutel)
+    if gebied is None:
+        gebied = geo.gebied(geo.resolve(session=session, tekst=tekst))
+        if len(_GEMEENTE_GEBIEDEN) < 5000:
+            _GEMEENTE_GEBIEDEN[sleutel] = gebied
+    return gebied
+
+
 _REGIO_GEBIEDEN: dict[tuple[str, str, str], frozenset[tuple[str, str]]] = {}
 
 
@@ -742,6 +762,125 @@ def get_all_diensten(
     return [rijen[i] for i in deel if i in rijen], len(ids)
 
 
+@dataclass(frozen=True)
+class DienstGegevens:
+    """A dienst as the API shows it, read as plain values (Core rows, no ORM objects): its
+    row's columns by name, its aanbieder's (id, slug, naam, korte_naam and contact fields),
+    its labels per kind in order, and its areas in canonical order."""
+
+    kolommen: dict[str, Any]
+    aanbieder: dict[str, Any]
+    labels: dict[str, list[str]]
+    werkgebied: list[tuple[str, str]]
+
+    def codes(self, soort: str) -> list[str]:
+        """The codes of one kind of label, in order (as Dienst.codes)."""
+        return self.labels.get(soort, [])
+
+    @property
+    def contact(self) -> "Contact":
+        a = self.aanbieder
+        return contact_uit(self.kolommen, {**a, "adres": a["bezoekadres"]})
+
+
+_DIENST_KOLOMMEN = tuple(Dienst.__table__.c)
+_AANBIEDER_KOLOMMEN = (
+    Aanbieder.id,
+    Aanbieder.slug,
+    Aanbieder.naam,
+    Aanbieder.korte_naam,
+    Aanbieder.website,
+    Aanbieder.telefoon,
+    Aanbieder.email,
+    Aanbieder.bezoekadres,
+    Aanbieder.openingstijden,
+)
+# The page's two statements, built once (their ids an expanding bound parameter).
+_IDS: BindParameter[list[uuid.UUID]] = bindparam("ids", expanding=True)
+_GEGEVENS_RIJEN = (
+    select(*_DIENST_KOLOMMEN, *(k.label(f"a_{k.key}") for k in _AANBIEDER_KOLOMMEN))
+    .join(Aanbieder, Aanbieder.id == Dienst.aanbieder_id)
+    .where(Dienst.id.in_(_IDS))
+)
+# labels (gebied 0) and areas (gebied 1) of the same diensten together
+_KOPPELINGEN: CompoundSelect[Any] = union_all(
+    select(
+        DienstKenmerk.dienst_id,
+        literal_column("0").label("gebied"),
+        DienstKenmerk.soort,
+        DienstKenmerk.code,
+        DienstKenmerk.volgorde,
+    ).where(DienstKenmerk.dienst_id.in_(_IDS)),
+    select(
+        DienstWerkgebied.dienst_id,
+        literal_column("1"),
+        DienstWerkgebied.soort,
+        DienstWerkgebied.code,
+        literal_column("0"),
+    ).where(DienstWerkgebied.dienst_id.in_(_IDS)),
+)
+_D_NAMEN = tuple(k.key for k in _DIENST_KOLOMMEN)
+_A_NAMEN = tuple(k.key for k in _AANBIEDER_KOLOMMEN)
+
+
+def dienst_gegevens(*, session: Session, ids: Sequence[uuid.UUID]) -> list[DienstGegevens]:
+    """The diensten with these ids as plain values, in the order of `ids` (unknown ones left
+    out): two statements per block of ids, the rows with their aanbieder, and their labels
+    and areas together. Building ORM objects with their relationships (and then pydantic
+    models) took most of a list request's time."""
+    c = session.connection()
+    n = len(_D_NAMEN)
+    rijen: dict[uuid.UUID, tuple[dict[str, Any], dict[str, Any]]] = {}
+    labels: dict[uuid.UUID, dict[str, list[str]]] = {}
+    gebieden: dict[uuid.UUID, list[tuple[str, str]]] = {}
+    for i in range(0, len(ids), _BLOK):
+        blok = {"ids": list(ids[i : i + _BLOK])}
+        for r in c.execute(_GEGEVENS_RIJEN, blok).all():
+            rijen[r[0]] = (
+                dict(zip(_D_NAMEN, r[:n], strict=True)),
+                dict(zip(_A_NAMEN, r[n:], strict=True)),
+            )
+        for dienst_id, gebied, soort, code, _ in sorted(
+            c.execute(_KOPPELINGEN, blok).all(), key=lambda r: (r[1], r[4], r[3])
+        ):
+            if gebied:
+                gebieden.setdefault(dienst_id, []).append((soort, code))
+            else:
+                labels.setdefault(dienst_id, {}).setdefault(soort, []).append(code)
+    return [
+        DienstGegevens(
+            kolommen=rijen[i][0],
+            aanbieder=rijen[i][1],
+            labels=labels.get(i, {}),
+            werkgebied=csvformaat.sort_werkgebied(gebieden.get(i, ())),
+        )
+        for i in ids
+        if i in rijen
+    ]
+
+
+def dienst_pagina(
+    *, session: Session, filter: DienstFilter, offset: int = 0, limit: int | None = None
+) -> tuple[list[DienstGegevens], int]:
+    """As get_all_diensten, as plain values (for the API): returns (page, total)."""
+    ids = _lijst_ids(session, filter)
+    deel = ids[offset:] if limit is None else ids[offset : offset + limit]
+    return (dienst_gegevens(session=session, ids=deel) if deel else []), len(ids)
+
+
+def get_dienst_gegevens(
+    *, session: Session, dienst_id: str, ook_gearchiveerd: bool = False
+) -> DienstGegevens | None:
+    """As get_dienst, as plain values (for the API)."""
+    stmt = select(Dienst.id).where(_by_id_or_slug(Dienst, dienst_id))
+    if not ook_gearchiveerd:
+        stmt = stmt.where(Dienst.gearchiveerd.is_(False))
+    gevonden = session.scalar(stmt)
+    if gevonden is None:
+        return None
+    return next(iter(dienst_gegevens(session=session, ids=[gevonden])), None)
+
+
 # Geography is reference data loaded with the schema (as kwaliteit/queries.py): per database.
 _GEBIEDSNAMEN: dict[str, dict[tuple[str, str], str]] = {}
 
@@ -781,17 +920,20 @@ _LIJSTEN_MAX = 128
 _LIJSTEN_MAX_IDS = 1_000_000
 
 
+_STAND = select(
+    select(RegisterVersie.versie).where(RegisterVersie.id == 1).scalar_subquery(),
+    select(func.max(Dienst.bijgewerkt_op)).scalar_subquery(),
+    select(func.max(Aanbieder.bijgewerkt_op)).scalar_subquery(),
+)
+
+
 def _stand_vraag():
-    return select(
-        select(RegisterVersie.versie).where(RegisterVersie.id == 1).scalar_subquery(),
-        select(func.max(Dienst.bijgewerkt_op)).scalar_subquery(),
-        select(func.max(Aanbieder.bijgewerkt_op)).scalar_subquery(),
-    )
+    return _STAND
 
 
 def _stand(session: Session) -> tuple:
     """The register's state as the list cache keys it (see _LIJSTEN)."""
-    return tuple(session.execute(_stand_vraag()).one())
+    return tuple(session.connection().execute(_STAND).one())
 
 
 def _filter_sleutel(f: DienstFilter) -> tuple:
@@ -904,6 +1046,28 @@ def _bump_versie(session: Session, _context, _instances) -> None:
     rijen = (*session.new, *gewijzigd, *session.deleted)
     if any(isinstance(r, _REGISTER_RIJEN) for r in rijen):
         nieuwe_versie(session)
+
+
+# Tables whose rows hold no bijgewerkt_op, and (with a DELETE) the ones that do: a Core INSERT,
+# UPDATE or DELETE of the first, or a Core DELETE of the second, is seen by no cache's check
+# (_stand reads max(bijgewerkt_op); Core statements bypass the flush), so it gives the register
+# a new version itself (_bump_bij_dml). Core UPDATEs of dienst and aanbieder set bijgewerkt_op
+# (onupdate), Core INSERTs set it (default): the check sees those.
+_KOPPELTABELLEN = frozenset({DienstKenmerk.__table__, DienstWerkgebied.__table__})
+_RIJTABELLEN = frozenset({Dienst.__table__, Aanbieder.__table__})
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bump_bij_dml(state) -> None:
+    """A register row written with a Core statement through a session (session.execute of
+    insert/update/delete) gives the register a new version when no cache would see it
+    otherwise, in the same transaction. (A statement in plain SQL text, or one run on a
+    connection outside a session, is not seen.)"""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    tabel = getattr(state.statement, "table", None)
+    if tabel in _KOPPELTABELLEN or (state.is_delete and tabel in _RIJTABELLEN):
+        nieuwe_versie(state.session)
 
 
 def nieuwe_versie(session: Session) -> None:

@@ -92,11 +92,12 @@ def test_unknown_gemeente_page_is_404(client):
 
 def test_the_list_follows_every_change_at_once(client, session):
     """The list keeps its matches per register state (register/service.py _LIJSTEN): a rename
-    through the ORM, a raw UPDATE and an archived dienst each show in the next list and its
-    total, as without a cache."""
-    from sqlalchemy import select, update
+    through the ORM, a raw UPDATE, an archived dienst, a raw DELETE and a label added or
+    removed with a raw statement each show in the next list and its total, as without a
+    cache."""
+    from sqlalchemy import delete, insert, select, update
 
-    from stelsel.register.models import Dienst
+    from stelsel.register.models import Dienst, DienstKenmerk
 
     woord = "zeppelinwerf"
 
@@ -116,3 +117,18 @@ def test_the_list_follows_every_change_at_once(client, session):
     session.execute(update(Dienst).where(Dienst.id == a.id).values(gearchiveerd=True))
     session.flush()
     assert zoek() == ({b.slug}, 1)
+    # a Core DELETE sets no bijgewerkt_op (nor does it flush an ORM row); nor does a label
+    # added or removed on its own
+    session.execute(delete(Dienst).where(Dienst.id == b.id))
+    assert zoek() == (set(), 0)
+    thema = {"thema": "innovatie"}
+    totaal = client.get("/api/v1/diensten", params=thema).json()["totaal"]
+    c = session.scalars(
+        select(Dienst).where(~Dienst.gearchiveerd, ~Dienst.kenmerken.any(code="innovatie"))
+    ).first()
+    session.execute(
+        insert(DienstKenmerk).values(dienst_id=c.id, soort="thema", code="innovatie", volgorde=9)
+    )
+    assert client.get("/api/v1/diensten", params=thema).json()["totaal"] == totaal + 1
+    session.execute(delete(DienstKenmerk).where(DienstKenmerk.dienst_id == c.id))
+    assert client.get("/api/v1/diensten", params=thema).json()["totaal"] == totaal
