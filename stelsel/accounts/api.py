@@ -3,7 +3,6 @@ registerbeheerder)."""
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel
@@ -13,7 +12,7 @@ from stelsel.accounts.deps import Ingelogd
 from stelsel.web.afhankelijkheden import Sessie
 from stelsel.web.invoer import alleen_bekende_parameters
 from stelsel.web.paginering import Paginering, page_envelope, paginering
-from stelsel.web.problems import ProblemError
+from stelsel.web.problems import ProblemError, fouten
 
 router = APIRouter(tags=["accounts"], dependencies=[Depends(alleen_bekende_parameters)])
 
@@ -101,11 +100,7 @@ class Ingetrokken(BaseModel):
     ingetrokken: int
 
 
-_BEHEER_FOUTEN: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Niet ingelogd"},
-    403: {"description": "Geen toegang"},
-    404: {"description": "Niet gevonden"},
-}
+_BEHEER_FOUTEN = fouten(401, 403, 404)
 
 
 @router.get(

@@ -22,7 +22,7 @@ from stelsel.db import als_utc
 from stelsel.register import service as register
 from stelsel.web.afhankelijkheden import Sessie
 from stelsel.web.paginering import Paginering, page_envelope, paginering
-from stelsel.web.problems import ProblemError, bad_request
+from stelsel.web.problems import ProblemError, bad_request, fouten
 
 router = APIRouter(tags=["registerbeheer"])
 # A slug or UUID: letters, digits and '-' (so a path never holds a character routing refuses)
@@ -31,9 +31,7 @@ IfMatch = Annotated[str | None, Header(description="De ETag van GET")]
 
 _FOUTEN: dict[int | str, dict[str, Any]] = {
     400: {"description": "Ongeldige invoer (invalid_params noemt elk veld)"},
-    401: {"description": "Niet ingelogd"},
-    403: {"description": "Geen toegang"},
-    404: {"description": "Niet gevonden"},
+    **fouten(401, 403, 404),
 }
 _VERSIE_FOUTEN: dict[int | str, dict[str, Any]] = {
     **_FOUTEN,

@@ -1,7 +1,7 @@
 """API routes of the analyse domain: consistentietoets, ecosysteemscan, vraag versus aanbod.
 For the regiocoördinator, the stelselregisseur and the beheerder (bearer token or session)."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
@@ -10,13 +10,10 @@ from stelsel.accounts.rollen import Actor
 from stelsel.analyse import schemas, service
 from stelsel.web.afhankelijkheden import Sessie
 from stelsel.web.invoer import alleen_bekende_parameters
+from stelsel.web.problems import fouten
 
 router = APIRouter(tags=["analyse"], dependencies=[Depends(alleen_bekende_parameters)])
-FOUTEN: dict[int | str, dict[str, Any]] = {
-    400: {"description": "Ongeldige invoer"},
-    401: {"description": "Niet ingelogd"},
-    403: {"description": "Geen toegang"},
-}
+FOUTEN = fouten(400, 401, 403)
 REGIO = Query(
     description="Code van een provincie (PV20), arbeidsmarktregio (AM01), COROP-gebied (CR01) "
     "of gemeente (GM0014)",

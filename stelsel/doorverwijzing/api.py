@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import date, datetime
-from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field, StrictBool, field_validator
@@ -15,14 +14,10 @@ from stelsel.doorverwijzing.models import Doorverwijzing
 from stelsel.register import taxonomie as tx
 from stelsel.web.afhankelijkheden import Sessie
 from stelsel.web.paginering import Paginering, page_envelope, paginering
-from stelsel.web.problems import bad_request
+from stelsel.web.problems import bad_request, fouten
 
 router = APIRouter(tags=["doorverwijzing"])
-FOUTEN: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Niet ingelogd"},
-    403: {"description": "Geen toegang"},
-    404: {"description": "Niet gevonden"},
-}
+FOUTEN = fouten(401, 403, 404)
 
 
 class Ondernemer(BaseModel):

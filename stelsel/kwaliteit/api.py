@@ -4,7 +4,7 @@ scope (queries.binnen_bereik). Figures only: never a comment text or a person.""
 
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
@@ -18,13 +18,10 @@ from stelsel.kwaliteit.models import SEGMENTEN
 from stelsel.register import service as register
 from stelsel.register import taxonomie as tx
 from stelsel.web.afhankelijkheden import Sessie
+from stelsel.web.problems import fouten
 
 router = APIRouter(tags=["kwaliteit"])
-FOUTEN: dict[int | str, dict[str, Any]] = {
-    400: {"description": "Ongeldige invoer"},
-    401: {"description": "Niet ingelogd"},
-    403: {"description": "Geen toegang"},
-}
+FOUTEN = fouten(400, 401, 403)
 REGIO = Query(
     None,
     max_length=6,

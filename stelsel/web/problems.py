@@ -1,5 +1,7 @@
 """Errors as RFC 9457 problem+json: the one mapping from errors to HTTP answers."""
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -90,6 +92,12 @@ _HTTP_TITLES = {
     405: "Methode niet toegestaan",
     409: "Conflict",
 }
+
+
+def fouten(*statussen: int) -> dict[int | str, dict[str, Any]]:
+    """The `responses` of a route's OpenAPI for these error statuses, each described by its
+    problem title: `responses=fouten(401, 403, 404)`."""
+    return {s: {"description": _HTTP_TITLES[s]} for s in statussen}
 
 
 def _validation_name(error: dict) -> str:
