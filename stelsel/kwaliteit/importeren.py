@@ -30,9 +30,7 @@ from stelsel.kwaliteit.models import (
 )
 from stelsel.register import service as register
 from stelsel.register import taxonomie as tx
-
-# A cell a spreadsheet would run as a formula (OWASP, CSV injection): refused.
-FORMULE = re.compile(r"^'*[=+\-@\t\r]")
+from stelsel.uitvoer.tabel import FORMULE  # a cell a spreadsheet would run: refused on import
 
 
 @dataclass(frozen=True)
