@@ -165,6 +165,20 @@ def vorige_periode(periode: str) -> str:
 # --------------------------------------------------------------------------- statistics
 
 
+def _waar(q: Any, c: Any, f: Filter, g: Geografie) -> Any:
+    """The filter's aanbieder, dienst, segment and regio as WHERE clauses on the columns `c`
+    of a table (rollup, responses, invitations); each filters period and thema its own way."""
+    if f.aanbieder_id is not None:
+        q = q.where(c.aanbieder_id == f.aanbieder_id)
+    if f.dienst_id is not None:
+        q = q.where(c.dienst_id == f.dienst_id)
+    if f.segment is not None:
+        q = q.where(c.segment == f.segment)
+    if f.regio is not None:
+        q = q.where(c.gemeente_code.in_(g.gemeenten_in(f.regio)))
+    return q
+
+
 def _rollup_query(
     session: Session, f: Filter, g: Geografie, dim: str | None
 ) -> tuple[Select[Any], ColumnElement[Any] | None]:
@@ -185,10 +199,7 @@ def _rollup_query(
         q = q.where(R.c.thema != ALLE)
     else:
         q = q.where(R.c.thema == ALLE)
-    if f.aanbieder_id is not None:
-        q = q.where(R.c.aanbieder_id == f.aanbieder_id)
-    if f.regio is not None:
-        q = q.where(R.c.gemeente_code.in_(g.gemeenten_in(f.regio)))
+    q = _waar(q, R.c, f, g)  # never dienst or segment: those are read from the rows (_kies)
     # `van` and `tot` are first days of months here (maanden_en_randen)
     if f.van is not None:
         q = q.where(R.c.maand >= f.van)
@@ -260,14 +271,7 @@ def _ruw_query(
             q = q.where(
                 select(AT.antwoord_id).where(AT.antwoord_id == A.id, AT.thema == f.thema).exists()
             )
-    if f.aanbieder_id is not None:
-        q = q.where(A.aanbieder_id == f.aanbieder_id)
-    if f.dienst_id is not None:
-        q = q.where(A.dienst_id == f.dienst_id)
-    if f.segment is not None:
-        q = q.where(A.segment == f.segment)
-    if f.regio is not None:
-        q = q.where(A.gemeente_code.in_(g.gemeenten_in(f.regio)))
+    q = _waar(q, A, f, g)
     if f.van is not None:
         q = q.where(dag >= f.van)
     if f.tot is not None:
@@ -499,15 +503,7 @@ def uitnodigingen(session: Session, f: Filter, g: Geografie) -> tuple[int, int]:
     """(invitations made, invitations answered) in the period of `f`, for the response rate."""
     U = EnqueteUitnodiging.__table__.c
     UT = EnqueteUitnodigingThema.__table__.c
-    q = select(func.count(), func.count(U.beantwoord_op))
-    if f.regio is not None:
-        q = q.where(U.gemeente_code.in_(g.gemeenten_in(f.regio)))
-    if f.aanbieder_id is not None:
-        q = q.where(U.aanbieder_id == f.aanbieder_id)
-    if f.dienst_id is not None:
-        q = q.where(U.dienst_id == f.dienst_id)
-    if f.segment is not None:
-        q = q.where(U.segment == f.segment)
+    q = _waar(select(func.count(), func.count(U.beantwoord_op)), U, f, g)
     if f.thema is not None:
         q = q.where(
             select(UT.uitnodiging_id).where(UT.uitnodiging_id == U.id, UT.thema == f.thema).exists()
