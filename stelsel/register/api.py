@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from stelsel.register import service
 from stelsel.register import taxonomie as tx
+from stelsel.register.models import Aanbieder
 from stelsel.register.schemas import (
     AanbiederPagina,
     AanbiederRead,
@@ -46,6 +47,26 @@ def _check(name: str, value: str | None, vocab: tuple[tx.Term, ...]) -> str | No
     if value is not None and value not in tx.codes(vocab):
         raise bad_request(name, tx.onbekend(value, vocab))
     return value
+
+
+def _aanbieder(session: Session, waarde: str | None) -> Aanbieder | None:
+    """The published aanbieder an `aanbieder` parameter names (id or slug), or a 400."""
+    if waarde is None:
+        return None
+    a = service.get_aanbieder(session=session, aanbieder_id=waarde, ook_gearchiveerd=False)
+    if a is None:
+        raise bad_request("aanbieder", f"'{waarde}' is geen bekende aanbieder")
+    return a
+
+
+def _regios(session: Session, **waarden: str | None) -> list[frozenset[tuple[str, str]]]:
+    """Per region parameter given (provincie, arbeidsmarktregio, corop: code or name), the
+    areas that overlap it (service.regio_gebieden; an unknown one is a 400 naming it)."""
+    return [
+        service.regio_gebieden(session=session, soort=soort, tekst=waarde)
+        for soort, waarde in waarden.items()
+        if waarde is not None
+    ]
 
 
 @router.get(
@@ -134,17 +155,11 @@ def list_diensten(
     )
     if gemeente is not None:
         f.gebied = service.gemeente_gebied(session=session, tekst=gemeente)
-    for soort, waarde in (
-        ("provincie", provincie),
-        ("arbeidsmarktregio", arbeidsmarktregio),
-        ("corop", corop),
-    ):
-        if waarde is not None:
-            f.regios.append(service.regio_gebieden(session=session, soort=soort, tekst=waarde))
-    if aanbieder is not None:
-        a = service.get_aanbieder(session=session, aanbieder_id=aanbieder, ook_gearchiveerd=False)
-        if a is None:
-            raise bad_request("aanbieder", f"'{aanbieder}' is geen bekende aanbieder")
+    f.regios = _regios(
+        session, provincie=provincie, arbeidsmarktregio=arbeidsmarktregio, corop=corop
+    )
+    a = _aanbieder(session, aanbieder)
+    if a is not None:
         f.aanbieder_id = a.id
     items, total = service.dienst_pagina(
         session=session, filter=f, offset=p.offset, limit=p.per_pagina
@@ -189,26 +204,13 @@ def list_verouderd(
     p: Paginering = Depends(paginering),
     session: Session = Depends(get_session),
 ):
-    slug = None
-    if aanbieder is not None:
-        a = service.get_aanbieder(session=session, aanbieder_id=aanbieder, ook_gearchiveerd=False)
-        if a is None:
-            raise bad_request("aanbieder", f"'{aanbieder}' is geen bekende aanbieder")
-        slug = a.slug
-    regio = None
-    for soort, waarde in (
-        ("provincie", provincie),
-        ("arbeidsmarktregio", arbeidsmarktregio),
-        ("corop", corop),
-    ):
-        if waarde is not None:
-            gebieden = service.regio_gebieden(session=session, soort=soort, tekst=waarde)
-            regio = gebieden if regio is None else regio & gebieden
+    a = _aanbieder(session, aanbieder)
+    regios = _regios(session, provincie=provincie, arbeidsmarktregio=arbeidsmarktregio, corop=corop)
     items, totaal = service.verouderd(
         session=session,
         vandaag=peildatum or date.today(),
-        aanbieder_slug=slug,
-        regio=regio,
+        aanbieder_slug=a.slug if a is not None else None,
+        regio=frozenset.intersection(*regios) if regios else None,
         offset=p.offset,
         limit=p.per_pagina,
     )
@@ -230,14 +232,7 @@ def list_actualiteit(
     if regiosoort not in service.REGIO_SOORTEN:
         raise bad_request("regiosoort", f"kies uit {', '.join(service.REGIO_SOORTEN)}")
     return [
-        ActualiteitRead(
-            soort=a.soort,
-            code=a.code,
-            naam=a.naam,
-            diensten=a.diensten,
-            actueel=a.actueel,
-            aandeel=a.aandeel,
-        )
+        ActualiteitRead(**vars(a), aandeel=a.aandeel)
         for a in service.actualiteit_per_regio(
             session=session, soort=regiosoort, vandaag=peildatum or date.today()
         )

@@ -118,30 +118,14 @@ class DienstPagina(BaseModel):
     volgende: str | None
 
 
-def aanbieder_kort(a: Aanbieder) -> AanbiederKort:
-    return AanbiederKort(id=a.id, slug=a.slug, naam=a.naam, korte_naam=a.korte_naam)
-
-
 def aanbieder_read(a: Aanbieder, aantal_diensten: int) -> AanbiederRead:
-    return AanbiederRead(
-        **aanbieder_kort(a).model_dump(),
-        soort=a.soort,
-        niveau=a.niveau,
-        eerstelijns=a.eerstelijns,
-        tweedelijns=a.tweedelijns,
-        website=a.website,
-        email=a.email,
-        telefoon=a.telefoon,
-        omschrijving=a.omschrijving,
-        bron=a.bron,
-        gecontroleerd_op=a.gecontroleerd_op,
-        kvk_nummer=a.kvk_nummer,
-        bezoekadres=a.bezoekadres,
-        postadres=a.postadres,
-        openingstijden=a.openingstijden,
-        bijgewerkt_op=utc(a.bijgewerkt_op),
-        aantal_diensten=aantal_diensten,
-    )
+    """An aanbieder as the API shows it: its row's fields of the same name, and these two."""
+    eigen: dict[str, Any] = {
+        "bijgewerkt_op": utc(a.bijgewerkt_op),
+        "aantal_diensten": aantal_diensten,
+    }
+    velden = {k: getattr(a, k) for k in AanbiederRead.model_fields if k not in eigen}
+    return AanbiederRead.model_validate({**velden, **eigen})
 
 
 def dienst_waarden(
