@@ -4,11 +4,11 @@
    --workers 2`; how long until POST /api/v1/wegwijzer finds it, on every worker (target ≤ 1 s).
 2. GET /api/v1/diensten with the common filters (gemeente, thema, q) at 100,000 diensten:
    p50/p95 per filter in the app (target p95 ≤ 20 ms), the process's CPU time and the
-   statements per request (the machine is often shared: CPU time varies less than wall time),
-   and EXPLAIN ANALYZE of its queries.
+   statements per request (the machine is often shared: CPU time varies less than wall time);
+   then p50/p95 over HTTP on `stelsel serve --workers 1`; and EXPLAIN ANALYZE of its queries.
 
     .venv/bin/python bench/registerbeheer.py [--diensten 100000] [--verzoeken 60] [--uitleg]
-        [--zonder-publiceren] [--database URL]
+        [--zonder-publiceren] [--zonder-http] [--database URL]
 
 --database runs on an existing PostgreSQL database (migrated and filled up to --diensten when
 it holds fewer; kept afterwards), so that repeated measurements skip the two-minute fill.
@@ -202,6 +202,38 @@ def lijst_latentie(url: str, verzoeken: int) -> dict[str, dict[str, float]]:
     return uit
 
 
+def http_latentie(url: str, verzoeken: int) -> dict[str, dict[str, float]]:
+    """Per filter, of GET /api/v1/diensten over HTTP on `stelsel serve --workers 1` (one
+    process, so one list cache; keep-alive): the first request, then p50/p95 of the next, ms."""
+    uit = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, port = _server.start(url, 1, Path(tmp) / "server.log")
+        try:
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}/api/v1", timeout=30) as c:
+                for naam, params in FILTERS.items():
+                    begin = time.perf_counter()
+                    c.get("/diensten", params=params).raise_for_status()
+                    koud = (time.perf_counter() - begin) * 1000
+                    for _ in range(4):
+                        c.get("/diensten", params=params).raise_for_status()
+                    tijden = []
+                    for _ in range(verzoeken):
+                        begin = time.perf_counter()
+                        r = c.get("/diensten", params=params)
+                        tijden.append((time.perf_counter() - begin) * 1000)
+                        r.raise_for_status()
+                    tijden.sort()
+                    uit[naam] = {
+                        "koud": koud,
+                        "p50": statistics.median(tijden),
+                        "p95": tijden[int(0.95 * (len(tijden) - 1))],
+                    }
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    return uit
+
+
 def uitleg(url: str) -> None:
     """EXPLAIN ANALYZE per filter of what GET /diensten runs: on a cache miss the ordered ids
     of all matches ("ids"); then, as every request does, the register state check ("stand")
@@ -260,6 +292,12 @@ def meet(url: str, args: argparse.Namespace) -> None:
             f"(doel p95 ≤ 20 ms); CPU p50 {m['cpu']:.1f} ms, {m['statements']:.1f} statements "
             f"per vraag; eerste vraag {m['koud']:.0f} ms"
         )
+    if not args.zonder_http:
+        for naam, m in http_latentie(url, args.verzoeken).items():
+            print(
+                f"HTTP GET /diensten?{naam}: p50 {m['p50']:.1f} ms, p95 {m['p95']:.1f} ms "
+                f"(doel p95 ≤ 20 ms); eerste vraag {m['koud']:.0f} ms"
+            )
 
 
 def main() -> None:
@@ -268,6 +306,7 @@ def main() -> None:
     p.add_argument("--verzoeken", type=int, default=60)
     p.add_argument("--uitleg", action="store_true", help="print EXPLAIN ANALYZE of the queries")
     p.add_argument("--zonder-publiceren", action="store_true")
+    p.add_argument("--zonder-http", action="store_true", help="only the in-app measurement")
     p.add_argument("--database", help="an existing PostgreSQL database to use (and keep)")
     args = p.parse_args()
     if args.database:
