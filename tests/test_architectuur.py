@@ -27,3 +27,48 @@ def test_every_package_is_in_the_layers_contract():
 def test_the_layers_name_no_package_that_is_gone():
     gone = _layers() - _modules()
     assert not gone, f"remove these from the layers contract: {sorted(gone)}"
+
+
+def _orm_classes(hint: object) -> set[str]:
+    """The ORM-mapped classes a type hint names (inside Optional, list, tuple, dict ...)."""
+    import typing
+
+    from stelsel.db import Base
+
+    if isinstance(hint, type) and issubclass(hint, Base):
+        return {hint.__name__}
+    return {n for arg in typing.get_args(hint) for n in _orm_classes(arg)}
+
+
+# Known and left as they are (issue 10's closing note): geography is reference data, loaded
+# once and never edited, whose Gemeente rows 15 modules read; a provider link's new account.
+NOG_ORM = {("geo", "get"), ("geo", "get_all"), ("geo", "resolve"), ("accounts", "create")}
+
+
+def test_domains_hand_each_other_values_not_orm_rows():
+    """What one domain calls in another's service.py returns no ORM row: a renamed column or
+    a lazy load must not reach across (issue 10). Found from the source: every
+    `from stelsel.<domain> import service as <name>` outside that domain, and the
+    `<name>.<function>` it calls."""
+    import importlib
+    import inspect
+    import typing
+
+    misbruik = []
+    for pad in PACKAGE_DIR.rglob("*.py"):
+        if "migrations" in pad.parts:
+            continue
+        tekst = pad.read_text(encoding="utf-8")
+        eigen = pad.relative_to(PACKAGE_DIR).parts[0]
+        for domein, naam in re.findall(r"from stelsel\.(\w+) import service as (\w+)", tekst):
+            if domein == eigen:
+                continue
+            service = importlib.import_module(f"stelsel.{domein}.service")
+            for functie in sorted(set(re.findall(rf"\b{naam}\.(\w+)\(", tekst))):
+                f = getattr(service, functie, None)
+                if not inspect.isfunction(f) or (domein, functie) in NOG_ORM:
+                    continue
+                rijen = _orm_classes(typing.get_type_hints(f).get("return"))
+                if rijen:
+                    misbruik.append(f"{pad.name} → {domein}.{functie}: {sorted(rijen)}")
+    assert not misbruik, misbruik

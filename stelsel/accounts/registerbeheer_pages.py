@@ -163,10 +163,10 @@ def aanbieder(
 ):
     w = beheer.werkversie(session=session, actor=actor, soort="aanbieder", slug=slug)
     a = register.get_aanbieder(session=session, aanbieder_id=slug)
-    diensten = []
-    if a is not None:
-        for d in a.diensten:
-            diensten.append(register.werkversie(session=session, soort="dienst", slug=d.slug))
+    diensten = [
+        register.werkversie(session=session, soort="dienst", slug=slug)
+        for slug in (register.dienst_slugs(session=session, aanbieder_id=a.id) if a else [])
+    ]
     vandaag = date.today()
     verouderd, _ = register.verouderd(session=session, vandaag=vandaag, aanbieder_slug=slug)
     versies, _ = beheer.versies(session=session, actor=actor, status=None)

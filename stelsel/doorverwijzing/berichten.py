@@ -151,7 +151,7 @@ def aan_ontvanger(
     onderwerp: str,
     gebeurtenis: object,
     bereik: Bereik | None = None,
-    naar: register.Aanbieder | None = None,
+    naar: register.AanbiederWaarde | None = None,
     van_naam: str | None = None,
     direct: bool = False,
 ) -> str:

@@ -53,7 +53,7 @@ def _aanbieder(session: Session, waarde: str | None) -> Aanbieder | None:
     """The published aanbieder an `aanbieder` parameter names (id or slug), or a 400."""
     if waarde is None:
         return None
-    a = service.get_aanbieder(session=session, aanbieder_id=waarde, ook_gearchiveerd=False)
+    a = service.aanbieder_rij(session=session, aanbieder_id=waarde, ook_gearchiveerd=False)
     if a is None:
         raise bad_request("aanbieder", f"'{waarde}' is geen bekende aanbieder")
     return a
@@ -100,7 +100,7 @@ def list_aanbieders(
     responses={404: {"description": "Niet gevonden"}},
 )
 def get_aanbieder(id: str, response: Response, session: Session = Depends(get_session)):
-    a = service.get_aanbieder(session=session, aanbieder_id=id, ook_gearchiveerd=False)
+    a = service.aanbieder_rij(session=session, aanbieder_id=id, ook_gearchiveerd=False)
     if a is None:
         raise not_found(f"Aanbieder '{id}'")
     response.headers["ETag"] = service.etag(session=session, soort="aanbieder", slug=a.slug)

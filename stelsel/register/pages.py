@@ -105,7 +105,7 @@ def diensten(
 
 @router.get("/diensten/{slug}")
 def dienst(slug: str, request: Request, session: Session = Depends(get_session)):
-    d = service.get_dienst(session=session, dienst_id=slug)
+    d = service.dienst_rij(session=session, dienst_id=slug)
     if d is None:
         raise HTTPException(404, "Deze dienst bestaat niet (meer).")
     talen = dict((t.code, t.naam) for t in tx.TALEN)
@@ -156,7 +156,7 @@ def aanbieders(
 
 @router.get("/aanbieders/{slug}")
 def aanbieder(slug: str, request: Request, session: Session = Depends(get_session)):
-    a = service.get_aanbieder(session=session, aanbieder_id=slug, ook_gearchiveerd=False)
+    a = service.aanbieder_rij(session=session, aanbieder_id=slug, ook_gearchiveerd=False)
     if a is None:
         raise HTTPException(404, "Deze aanbieder bestaat niet (meer).")
     return render(

@@ -500,25 +500,90 @@ def _by_id_or_slug(model, value: str):
         return model.slug == value
 
 
-def get_aanbieder(
+def aanbieder_rij(
     *, session: Session, aanbieder_id: str, ook_gearchiveerd: bool = True
 ) -> Aanbieder | None:
-    """An aanbieder by UUID or slug. An archived one too by default: referrals keep naming it;
-    the public API and pages pass ook_gearchiveerd=False."""
+    """An aanbieder by UUID or slug, as its ORM row: for the register's own modules only
+    (other domains get values: get_aanbieder). An archived one too by default: referrals keep
+    naming it; the public API and pages pass ook_gearchiveerd=False."""
     stmt = select(Aanbieder).where(_by_id_or_slug(Aanbieder, aanbieder_id))
     if not ook_gearchiveerd:
         stmt = stmt.where(Aanbieder.gearchiveerd.is_(False))
     return session.scalar(stmt)
 
 
-def get_dienst(
+def dienst_rij(
     *, session: Session, dienst_id: str, ook_gearchiveerd: bool = False
 ) -> Dienst | None:
-    """A published dienst by UUID or slug; an archived one only with ook_gearchiveerd."""
+    """A published dienst by UUID or slug, as its ORM row (the register's own modules only);
+    an archived one only with ook_gearchiveerd."""
     stmt = select(Dienst).where(_by_id_or_slug(Dienst, dienst_id))
     if not ook_gearchiveerd:
         stmt = stmt.where(Dienst.gearchiveerd.is_(False))
     return session.scalar(stmt)
+
+
+@dataclass(frozen=True)
+class AanbiederWaarde:
+    """An aanbieder as other domains see it: plain values, no ORM row to lazy-load from or
+    write through."""
+
+    id: uuid.UUID
+    slug: str
+    naam: str
+    korte_naam: str
+    soort: str
+    niveau: str
+    eerstelijns: bool
+    tweedelijns: bool
+    website: str
+    email: str
+    telefoon: str
+    gearchiveerd: bool
+
+
+@dataclass(frozen=True)
+class DienstWaarde:
+    """A dienst as other domains see it (plain values)."""
+
+    id: uuid.UUID
+    slug: str
+    naam: str
+    aanbieder_id: uuid.UUID
+    soort: str
+    landelijk: bool
+    gearchiveerd: bool
+
+
+def _waarde(soort: type, rij: object) -> Any:
+    return soort(**{f.name: getattr(rij, f.name) for f in fields(soort)})
+
+
+def get_aanbieder(
+    *, session: Session, aanbieder_id: str, ook_gearchiveerd: bool = True
+) -> AanbiederWaarde | None:
+    """An aanbieder by UUID or slug, as values. An archived one too by default: referrals
+    keep naming it."""
+    a = aanbieder_rij(session=session, aanbieder_id=aanbieder_id, ook_gearchiveerd=ook_gearchiveerd)
+    return _waarde(AanbiederWaarde, a) if a is not None else None
+
+
+def dienst_slugs(*, session: Session, aanbieder_id: uuid.UUID) -> list[str]:
+    """The slugs of an aanbieder's diensten (archived ones too), by name."""
+    return list(
+        session.scalars(
+            select(Dienst.slug).where(Dienst.aanbieder_id == aanbieder_id).order_by(Dienst.naam)
+        )
+    )
+
+
+def get_dienst(
+    *, session: Session, dienst_id: str, ook_gearchiveerd: bool = False
+) -> DienstWaarde | None:
+    """A published dienst by UUID or slug, as values; an archived one only with
+    ook_gearchiveerd."""
+    d = dienst_rij(session=session, dienst_id=dienst_id, ook_gearchiveerd=ook_gearchiveerd)
+    return _waarde(DienstWaarde, d) if d is not None else None
 
 
 def get_all_aanbieders(
@@ -1151,7 +1216,7 @@ def contact(d: Dienst) -> Contact:
 
 def contact_van_dienst(*, session: Session, dienst_id: str) -> Contact | None:
     """How to reach a published dienst (by UUID or slug), or None when it is not known."""
-    d = get_dienst(session=session, dienst_id=dienst_id)
+    d = dienst_rij(session=session, dienst_id=dienst_id)
     return contact(d) if d is not None else None
 
 

@@ -67,8 +67,8 @@ def test_a_failure_after_the_audit_entries_leaves_nothing(client, session, token
 
 
 def test_the_answer_names_the_receiver_as_the_register_does_now(client, session, tokens):
-    qredits = register.get_aanbieder(session=session, aanbieder_id="qredits")
-    kvk = register.get_aanbieder(session=session, aanbieder_id="kvk")
+    qredits = register.aanbieder_rij(session=session, aanbieder_id="qredits")
+    kvk = register.aanbieder_rij(session=session, aanbieder_id="kvk")
     r = _verwijs(client, tokens, _hulpvraag(client, tokens))
     assert r.status_code == 201, r.text
     assert r.json()["naar_aanbieder"]["naam"] == qredits.naam != "Qredits Microfinanciering"

@@ -160,7 +160,7 @@ def test_suggestions_are_partner_providers_other_than_ones_own(session):
     h = _hulpvraag(session, kvk, vraag, "Sneek")
     namen = []
     for r in service.suggesties(session=session, actor=kvk, hulpvraag=h):
-        a = register.get_aanbieder(session=session, aanbieder_id=r.aanbieder_id)
+        a = register.aanbieder_rij(session=session, aanbieder_id=r.aanbieder_id)
         assert a is not None and a.id != kvk.aanbieder_id
         assert a.soort in ("publiek", "semipubliek", "non-profit"), a.naam
         namen.append(a.naam)

@@ -105,7 +105,7 @@ def mensen(app, client, session):
         accounts.create(
             session=session, email=email, rol="adviseur", aanbieder=aanbieder, wachtwoord=WACHTWOORD
         )
-    rvo = register.get_aanbieder(session=session, aanbieder_id="rvo")
+    rvo = register.aanbieder_rij(session=session, aanbieder_id="rvo")
     rvo.email = BALIE
     session.flush()
     inloggen(client, "a@kvk.example.nl")
@@ -246,7 +246,7 @@ def test_a_further_hop_needs_consent_for_that_recipient(mensen, session):
     assert r.status_code == 303, r.text
     h = session.scalars(select(Hulpvraag)).one()
     session.refresh(h)
-    rvo = register.get_aanbieder(session=session, aanbieder_id="rvo")
+    rvo = register.aanbieder_rij(session=session, aanbieder_id="rvo")
     assert h.toestemming_voor(rvo.id).kanaal == "telefoon"
 
 

@@ -170,7 +170,7 @@ def test_no_silent_dead_end(client, session, tokens, zaak):
     anything is stored; with an address it gets an e-mail with a link."""
     hid = zaak["hulpvraag"]["id"]
     _accepteer(client, tokens["ontvanger"], zaak["doorverwijzing"]["id"])
-    okb = register.get_aanbieder(session=session, aanbieder_id="ondernemersklankbord")
+    okb = register.aanbieder_rij(session=session, aanbieder_id="ondernemersklankbord")
     okb.email = ""
     session.flush()
     voor = session.scalar(select(func.count()).select_from(Doorverwijzing))

@@ -71,7 +71,7 @@ def tokens(session) -> dict[str, str]:
 
 def _onbereikbaar(session) -> str:
     """A partner aanbieder without users, linked system or desk address."""
-    a = register.get_aanbieder(session=session, aanbieder_id="mkb-doorgaan") or next(
+    a = register.aanbieder_rij(session=session, aanbieder_id="mkb-doorgaan") or next(
         a for a in register.get_all_aanbieders(session=session, soort="non-profit")[0] if a.diensten
     )
     a.email = ""
@@ -82,7 +82,7 @@ def _onbereikbaar(session) -> str:
 def test_the_case_and_referral_rest_on_consent_for_that_one_recipient(client, session, tokens):
     r = stuur(client)
     assert r.status_code == 303 and r.headers["location"] == "/neem-contact-op/verstuurd"
-    qredits = register.get_aanbieder(session=session, aanbieder_id="qredits")
+    qredits = register.aanbieder_rij(session=session, aanbieder_id="qredits")
     (h,) = session.scalars(select(Hulpvraag)).all()
     (dv,) = session.scalars(select(Doorverwijzing)).all()
     assert h.aanbieder_id == zv.ZELF and h.aangemaakt_door == zv.ZELF

@@ -25,7 +25,7 @@ def balie_adres(url: str, aanbieder: str, adres: str) -> None:
     """Give an aanbieder a desk address in the register (as registerbeheer would)."""
     engine = make_engine(url)
     with session_scope(engine) as s:
-        a = register.get_aanbieder(session=s, aanbieder_id=aanbieder)
+        a = register.aanbieder_rij(session=s, aanbieder_id=aanbieder)
         assert a is not None
         a.email = adres
     engine.dispose()

@@ -115,7 +115,7 @@ def test_cli_links_a_providers_system_and_prints_the_secret_once(databases, monk
     assert eerste.exit_code == tweede.exit_code == 0, eerste.output
     geheimen = [r.output.strip().splitlines()[-1] for r in (eerste, tweede)]
     with session_scope(engine) as s:
-        qredits = register.get_aanbieder(session=s, aanbieder_id="qredits")
+        qredits = register.aanbieder_rij(session=s, aanbieder_id="qredits")
         assert qredits is not None
         koppeling = s.get(Koppeling, qredits.id)
         assert koppeling is not None and koppeling.webhook_url == url

@@ -134,7 +134,7 @@ def test_registerbeheer_permission_matrix(client, session, rol):
             ), f"a refusal is audited ({methode} {url})"
     # what a refused caller tried left the register and the drafts as they were
     if rol not in MAG["E"]:
-        assert service.get_dienst(session=session, dienst_id=D_BEOORDELING).wachttijd == ""
+        assert service.dienst_rij(session=session, dienst_id=D_BEOORDELING).wachttijd == ""
         assert service.werkversie(session=session, soort="dienst", slug=D_WIJZIG).open is None
         assert (
             service.werkversie(session=session, soort="dienst", slug=D_CONCEPT).status == "concept"
