@@ -27,7 +27,8 @@ test: install
 	$(VENV)/bin/lint-imports
 	STELSEL_TEST_POSTGRES_URL="$$(bash scripts/ensure-postgres.sh)" \
 	  $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -q -m "not e2e" --durations=25
-	$(VENV)/bin/pytest -q -m e2e -p no:xdist
+	STELSEL_TEST_POSTGRES_URL="$$(bash scripts/ensure-postgres.sh)" \
+	  $(VENV)/bin/pytest -q -m e2e -p no:xdist
 
 lint: install
 	$(VENV)/bin/ruff check stelsel tests bench scripts
