@@ -7,7 +7,7 @@ vocabulary (rapidfuzz), then re-ranked by thema fit, soort fit and region, one p
 """
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -140,6 +140,8 @@ class Treffer:
 class Matcher:
     """An index over the register's diensten; build once, query many times."""
 
+    _woorden_later: Callable[[], Counter[str]]  # a stored index's word counts, when asked
+
     def __init__(
         self,
         documenten: Sequence[Document],
@@ -164,14 +166,16 @@ class Matcher:
         self.w = weging or Weging()
         if vorige is not None and (vorige.stopwoorden != stopwoorden or vorige.termen != termen):
             vorige = None
-        self._tekstsleutels = [_tekstsleutel(d) for d in self.docs]
-        corpus = self._corpus(vorige)
-        self.bm25 = Bm25(corpus, dict(self._stamnummers))
+        sleutels = [_tekstsleutel(d) for d in self.docs]
+        oude = [_tekstsleutel(d) for d in vorige.docs] if vorige is not None else []
+        self.bm25, woordtelling = self._corpus(vorige, sleutels, oude)
+        self._stamnummers = self.bm25.vocab
         # the words typos are corrected to: of three letters or more, no digits
-        vocab = {w for w, n in self._woordtelling(vorige).items() if n > 0}
+        vocab = set(woordtelling)
         vocab |= {w for t in termen for s in t.uitbreiding for w in woorden(s)}
         self.vocab = sorted(w for w in vocab if len(w) >= 3 and not any(c.isdigit() for c in w))
         self.vocab_set = set(self.vocab)
+        del sleutels, oude, vocab
         self._typos: dict[str, str | None] = {}  # unknown word → its correction, once
         self._sterk: dict[int, frozenset[str]] = {}  # a dienst's stems of name and keywords
         # the features of the last re-ranked candidates, for fitting the learnt ranking
@@ -202,7 +206,6 @@ class Matcher:
             self.classifier = _train_classifier(
                 [self._doc_stems(d) for d in self.docs], [d.themas for d in self.docs]
             )
-        del corpus  # the stems of every document: only the index keeps them
         # a question without a place gets one stand-in for each nationwide network of desks
         eerste: dict[tuple[str, str], int] = {}
         for i, d in enumerate(self.docs):
@@ -210,72 +213,92 @@ class Matcher:
                 eerste.setdefault(d.netwerk, i)
         self.netwerken = np.zeros(len(self.docs), dtype=bool)
         self.netwerken[list(eerste.values())] = True
-        self.per_gebied: dict[tuple[str, str], list[int]] = {}
+        per_gebied: dict[tuple[str, str], list[int]] = {}
         for i, d in enumerate(self.docs):
             for g in d.gebieden:
-                self.per_gebied.setdefault(g, []).append(i)
+                per_gebied.setdefault(g, []).append(i)
+        self.per_gebied = {g: np.array(i, dtype=np.int32) for g, i in per_gebied.items()}
 
-    def _corpus(self, vorige: "Matcher | None") -> list[bytes]:
-        """Every document's stems as numbers (self._stamnummers, int32 packed in bytes: one
-        small object per text instead of a numpy array's three), those of unchanged texts
-        from the previous matcher."""
-        self._stamnummers: dict[str, int] = dict(vorige._stamnummers) if vorige else {}
-        oud = vorige._doc_stamnummers if vorige else {}
-        self._doc_stamnummers: dict[tuple, bytes] = {}
-        corpus: list[bytes] = []
-        for d, k in zip(self.docs, self._tekstsleutels, strict=True):
-            ids = self._doc_stamnummers.get(k)
-            if ids is None:
-                ids = oud.get(k)
-            if ids is None:
-                nummers = self._stamnummers
-                ids = np.array(
-                    [nummers.setdefault(s, len(nummers)) for s in self._doc_stems(d)],
+    def _corpus(
+        self, vorige: "Matcher | None", sleutels: list[tuple], oude: list[tuple]
+    ) -> "tuple[Bm25, Counter[str]]":
+        """The BM25 index over every document's stems, and how many documents hold each word
+        (for the typo vocabulary). The stems and words of a text the previous matcher also
+        indexed are taken from it: its index holds each document's stem counts, and its word
+        counts lose the removed texts' words and gain the new ones'. `sleutels`, `oude`: what
+        each document's (and each previous document's) stems and words are made of."""
+        nummers: dict[str, int] = dict(vorige._stamnummers) if vorige is not None else {}
+        telling: Counter[str] = Counter(vorige.woordtelling()) if vorige is not None else Counter()
+        oud_bij: dict[tuple, int] = {}
+        for nr, k in enumerate(oude):
+            oud_bij.setdefault(k, nr)
+        van_oud = np.full(len(oude), -1, dtype=np.int64)  # previous document → a new one
+        nieuw_bij: dict[tuple, int] = {}  # a text stemmed in this build → its first document
+        dubbel: list[tuple[int, int]] = []  # (document, earlier document with the same text)
+        stukken: list[np.ndarray] = []  # the stem numbers of each newly stemmed document
+        nieuwe_docs: list[int] = []
+        for i, (d, k) in enumerate(zip(self.docs, sleutels, strict=True)):
+            j = oud_bij.get(k)
+            if j is not None and van_oud[j] < 0:
+                van_oud[j] = i
+                continue
+            eerder: int | None = nieuw_bij.get(k) if j is None else int(van_oud[j])
+            if eerder is not None:
+                dubbel.append((i, eerder))
+                continue
+            nieuw_bij[k] = i
+            sterk, zwak = self._doc_woorden(d)
+            stukken.append(
+                np.fromiter(
+                    (
+                        nummers.setdefault(s, len(nummers))
+                        for s in stammen(sterk * 2 + zwak, self.stopwoorden)
+                    ),
                     dtype=np.int32,
-                ).tobytes()
-            self._doc_stamnummers[k] = ids
-            corpus.append(ids)
-        return corpus
-
-    def _woordtelling(self, vorige: "Matcher | None") -> Counter[str]:
-        """How many documents hold each word (for the typo vocabulary): the previous
-        matcher's counts with the removed texts taken off and the new ones added."""
-        nu = Counter(self._tekstsleutels)
-        if vorige is None:
-            oud: Counter[tuple] = Counter()
-            telling: Counter[str] = Counter()
-        else:
-            oud, telling = Counter(vorige._tekstsleutels), Counter(vorige._woorden)
-        voorbeeld = {k: d for d, k in zip(self.docs, self._tekstsleutels, strict=True)}
-        if vorige is not None:
-            voorbeeld.update(
-                {k: d for d, k in zip(vorige.docs, vorige._tekstsleutels, strict=True) if k in oud}
+                )
             )
-        for k in nu.keys() | oud.keys():
-            verschil = nu[k] - oud[k]
+            nieuwe_docs.append(i)
+        # word counts: texts that left the register and texts that came in
+        nu = Counter(sleutels)
+        was = Counter(oude)
+        voorbeeld = {k: d for d, k in zip(self.docs, sleutels, strict=True)}
+        if vorige is not None:
+            voorbeeld.update({k: d for d, k in zip(vorige.docs, oude, strict=True) if k not in nu})
+        for k in nu.keys() | was.keys():
+            verschil = nu[k] - was[k]
             if verschil:
-                for w in set(woorden(self._doc_text(voorbeeld[k]))):
+                sterk, zwak = self._doc_woorden(voorbeeld[k])
+                for w in set(sterk) | set(zwak):
                     telling[w] += verschil
-        self._woorden: Counter[str] = +telling
+        self._woorden: Counter[str] | None = +telling
+        self.gestemd = len(nieuwe_docs)  # documents whose texts were read in this build
+        bm25 = Bm25.bouw(
+            len(self.docs),
+            nummers,
+            vorige.bm25 if vorige is not None else None,
+            van_oud,
+            stukken,
+            np.array(nieuwe_docs, dtype=np.int64),
+            np.array(dubbel, dtype=np.int64).reshape(-1, 2),
+        )
+        return bm25, self.woordtelling()
+
+    def woordtelling(self) -> Counter[str]:
+        """How many documents hold each word (a stored index reads it only when asked)."""
+        if self._woorden is None:
+            self._woorden = self._woorden_later()
         return self._woorden
 
-    @staticmethod
-    def _doc_text(d: Document) -> str:
-        return " ".join(
-            [
-                d.naam,
-                d.omschrijving,
-                " ".join(d.trefwoorden),
-                d.aanbieder_naam,
-                d.aanbieder_korte_naam,
-            ]
-        )
+    def _doc_woorden(self, d: Document) -> tuple[list[str], list[str]]:
+        """The words of a document's name, keywords and short name (they say what the service
+        is), and of its description and provider's name."""
+        sterk = woorden(" ".join([d.naam, " ".join(d.trefwoorden), d.aanbieder_korte_naam]))
+        return sterk, woorden(" ".join([d.omschrijving, d.aanbieder_naam]))
 
     def _doc_stems(self, d: Document) -> list[str]:
         # name and keywords count twice: they say what the service is
-        sterk = " ".join([d.naam, " ".join(d.trefwoorden), d.aanbieder_korte_naam])
-        zwak = " ".join([d.omschrijving, d.aanbieder_naam])
-        return stammen(woorden(sterk) * 2 + woorden(zwak), self.stopwoorden)
+        sterk, zwak = self._doc_woorden(d)
+        return stammen(sterk * 2 + zwak, self.stopwoorden)
 
     # --- analysis ----------------------------------------------------------------------------
 
@@ -520,7 +543,9 @@ class Matcher:
         no area, national ones plus one stand-in per network of regional desks."""
         mask = self.landelijk.copy() if gebied else self.landelijk | self.netwerken
         for g in gebied or ():
-            mask[self.per_gebied.get(g, [])] = True
+            i = self.per_gebied.get(g)
+            if i is not None:
+                mask[i] = True
         return mask
 
     def zoek(
@@ -688,32 +713,126 @@ class Matcher:
 
 class Bm25:
     """BM25 (Lucene's variant, k1 1.5, b 0.75: the scores bm25s gives) over documents given as
-    stem numbers, built with array operations only, so a rebuild after a register edit costs
-    little more than joining the documents' arrays."""
+    stem numbers, built with array operations only. It keeps each document's stem counts
+    (`tf`, next to the scores) and lengths, so a rebuild after a register edit takes the
+    unchanged documents from the previous index without reading their texts again."""
 
-    def __init__(self, rijen: list[bytes], vocab: dict[str, int], k1=1.5, b=0.75):
-        """`rijen`: per document its stem numbers as int32 bytes (Matcher._corpus)."""
-        from scipy.sparse import coo_matrix  # type: ignore[import-untyped]
+    K1, B = 1.5, 0.75
 
+    def __init__(
+        self,
+        vocab: dict[str, int],
+        tf,  # scipy CSR, one row per stem: its documents and counts
+        lengte: np.ndarray,
+    ):
         self.vocab = vocab
-        n = len(rijen)
-        lengte = np.fromiter((len(r) // 4 for r in rijen), dtype=np.int64, count=n)
-        doc = np.repeat(np.arange(n, dtype=np.int32), lengte)
-        ids = np.frombuffer(b"".join(rijen), dtype=np.int32)
-        tf = coo_matrix(
-            (np.ones(len(ids), dtype=np.float32), (ids, doc)), shape=(len(vocab) + 1, n)
-        ).tocsr()  # one row per stem: its documents and counts
-        tf.sum_duplicates()
-        df = np.diff(tf.indptr).astype(np.float64)
+        n = len(lengte)
+        k1, b = self.K1, self.B
+        aantal = np.diff(tf.indptr)
+        df = aantal.astype(np.float64)
         idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
         gem = float(lengte.mean()) if n else 1.0
-        per_stem = np.repeat(np.arange(tf.shape[0]), np.diff(tf.indptr))
-        t = tf.data.astype(np.float64)
-        noemer = k1 * ((1 - b) + b * lengte[tf.indices] / gem) + t
-        self.data = (idf[per_stem] * t / noemer).astype(np.float32)
-        self.indices = tf.indices.astype(np.int32)
+        # k1 * ((1 - b) + b * lengte / gem) + t, and idf * t / that: in place, in float64
+        noemer = lengte[tf.indices] * b
+        noemer /= gem
+        noemer += 1 - b
+        noemer *= k1
+        noemer += tf.data
+        gewicht = np.repeat(idf, aantal)
+        gewicht *= tf.data
+        gewicht /= noemer
+        del noemer
+        self.data = gewicht.astype(np.float32)
+        del gewicht
+        self.indices = tf.indices.astype(np.int32, copy=False)
         self.indptr = tf.indptr
+        self.tf = tf.data.astype(np.uint16)
+        self.lengte = lengte.astype(np.int32)
         self.n = n
+
+    @classmethod
+    def uit(
+        cls,
+        vocab: dict[str, int],
+        data: np.ndarray,
+        indices: np.ndarray,
+        indptr: np.ndarray,
+        tf: np.ndarray,
+        lengte: np.ndarray,
+    ) -> "Bm25":
+        """An index from the arrays of one built before (the stored index)."""
+        b = cls.__new__(cls)
+        b.vocab, b.data, b.indices, b.indptr, b.tf, b.lengte = (
+            vocab,
+            data,
+            indices,
+            indptr,
+            tf,
+            lengte,
+        )
+        b.n = len(lengte)
+        return b
+
+    @classmethod
+    def bouw(
+        cls,
+        n: int,
+        vocab: dict[str, int],
+        vorige: "Bm25 | None",
+        van_oud: np.ndarray,
+        nieuw: list[np.ndarray],
+        nieuwe_docs: np.ndarray,
+        dubbel: np.ndarray,
+    ) -> "Bm25":
+        """The index of `n` documents: those the previous index held (`van_oud`, per previous
+        document its new number or -1) with their counts from it, the newly read ones
+        (`nieuw`, each document's stem numbers, for the documents `nieuwe_docs`), and
+        documents with the same texts as an earlier one (`dubbel`, rows (document, earlier
+        document))."""
+        from scipy.sparse import coo_matrix  # type: ignore[import-untyped]
+
+        lengte = np.zeros(n, dtype=np.int64)
+        stam, doc, tel = [], [], []
+        if vorige is not None and (van_oud >= 0).any():
+            oud_doc = van_oud[vorige.indices]
+            blijft = oud_doc >= 0
+            rijen = np.arange(len(vorige.indptr) - 1, dtype=np.int32)
+            rij = np.repeat(rijen, np.diff(vorige.indptr))
+            stam.append(rij[blijft])
+            doc.append(oud_doc[blijft].astype(np.int32))
+            tel.append(vorige.tf[blijft].astype(np.float32))
+            del oud_doc, blijft, rij
+            behouden = van_oud >= 0
+            lengte[van_oud[behouden]] = vorige.lengte[behouden]
+        if nieuw:
+            per_doc = np.fromiter((len(x) for x in nieuw), dtype=np.int64, count=len(nieuw))
+            lengte[nieuwe_docs] = per_doc
+            stam.append(np.concatenate(nieuw))
+            doc.append(np.repeat(nieuwe_docs.astype(np.int32), per_doc))
+            tel.append(np.ones(int(per_doc.sum()), dtype=np.float32))
+        vorm = (len(vocab) + 1, n)
+
+        def csr():
+            if not stam:
+                return coo_matrix(vorm, dtype=np.float32).tocsr()
+            m = coo_matrix(
+                (np.concatenate(tel), (np.concatenate(stam), np.concatenate(doc))), shape=vorm
+            ).tocsr()
+            m.sum_duplicates()
+            return m
+
+        tf = csr()
+        if len(dubbel):
+            # the same texts as an earlier document: its counts, once more
+            lengte[dubbel[:, 0]] = lengte[dubbel[:, 1]]
+            kopie = tf.tocsc()[:, dubbel[:, 1]].tocoo()
+            stam, doc, tel = (
+                [tf.tocoo().row.astype(np.int32), kopie.row.astype(np.int32)],
+                [tf.tocoo().col.astype(np.int32), dubbel[kopie.col, 0].astype(np.int32)],
+                [tf.tocoo().data, kopie.data.astype(np.float32)],
+            )
+            tf = csr()
+        return cls(vocab, tf, lengte)
 
     def get_scores(self, stammen: list[str]) -> np.ndarray:
         """Each document's score for these stems (a stem named twice counts twice)."""

@@ -118,15 +118,40 @@ class Semantiek:
         if bekend:
             self.matrix[:nul] = np.stack([_tekstvectoren[sleutels[t]] for t in bekend])
         self.ontbreekt = len(nieuw) if len(nieuw) > MAX_NIEUW else 0
-        self.rij = np.array([rij.get(t, nul) for t in teksten], dtype=np.int64)
+        self.rij = np.array([rij.get(t, nul) for t in teksten], dtype=np.int32)
         # only the parts with a vector take part; they are in document order
         paren = [(i, rij[d]) for i, ds in enumerate(delen) for d in ds if d in rij]
-        self.deel_doc = np.array([i for i, _ in paren], dtype=np.int64)
-        self.deel_rij = np.array([r for _, r in paren], dtype=np.int64)
+        self.deel_doc = np.array([i for i, _ in paren], dtype=np.int32)
+        self.deel_rij = np.array([r for _, r in paren], dtype=np.int32)
+        del paren, rij, sleutels, alle, bekend
+        self._delen()
+
+    def _delen(self) -> None:
         self.deel_docs, self._begin = np.unique(self.deel_doc, return_index=True)
         self._eind = np.append(self._begin[1:], len(self.deel_doc))
         self._vragen: OrderedDict[str, np.ndarray] = OrderedDict()
         self._vlock = threading.Lock()
+
+    @classmethod
+    def uit(
+        cls,
+        matrix: np.ndarray,
+        rij: np.ndarray,
+        deel_doc: np.ndarray,
+        deel_rij: np.ndarray,
+        ontbreekt: int = 0,
+    ) -> "Semantiek":
+        """A Semantiek from the arrays of one that was built before (the stored index)."""
+        s = cls.__new__(cls)
+        s.matrix, s.rij, s.deel_doc, s.deel_rij, s.ontbreekt = (
+            matrix,
+            rij,
+            deel_doc,
+            deel_rij,
+            ontbreekt,
+        )
+        s._delen()
+        return s
 
     def vraag(self, tekst: str) -> np.ndarray:
         """The question's vector, cached by its normalised text."""

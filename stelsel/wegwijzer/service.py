@@ -8,7 +8,7 @@ import logging
 import threading
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,8 +22,8 @@ from stelsel.geo import service as geo
 from stelsel.geo.service import Gemeente
 from stelsel.register import service as register
 from stelsel.wegwijzer import lexicon as lx
+from stelsel.wegwijzer import opslag, semantiek
 from stelsel.wegwijzer import plaats as pl
-from stelsel.wegwijzer import semantiek
 from stelsel.wegwijzer import vraagsignalen as vraagbron  # noqa: F401  (read side for analyse)
 from stelsel.wegwijzer.matching import (
     THEMAS,
@@ -180,31 +180,49 @@ def _netwerken(
 def documenten(*, session: Session) -> list[Document]:
     """Every published dienst of the register as a matcher document (plain values from
     register.zoekdiensten: three queries, no ORM rows)."""
+    return _documenten(session)[0]
+
+
+def _documenten(session: Session) -> tuple[list[Document], date | None]:
+    """documenten(), and the last day on which all of them are still valid (None: no end).
+    A value many diensten share (a provider's id and names, thema's, soort, areas) is one
+    object for all of them: at 100,000 diensten that is tens of megabytes."""
     diensten = register.zoekdiensten(session=session)
     netwerken = _netwerken(diensten, geo.area_names(session=session))
-    return [
-        Document(
-            dienst_id=str(d.id),
-            slug=d.slug,
-            naam=d.naam,
-            omschrijving=d.omschrijving,
-            trefwoorden=tuple(t for t in d.trefwoorden if t),
-            aanbieder_id=str(d.aanbieder_id),
-            aanbieder_naam=d.aanbieder_naam,
-            aanbieder_korte_naam=d.aanbieder_korte_naam,
-            eerstelijns=d.aanbieder_eerstelijns,
-            markt=d.aanbieder_soort == "privaat",
-            netwerk=netwerken.get(d.id),
-            themas=d.themas,
-            doelgroepen=d.doelgroepen,
-            soort=d.soort,
-            kosten=d.kosten,
-            landelijk=d.landelijk,
-            gebieden=frozenset(d.werkgebied),
+    vandaag = datetime.now(UTC).date()
+    een: dict = {}
+    deel = een.setdefault
+    docs: list[Document] = []
+    einde: date | None = None
+    for d in diensten:
+        if d.geldig_tot is not None:
+            if d.geldig_tot < vandaag:
+                continue
+            einde = d.geldig_tot if einde is None else min(einde, d.geldig_tot)
+        aanbieder = str(d.aanbieder_id)
+        netwerk = netwerken.get(d.id)
+        docs.append(
+            Document(
+                dienst_id=str(d.id),
+                slug=d.slug,
+                naam=d.naam,
+                omschrijving=d.omschrijving,
+                trefwoorden=deel(t := tuple(t for t in d.trefwoorden if t), t),
+                aanbieder_id=deel(aanbieder, aanbieder),
+                aanbieder_naam=deel(d.aanbieder_naam, d.aanbieder_naam),
+                aanbieder_korte_naam=deel(d.aanbieder_korte_naam, d.aanbieder_korte_naam),
+                eerstelijns=d.aanbieder_eerstelijns,
+                markt=d.aanbieder_soort == "privaat",
+                netwerk=deel(netwerk, netwerk) if netwerk else None,
+                themas=deel(d.themas, d.themas),
+                doelgroepen=deel(d.doelgroepen, d.doelgroepen),
+                soort=deel(d.soort, d.soort),
+                kosten=deel(d.kosten, d.kosten),
+                landelijk=d.landelijk,
+                gebieden=deel(g := frozenset(deel(w, w) for w in d.werkgebied), g),
+            )
         )
-        for d in diensten
-        if d.geldig_tot is None or d.geldig_tot >= datetime.now(UTC).date()
-    ]
+    return docs, einde
 
 
 def semantische_teksten(docs: list[Document]) -> list[str]:
@@ -250,8 +268,11 @@ def bouw_matcher(
 
 
 def matcher(*, session: Session) -> Matcher:
-    """The process-wide matcher for this database, rebuilt when the register changed."""
-    key = str(session.get_bind().engine.url)
+    """The process-wide matcher for this database, rebuilt when the register changed. In a
+    server process (`warm`) the first one is read from the stored index when that is of this
+    register version, and every build is stored for the next start (`opslag`)."""
+    engine = session.get_bind().engine
+    key = str(engine.url)
     versie = register.versie(session=session)
     cached = _cache.get(key)
     if cached and cached[0] == versie:
@@ -260,14 +281,46 @@ def matcher(*, session: Session) -> Matcher:
         cached = _cache.get(key)
         if cached and cached[0] == versie:
             return cached[1]
-        m = bouw_matcher(documenten(session=session), vorige=cached[1] if cached else None)
+        pad = opslag.bestand(key) if key in _opslaan else None
+        sleutel = _sleutel(key, versie)
+        m = None
+        if pad is not None and cached is None:
+            termen, stopwoorden = taal(get_settings().data_dir / "wegwijzer")
+            m = opslag.laad(pad, sleutel, termen, stopwoorden)
+            if m is not None:
+                log.info("wegwijzer_index_gelezen", extra={"diensten": len(m.docs)})
+        if m is None:
+            docs, einde = _documenten(session)
+            m = bouw_matcher(docs, vorige=cached[1] if cached else None)
+            del docs
+            if pad is not None:
+                try:
+                    opslag.bewaar(pad, m, sleutel, einde)
+                except OSError:
+                    log.warning("wegwijzer_index_niet_bewaard", exc_info=True)
         _cache[key] = (versie, m)
+        del cached  # the previous index is not held beyond the swap
         return m
+
+
+_opslaan: set[str] = set()  # databases whose index is stored on disk (server processes)
+
+
+def _sleutel(database: str, versie: str) -> dict:
+    """What a stored index must have been built from to be used for this register version."""
+    return {
+        "database": database,
+        "versie": versie,
+        "data": opslag.vingerafdruk(get_settings().data_dir / "wegwijzer"),
+    }
 
 
 def warm(engine: Engine) -> None:
     """Build the index for this database now (at server start), not on the first question,
-    and follow the register from then on (`volg`)."""
+    and follow the register from then on (`volg`). The index is kept on disk for the next
+    start (not for an in-memory database)."""
+    if engine.url.database not in (None, "", ":memory:"):
+        _opslaan.add(str(engine.url))
     with session_scope(engine.execution_options(**{ALLEEN_LEZEN: True})) as session:
         m = matcher(session=session)
     if m.semantiek is not None:

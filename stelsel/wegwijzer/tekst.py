@@ -29,9 +29,24 @@ def stam(woord: str) -> str:
     return _stemmer().stemWord(woord)
 
 
+_STAMMEN: dict[str, str] = {}  # word → stem, for the register's texts (millions of words)
+_MAX_STAMMEN = 500_000
+
+
 def stammen(words: list[str], stopwoorden: frozenset[str] = frozenset()) -> list[str]:
     """Stems of the words that are not stop words."""
-    return [stam(w) for w in words if w not in stopwoorden]
+    bekend = _STAMMEN
+    uit = []
+    for w in words:
+        if w in stopwoorden:
+            continue
+        s = bekend.get(w)
+        if s is None:
+            if len(bekend) >= _MAX_STAMMEN:
+                bekend.clear()
+            s = bekend[w] = stam(w)
+        uit.append(s)
+    return uit
 
 
 def lees_stopwoorden(path: Path) -> frozenset[str]:

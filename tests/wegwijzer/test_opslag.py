@@ -1,0 +1,120 @@
+"""The index stored on disk (opslag): read back, it ranks exactly as the index it was written
+from, and it is used only for the register version and data it was built from."""
+
+import dataclasses
+import os
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stelsel.wegwijzer import opslag, service
+from stelsel.wegwijzer.evaluatie import lees_vragen
+
+EVAL = Path(__file__).resolve().parents[1] / "data" / "eval"
+
+
+def alleen_sqlite(backend):
+    """The index is in memory and on disk: the database behind it does not change it."""
+    if backend != "sqlite":
+        pytest.skip("index in memory; once is enough")
+
+
+@pytest.fixture()
+def pad(tmp_path):
+    return tmp_path / "index.npz"
+
+
+def _uitkomst(m, vraag, gebied=None):
+    a, treffers = m.zoek(vraag, gebied, 5)
+    return (
+        a.themas,
+        a.soort,
+        a.thema_scores,
+        [(t.document, t.score, t.woorden, t.semantisch, t.in_regio) for t in treffers],
+    )
+
+
+def test_a_stored_index_ranks_as_the_built_one(session, backend, pad):
+    alleen_sqlite(backend)
+    gebouwd = service.matcher(session=session)
+    termen, stop = gebouwd.termen, gebouwd.stopwoorden
+    assert opslag.bewaar(pad, gebouwd, {"versie": "a"}, None)
+    gelezen = opslag.laad(pad, {"versie": "a"}, termen, stop)
+    assert gelezen is not None and gelezen is not gebouwd
+    assert gelezen.docs == gebouwd.docs
+    assert np.array_equal(gelezen.bm25.data, gebouwd.bm25.data)
+    vragen = [v.vraag for v in lees_vragen(EVAL / "wegwijzer-dev.jsonl")]
+    for vraag in [*vragen, "kredietzeppelin", "Bbz in Emmen"]:
+        assert _uitkomst(gelezen, vraag) == _uitkomst(gebouwd, vraag), vraag
+    emmen = [("gemeente", "GM0114"), ("provincie", "PV22")]
+    assert _uitkomst(gelezen, "schulden", emmen) == _uitkomst(gebouwd, "schulden", emmen)
+    # a rebuild on a read index takes the unchanged diensten from it, as from a built one
+    docs = list(gebouwd.docs)
+    docs[0] = dataclasses.replace(docs[0], naam=docs[0].naam + " zeppelinwerf")
+    na_gelezen = service.bouw_matcher(docs, vorige=gelezen)
+    na_gebouwd = service.bouw_matcher(docs, vorige=gebouwd)
+    assert na_gelezen.gestemd == na_gebouwd.gestemd == 1
+    assert na_gelezen.vocab == na_gebouwd.vocab
+    assert np.array_equal(na_gelezen.bm25.data, na_gebouwd.bm25.data)
+    assert _uitkomst(na_gelezen, "zeppelinwerf") == _uitkomst(na_gebouwd, "zeppelinwerf")
+
+
+def test_a_stored_index_of_another_version_or_past_its_end_is_not_used(session, backend, pad):
+    alleen_sqlite(backend)
+    m = service.matcher(session=session)
+    gisteren = date.today() - timedelta(days=1)
+    assert opslag.bewaar(pad, m, {"versie": "a"}, date.today())
+    assert opslag.laad(pad, {"versie": "b"}, m.termen, m.stopwoorden) is None
+    assert opslag.laad(pad, {"versie": "a"}, m.termen, m.stopwoorden) is not None
+    assert opslag.bewaar(pad, m, {"versie": "a"}, gisteren)  # a dienst ended yesterday
+    assert opslag.laad(pad, {"versie": "a"}, m.termen, m.stopwoorden) is None
+    pad.write_bytes(b"geen index")
+    assert opslag.laad(pad, {"versie": "a"}, m.termen, m.stopwoorden) is None
+
+
+def test_a_text_with_a_separator_is_not_stored(session, backend, pad):
+    alleen_sqlite(backend)
+    m = service.matcher(session=session)
+    kopie = service.bouw_matcher(
+        [dataclasses.replace(m.docs[0], naam="a\x00b"), *m.docs[1:]], semantisch=False
+    )
+    assert not opslag.bewaar(pad, kopie, {"versie": "a"}) and not pad.exists()
+
+
+def test_the_folder_is_the_users_own(tmp_path, monkeypatch):
+    monkeypatch.setattr(opslag.tempfile, "gettempdir", lambda: str(tmp_path))
+    pad = opslag.bestand("sqlite:///x.db")
+    assert pad is not None and pad.parent.stat().st_mode & 0o077 == 0
+    os.chmod(pad.parent, 0o777)  # another user could have put a file there
+    assert opslag.bestand("sqlite:///x.db") is None
+
+
+def test_a_server_reads_the_stored_index_at_its_next_start(databases, backend, monkeypatch):
+    """warm() stores the index it built; the next process (an empty process cache) reads it
+    instead of building, and a new register version is built again."""
+    alleen_sqlite(backend)
+    from stelsel.db import session_scope
+    from stelsel.register import service as register
+
+    monkeypatch.setattr(opslag.tempfile, "gettempdir", lambda: str(databases.tmp))
+    engine = databases.engine(with_register=True)
+    gebouwd = []
+    echte = service.bouw_matcher
+    monkeypatch.setattr(
+        service, "bouw_matcher", lambda *a, **k: gebouwd.append(1) or echte(*a, **k)
+    )
+    monkeypatch.setattr(service, "volg", lambda engine: None)
+    service.warm(engine)
+    assert len(gebouwd) == 1 and opslag.bestand(str(engine.url)).exists()
+    service._cache.pop(str(engine.url))
+    service.warm(engine)  # a new process: nothing in memory
+    assert len(gebouwd) == 1
+    with session_scope(engine) as s:
+        register.nieuwe_versie(s)
+    service._cache.pop(str(engine.url))
+    service.warm(engine)
+    assert len(gebouwd) == 2
+    service._cache.pop(str(engine.url))
+    service._opslaan.discard(str(engine.url))
