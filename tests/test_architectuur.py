@@ -72,3 +72,56 @@ def test_domains_hand_each_other_values_not_orm_rows():
                 if rijen:
                     misbruik.append(f"{pad.name} → {domein}.{functie}: {sorted(rijen)}")
     assert not misbruik, misbruik
+
+
+def _gevangen(module: object, knoop: object) -> list[object]:
+    """What an `except` clause catches, resolved in its module: classes, or the source text of
+    a name the module does not hold (a local tuple of classes, say)."""
+    import ast
+
+    if knoop is None:
+        return []
+    if isinstance(knoop, ast.Tuple):
+        return [c for elt in knoop.elts for c in _gevangen(module, elt)]
+    delen = []
+    while isinstance(knoop, ast.Attribute):
+        delen.insert(0, knoop.attr)
+        knoop = knoop.value
+    if not isinstance(knoop, ast.Name):
+        return [ast.unparse(knoop)]
+    import builtins
+
+    ding = getattr(module, knoop.id, getattr(builtins, knoop.id, None))
+    for deel in delen:
+        ding = getattr(ding, deel, None)
+    return [ding if isinstance(ding, type) else ".".join([knoop.id, *delen])]
+
+
+def test_no_route_or_page_catches_a_domain_error_by_hand():
+    """Routes and pages leave a service's errors (stelsel.errors and its subclasses) to the
+    one mapping: web/problems.py for the API, the app's error page and web/pages.py's form
+    helpers (formulierfouten, als_melding) for the pages (issue 10). An `except` whose
+    classes cannot be told from the module (a variable) counts too."""
+    import ast
+    import importlib
+
+    from stelsel.errors import StelselFout
+
+    bestanden = [
+        p
+        for p in PACKAGE_DIR.rglob("*.py")
+        if (p.name.endswith(("pages.py", "api.py")) or p.name == "link.py")
+        and "web" not in p.relative_to(PACKAGE_DIR).parts
+    ]
+    assert len(bestanden) > 10
+    vangsten = []
+    for pad in bestanden:
+        naam = ".".join(("stelsel", *pad.relative_to(PACKAGE_DIR).with_suffix("").parts))
+        module = importlib.import_module(naam)
+        for knoop in ast.walk(ast.parse(pad.read_text(encoding="utf-8"))):
+            if not isinstance(knoop, ast.ExceptHandler):
+                continue
+            for c in _gevangen(module, knoop.type):
+                if not isinstance(c, type) or issubclass(c, StelselFout):
+                    vangsten.append(f"{pad.relative_to(PACKAGE_DIR)}:{knoop.lineno} {c}")
+    assert not vangsten, vangsten

@@ -44,10 +44,8 @@ MIN_LENGTE = 12
 MIN_ZXCVBN_SCORE = 3
 
 
-class GebruikerOngeldig(ValueError):
-    def __init__(self, veld: str, reden: str):
-        self.veld, self.reden = veld, reden
-        super().__init__(f"{veld}: {reden}")
+class GebruikerOngeldig(Ongeldig):
+    """A user's data cannot be accepted: which field, and why."""
 
 
 def _token_hash(token: str) -> str:

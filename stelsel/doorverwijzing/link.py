@@ -118,17 +118,14 @@ def claim_account(*, session: Session, token: str, wachtwoord: str) -> uuid.UUID
     a = register.get_aanbieder(session=session, aanbieder_id=str(link.aanbieder_id))
     if a is None:
         raise NietGevonden(ONBEKEND)
-    try:
-        g = accounts.create(
-            session=session,
-            email=link.email or "",
-            rol=rollen.ADVISEUR,
-            aanbieder=a.slug,
-            naam=link.naam or "",
-            wachtwoord=wachtwoord,
-        )
-    except accounts.GebruikerOngeldig as e:
-        raise Ongeldig(e.veld, e.reden) from None
+    g = accounts.create(
+        session=session,
+        email=link.email or "",
+        rol=rollen.ADVISEUR,
+        aanbieder=a.slug,
+        naam=link.naam or "",
+        wachtwoord=wachtwoord,
+    )
     for andere in berichten.links_van(session, link.doorverwijzing_id):
         andere.ingetrokken_op = andere.ingetrokken_op or _now()
     accounts.audit(

@@ -29,7 +29,15 @@ from stelsel.geo import service as geo
 from stelsel.register import taxonomie as tx
 from stelsel.web.afhankelijkheden import Sessie
 from stelsel.web.csrf import MET_CSRF, csrf_token
-from stelsel.web.pages import als_melding, bijlage, formulierfouten, render, templates
+from stelsel.web.pages import (
+    Formulierfouten,
+    als_melding,
+    bij_fout,
+    bijlage,
+    formulierfouten,
+    render,
+    templates,
+)
 
 router = APIRouter(include_in_schema=False)
 TOESTEMMINGSTEKST_VERSIE = "2026-11-v1"
@@ -124,6 +132,17 @@ def _namen(session: Session, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID 
         if i not in uit:
             uit[i] = service.aanbieder_naam(session=session, aanbieder_id=i) or "onbekend"
     return uit
+
+
+def _zin(reden: str) -> str:
+    """A service's reason as the start of a sentence on the form."""
+    return reden[:1].upper() + reden[1:]
+
+
+def _formvelden(gevonden: Formulierfouten) -> dict[str, str]:
+    """A service's refusal as the form's errors: beside a field as a sentence, the general
+    one (`algemeen`) as the service says it."""
+    return {_veld(v): r if v == "algemeen" else _zin(r) for v, r in gevonden.velden.items()}
 
 
 def _veld(veld: str) -> str:
@@ -262,10 +281,10 @@ def _controleer_intake(session: Session, invoer: dict) -> dict[str, str]:
     if invoer["urgentie"] not in ("normaal", "hoog"):
         fouten["urgentie"] = "Kies hoe dringend het is."
     if invoer["gemeente"].strip():
-        try:
+        with formulierfouten() as gemeente:
             geo.resolve(session=session, tekst=invoer["gemeente"].strip()[:100])
-        except Ongeldig as e:
-            fouten["gemeente"] = e.reden[:1].upper() + e.reden[1:]
+        if gemeente.fout:
+            fouten["gemeente"] = _zin(gemeente.velden["gemeente"])
     if invoer["berichten"] and not invoer["email"].strip():
         fouten.setdefault("email", "Vul een e-mailadres in om de ondernemer berichten te sturen.")
     return fouten
@@ -434,7 +453,7 @@ def doorverwijzen(
     if len(notitie) > 5000:
         fouten["notitie"] = "De notitie is te lang: hooguit 5000 tekens."
     if not fouten:
-        try:
+        with formulierfouten(soorten=(Ongeldig, Conflict)) as gevonden:
             dv = service.create_doorverwijzing(
                 session=session,
                 actor=actor,
@@ -445,12 +464,9 @@ def doorverwijzen(
                 if toestemming
                 else None,
             )
-        except Ongeldig as e:
-            fouten[_veld(e.veld)] = e.reden[:1].upper() + e.reden[1:]
-        except Conflict as e:
-            fouten["algemeen"] = str(e.detail)
-        else:
+        if not gevonden.fout:
             return _terug(f"/doorverwijzingen/{dv.id}")
+        fouten = _formvelden(gevonden)
     return _hulpvraag_pagina(request, session, actor, hulpvraag_id, fouten, invoer, 400)
 
 
@@ -757,22 +773,22 @@ def _link_formulier(request: Request, token: str, fouten: dict, invoer: dict, st
     )
 
 
+# A link that no longer works (NietGevonden from the service) is the link's own 404 page; the
+# audit entry of the refused access stays.
+link_onbekend = bij_fout(NietGevonden, _link_onbekend)
+
+
 @router.get("/aanbieder-link/{token}")
+@link_onbekend
 def link(token: str, request: Request, session: Sessie):
     """Who takes the link says who they are first; then they see the referral and answer it."""
     link = link_van_token(session, token)
     if link is None:
-        try:
-            service.open_link(session=session, token=token)  # audits the refused access
-        except NietGevonden:
-            pass
+        service.open_link(session=session, token=token)  # audits the refused access
         return _link_onbekend(request)
     if link.email is None or not request.session.get(_link_sleutel(token)):
         return _link_formulier(request, token, {}, {})
-    try:
-        toegang = service.open_link(session=session, token=token)
-    except NietGevonden:
-        return _link_onbekend(request)
+    toegang = service.open_link(session=session, token=token)
     ctx = _doorverwijzing_context(session, toegang.inzicht)
     ctx |= {
         "menu": None,
@@ -786,6 +802,7 @@ def link(token: str, request: Request, session: Sessie):
 
 
 @router.post("/aanbieder-link/{token}/neem", dependencies=MET_CSRF)
+@link_onbekend
 def link_neem(
     token: str,
     request: Request,
@@ -800,15 +817,12 @@ def link_neem(
     if not EMAIL.fullmatch(email.strip()) or len(email.strip()) > 200:
         fouten["email"] = "Vul uw e-mailadres op het werk in, zoals naam@organisatie.nl."
     if not fouten:
-        try:
+        with formulierfouten() as gevonden:
             service.neem(session=session, token=token, naam=naam, email=email)
-        except NietGevonden:
-            return _link_onbekend(request)
-        except Ongeldig as e:
-            fouten[_veld(e.veld)] = e.reden[:1].upper() + e.reden[1:] + "."
-        else:
+        if not gevonden.fout:
             request.session[_link_sleutel(token)] = True
             return _terug(f"/aanbieder-link/{token}")
+        fouten = {v: r + "." for v, r in _formvelden(gevonden).items()}
     if link_van_token(session, token) is None:
         return _link_onbekend(request)
     return _link_formulier(request, token, fouten, invoer, 400)
@@ -818,21 +832,11 @@ def _link_actie(request: Request, session: Session, token: str) -> Response | No
     """A link action with a link that no longer works: 404 (audited); by a visitor who did
     not take the link: back to the form that asks."""
     if link_van_token(session, token) is None:
-        try:
-            service.open_link(session=session, token=token)  # audits the refused access
-        except NietGevonden:
-            pass
+        service.open_link(session=session, token=token)  # audits the refused access
         return _link_onbekend(request)
     if not request.session.get(_link_sleutel(token)):
         return _terug(f"/aanbieder-link/{token}")
     return None
-
-
-def _link_fout(request: Request, token: str, e: StelselFout):
-    if isinstance(e, NietGevonden):
-        return _link_onbekend(request)
-    request.session["fout"] = e.reden if isinstance(e, Ongeldig) else e.detail
-    return _terug(f"/aanbieder-link/{token}")
 
 
 def _op_link(
@@ -840,20 +844,20 @@ def _op_link(
     session: Session,
     token: str,
     stap: Callable[[], object],
-    soorten: tuple[type[StelselFout], ...] = (Ongeldig, Verboden, NietGevonden),
+    soorten: tuple[type[StelselFout], ...] = (Ongeldig, Verboden),
 ) -> Response | None:
     """Take a link action's step: None when it is done, else the answer. A link that no
-    longer works is a 404; a refusal of these kinds goes back to the link page as a message."""
+    longer works is a 404 (the route's link_onbekend); a refusal of these kinds goes back to
+    the link page as a message."""
     if (terug := _link_actie(request, session, token)) is not None:
         return terug
-    try:
+    with als_melding(request, soorten) as gevangen:
         stap()
-    except soorten as e:
-        return _link_fout(request, token, e)
-    return None
+    return _terug(f"/aanbieder-link/{token}") if gevangen.fout else None
 
 
 @router.post("/aanbieder-link/{token}/status", dependencies=MET_CSRF)
+@link_onbekend
 def link_status(
     token: str,
     request: Request,
@@ -874,7 +878,7 @@ def link_status(
             uitkomst=uitkomst or None,
         )
 
-    soorten = (Ongeldig, Conflict, Verboden, NietGevonden)
+    soorten = (Ongeldig, Conflict, Verboden)
     if (antwoord := _op_link(request, session, token, stap, soorten)) is not None:
         return antwoord
     request.session["melding"] = f"De status is nu: {STATUS_LABELS.get(status, status)}."
@@ -882,6 +886,7 @@ def link_status(
 
 
 @router.post("/aanbieder-link/{token}/vraag", dependencies=MET_CSRF)
+@link_onbekend
 def link_vraag(
     token: str,
     request: Request,
@@ -900,6 +905,7 @@ def link_vraag(
 
 
 @router.post("/aanbieder-link/{token}/account", dependencies=MET_CSRF)
+@link_onbekend
 def link_account(
     token: str,
     request: Request,
@@ -914,7 +920,7 @@ def link_account(
             raise Ongeldig("wachtwoord", "De twee wachtwoorden zijn niet gelijk.")
         service.claim_account(session=session, token=token, wachtwoord=wachtwoord)
 
-    if (antwoord := _op_link(request, session, token, stap, (Ongeldig, NietGevonden))) is not None:
+    if (antwoord := _op_link(request, session, token, stap, (Ongeldig,))) is not None:
         return antwoord
     request.session.pop(_link_sleutel(token), None)
     return _page(

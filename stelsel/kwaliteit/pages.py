@@ -12,7 +12,7 @@ from stelsel.kwaliteit.models import WAAROM_MAX
 from stelsel.web.afhankelijkheden import Sessie
 from stelsel.web.csrf import MET_CSRF, csrf_token
 from stelsel.web.limiet import Limiet
-from stelsel.web.pages import formulierfouten, render, templates
+from stelsel.web.pages import bij_fout, formulierfouten, render, templates
 from stelsel.web.sessies import staat
 
 router = APIRouter(include_in_schema=False)
@@ -69,7 +69,12 @@ def vragenlijst(token: str, request: Request, session: Sessie):
     return _enquete_pagina(request, token, {}, {})
 
 
+def _al_ingevuld(request: Request):
+    return render(request, "kwaliteit/enquete_al_ingevuld.html", status_code=409)
+
+
 @router.post("/enquete/{token}", dependencies=MET_CSRF)
+@bij_fout(enquete.AlBeantwoord, _al_ingevuld)  # a submit in another tab won the race
 def vul_in(
     token: str,
     request: Request,
@@ -88,14 +93,11 @@ def vul_in(
     )
     invoer = antwoorden.__dict__
     if enquete.open_link(session=session, token=token).beantwoord:
-        return render(request, "kwaliteit/enquete_al_ingevuld.html", status_code=409)
+        return _al_ingevuld(request)
     _, fouten = enquete.controleer(antwoorden)
     if fouten:
         return _enquete_pagina(request, token, fouten, invoer, 400)
-    try:
-        enquete.beantwoord(session=session, token=token, antwoorden=antwoorden)
-    except enquete.AlBeantwoord:  # a submit in another tab won the race
-        return render(request, "kwaliteit/enquete_al_ingevuld.html", status_code=409)
+    enquete.beantwoord(session=session, token=token, antwoorden=antwoorden)
     return RedirectResponse("/enquete/bedankt", status_code=303)
 
 

@@ -194,10 +194,9 @@ def gemeenten(request: Request, plaats: str | None = None, session: Session = De
 
 
 def _gemeente_van(session: Session, tekst: str):
-    try:
-        return geo.resolve(session=session, tekst=tekst)
-    except geo.GemeenteOnbekend:
-        return None
+    with formulierfouten(soorten=(geo.GemeenteOnbekend,)) as onbekend:
+        g = geo.resolve(session=session, tekst=tekst)
+    return None if onbekend.fout else g
 
 
 @router.get("/gemeenten/{code}")

@@ -4,10 +4,12 @@ The shared layout lives in web/templates; each domain's templates/ folder is sea
 The composition root (stelsel.app) adds the vocabularies the templates show as globals.
 """
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
@@ -16,6 +18,9 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 from stelsel.config import PACKAGE_DIR
 from stelsel.errors import Ongeldig, StelselFout
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
@@ -58,34 +63,69 @@ def bijlage(inhoud: bytes, bestandsnaam: str) -> Response:
 
 @dataclass
 class Formulierfouten:
-    """Field errors of a form, by field name, for the template; `fout` is the last one caught."""
+    """Field errors of a form, by field name, for the template; `fout` is the last one caught.
+    A refusal that is about no one field stands under `algemeen` (the top of the form)."""
 
     velden: dict[str, str] = field(default_factory=dict)
-    fout: Ongeldig | None = None
+    fout: StelselFout | None = None
 
 
 @contextmanager
-def formulierfouten(fouten: Formulierfouten | None = None) -> Iterator[Formulierfouten]:
-    """Turn a service's Ongeldig into a field error of the form, shown beside its field, instead
-    of an error page. Every other error goes to the one mapping in the app."""
+def formulierfouten(
+    fouten: Formulierfouten | None = None,
+    soorten: tuple[type[StelselFout], ...] = (Ongeldig,),
+) -> Iterator[Formulierfouten]:
+    """Turn a service's refusal of these kinds into an error of the form, instead of an error
+    page: an Ongeldig beside its field, any other (a Conflict, say) under `algemeen`. Every
+    other error goes to the one mapping in the app."""
     fouten = fouten if fouten is not None else Formulierfouten()
     try:
         yield fouten
-    except Ongeldig as e:
-        fouten.velden[e.veld] = e.reden
+    except soorten as e:
+        fouten.velden[e.veld if isinstance(e, Ongeldig) else "algemeen"] = _reden(e)
         fouten.fout = e
+
+
+def _reden(fout: StelselFout) -> str:
+    return fout.reden if isinstance(fout, Ongeldig) else fout.detail
 
 
 @contextmanager
 def als_melding(
     request: Request, soorten: tuple[type[StelselFout], ...] = (Ongeldig,)
-) -> Iterator[None]:
+) -> Iterator[Formulierfouten]:
     """After a form post that redirects: a service's refusal of these kinds is shown as a
-    message on the next page (kept in the session), instead of an error page."""
+    message on the next page (kept in the session), instead of an error page. What it
+    yields holds the refusal (`fout`), for a page whose next step depends on it."""
+    gevangen = Formulierfouten()
     try:
-        yield
+        yield gevangen
     except soorten as e:
-        request.session["fout"] = e.reden if isinstance(e, Ongeldig) else e.detail
+        request.session["fout"] = _reden(e)
+        gevangen.fout = e
+
+
+def bij_fout(
+    soort: type[StelselFout], antwoord: Callable[[Request], Response]
+) -> Callable[[Callable[P, R]], Callable[P, R | Response]]:
+    """A page that answers a refusal of this kind with a page of its own (a link that no
+    longer works, say) instead of the app's error page: `antwoord(request)` is the answer.
+    What the request wrote stays (the audit entry of the refusal), as for any answer the page
+    gives itself. Put it below the route's decorator; the page takes `request`."""
+
+    def decorator(pagina: Callable[P, R]) -> Callable[P, R | Response]:
+        @functools.wraps(pagina)
+        def met_antwoord(*args: P.args, **kwargs: P.kwargs) -> R | Response:
+            try:
+                return pagina(*args, **kwargs)
+            except soort:
+                request = kwargs["request"]
+                assert isinstance(request, Request)
+                return antwoord(request)
+
+        return met_antwoord
+
+    return decorator
 
 
 class NaarLogin(Exception):
