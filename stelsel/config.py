@@ -26,6 +26,14 @@ class Settings(BaseSettings):
         default=REPO_DIR / "data",
         description="Folder with the bundled register (register/) and geography (geo/).",
     )
+    wegwijzer_index_map: Path | None = Field(
+        default=None,
+        description=(
+            "Folder where a server keeps the wegwijzer's built index for its next start (made "
+            "0700; not used when others can read it). Default: stelsel-wegwijzer-<uid> in the "
+            "temporary folder."
+        ),
+    )
     base_url: str = Field(
         default="http://127.0.0.1:8000",
         description="Public base URL, used for links in API responses and e-mails.",

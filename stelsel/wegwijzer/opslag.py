@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from stelsel.config import get_settings
 from stelsel.wegwijzer import lexicon as lx
 from stelsel.wegwijzer import semantiek as sm
 from stelsel.wegwijzer.matching import Bm25, Document, Matcher, Weging
@@ -36,9 +37,11 @@ _schrijven = threading.Lock()
 
 
 def map_() -> Path | None:
-    """The folder of the stored indexes: the user's own, in the temporary folder. None when
-    it cannot be made or is not the user's alone."""
-    pad = Path(tempfile.gettempdir()) / f"stelsel-wegwijzer-{os.getuid()}"
+    """The folder of the stored indexes (STELSEL_WEGWIJZER_INDEX_MAP; by default the user's
+    own in the temporary folder). None when it cannot be made or is not the user's alone."""
+    pad = get_settings().wegwijzer_index_map or (
+        Path(tempfile.gettempdir()) / f"stelsel-wegwijzer-{os.getuid()}"
+    )
     try:
         pad.mkdir(mode=0o700, exist_ok=True)
         st = pad.stat()

@@ -4,9 +4,15 @@
 refer. The search index is built once per process and rebuilt when the register changes.
 """
 
+import fcntl
 import logging
+import os
+import subprocess
+import sys
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -16,7 +22,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from stelsel.config import get_settings
-from stelsel.db import ALLEEN_LEZEN, session_scope
+from stelsel.db import ALLEEN_LEZEN, get_engine, session_scope
 from stelsel.errors import Ongeldig
 from stelsel.geo import service as geo
 from stelsel.geo.service import Gemeente
@@ -267,40 +273,126 @@ def bouw_matcher(
     return Matcher(docs, termen, stopwoorden, semantiek=sem, vorige=vorige)
 
 
+APART_VANAF = 20_000  # diensten: from this size a server builds its index in a child process
+
+
 def matcher(*, session: Session) -> Matcher:
     """The process-wide matcher for this database, rebuilt when the register changed. In a
     server process (`warm`) the first one is read from the stored index when that is of this
-    register version, and every build is stored for the next start (`opslag`)."""
+    register version, and every build is stored for the next start (`opslag`).
+
+    A large register (APART_VANAF) is built in a child process that stores the index; the
+    server then only reads the finished arrays, so the register's rows and the build's
+    garbage never enter it (at 100,000 diensten some 600 MB that fragmentation keeps). While
+    such a build runs, questions are answered from the previous version; server processes
+    of one database take turns by a file lock, and the second reads what the first built."""
     engine = session.get_bind().engine
     key = str(engine.url)
     versie = register.versie(session=session)
     cached = _cache.get(key)
     if cached and cached[0] == versie:
         return cached[1]
-    with _lock:
+    groot = cached is not None and len(cached[1].docs) >= APART_VANAF
+    if not _lock.acquire(blocking=not groot):
+        assert cached is not None
+        return cached[1]  # a large index is being rebuilt: the previous version meanwhile
+    try:
         cached = _cache.get(key)
         if cached and cached[0] == versie:
             return cached[1]
         pad = opslag.bestand(key) if key in _opslaan else None
-        sleutel = _sleutel(key, versie)
-        m = None
-        if pad is not None and cached is None:
-            termen, stopwoorden = taal(get_settings().data_dir / "wegwijzer")
-            m = opslag.laad(pad, sleutel, termen, stopwoorden)
-            if m is not None:
-                log.info("wegwijzer_index_gelezen", extra={"diensten": len(m.docs)})
-        if m is None:
-            docs, einde = _documenten(session)
-            m = bouw_matcher(docs, vorige=cached[1] if cached else None)
-            del docs
-            if pad is not None:
-                try:
-                    opslag.bewaar(pad, m, sleutel, einde)
-                except OSError:
-                    log.warning("wegwijzer_index_niet_bewaard", exc_info=True)
+        if pad is not None:
+            with _beurt(pad):
+                apart = groot or (
+                    cached is None and register.counts(session=session)["diensten"] >= APART_VANAF
+                )
+                gelezen = _uit_opslag(engine, pad, versie, apart=apart)
+            if gelezen is not None:
+                _cache[key] = gelezen
+                return gelezen[1]
+            cached = _cache.get(key)
+        docs, einde = _documenten(session)
+        m = bouw_matcher(docs, vorige=cached[1] if cached else None)
+        del docs
+        if pad is not None:
+            try:
+                opslag.bewaar(pad, m, _sleutel(key, versie), einde)
+            except OSError:
+                log.warning("wegwijzer_index_niet_bewaard", exc_info=True)
         _cache[key] = (versie, m)
         del cached  # the previous index is not held beyond the swap
         return m
+    finally:
+        _lock.release()
+
+
+def _uit_opslag(
+    engine: Engine, pad: Path, versie: str, *, apart: bool
+) -> tuple[str, Matcher] | None:
+    """The stored index of this register version; with `apart`, when there is none, one
+    built by a child process first (of the version it found, which may be newer). The
+    previous index in memory is dropped before the next is read: one at a time."""
+    key = str(engine.url)
+    termen, stopwoorden = taal(get_settings().data_dir / "wegwijzer")
+    for poging in (1, 2):
+        kop = opslag.lees_kop(pad) or {}
+        gebouwd = kop.get("sleutel", {}).get("versie")
+        if gebouwd is not None and (poging == 2 or gebouwd == versie):
+            if kop["sleutel"] == _sleutel(key, gebouwd):
+                _cache.pop(key, None)
+                m = opslag.laad(pad, kop["sleutel"], termen, stopwoorden)
+                if m is not None:
+                    log.info("wegwijzer_index_gelezen", extra={"diensten": len(m.docs)})
+                    return gebouwd, m
+        if poging == 1 and not (apart and _bouw_apart(engine, pad)):
+            return None
+    return None
+
+
+@contextmanager
+def _beurt(pad: Path) -> Iterator[None]:
+    """One server process of a database at a time reads or builds its stored index."""
+    with open(pad.with_suffix(".lock"), "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+BOUW_TIJD = 900  # seconds a child process may take to build an index
+
+
+def _bouw_apart(engine: Engine, pad: Path) -> bool:
+    """Build this database's index in a child process (`bouw_en_bewaar`) and store it at
+    `pad`. The URL travels in the environment, not on the command line where `ps` shows it."""
+    omgeving = dict(
+        os.environ,
+        STELSEL_WEGWIJZER_BOUW=engine.url.render_as_string(False),
+        STELSEL_WEGWIJZER_BOUW_PAD=str(pad),
+    )
+    opdracht = "from stelsel.wegwijzer.service import bouw_en_bewaar; bouw_en_bewaar()"
+    try:
+        klaar = subprocess.run(
+            [sys.executable, "-c", opdracht], env=omgeving, timeout=BOUW_TIJD, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        log.warning("wegwijzer_bouw_apart_mislukt", exc_info=True)
+        return False
+    if klaar.returncode != 0:
+        log.warning("wegwijzer_bouw_apart_mislukt", extra={"code": klaar.returncode})
+    return klaar.returncode == 0
+
+
+def bouw_en_bewaar() -> None:
+    """In a child process: read the register, build its index and store it (`opslag`)."""
+    engine = get_engine(os.environ["STELSEL_WEGWIJZER_BOUW"])
+    key = str(engine.url)
+    pad = Path(os.environ["STELSEL_WEGWIJZER_BOUW_PAD"])
+    with session_scope(engine.execution_options(**{ALLEEN_LEZEN: True})) as session:
+        versie = register.versie(session=session)
+        docs, einde = _documenten(session)
+    opslag.bewaar(pad, bouw_matcher(docs), _sleutel(key, versie), einde)
 
 
 _opslaan: set[str] = set()  # databases whose index is stored on disk (server processes)

@@ -118,3 +118,51 @@ def test_a_server_reads_the_stored_index_at_its_next_start(databases, backend, m
     assert len(gebouwd) == 2
     service._cache.pop(str(engine.url))
     service._opslaan.discard(str(engine.url))
+
+
+def test_a_large_register_is_built_in_a_child_process(databases, backend, monkeypatch):
+    """From APART_VANAF diensten the server process does not read the register or build:
+    a child process builds and stores the index, the server reads the stored arrays, and
+    the result ranks exactly as an index built in the process."""
+    alleen_sqlite(backend)
+    from stelsel.db import session_scope
+
+    monkeypatch.setattr(opslag.tempfile, "gettempdir", lambda: str(databases.tmp))
+    engine = databases.engine(with_register=True)
+    with session_scope(engine) as s:
+        zelf = service.bouw_matcher(service.documenten(session=s))
+    gebouwd = []
+    echte = service.bouw_matcher
+    monkeypatch.setattr(
+        service, "bouw_matcher", lambda *a, **k: gebouwd.append(1) or echte(*a, **k)
+    )
+    monkeypatch.setattr(service, "volg", lambda engine: None)
+    monkeypatch.setattr(service, "APART_VANAF", 1)
+    try:
+        service.warm(engine)
+        assert gebouwd == [] and opslag.bestand(str(engine.url)).exists()
+        m = service._cache[str(engine.url)][1]
+        for v in lees_vragen(EVAL / "wegwijzer-dev.jsonl")[:10]:
+            assert _uitkomst(m, v.vraag) == _uitkomst(zelf, v.vraag)
+    finally:
+        service._cache.pop(str(engine.url), None)
+        service._opslaan.discard(str(engine.url))
+
+
+def test_while_a_large_index_is_rebuilt_questions_get_the_previous_one(session, backend):
+    """A rebuild of a large register takes long: questions meanwhile are answered from the
+    previous version instead of waiting; a small register still waits (a publish is seen at
+    once)."""
+    alleen_sqlite(backend)
+    from stelsel.register import service as register
+
+    m = service.matcher(session=session)
+    register.nieuwe_versie(session)
+    with service._lock:  # a rebuild running in another thread
+        oud = service.APART_VANAF
+        service.APART_VANAF = 1
+        try:
+            assert service.matcher(session=session) is m
+        finally:
+            service.APART_VANAF = oud
+    assert service.matcher(session=session) is not m
