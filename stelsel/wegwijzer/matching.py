@@ -302,9 +302,11 @@ class Matcher:
 
     # --- analysis ----------------------------------------------------------------------------
 
-    def _delen(self, w: str) -> list[str]:
+    def _delen(self, w: str, staart_alleen: bool = False) -> list[str]:
         """The parts of a Dutch compound ('terrasvergunning' → terras, vergunning): the longest
-        known last part after a known first part, allowing a linking s, e or en."""
+        known last part after a known first part, allowing a linking s, e or en. With
+        `staart_alleen` (for a word the index does not know), else the longest known last part
+        of six letters or more after four or more letters ('drankvergunning' → vergunning)."""
         for i in range(4, len(w) - 3):
             kop, staart = w[:i], w[i:]
             if staart not in self.vocab_set:
@@ -313,6 +315,11 @@ class Matcher:
                 if kop.endswith(link) and (basis := kop[: len(kop) - len(link)]) in self.vocab_set:
                     if len(basis) >= 4:
                         return [basis, staart]
+        # no known first part: the last part still says what it is about (the first four
+        # letters keep prefixes such as be-, toe- and aan- from counting as a first part)
+        for i in range(4, len(w) - 5) if staart_alleen else ():
+            if w[i:] in self.vocab_set:
+                return [w[i:]]
         return []
 
     def _verbeter(self, words: list[str]) -> tuple[list[str], dict[str, str]]:
@@ -321,11 +328,20 @@ class Matcher:
         out, fixed = [], {}
         for w in words:
             known = w in self.vocab_set or w in self.stopwoorden
-            delen = self._delen(w) if len(w) >= 8 and not known else []
+            delen = self._delen(w, staart_alleen=True) if len(w) >= 8 and not known else []
             if delen:
                 out += [w, *delen]
                 continue
-            if len(w) >= 5 and not known:
+            if (
+                len(w) >= 5
+                and not known
+                and w[-1] in "dt"
+                and (dt := w[:-1] + "td"[w[-1] == "t"]) in self.vocab_set
+            ):
+                # the commonest Dutch spelling error: d for t at the end of a verb ('betaald')
+                fixed[w] = dt
+                w = dt
+            elif len(w) >= 5 and not known:
                 if w not in self._typos:
                     best = process.extractOne(w, self.vocab, scorer=fuzz.ratio, score_cutoff=90)
                     if len(self._typos) > 10000:

@@ -184,6 +184,31 @@ def test_unknown_compounds_are_split_into_known_parts(matcher):
     ]
 
 
+def test_an_unknown_compound_with_an_unknown_first_part_keeps_its_known_last_part(matcher):
+    # 'kwast' is unknown, 'werving' is known: the last part says what the word is about
+    assert matcher._verbeter(["kwastenwerving"])[0] == ["kwastenwerving", "werving"]
+    assert matcher._delen("kwastenwerving") == []  # a known compound needs both parts
+    # prefixes are no first part: 'be', 'toe', 'aan' are shorter than four letters
+    assert matcher._verbeter(["aanwerving"])[0] == ["aanwerving"]
+
+
+def test_d_for_t_at_the_end_of_a_verb_is_corrected():
+    docs = [doc("factuur", "incasso", "Klant betaalt niet", "Als een klant niet betaalt.", [])]
+    m = Matcher(docs, [], frozenset())
+    words, fixed = m._verbeter(["betaald", "betaalt", "bedrijvd"])
+    assert words == ["betaalt", "betaalt", "bedrijvd"]  # no t-form known for the last
+    assert fixed == {"betaald": "betaalt"}
+
+
+def test_a_stemmer_collision_does_not_name_a_thema():
+    # the Dutch stemmer reads 'gebeurt' as 'beur', the stem of 'beurs' (a trade fair)
+    termen = lx.lees(DATA / "lexicon.csv")
+    gevonden = lx.Lexicon(termen).zoek([stam("gebeurt")], ["gebeurt"])
+    assert not any("internationalisering" in t.themas for t in gevonden)
+    beurs = lx.Lexicon(termen).zoek([stam("beurs")], ["beurs"])
+    assert any("internationalisering" in t.themas for t in beurs)
+
+
 def test_known_compounds_widen_the_search_with_their_parts():
     docs = [
         doc(
