@@ -40,9 +40,8 @@ def _orm_classes(hint: object) -> set[str]:
     return {n for arg in typing.get_args(hint) for n in _orm_classes(arg)}
 
 
-# Known and left as they are (issue 10's closing note): geography is reference data, loaded
-# once and never edited, whose Gemeente rows 15 modules read; a provider link's new account.
-NOG_ORM = {("geo", "get"), ("geo", "get_all"), ("geo", "resolve"), ("accounts", "create")}
+# None left: geography hands GemeenteWaarde, accounts.create a GebruikerWaarde.
+NOG_ORM: set[tuple[str, str]] = set()
 
 
 def test_domains_hand_each_other_values_not_orm_rows():

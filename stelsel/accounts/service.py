@@ -52,7 +52,24 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def actor(g: Gebruiker) -> Actor:
+@dataclass(frozen=True, slots=True)
+class GebruikerWaarde:
+    """A user as other domains see it (what create returns): a value, not the ORM row."""
+
+    id: uuid.UUID
+    email: str
+    naam: str
+    rol: str
+    aanbieder_id: uuid.UUID | None
+    regio_code: str | None
+    actief: bool
+
+
+def _waarde(g: Gebruiker) -> GebruikerWaarde:
+    return GebruikerWaarde(g.id, g.email, g.naam, g.rol, g.aanbieder_id, g.regio_code, g.actief)
+
+
+def actor(g: Gebruiker | GebruikerWaarde) -> Actor:
     return Actor(
         id=g.id, rol=g.rol, aanbieder_id=g.aanbieder_id, regio_code=g.regio_code, email=g.email
     )
@@ -67,7 +84,7 @@ def create(
     regio: str | None = None,
     naam: str = "",
     wachtwoord: str | None = None,
-) -> Gebruiker:
+) -> GebruikerWaarde:
     """Create a user; the role decides whether an aanbieder or regio is required."""
     email = email.strip().lower()
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", email):
@@ -98,10 +115,11 @@ def create(
         aanbieder_id=aanbieder_id,
         regio_code=regio if rol == rollen.REGIOCOORDINATOR else None,
         wachtwoord_hash=_hasher.hash(wachtwoord) if wachtwoord else None,
+        actief=True,
     )
     session.add(g)
     session.flush()
-    return g
+    return _waarde(g)
 
 
 def controleer_wachtwoord(wachtwoord: str, *, email: str = "", naam: str = "") -> None:
@@ -119,7 +137,7 @@ def controleer_wachtwoord(wachtwoord: str, *, email: str = "", naam: str = "") -
         )
 
 
-def create_token(*, session: Session, gebruiker: Gebruiker) -> str:
+def create_token(*, session: Session, gebruiker: Gebruiker | GebruikerWaarde) -> str:
     """A new API token for a user; only its hash is stored, the token is returned once."""
     token = "stl_" + secrets.token_urlsafe(32)
     session.add(ApiToken(gebruiker_id=gebruiker.id, token_hash=_token_hash(token)))
@@ -513,16 +531,9 @@ BEHEERT = {
 
 
 @dataclass(frozen=True)
-class GebruikerInfo:
+class GebruikerInfo(GebruikerWaarde):
     """A user as a management list shows it (never a password hash or a token)."""
 
-    id: uuid.UUID
-    email: str
-    naam: str
-    rol: str
-    aanbieder_id: uuid.UUID | None
-    regio_code: str | None
-    actief: bool
     aangemaakt_op: datetime
     tokens: int  # active API tokens
 

@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel
 
-from stelsel.geo.models import Gemeente
+from stelsel.geo.service import GemeenteWaarde
 
 
 class Regio(BaseModel):
@@ -25,7 +25,7 @@ class GemeentePagina(BaseModel):
     volgende: str | None
 
 
-def gemeente_read(g: Gemeente) -> GemeenteRead:
+def gemeente_read(g: GemeenteWaarde) -> GemeenteRead:
     return GemeenteRead(
         code=g.code,
         naam=g.naam,

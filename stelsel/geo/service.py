@@ -15,14 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from stelsel.errors import NietGevonden, Ongeldig
-from stelsel.geo.models import (
-    Arbeidsmarktregio,
-    Corop,
-    Gemeente,
-    Plaatsnaam,
-    Postcodegebied,
-    Provincie,
-)
+from stelsel.geo.models import Arbeidsmarktregio, Corop, Plaatsnaam, Postcodegebied, Provincie
+from stelsel.geo.models import Gemeente as GemeenteRij
 
 _SUFFIX = re.compile(r"\s*\([^)]*\)\s*$")
 
@@ -41,6 +35,54 @@ class GemeenteOnbekend(Ongeldig):
 
     def __str__(self) -> str:
         return self.reden
+
+
+@dataclass(frozen=True, slots=True)
+class RegioWaarde:
+    """A provincie, COROP-gebied or arbeidsmarktregio a gemeente lies in."""
+
+    code: str
+    naam: str
+
+
+@dataclass(frozen=True, slots=True)
+class GemeenteWaarde:
+    """A gemeente as other domains see it: its code, name, population and the regions it lies
+    in. A value, not the ORM row: the geo tables stay inside this domain."""
+
+    code: str
+    naam: str
+    provincie: RegioWaarde
+    corop: RegioWaarde
+    arbeidsmarktregio: RegioWaarde
+    inwoners: int | None
+
+    @property
+    def provincie_code(self) -> str:
+        return self.provincie.code
+
+    @property
+    def corop_code(self) -> str:
+        return self.corop.code
+
+    @property
+    def arbeidsmarktregio_code(self) -> str:
+        return self.arbeidsmarktregio.code
+
+
+# The name other domains import for a gemeente (stelsel.geo.service.Gemeente).
+Gemeente = GemeenteWaarde
+
+
+def _waarde(g: GemeenteRij) -> GemeenteWaarde:
+    return GemeenteWaarde(
+        code=g.code,
+        naam=g.naam,
+        provincie=RegioWaarde(g.provincie.code, g.provincie.naam),
+        corop=RegioWaarde(g.corop.code, g.corop.naam),
+        arbeidsmarktregio=RegioWaarde(g.arbeidsmarktregio.code, g.arbeidsmarktregio.naam),
+        inwoners=g.inwoners,
+    )
 
 
 @dataclass(frozen=True)
@@ -70,7 +112,7 @@ def normaliseer(naam: str) -> str:
 
 def is_loaded(*, session: Session) -> bool:
     """Whether the geography reference data is present."""
-    return session.execute(select(func.count()).select_from(Gemeente)).scalar_one() > 0
+    return session.execute(select(func.count()).select_from(GemeenteRij)).scalar_one() > 0
 
 
 def load(*, session: Session, geo_dir: Path) -> int:
@@ -87,7 +129,7 @@ def load(*, session: Session, geo_dir: Path) -> int:
     plaatsnamen: set[tuple[str, int, str]] = set()
     for r in rows:
         session.add(
-            Gemeente(
+            GemeenteRij(
                 code=r["gemeentecode"],
                 naam=r["gemeentenaam"],
                 provincie_code=r["provinciecode"],
@@ -117,38 +159,39 @@ def load(*, session: Session, geo_dir: Path) -> int:
     return len(rows)
 
 
-def get(*, session: Session, code: str) -> Gemeente | None:
+def get(*, session: Session, code: str) -> GemeenteWaarde | None:
     """A gemeente by CBS code (GM0014)."""
-    return session.get(Gemeente, code.upper())
+    g = session.get(GemeenteRij, code.upper())
+    return _waarde(g) if g is not None else None
 
 
-def get_all(*, session: Session, provincie: str | None = None) -> list[Gemeente]:
+def get_all(*, session: Session, provincie: str | None = None) -> list[GemeenteWaarde]:
     """All gemeenten sorted by name, optionally of one provincie (code or name)."""
-    stmt = select(Gemeente).order_by(Gemeente.naam)
+    stmt = select(GemeenteRij).order_by(GemeenteRij.naam)
     if provincie:
         stmt = stmt.join(Provincie).where(
             (Provincie.code == provincie.upper())
             | (func.lower(Provincie.naam) == provincie.lower())
         )
-    return list(session.scalars(stmt))
+    return [_waarde(g) for g in session.scalars(stmt)]
 
 
-def resolve(*, session: Session, tekst: str, veld: str = "gemeente") -> Gemeente:
+def resolve(*, session: Session, tekst: str, veld: str = "gemeente") -> GemeenteWaarde:
     """Find the gemeente meant by a CBS code, a 4-digit postcode, a gemeente or woonplaats name.
 
     Raises GemeenteOnbekend (for the field `veld`) when nothing or more than one gemeente fits.
     """
     try:
-        return _resolve(session, tekst)
+        return _waarde(_resolve(session, tekst))
     except GemeenteOnbekend as e:
         e.veld = veld
         raise
 
 
-def _resolve(session: Session, tekst: str) -> Gemeente:
+def _resolve(session: Session, tekst: str) -> GemeenteRij:
     text = tekst.strip()
     if re.fullmatch(r"(?i)gm\d{4}", text):
-        gemeente = session.get(Gemeente, text.upper())
+        gemeente = session.get(GemeenteRij, text.upper())
         if gemeente:
             return gemeente
         raise GemeenteOnbekend(tekst)
@@ -156,7 +199,7 @@ def _resolve(session: Session, tekst: str) -> Gemeente:
     if postcode:
         pc = session.get(Postcodegebied, postcode.group(1))
         if pc:
-            return session.get_one(Gemeente, pc.gemeente_code)
+            return session.get_one(GemeenteRij, pc.gemeente_code)
         raise GemeenteOnbekend(tekst)
     key = normaliseer(text)
     if not key:
@@ -171,12 +214,12 @@ def _resolve(session: Session, tekst: str) -> Gemeente:
     best = matches[0].rang
     codes = sorted({m.gemeente_code for m in matches if m.rang == best})
     if len(codes) > 1:
-        namen = [session.get_one(Gemeente, c).naam for c in codes]
+        namen = [session.get_one(GemeenteRij, c).naam for c in codes]
         raise GemeenteOnbekend(tekst, namen)
-    return session.get_one(Gemeente, codes[0])
+    return session.get_one(GemeenteRij, codes[0])
 
 
-def vind(*, session: Session, tekst: str) -> Gemeente:
+def vind(*, session: Session, tekst: str) -> GemeenteWaarde:
     """resolve(), for a path that names a gemeente: when none fits, it does not exist (404)."""
     try:
         return resolve(session=session, tekst=tekst)
@@ -184,7 +227,7 @@ def vind(*, session: Session, tekst: str) -> Gemeente:
         raise NietGevonden(e.reden) from None
 
 
-def gebied(gemeente: Gemeente) -> Gebied:
+def gebied(gemeente: GemeenteWaarde) -> Gebied:
     """The areas a gemeente lies in."""
     return Gebied(
         gemeente=gemeente.code,
@@ -200,7 +243,7 @@ def known_codes(*, session: Session) -> dict[str, set[str]]:
         "provincie": set(session.scalars(select(Provincie.code))),
         "arbeidsmarktregio": set(session.scalars(select(Arbeidsmarktregio.code))),
         "corop": set(session.scalars(select(Corop.code))),
-        "gemeente": set(session.scalars(select(Gemeente.code))),
+        "gemeente": set(session.scalars(select(GemeenteRij.code))),
     }
 
 
@@ -211,7 +254,7 @@ def area_names(*, session: Session) -> dict[tuple[str, str], str]:
         ("provincie", Provincie),
         ("arbeidsmarktregio", Arbeidsmarktregio),
         ("corop", Corop),
-        ("gemeente", Gemeente),
+        ("gemeente", GemeenteRij),
     ):
         for code, naam in session.execute(select(model.code, model.naam)):
             names[(kind, code)] = naam
@@ -222,9 +265,9 @@ def area_names(*, session: Session) -> dict[tuple[str, str], str]:
 
 # The kinds of region above the gemeente: API resource -> (model, the gemeente's column).
 REGIO_SOORTEN: dict[str, tuple[Any, Any]] = {
-    "provincie": (Provincie, Gemeente.provincie_code),
-    "arbeidsmarktregio": (Arbeidsmarktregio, Gemeente.arbeidsmarktregio_code),
-    "corop": (Corop, Gemeente.corop_code),
+    "provincie": (Provincie, GemeenteRij.provincie_code),
+    "arbeidsmarktregio": (Arbeidsmarktregio, GemeenteRij.arbeidsmarktregio_code),
+    "corop": (Corop, GemeenteRij.corop_code),
 }
 
 
@@ -274,6 +317,8 @@ def get_regio(*, session: Session, soort: str, code: str) -> RegioMetGemeenten:
     if regio is None:
         raise NietGevonden(f"Geen {soort} met code of naam '{code[:60]}'")
     gemeenten = session.execute(
-        select(Gemeente.code, Gemeente.naam).where(kolom == regio.code).order_by(Gemeente.naam)
+        select(GemeenteRij.code, GemeenteRij.naam)
+        .where(kolom == regio.code)
+        .order_by(GemeenteRij.naam)
     )
     return RegioMetGemeenten(soort, regio.code, regio.naam, tuple((c, n) for c, n in gemeenten))
