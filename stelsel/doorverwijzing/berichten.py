@@ -234,10 +234,11 @@ class Aanbieders:
         return a.naam if a else ""
 
 
-def aanbieders(session: Session) -> Aanbieders:
+def aanbieders(session: Session, versie: str | None = None) -> Aanbieders:
     """Every aanbieder of the register, read once per register version (one primary-key read
-    of the version per call)."""
-    versie = register.versie(session=session)
+    of the version per call, none when the caller read `versie` in this transaction)."""
+    if versie is None:
+        versie = register.versie(session=session)
     url = str(session.get_bind().engine.url)
     bewaard = _AANBIEDERS.get(url)
     if versie and bewaard is not None and bewaard[0] == versie:

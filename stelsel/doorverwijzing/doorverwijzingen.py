@@ -130,21 +130,23 @@ NIET_BEREIKBAAR = (
 _GEBEURTENIS_INSERT = insert(Gebeurtenis)
 
 
-# Built once: building a statement with its loader options costs more than running it.
+# Built once: building a statement with its loader options costs more than running it. The
+# register's version rides along, so the aanbieders by version need no read of their own.
 _HULPVRAAG_MET_TOESTEMMINGEN = (
-    select(Hulpvraag)
+    select(Hulpvraag, register.versie_kolom())
     .where(Hulpvraag.id == bindparam("hulpvraag_id"))
     .options(joinedload(Hulpvraag.toestemmingen), joinedload(Hulpvraag.thema_rijen))
 )
 
 
-def _hulpvraag_met_toestemmingen(session: Session, hulpvraag_id: uuid.UUID) -> Hulpvraag | None:
-    """A case with its consents and thema's in one query (instead of one per collection)."""
-    return (
-        session.scalars(_HULPVRAAG_MET_TOESTEMMINGEN, {"hulpvraag_id": hulpvraag_id})
-        .unique()
-        .first()
-    )
+def _hulpvraag_met_toestemmingen(
+    session: Session, hulpvraag_id: uuid.UUID
+) -> tuple[Hulpvraag | None, str | None]:
+    """A case with its consents and thema's in one query (instead of one per collection), and
+    the register's version as of this transaction (None when there is no such case)."""
+    rij = session.execute(_HULPVRAAG_MET_TOESTEMMINGEN, {"hulpvraag_id": hulpvraag_id}).unique()
+    eerste = rij.first()
+    return (None, None) if eerste is None else (eerste[0], eerste[1] or "")
 
 
 def create_doorverwijzing(
@@ -165,7 +167,7 @@ def create_doorverwijzing(
 
     Everything is read first (case, chain, receiver, its reach, names), then written."""
     _adviseur(session, actor, "doorverwijzing")
-    h = _hulpvraag_met_toestemmingen(session, hulpvraag_id)
+    h, register_versie = _hulpvraag_met_toestemmingen(session, hulpvraag_id)
     eerdere = keten(session=session, hulpvraag_id=hulpvraag_id) if h else []
     if h is None or not op_keten(h, eerdere, actor.aanbieder_id):
         raise _geweigerd(session, actor, NietGevonden(GEEN_HULPVRAAG), "hulpvraag", hulpvraag_id)
@@ -175,7 +177,7 @@ def create_doorverwijzing(
         raise Conflict("uw organisatie heeft deze hulpvraag niet (meer) in behandeling")
     # sender and receiver by name from the register's aanbieders as of its version; the
     # receiver's desk address (contact data, not versioned) is read live when it is needed
-    alle = berichten.aanbieders(session)
+    alle = berichten.aanbieders(session, versie=register_versie)
     naar = alle.get(naar_aanbieder)
     if naar is None:
         raise Ongeldig("naar_aanbieder", "onbekende aanbieder")

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from stelsel.db import utcnow
@@ -89,9 +89,17 @@ def _sleutel(sleutel: str) -> str:
     return f"{sleutel[:55]}#{hashlib.sha256(sleutel.encode()).hexdigest()}"
 
 
+# Prepared once; a Core read of one key, no ORM object made.
+_HEEFT_KOPPELING = select(Koppeling.aanbieder_id).where(
+    Koppeling.aanbieder_id == bindparam("aanbieder_id")
+)
+
+
 def heeft_koppeling(*, session: Session, aanbieder_id: uuid.UUID) -> bool:
-    """The aanbieder receives webhooks in its own system."""
-    return session.get(Koppeling, aanbieder_id) is not None
+    """The aanbieder receives webhooks in its own system (as stored: flush first a link
+    added in this session)."""
+    rij = session.connection().execute(_HEEFT_KOPPELING, {"aanbieder_id": aanbieder_id})
+    return rij.first() is not None
 
 
 def gekoppelde_aanbieders(*, session: Session) -> set[uuid.UUID]:
