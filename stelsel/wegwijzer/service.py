@@ -4,13 +4,18 @@
 refer. The search index is built once per process and rebuilt when the register changes.
 """
 
+import ctypes
+import ctypes.util
 import fcntl
+import gc
 import logging
 import os
 import subprocess
 import sys
 import threading
+import time
 import uuid
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -293,6 +298,9 @@ def matcher(*, session: Session) -> Matcher:
     if cached and cached[0] == versie:
         return cached[1]
     groot = cached is not None and len(cached[1].docs) >= APART_VANAF
+    if groot and key in _volgers and threading.current_thread().name != VOLGER:
+        assert cached is not None
+        return cached[1]  # a large index is rebuilt by the follower, not by a question
     if not _lock.acquire(blocking=not groot):
         assert cached is not None
         return cached[1]  # a large index is being rebuilt: the previous version meanwhile
@@ -306,6 +314,8 @@ def matcher(*, session: Session) -> Matcher:
                 apart = groot or (
                     cached is None and register.counts(session=session)["diensten"] >= APART_VANAF
                 )
+                if apart:
+                    cached = None  # not held while the next one is read (_uit_opslag)
                 gelezen = _uit_opslag(engine, pad, versie, apart=apart)
             if gelezen is not None:
                 _cache[key] = gelezen
@@ -339,7 +349,7 @@ def _uit_opslag(
         gebouwd = kop.get("sleutel", {}).get("versie")
         if gebouwd is not None and (poging == 2 or gebouwd == versie):
             if kop["sleutel"] == _sleutel(key, gebouwd):
-                _cache.pop(key, None)
+                _laat_los(key)
                 m = opslag.laad(pad, kop["sleutel"], termen, stopwoorden)
                 if m is not None:
                     log.info("wegwijzer_index_gelezen", extra={"diensten": len(m.docs)})
@@ -347,6 +357,42 @@ def _uit_opslag(
         if poging == 1 and not (apart and _bouw_apart(engine, pad)):
             return None
     return None
+
+
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+
+
+def _grote_blokken_apart() -> None:
+    """Large blocks (arrays of an index) get pages of their own, which go back to the system
+    when freed; glibc would otherwise raise that threshold after the first free and keep a
+    replaced index's memory in its heap (at 100,000 diensten 150 MB a swap). Not glibc: no-op."""
+    libc = _libc()
+    if libc is not None and hasattr(libc, "mallopt"):
+        libc.mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
+
+
+def _laat_los(key: str, wachten: float = 1.0) -> None:
+    """Drop this database's index from memory and free it now, before the next is read: a
+    question in flight may still hold it for some milliseconds, a cycle would keep it until
+    the next collection, and the heap keeps free pages unless asked to give them back."""
+    oud = _cache.pop(key, None)
+    if oud is None:
+        return
+    weg = weakref.ref(oud[1])
+    del oud
+    libc = _libc()
+    einde = time.monotonic() + wachten
+    while True:
+        gc.collect()
+        if weg() is None or time.monotonic() > einde:
+            break
+        time.sleep(0.01)
+    if libc is not None and hasattr(libc, "malloc_trim"):
+        libc.malloc_trim(0)
 
 
 @contextmanager
@@ -411,6 +457,7 @@ def warm(engine: Engine) -> None:
     """Build the index for this database now (at server start), not on the first question,
     and follow the register from then on (`volg`). The index is kept on disk for the next
     start (not for an in-memory database)."""
+    _grote_blokken_apart()
     if engine.url.database not in (None, "", ":memory:"):
         _opslaan.add(str(engine.url))
     with session_scope(engine.execution_options(**{ALLEEN_LEZEN: True})) as session:
@@ -420,6 +467,7 @@ def warm(engine: Engine) -> None:
     volg(engine)
 
 
+VOLGER = "wegwijzer-volgen"  # the name of the thread that follows the register
 VOLG_INTERVAL = 0.2  # seconds between two looks at the register's version in a server process
 _volgers: dict[str, threading.Event] = {}
 
@@ -444,7 +492,7 @@ def volg(engine: Engine, interval: float = VOLG_INTERVAL) -> threading.Thread | 
             except Exception:  # a database that is briefly away: try again next time
                 log.warning("wegwijzer_volgen_mislukt", exc_info=True)
 
-    t = threading.Thread(target=volgen, name="wegwijzer-volgen", daemon=True)
+    t = threading.Thread(target=volgen, name=VOLGER, daemon=True)
     t.start()
     return t
 

@@ -3,6 +3,7 @@ from, and it is used only for the register version and data it was built from.""
 
 import dataclasses
 import os
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -166,3 +167,20 @@ def test_while_a_large_index_is_rebuilt_questions_get_the_previous_one(session, 
         finally:
             service.APART_VANAF = oud
     assert service.matcher(session=session) is not m
+
+
+def test_a_replaced_index_is_freed_before_the_next_is_read(session, backend):
+    """A question in flight may still hold the previous index when the next is read; the
+    swap waits for it (`_laat_los`), so two large indexes are never in memory at once."""
+    import threading
+    import weakref
+
+    alleen_sqlite(backend)
+    key = str(session.get_bind().engine.url)
+    vast = [service.matcher(session=session)]
+    weg = weakref.ref(vast[0])
+    bezig = threading.Thread(target=lambda: (time.sleep(1.0), vast.clear()))
+    bezig.start()
+    service._laat_los(key, wachten=10)
+    assert weg() is None and key not in service._cache
+    bezig.join()
