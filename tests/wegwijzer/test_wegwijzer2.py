@@ -198,7 +198,7 @@ def test_the_six_questions_of_the_issue(session, backend):
         return Voorspelling(a.themas, a.soort, [r.aanbieder_naam for r in a.resultaten])
 
     uitslag = evalueer(lees_vragen(EVAL / "wegwijzer-issue15.jsonl"), voorspel, aliassen)
-    assert uitslag.hit3 == 1.0 and uitslag.hit1 >= 4 / 6
+    assert uitslag.hit3 == 1.0 and uitslag.hit1 >= 5 / 6
 
 
 def test_the_encoder_generalises_past_shared_words_and_caches_questions():
