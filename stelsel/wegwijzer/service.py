@@ -366,15 +366,6 @@ def _libc() -> ctypes.CDLL | None:
         return None
 
 
-def _grote_blokken_apart() -> None:
-    """Large blocks (arrays of an index) get pages of their own, which go back to the system
-    when freed; glibc would otherwise raise that threshold after the first free and keep a
-    replaced index's memory in its heap (at 100,000 diensten 150 MB a swap). Not glibc: no-op."""
-    libc = _libc()
-    if libc is not None and hasattr(libc, "mallopt"):
-        libc.mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
-
-
 def _laat_los(key: str, wachten: float = 1.0) -> None:
     """Drop this database's index from memory and free it now, before the next is read: a
     question in flight may still hold it for some milliseconds, a cycle would keep it until
@@ -457,7 +448,6 @@ def warm(engine: Engine) -> None:
     """Build the index for this database now (at server start), not on the first question,
     and follow the register from then on (`volg`). The index is kept on disk for the next
     start (not for an in-memory database)."""
-    _grote_blokken_apart()
     if engine.url.database not in (None, "", ":memory:"):
         _opslaan.add(str(engine.url))
     with session_scope(engine.execution_options(**{ALLEEN_LEZEN: True})) as session:
