@@ -133,6 +133,29 @@ def dashboard(
     )
 
 
+# What a download may be, by path: its file kinds, and what a refusal says.
+_TABEL = (("csv", "xlsx"), "Log in om cijfers te downloaden.", "Deze download bestaat niet.")
+_RAPPORT = (("pdf", "html"), "Log in om het rapport te downloaden.", "Dit rapport bestaat niet.")
+
+
+def _download(
+    session: Session,
+    actor: Actor | None,
+    k: Keuze,
+    soort: str,
+    download: tuple[tuple[str, ...], str, str],
+) -> tuple[rapport.Staat, str]:
+    """The state and period a download shows: for a logged-in user (else 403), in one of its
+    kinds, of a figure that exists (else 404)."""
+    soorten, verboden, onbekend = download
+    if actor is None:
+        raise Verboden(verboden)
+    if soort not in soorten or k.figuur not in rapport.FIGUREN:
+        raise NietGevonden(onbekend)
+    staat, _, periode = _staat(session, actor, k)
+    return staat, periode
+
+
 @router.get("/kwaliteit/tabel/{naam}.{soort}")
 def download_tabel(
     request: Request,
@@ -142,11 +165,7 @@ def download_tabel(
     session: Sessie,
     keuze: Annotated[Keuze, Depends()],
 ):
-    if actor is None:
-        raise Verboden("Log in om cijfers te downloaden.")
-    if soort not in ("csv", "xlsx") or keuze.figuur not in rapport.FIGUREN:
-        raise NietGevonden("Deze download bestaat niet.")
-    staat, _, periode = _staat(session, actor, keuze)
+    staat, periode = _download(session, actor, keuze, soort, _TABEL)
     tabellen = _tabellen(staat, keuze.figuur)
     if naam not in tabellen:
         raise NietGevonden("Deze tabel bestaat niet.")
@@ -164,10 +183,6 @@ def download_rapport(
     session: Sessie,
     keuze: Annotated[Keuze, Depends()],
 ):
-    if actor is None:
-        raise Verboden("Log in om het rapport te downloaden.")
-    if soort not in ("pdf", "html") or keuze.figuur not in rapport.FIGUREN:
-        raise NietGevonden("Dit rapport bestaat niet.")
-    staat, _, periode = _staat(session, actor, keuze)
+    staat, periode = _download(session, actor, keuze, soort, _RAPPORT)
     maak = rapport.als_pdf if soort == "pdf" else rapport.als_html
     return bijlage(maak(staat, keuze.figuur), f"staat-{periode}.{soort}")

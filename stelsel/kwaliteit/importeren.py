@@ -6,8 +6,6 @@ and on any problem nothing is written. UTF-8 with or without BOM; `,` or `;` bet
 Imported rows get bron `import`.
 """
 
-import csv
-import io
 import re
 import uuid
 from collections.abc import Callable
@@ -18,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from stelsel.csvbestand import ImportFout, Probleem, decode, lees_rijen, regel_op
 from stelsel.geo import service as geo
 from stelsel.kwaliteit.enquete import herbouw_rollup
 from stelsel.kwaliteit.models import (
@@ -31,47 +30,6 @@ from stelsel.kwaliteit.models import (
 from stelsel.register import service as register
 from stelsel.register import taxonomie as tx
 from stelsel.uitvoer.tabel import FORMULE  # a cell a spreadsheet would run: refused on import
-
-
-@dataclass(frozen=True)
-class Probleem:
-    bestand: str
-    regel: int
-    veld: str
-    reden: str
-
-    def __str__(self) -> str:
-        return f"{self.bestand}:{self.regel}: {self.veld}: {self.reden}"
-
-
-class ImportFout(ValueError):
-    """The file has problems; nothing was written."""
-
-    def __init__(self, problemen: list[Probleem]):
-        self.problemen = problemen
-        super().__init__(f"{len(problemen)} probleem/problemen in de invoer")
-
-
-def decode(data: bytes, bestand: str, problemen: list[Probleem]) -> str | None:
-    """The text of a file in UTF-8, with or without BOM; None (and a problem) otherwise."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        problemen.append(Probleem(bestand, 1, "-", "het bestand is UTF-16; sla het op als UTF-8"))
-        return None
-    try:
-        return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
-    except UnicodeDecodeError as e:
-        regel = data[: e.start].count(b"\n") + 1
-        problemen.append(
-            Probleem(
-                bestand,
-                regel,
-                "-",
-                f"byte 0x{data[e.start : e.start + 1].hex()} is geen UTF-8; sla het bestand op "
-                "als UTF-8",
-            )
-        )
-        return None
-
 
 VERPLICHT = ["ontvangen_op", "aanbieder", "csat", "ces", "opgelost", "nps"]
 OPTIONEEL = [
@@ -99,66 +57,29 @@ class Opzoeken:
     gemeente: Callable[[str], geo.Gebied | None]
 
 
-def _scheidingsteken(kop: str) -> str:
-    return ";" if kop.count(";") > kop.count(",") else ","
-
-
 def lees(data: bytes, bestand: str, opzoeken: Opzoeken) -> list[dict]:
     """Check a file and return its rows as column values; ImportFout lists every problem."""
     problemen: list[Probleem] = []
     tekst = decode(data, bestand, problemen)
     if tekst is None:
         raise ImportFout(problemen)
-    if not tekst.strip():
-        raise ImportFout([Probleem(bestand, 1, "-", "het bestand is leeg (geen kopregel)")])
     if "\x00" in tekst:
-        regel = tekst[: tekst.index("\x00")].count("\n") + 1
+        regel = regel_op(tekst, tekst.index("\x00"))
         raise ImportFout([Probleem(bestand, regel, "-", "het bestand bevat een NUL-teken")])
-    reader = csv.reader(
-        io.StringIO(tekst, newline=""),
-        delimiter=_scheidingsteken(tekst.split("\n", 1)[0]),
-        strict=True,
-    )
-    rijen: list[dict] = []
-    try:
-        kop = [k.strip().lower() for k in next(reader)]
-        for k in VERPLICHT:
-            if k not in kop:
-                problemen.append(Probleem(bestand, 1, k, "kolom ontbreekt"))
-        for k in dict.fromkeys(kop):
-            if k not in KOLOMMEN:
-                problemen.append(Probleem(bestand, 1, k or "-", "onbekende kolom"))
-            elif kop.count(k) > 1:
-                problemen.append(Probleem(bestand, 1, k, "kolom staat meer dan één keer in de kop"))
-        if problemen:
-            raise ImportFout(problemen)
-        vorige = reader.line_num
-        for cellen in reader:
-            regel, vorige = vorige + 1, reader.line_num
-            if not cellen:
-                continue
-            if len(rijen) >= MAX_REGELS:
-                problemen.append(Probleem(bestand, regel, "-", f"meer dan {MAX_REGELS} regels"))
-                break
-            if len(cellen) != len(kop):
-                meer = "meer" if len(cellen) > len(kop) else "minder"
-                problemen.append(
-                    Probleem(
-                        bestand,
-                        regel,
-                        "-",
-                        f"{len(cellen)} cellen, {meer} dan de {len(kop)} kolommen van de kop "
-                        "(is het bestand afgebroken?)",
-                    )
-                )
-                continue
-            rij = _rij(dict(zip(kop, cellen, strict=True)), bestand, regel, opzoeken, problemen)
-            if rij is not None:
-                rijen.append(rij)
-    except csv.Error as e:
-        problemen.append(
-            Probleem(bestand, reader.line_num, "-", f"geen geldige CSV (afgebroken?): {e}")
+    rijen = [
+        rij
+        for r in lees_rijen(
+            tekst,
+            bestand,
+            KOLOMMEN,
+            problemen,
+            optioneel=OPTIONEEL,
+            kop_kleine_letters=True,
+            strikt=True,
+            max_regels=MAX_REGELS,
         )
+        if (rij := _rij(r.velden, bestand, r.regel, opzoeken, problemen)) is not None
+    ]
     if not problemen and not rijen:
         problemen.append(Probleem(bestand, 2, "-", "geen enkele regel: er is niets te importeren"))
     if problemen:
