@@ -1094,13 +1094,38 @@ def _citaat(items: list[str]) -> str:
 
 
 def _gevonden_woorden(t: Treffer, analyse: Analyse) -> list[str]:
-    """The question's own words (as written, after typo correction) found in the dienst."""
+    """The question's own words found in the dienst, as the user wrote them: a corrected
+    typo as typed ('betaald'), a part of a compound as the whole word ('drankvergunning')."""
+    return [vraag for vraag, _ in _gevonden(t, analyse)]
+
+
+def _gevonden(t: Treffer, analyse: Analyse) -> list[tuple[str, str]]:
+    """(the user's word, its stem) for each of the question's stems found in the dienst, at
+    most three."""
     stems = set(t.woorden)
-    out: list[str] = []
+    terug = {nieuw: oud for oud, nieuw in analyse.verbeterd.items()}
+    out: list[tuple[str, str]] = []
+    geheel = ""  # the last whole word: the parts of a compound follow it
     for w in analyse.woorden:
-        if stam(w) in stems and w not in out:
-            out.append(w)
+        if geheel and w != geheel and w in geheel:
+            getoond = geheel
+        else:
+            getoond = geheel = terug.get(w, w)
+        s = stam(w)
+        if s in stems and all(getoond != g and s != st for g, st in out):
+            out.append((getoond, s))
     return out[:3]
+
+
+def _in_dienst(d: Document, stems: list[str]) -> tuple[list[str], bool]:
+    """The dienst's own words for these stems, as written there (its name and keywords
+    first, then its description and provider), and whether all are in its name or keywords."""
+    naam = woorden(" ".join([d.naam, *d.trefwoorden]))
+    rest = woorden(" ".join([d.omschrijving, d.aanbieder_naam]))
+    eigen = {stam(w): w for w in reversed(rest)} | {stam(w): w for w in reversed(naam)}
+    in_naam = {stam(w) for w in naam}
+    gevonden = [s for s in stems if s in eigen]
+    return [eigen[s] for s in gevonden], bool(gevonden) and all(s in in_naam for s in gevonden)
 
 
 def _waarom_hoger(t: Treffer, volgende: Treffer, analyse: Analyse) -> str | None:
@@ -1137,14 +1162,22 @@ def uitleg_kaarten(
     landelijk_gezegd = eerstelijns_gezegd = False
     for k, t in enumerate(treffers):
         zinnen: list[str] = []
-        woorden = _gevonden_woorden(t, analyse)
+        paren = _gevonden(t, analyse)
+        vraagwoorden = [v for v, _ in paren]
+        eigen, in_naam = _in_dienst(t.document, [s for _, s in paren])
         themas = [tx.label(tx.THEMAS, c).lower() for c in t.thema_overlap]
-        if woorden and themas:
-            zinnen.append(
-                f"U noemt {_citaat(woorden)}: deze dienst gaat over {_opsomming(themas[:2])}."
-            )
-        elif woorden:
-            zinnen.append(f"U noemt {_citaat(woorden)}, en dat staat ook in deze dienst.")
+        if vraagwoorden:
+            # what in the question matched what in the dienst, in the dienst's own words
+            waar = " in de naam of de trefwoorden" if in_naam else ""
+            if not eigen:
+                zin = f"U noemt {_citaat(vraagwoorden)}, en dat staat ook in deze dienst."
+            elif eigen == vraagwoorden:
+                zin = f"U noemt {_citaat(vraagwoorden)}, en deze dienst ook{waar}."
+            else:
+                zin = f"U noemt {_citaat(vraagwoorden)}; deze dienst noemt{waar} {_citaat(eigen)}."
+            if themas:
+                zin += f" Deze dienst gaat over {_opsomming(themas[:2])}."
+            zinnen.append(zin)
         elif themas:
             zinnen.append(f"Uw vraag gaat over {_opsomming(themas[:2])}, net als deze dienst.")
         elif t.semantisch > 0:

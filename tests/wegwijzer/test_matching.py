@@ -370,6 +370,14 @@ def test_explanations_differ_per_card_and_say_why_one_ranks_above_the_next(match
     assert not any(z.startswith("Staat boven") for z in kaarten[-1])
 
 
+def test_explanation_says_what_in_the_question_matched_what_in_the_dienst(matcher):
+    analyse, treffers = matcher.zoek("faillisement")
+    zin = uitleg_kaarten(treffers, analyse, None)[0][0]
+    # the user's word as typed, and the dienst's own word for it, found in its name
+    assert zin.startswith("U noemt ‘faillisement’; deze dienst noemt in de naam")
+    assert "‘faillissement’" in zin
+
+
 def test_nonsense_finds_nothing(matcher):
     analyse, treffers = matcher.zoek("qqq zzz")
     assert analyse.themas == [] and treffers == []
