@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, bindparam, func, insert, or_, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from stelsel.accounts import rollen
@@ -130,23 +130,35 @@ NIET_BEREIKBAAR = (
 _GEBEURTENIS_INSERT = insert(Gebeurtenis)
 
 
-# Built once: building a statement with its loader options costs more than running it. The
-# register's version rides along, so the aanbieders by version need no read of their own.
-_HULPVRAAG_MET_TOESTEMMINGEN = (
-    select(Hulpvraag, register.versie_kolom())
+# Built once: building a statement with its loader options costs more than running it. One
+# round trip reads the case with its consents and thema's, its chain (an outer join: none yet
+# gives one row with no referral) and the register's version, so the aanbieders by version
+# need no read of their own. The rows multiply (consents x thema's x referrals): small for a
+# case, which has a handful of each.
+_ZAAK = (
+    select(Hulpvraag, register.versie_kolom(), Doorverwijzing)
+    .outerjoin(Doorverwijzing, Doorverwijzing.hulpvraag_id == Hulpvraag.id)
     .where(Hulpvraag.id == bindparam("hulpvraag_id"))
-    .options(joinedload(Hulpvraag.toestemmingen), joinedload(Hulpvraag.thema_rijen))
+    .options(
+        joinedload(Hulpvraag.toestemmingen),
+        joinedload(Hulpvraag.thema_rijen),
+        lazyload(Doorverwijzing.hulpvraag),  # the case is the one read here
+    )
 )
 
 
-def _hulpvraag_met_toestemmingen(
+def _zaak(
     session: Session, hulpvraag_id: uuid.UUID
-) -> tuple[Hulpvraag | None, str | None]:
-    """A case with its consents and thema's in one query (instead of one per collection), and
-    the register's version as of this transaction (None when there is no such case)."""
-    rij = session.execute(_HULPVRAAG_MET_TOESTEMMINGEN, {"hulpvraag_id": hulpvraag_id}).unique()
-    eerste = rij.first()
-    return (None, None) if eerste is None else (eerste[0], eerste[1] or "")
+) -> tuple[Hulpvraag | None, list[Doorverwijzing], str | None]:
+    """A case with its consents and thema's, its referrals in order (as hulpvragen.keten
+    gives them) and the register's version as of this transaction, in one query; (None, [],
+    None) when there is no such case."""
+    rijen = session.execute(_ZAAK, {"hulpvraag_id": hulpvraag_id}).unique().all()
+    if not rijen:
+        return None, [], None
+    verwijzingen = {r[2].id: r[2] for r in rijen if r[2] is not None}
+    keten_ = sorted(verwijzingen.values(), key=lambda d: (d.aangemaakt_op, d.id))
+    return rijen[0][0], keten_, rijen[0][1] or ""
 
 
 def create_doorverwijzing(
@@ -167,8 +179,7 @@ def create_doorverwijzing(
 
     Everything is read first (case, chain, receiver, its reach, names), then written."""
     _adviseur(session, actor, "doorverwijzing")
-    h, register_versie = _hulpvraag_met_toestemmingen(session, hulpvraag_id)
-    eerdere = keten(session=session, hulpvraag_id=hulpvraag_id) if h else []
+    h, eerdere, register_versie = _zaak(session, hulpvraag_id)
     if h is None or not op_keten(h, eerdere, actor.aanbieder_id):
         raise _geweigerd(session, actor, NietGevonden(GEEN_HULPVRAAG), "hulpvraag", hulpvraag_id)
     if h.ingetrokken_op or h.geanonimiseerd_op:
