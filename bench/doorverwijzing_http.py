@@ -8,12 +8,18 @@ process. The load generator shares the machine's cores with the server and Postg
 is kept cheap (raw asyncio streams, requests prepared in advance) and its own CPU time is
 printed beside the server's.
 
+Last, `--in-proces` more referrals go through the same application in this process, straight
+to its ASGI interface (no sockets, no HTTP parsing), 4 at once as a worker admits them: the
+CPU milliseconds and SQL statements per referral of the application itself, which on a shared
+machine hold steadier than the rate over HTTP.
+
     STELSEL_TEST_POSTGRES_URL=... .venv/bin/python bench/doorverwijzing_http.py \
         [--seconden 10] [--clients 16] [--workers 2]
 """
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import statistics
@@ -29,7 +35,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import create_engine, event, text  # noqa: E402
 
 from bench import _server  # noqa: E402
 from bench._pg import tijdelijke_database  # noqa: E402
@@ -255,6 +261,93 @@ class Cpu:
         )
 
 
+# In process -------------------------------------------------------------------------------------
+
+
+async def _asgi_post(app, data: bytes) -> int:
+    """One prepared request (as `verzoek` builds it) straight into the ASGI app; its status."""
+    kop, _, inhoud = data.partition(b"\r\n\r\n")
+    regels = kop.split(b"\r\n")[1:]
+    headers = [
+        (naam.strip().lower(), waarde.strip())
+        for naam, _, waarde in (r.partition(b":") for r in regels)
+    ]
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": PAD,
+        "raw_path": PAD.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "server": ("127.0.0.1", 80),
+        "client": ("127.0.0.1", 1),
+        "headers": headers,
+    }
+    gelezen = False
+
+    async def receive() -> dict:
+        nonlocal gelezen
+        if not gelezen:
+            gelezen = True
+            return {"type": "http.request", "body": inhoud, "more_body": False}
+        await asyncio.sleep(3600)  # no disconnect while the answer is written
+        return {"type": "http.disconnect"}
+
+    status = 0
+
+    async def send(message: dict) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+
+    await app(scope, receive, send)
+    return status
+
+
+def in_proces(url: str, verzoeken: list[bytes], tegelijk: int) -> str:
+    """CPU ms (all threads of this process) and statements per referral of the application
+    in this process, after a warm-up of 100."""
+    from stelsel.app import create_app
+
+    engine = make_engine(url)
+    app = create_app(engine)
+    statements = itertools.count()
+    event.listen(engine, "before_cursor_execute", lambda *_a: next(statements))
+    warm, rest = verzoeken[:100], verzoeken[100:]
+
+    async def alles() -> tuple[int, Counter]:
+        for v in warm:
+            await _asgi_post(app, v)
+        rij, statussen = iter(rest), Counter()
+
+        async def werker() -> None:
+            for v in rij:
+                statussen[await _asgi_post(app, v)] += 1
+
+        s0 = next(statements)
+        await asyncio.gather(*(werker() for _ in range(tegelijk)))
+        return next(statements) - s0 - 1, statussen
+
+    loop = _loop()
+    try:
+        c0 = time.process_time()
+        aantal_statements, statussen = loop.run_until_complete(alles())
+        cpu = time.process_time() - c0
+    finally:
+        loop.close()
+        engine.dispose()
+    n = max(1, statussen[201])
+    anders = {k: v for k, v in statussen.items() if k != 201}
+    return (
+        f"in dit proces ({len(rest)} via ASGI, {tegelijk} tegelijk): "
+        f"{cpu / n * 1000:.2f} ms CPU en {aantal_statements / n:.1f} SQL-statements per "
+        f"doorverwijzing{f'; anders dan 201: {anders}' if anders else ''}"
+    )
+
+
 # The load ---------------------------------------------------------------------------------------
 
 
@@ -359,6 +452,7 @@ def main() -> None:
     # (the rest waits in the worker's line; see docs/beheer.md, Prestaties).
     parser.add_argument("--gelijktijdig", type=int, default=4)
     parser.add_argument("--hulpvragen", type=int, default=8000)
+    parser.add_argument("--in-proces", type=int, default=600, help="0: overslaan")
     args = parser.parse_args()
     os.environ.setdefault("STELSEL_MAX_GELIJKTIJDIG", str(args.gelijktijdig))
     print(
@@ -370,9 +464,10 @@ def main() -> None:
     )
     with tijdelijke_database() as url:
         t0 = time.monotonic()
-        token, ids = klaarzetten(url, args.hulpvragen)
+        token, ids = klaarzetten(url, args.hulpvragen + args.in_proces)
         print(f"  {len(ids)} hulpvragen klaargezet in {time.monotonic() - t0:.0f} s", flush=True)
-        verzoeken = [verzoek(token, i) for i in ids]
+        alle = [verzoek(token, i) for i in ids]
+        verzoeken, apart = alle[: args.hulpvragen], alle[args.hulpvragen :]
         log = Path(tempfile.gettempdir()) / "bench-doorverwijzing-http.log"
         proc, port = _server.start(url, args.workers, log)
         loop = _loop()
@@ -398,6 +493,7 @@ def main() -> None:
             loop.close()
             proc.terminate()
             proc.wait(timeout=30)
+        proces_regel = in_proces(url, apart, args.gelijktijdig) if apart else ""
     t = sorted(uitslag.latenties) or [0.0]
     drukte = " (andere processen: lagere cijfers dan op een stille machine)" if vooraf > 0.2 else ""
     per_sec = len(uitslag.latenties) / uitslag.seconden
@@ -411,7 +507,8 @@ def main() -> None:
         f"p95 {t[min(len(t) - 1, int(0.95 * len(t)))] * 1000:.1f} ms; "
         f"in de server (uit /metrics): {in_server}\n"
         f"  {cpu_regel}\n"
-        f"  vooraf, zonder belasting, al bezig: {vooraf:.2f} kernen{drukte}",
+        f"  vooraf, zonder belasting, al bezig: {vooraf:.2f} kernen{drukte}"
+        f"{chr(10) + '  ' + proces_regel if proces_regel else ''}",
         flush=True,
     )
 
