@@ -70,10 +70,6 @@ class GemeenteWaarde:
         return self.arbeidsmarktregio.code
 
 
-# The name other domains import for a gemeente (stelsel.geo.service.Gemeente).
-Gemeente = GemeenteWaarde
-
-
 def _waarde(g: GemeenteRij) -> GemeenteWaarde:
     return GemeenteWaarde(
         code=g.code,

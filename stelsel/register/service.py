@@ -14,25 +14,21 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
-    String,
     bindparam,
     delete,
-    event,
     exists,
     func,
     insert,
-    inspect,
     literal_column,
     or_,
     select,
-    type_coerce,
     union,
     union_all,
     update,
 )
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.sql.elements import BindParameter
-from sqlalchemy.sql.selectable import CompoundSelect, ScalarSelect
+from sqlalchemy.sql.selectable import CompoundSelect
 
 from stelsel.db import utcnow
 from stelsel.errors import Ongeldig
@@ -48,6 +44,17 @@ from stelsel.register.models import (
     RegisterVersie,
     slug_uuid,
 )
+from stelsel.register.versie import NIET_GEINDEXEERD
+from stelsel.register.versie import nieuwe_versie as nieuwe_versie
+from stelsel.register.versie import versie as versie
+from stelsel.register.versie import versie_kolom as versie_kolom
+from stelsel.register.waarden import CONTACTVELDEN as CONTACTVELDEN
+from stelsel.register.waarden import Contact as Contact
+from stelsel.register.waarden import ZoekDienst as ZoekDienst
+from stelsel.register.waarden import contact as contact
+from stelsel.register.waarden import contact_uit as contact_uit
+from stelsel.register.waarden import contacten as contacten
+from stelsel.register.waarden import zoekdiensten as zoekdiensten
 
 # Editing (registerbeheer): drafts, review, publication, history; see beheer.py.
 Versie = beheer.Versie
@@ -312,7 +319,7 @@ def werk_diensten_bij(
     """Bulk counterpart of werk_dienst_bij for a merge: give existing diensten the values of
     their new records (and restore them), archive others; revisie +1 on each. A dienst whose
     labels or areas differ gets them replaced; the others keep theirs. Gives the register a
-    new version when anything a cache holds changed (see _NIET_GEINDEXEERD)."""
+    new version when anything a cache holds changed (see NIET_GEINDEXEERD)."""
     nu = utcnow()
     rijen = [
         {
@@ -342,7 +349,7 @@ def werk_diensten_bij(
         session.execute(delete(DienstKenmerk).where(DienstKenmerk.dienst_id.in_(ids)))
         session.execute(delete(DienstWerkgebied).where(DienstWerkgebied.dienst_id.in_(ids)))
         _voeg_labels_toe(session, [d for _, d in labels[i : i + _BLOK]])
-    geindexeerd = [f.name for f in fields(DienstRecord) if f.name not in _NIET_GEINDEXEERD[Dienst]]
+    geindexeerd = [f.name for f in fields(DienstRecord) if f.name not in NIET_GEINDEXEERD[Dienst]]
     if (
         archiveer
         or labels
@@ -1049,104 +1056,6 @@ def counts(*, session: Session) -> dict[str, int]:
     }
 
 
-def versie(*, session: Session) -> str:
-    """A value that changes whenever the register's searchable content changes (for caches
-    such as the wegwijzer's index): one primary-key read, bumped by every flush that writes a
-    register row (_bump_versie). A change of an aanbieder's contact data alone (e-mail,
-    telephone, website) does not count: nothing cached holds it, it is always read live."""
-    return session.scalar(select(RegisterVersie.versie).where(RegisterVersie.id == 1)) or ""
-
-
-_REGISTER_RIJEN = (Aanbieder, Dienst, DienstKenmerk, DienstWerkgebied)
-# Fields no cache of the register holds (they are always read live): changing only these does
-# not give the register a new version, so a provider keeping its contact data current, or
-# confirming its entries are still correct, does not rebuild the wegwijzer index everywhere.
-_NIET_GEINDEXEERD: dict[type, frozenset[str]] = {
-    Aanbieder: frozenset(
-        {
-            "email",
-            "telefoon",
-            "website",
-            "kvk_nummer",
-            "bezoekadres",
-            "postadres",
-            "openingstijden",
-            "bron",
-            "gecontroleerd_op",
-            "revisie",
-            "bijgewerkt_op",
-        }
-    ),
-    Dienst: frozenset(
-        {
-            "website",
-            "telefoon",
-            "email",
-            "adres",
-            "openingstijden",
-            "kosten_toelichting",
-            "wachttijd",
-            "bron",
-            "gecontroleerd_op",
-            "revisie",
-            "bijgewerkt_op",
-        }
-    ),
-}
-
-
-def _alleen_contact(rij: object) -> bool:
-    """A changed aanbieder or dienst of which only fields no cache holds changed."""
-    velden = _NIET_GEINDEXEERD.get(type(rij))
-    if velden is None:
-        return False
-    staat = inspect(rij)
-    gewijzigd = {a.key for a in staat.attrs if a.history.has_changes()}
-    return gewijzigd <= velden
-
-
-@event.listens_for(Session, "before_flush")
-def _bump_versie(session: Session, _context, _instances) -> None:
-    """Any register row added, changed or removed gives the register a new version, in the same
-    transaction (so a rolled-back change leaves the version as it was)."""
-    gewijzigd = [r for r in session.dirty if not _alleen_contact(r)]
-    rijen = (*session.new, *gewijzigd, *session.deleted)
-    if any(isinstance(r, _REGISTER_RIJEN) for r in rijen):
-        nieuwe_versie(session)
-
-
-# Tables whose rows hold no bijgewerkt_op, and (with a DELETE) the ones that do: a Core INSERT,
-# UPDATE or DELETE of the first, or a Core DELETE of the second, is seen by no cache's check
-# (_stand reads max(bijgewerkt_op); Core statements bypass the flush), so it gives the register
-# a new version itself (_bump_bij_dml). Core UPDATEs of dienst and aanbieder set bijgewerkt_op
-# (onupdate), Core INSERTs set it (default): the check sees those.
-_KOPPELTABELLEN = frozenset({DienstKenmerk.__table__, DienstWerkgebied.__table__})
-_RIJTABELLEN = frozenset({Dienst.__table__, Aanbieder.__table__})
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _bump_bij_dml(state) -> None:
-    """A register row written with a Core statement through a session (session.execute of
-    insert/update/delete) gives the register a new version when no cache would see it
-    otherwise, in the same transaction. (A statement in plain SQL text, or one run on a
-    connection outside a session, is not seen.)"""
-    if not (state.is_insert or state.is_update or state.is_delete):
-        return
-    tabel = getattr(state.statement, "table", None)
-    if tabel in _KOPPELTABELLEN or (state.is_delete and tabel in _RIJTABELLEN):
-        nieuwe_versie(state.session)
-
-
-def nieuwe_versie(session: Session) -> None:
-    """Give the register a new version in the caller's transaction: done by every flush of
-    register rows (_bump_versie); bulk statements, which bypass the flush, call it themselves."""
-    session.execute(
-        update(RegisterVersie)
-        .where(RegisterVersie.id == 1)
-        .values(versie=uuid.uuid4().hex, gewijzigd_op=func.now())
-    )
-
-
 def diensten_per_thema(*, session: Session, gebied: geo.Gebied) -> dict[str, list[Dienst]]:
     """Diensten available in an area, grouped per thema (regional and local first)."""
     diensten, _ = get_all_diensten(session=session, filter=DienstFilter(gebied=gebied))
@@ -1169,211 +1078,7 @@ def last_modified(*, session: Session) -> dict[str, str]:
     }
 
 
-# --- plain values for other domains ---------------------------------------------------------
-
-CONTACTVELDEN = ("website", "telefoon", "email", "adres", "openingstijden")
-
-
-@dataclass(frozen=True)
-class Contact:
-    """How to reach a dienst: its own contact data, each empty field filled from its aanbieder
-    (adres from the aanbieder's bezoekadres). `van_aanbieder`: the dienst has none of its own;
-    `van_aanbieder_velden`: which fields came from the aanbieder."""
-
-    website: str = ""
-    telefoon: str = ""
-    email: str = ""
-    adres: str = ""
-    openingstijden: str = ""
-    van_aanbieder: bool = False
-    van_aanbieder_velden: tuple[str, ...] = ()
-
-    @property
-    def leeg(self) -> bool:
-        return not any(getattr(self, v) for v in CONTACTVELDEN)
-
-
-def _aanbieder_contact(a: Aanbieder) -> dict[str, str]:
-    return {
-        "website": a.website,
-        "telefoon": a.telefoon,
-        "email": a.email,
-        "adres": a.bezoekadres,
-        "openingstijden": a.openingstijden,
-    }
-
-
-def contact_uit(eigen: dict[str, str], van_aanbieder: dict[str, str]) -> Contact:
-    """The inheritance rule of contact data, on plain values."""
-    eigen = {v: (eigen.get(v) or "").strip() for v in CONTACTVELDEN}
-    geleend = tuple(v for v in CONTACTVELDEN if not eigen[v] and (van_aanbieder.get(v) or ""))
-    velden = {v: eigen[v] or (van_aanbieder.get(v) or "").strip() for v in CONTACTVELDEN}
-    return Contact(**velden, van_aanbieder=not any(eigen.values()), van_aanbieder_velden=geleend)
-
-
-def contact(d: Dienst) -> Contact:
-    """The contact of a loaded dienst (its aanbieder is loaded with it)."""
-    return contact_uit({v: getattr(d, v) for v in CONTACTVELDEN}, _aanbieder_contact(d.aanbieder))
-
-
 def contact_van_dienst(*, session: Session, dienst_id: str) -> Contact | None:
     """How to reach a published dienst (by UUID or slug), or None when it is not known."""
     d = dienst_rij(session=session, dienst_id=dienst_id)
     return contact(d) if d is not None else None
-
-
-def contacten(*, session: Session, dienst_ids: list[str]) -> dict[str, Contact]:
-    """The contact of several diensten by UUID (as strings), in one query."""
-    ids = []
-    for i in dienst_ids:
-        try:
-            ids.append(uuid.UUID(i))
-        except ValueError:
-            continue
-    if not ids:
-        return {}
-    rijen = session.execute(
-        select(
-            Dienst.id,
-            *(getattr(Dienst, v) for v in CONTACTVELDEN),
-            Aanbieder.website,
-            Aanbieder.telefoon,
-            Aanbieder.email,
-            Aanbieder.bezoekadres,
-            Aanbieder.openingstijden,
-        )
-        .join(Aanbieder, Aanbieder.id == Dienst.aanbieder_id)
-        .where(Dienst.id.in_(ids))
-    )
-    n = len(CONTACTVELDEN)
-    return {
-        str(r[0]): contact_uit(
-            dict(zip(CONTACTVELDEN, r[1 : n + 1], strict=True)),
-            dict(zip(CONTACTVELDEN, r[n + 1 :], strict=True)),
-        )
-        for r in rijen
-    }
-
-
-@dataclass(frozen=True)
-class ZoekDienst:
-    """A published dienst as the wegwijzer's index needs it: plain values, no ORM."""
-
-    id: uuid.UUID
-    slug: str
-    naam: str
-    omschrijving: str
-    trefwoorden: tuple[str, ...]
-    aanbieder_id: uuid.UUID
-    aanbieder_slug: str
-    aanbieder_naam: str
-    aanbieder_korte_naam: str
-    aanbieder_soort: str
-    aanbieder_eerstelijns: bool
-    soort: str
-    kosten: str
-    landelijk: bool
-    themas: tuple[str, ...]
-    transitiethemas: tuple[str, ...]
-    fasen: tuple[str, ...]
-    doelgroepen: tuple[str, ...]
-    kanalen: tuple[str, ...]
-    werkgebied: tuple[tuple[str, str], ...]
-    geldig_van: date | None
-    geldig_tot: date | None
-
-
-def zoekdiensten(*, session: Session) -> list[ZoekDienst]:
-    """Every published, not archived dienst as plain values, by name (three queries).
-    At 100,000 diensten this reads about 1.3 million rows, so the rows are Core tuples and
-    the labels and areas are keyed on the id as the driver returns it: one uuid.UUID per
-    dienst and per aanbieder, not one per label (that took 10 of its 20 s)."""
-    ruw = type_coerce(Dienst.id, String)
-    conn = session.connection()
-    diensten = conn.execute(
-        select(
-            ruw,
-            Dienst.slug,
-            Dienst.naam,
-            Dienst.omschrijving,
-            Dienst.trefwoorden,
-            Dienst.soort,
-            Dienst.kosten,
-            Dienst.landelijk,
-            Dienst.geldig_van,
-            Dienst.geldig_tot,
-            type_coerce(Aanbieder.id, String),
-            Aanbieder.slug,
-            Aanbieder.naam,
-            Aanbieder.korte_naam,
-            Aanbieder.soort,
-            Aanbieder.eerstelijns,
-        )
-        .join(Aanbieder, Aanbieder.id == Dienst.aanbieder_id)
-        .where(Dienst.gearchiveerd.is_(False))
-        .order_by(Dienst.naam, Dienst.slug)
-    ).all()
-    labels: dict[tuple[Any, str], list[str]] = {}
-    for dienst_id, soort, code in conn.execute(
-        select(
-            type_coerce(DienstKenmerk.dienst_id, String), DienstKenmerk.soort, DienstKenmerk.code
-        ).order_by(DienstKenmerk.dienst_id, DienstKenmerk.soort, DienstKenmerk.volgorde)
-    ).all():
-        labels.setdefault((dienst_id, soort), []).append(code)
-    gebieden: dict[Any, list[tuple[str, str]]] = {}
-    for dienst_id, soort, code in conn.execute(
-        select(
-            type_coerce(DienstWerkgebied.dienst_id, String),
-            DienstWerkgebied.soort,
-            DienstWerkgebied.code,
-        )
-    ).all():
-        gebieden.setdefault(dienst_id, []).append((soort, code))
-    aanbieders: dict[Any, uuid.UUID] = {}
-    leeg: tuple = ()
-    uit = []
-    for r in diensten:
-        sleutel = r[0]
-        aanbieder = aanbieders.get(r[10])
-        if aanbieder is None:
-            aanbieder = aanbieders[r[10]] = _als_uuid(r[10])
-        gebied = gebieden.get(sleutel)
-        uit.append(
-            ZoekDienst(
-                id=_als_uuid(sleutel),
-                slug=r[1],
-                naam=r[2],
-                omschrijving=r[3],
-                trefwoorden=tuple(t for t in r[4].split(";") if t),
-                soort=r[5],
-                kosten=r[6],
-                landelijk=r[7],
-                geldig_van=r[8],
-                geldig_tot=r[9],
-                aanbieder_id=aanbieder,
-                aanbieder_slug=r[11],
-                aanbieder_naam=r[12],
-                aanbieder_korte_naam=r[13],
-                aanbieder_soort=r[14],
-                aanbieder_eerstelijns=r[15],
-                themas=tuple(labels.get((sleutel, "thema"), leeg)),
-                transitiethemas=tuple(labels.get((sleutel, "transitiethema"), leeg)),
-                fasen=tuple(labels.get((sleutel, "fase"), leeg)),
-                doelgroepen=tuple(labels.get((sleutel, "doelgroep"), leeg)),
-                kanalen=tuple(labels.get((sleutel, "kanaal"), leeg)),
-                werkgebied=tuple(csvformaat.sort_werkgebied(gebied)) if gebied else leeg,
-            )
-        )
-    return uit
-
-
-def _als_uuid(waarde: Any) -> uuid.UUID:
-    """An id column read without its type: PostgreSQL's driver gives a UUID, SQLite the
-    32 hex digits it stores."""
-    return waarde if isinstance(waarde, uuid.UUID) else uuid.UUID(waarde)
-
-
-def versie_kolom() -> ScalarSelect[str]:
-    """`versie` as a scalar subquery, for a caller that reads it as a column of a statement
-    it runs anyway (one round trip less than `versie`)."""
-    return select(RegisterVersie.versie).where(RegisterVersie.id == 1).scalar_subquery()
