@@ -30,7 +30,7 @@ from stelsel.config import get_settings
 from stelsel.db import ALLEEN_LEZEN, get_engine, session_scope
 from stelsel.errors import Ongeldig
 from stelsel.geo import service as geo
-from stelsel.geo.service import Gemeente
+from stelsel.geo.service import GemeenteWaarde
 from stelsel.register import service as register
 from stelsel.wegwijzer import lexicon as lx
 from stelsel.wegwijzer import opslag, semantiek
@@ -79,7 +79,7 @@ def plaatsen() -> pl.Plaatsen:
 
 def _gemeente(
     session: Session, vraag: str, gemeente: str | None
-) -> tuple[Gemeente | None, dict | None, list[str], str]:
+) -> tuple[GemeenteWaarde | None, dict | None, list[str], str]:
     """The gemeente of a question: the given one, else a place read in the text. Returns
     (gemeente, place read, suggestions, the question without the place words)."""
     if gemeente and gemeente.strip():
@@ -349,10 +349,13 @@ def _uit_opslag(
         gebouwd = kop.get("sleutel", {}).get("versie")
         if gebouwd is not None and (poging == 2 or gebouwd == versie):
             if kop["sleutel"] == _sleutel(key, gebouwd):
+                bevroren = gc.get_freeze_count() > 0
                 _laat_los(key)
                 m = opslag.laad(pad, kop["sleutel"], termen, stopwoorden)
                 if m is not None:
                     log.info("wegwijzer_index_gelezen", extra={"diensten": len(m.docs)})
+                    if bevroren:
+                        gc.freeze()  # as at start (app.py): the index lives until the next
                     return gebouwd, m
         if poging == 1 and not (apart and _bouw_apart(engine, pad)):
             return None
@@ -375,6 +378,7 @@ def _laat_los(key: str, wachten: float = 1.0) -> None:
         return
     weg = weakref.ref(oud[1])
     del oud
+    gc.unfreeze()  # a server froze it at start (app.py): only then can a cycle in it go
     libc = _libc()
     einde = time.monotonic() + wachten
     while True:
