@@ -11,7 +11,7 @@ from stelsel.accounts import rollen
 from stelsel.accounts import service as accounts
 from stelsel.accounts.rollen import Actor
 from stelsel.doorverwijzing import levenscyclus as lc
-from stelsel.doorverwijzing.models import Doorverwijzing, Hulpvraag
+from stelsel.doorverwijzing.models import DELEN, Doorverwijzing, Hulpvraag, Toestemming
 from stelsel.errors import StelselFout, Verboden
 
 TOESTEMMING_WAT = "naam, e-mailadres, telefoon, KVK-nummer, uw vraag en gemeente"
@@ -26,6 +26,31 @@ CONTACT_DOEL = "zodat wij u per e-mail laten weten hoe het met uw vraag staat"
 def doel_voor(naam: str) -> str:
     """The purpose of a consent to hand the case to one named organisation."""
     return f"zodat {naam} u kan helpen zonder dat u uw verhaal opnieuw vertelt"
+
+
+def delen_met(
+    naar_id: uuid.UUID,
+    naar_naam: str,
+    *,
+    tekst_versie: str,
+    kanaal: str,
+    vastgelegd_door: uuid.UUID | None,
+    **tijden: datetime | None,
+) -> Toestemming:
+    """A consent to hand the case to one aanbieder: what it covers and why, whichever way it
+    is recorded (by the adviser, asked on the private page, or with a self-referral)."""
+    return Toestemming(
+        id=uuid.uuid4(),
+        soort=DELEN,
+        naar_aanbieder_id=naar_id,
+        delen_met_ontvanger=True,
+        wat=TOESTEMMING_WAT,
+        doel=doel_voor(naar_naam),
+        tekst_versie=tekst_versie,
+        kanaal=kanaal,
+        vastgelegd_door=vastgelegd_door,
+        **tijden,
+    )
 
 
 GEEN_HULPVRAAG = "Deze hulpvraag bestaat niet."

@@ -11,8 +11,8 @@ from stelsel.accounts.rollen import Actor
 from stelsel.config import get_settings
 from stelsel.doorverwijzing import berichten
 from stelsel.doorverwijzing.hulpvragen import get_hulpvraag
-from stelsel.doorverwijzing.models import DELEN, Hulpvraag, Toestemming, schrijf_direct
-from stelsel.doorverwijzing.toegang import TOESTEMMING_WAT, _now, doel_voor
+from stelsel.doorverwijzing.models import Hulpvraag, Toestemming, schrijf_direct
+from stelsel.doorverwijzing.toegang import _now, delen_met
 from stelsel.errors import Ongeldig
 from stelsel.register import service as register
 
@@ -48,19 +48,15 @@ def leg_vast(
         raise Ongeldig("toestemming.kanaal", f"kies uit {', '.join(KANALEN)}")
     if not tekst_versie.strip():
         raise Ongeldig("toestemming.tekst_versie", "verplicht: welke toestemmingstekst is getoond")
-    t = Toestemming(
-        id=uuid.uuid4(),
-        hulpvraag_id=hulpvraag.id,
-        soort=DELEN,
-        naar_aanbieder_id=naar_aanbieder_id,
-        delen_met_ontvanger=True,
-        wat=TOESTEMMING_WAT,
-        doel=doel_voor(naar_naam),
+    t = delen_met(
+        naar_aanbieder_id,
+        naar_naam,
         tekst_versie=tekst_versie.strip()[:40],
         kanaal=kanaal,
         vastgelegd_door=actor.id,
         gegeven_op=_now(),
     )
+    t.hulpvraag_id = hulpvraag.id
     if direct:
         # written now, before the referral that points to it, without a flush
         schrijf_direct(session, t)
@@ -106,13 +102,9 @@ def vraag(
     )
     if bestaand is not None:
         return bestaand
-    t = Toestemming(
-        id=uuid.uuid4(),
-        soort=DELEN,
-        naar_aanbieder_id=naar.id,
-        delen_met_ontvanger=True,
-        wat=TOESTEMMING_WAT,
-        doel=doel_voor(naar.naam),
+    t = delen_met(
+        naar.id,
+        naar.naam,
         tekst_versie="",
         kanaal=PRIVE_PAGINA,
         vastgelegd_door=actor.id,

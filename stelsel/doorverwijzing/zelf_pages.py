@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from stelsel.config import get_settings
 from stelsel.doorverwijzing import zelfverwijzing as zv
+from stelsel.doorverwijzing.toegang import TOESTEMMING_WAT
 from stelsel.web.afhankelijkheden import Sessie
 from stelsel.web.csrf import MET_CSRF, csrf_token
 from stelsel.web.limiet import Limiet
@@ -65,7 +66,7 @@ def _formulier(
             "invoer": invoer,
             "fouten": fouten or {},
             "csrf": csrf_token(request),
-            "wat": zv.TOESTEMMING_WAT,
+            "wat": TOESTEMMING_WAT,
             "actie": f"{PAD}/{o.slug}",
             "werkdagen": get_settings().eerste_contact_werkdagen,
         },

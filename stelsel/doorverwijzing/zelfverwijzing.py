@@ -31,7 +31,6 @@ from stelsel.doorverwijzing import levenscyclus as lc
 from stelsel.doorverwijzing.doorverwijzingen import ONTVANGER_SOORTEN
 from stelsel.doorverwijzing.models import (
     CONTACT,
-    DELEN,
     Doorverwijzing,
     Gebeurtenis,
     Hulpvraag,
@@ -40,10 +39,9 @@ from stelsel.doorverwijzing.models import (
 from stelsel.doorverwijzing.toegang import (
     CONTACT_DOEL,
     CONTACT_WAT,
-    TOESTEMMING_WAT,
     _hash,
     _now,
-    doel_voor,
+    delen_met,
 )
 from stelsel.errors import Ongeldig
 from stelsel.geo import service as geo
@@ -237,13 +235,9 @@ def create_zelfverwijzing(*, session: Session, data: NieuweZelfverwijzing) -> Ve
         urgentie="normaal",
         toegangscode_hash=_hash(code),
     )
-    delen = Toestemming(
-        id=uuid.uuid4(),
-        soort=DELEN,
-        naar_aanbieder_id=naar.id,
-        delen_met_ontvanger=True,
-        wat=TOESTEMMING_WAT,
-        doel=doel_voor(naar.naam),
+    delen = delen_met(
+        naar.id,
+        naar.naam,
         tekst_versie=TEKST_VERSIE,
         kanaal=KANAAL,
         vastgelegd_door=None,
