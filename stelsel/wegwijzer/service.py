@@ -340,26 +340,31 @@ def _uit_opslag(
     engine: Engine, pad: Path, versie: str, *, apart: bool
 ) -> tuple[str, Matcher] | None:
     """The stored index of this register version; with `apart`, when there is none, one
-    built by a child process first (of the version it found, which may be newer). The
-    previous index in memory is dropped before the next is read: one at a time."""
+    built by a child process first (of the version it found, which may be newer)."""
+    gelezen = _lees(engine, pad, versie)
+    if gelezen is None and apart and _bouw_apart(engine, pad):
+        gelezen = _lees(engine, pad, None)
+    return gelezen
+
+
+def _lees(engine: Engine, pad: Path, versie: str | None) -> tuple[str, Matcher] | None:
+    """The stored index when it was built from this database and data (and, given `versie`,
+    of that register version). The previous index in memory is dropped before the next is
+    read: one at a time."""
     key = str(engine.url)
-    termen, stopwoorden = taal(get_settings().data_dir / "wegwijzer")
-    for poging in (1, 2):
-        kop = opslag.lees_kop(pad) or {}
-        gebouwd = kop.get("sleutel", {}).get("versie")
-        if gebouwd is not None and (poging == 2 or gebouwd == versie):
-            if kop["sleutel"] == _sleutel(key, gebouwd):
-                bevroren = gc.get_freeze_count() > 0
-                _laat_los(key)
-                m = opslag.laad(pad, kop["sleutel"], termen, stopwoorden)
-                if m is not None:
-                    log.info("wegwijzer_index_gelezen", extra={"diensten": len(m.docs)})
-                    if bevroren:
-                        gc.freeze()  # as at start (app.py): the index lives until the next
-                    return gebouwd, m
-        if poging == 1 and not (apart and _bouw_apart(engine, pad)):
-            return None
-    return None
+    sleutel = (opslag.lees_kop(pad) or {}).get("sleutel", {})
+    gebouwd = sleutel.get("versie")
+    if gebouwd is None or versie not in (None, gebouwd) or sleutel != _sleutel(key, gebouwd):
+        return None
+    bevroren = gc.get_freeze_count() > 0
+    _laat_los(key)
+    m = opslag.laad(pad, sleutel, *taal(get_settings().data_dir / "wegwijzer"))
+    if m is None:
+        return None
+    log.info("wegwijzer_index_gelezen", extra={"diensten": len(m.docs)})
+    if bevroren:
+        gc.freeze()  # as at start (app.py): the index lives until the next one
+    return gebouwd, m
 
 
 def _libc() -> ctypes.CDLL | None:
