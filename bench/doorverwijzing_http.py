@@ -145,31 +145,6 @@ def server_percentielen(voor: dict[float, float], na: dict[float, float]) -> str
 # CPU accounting ---------------------------------------------------------------------------------
 
 
-def _cpu_ticks(pid: int) -> int:
-    try:
-        velden = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0
-    return int(velden[11]) + int(velden[12])  # utime, stime
-
-
-def _afstammelingen(pid: int) -> list[int]:
-    kinderen: dict[int, list[int]] = {}
-    for p in Path("/proc").iterdir():
-        if p.name.isdigit():
-            try:
-                ppid = int((p / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            kinderen.setdefault(ppid, []).append(int(p.name))
-    uit, rij = [], [pid]
-    while rij:
-        p = rij.pop()
-        uit.append(p)
-        rij.extend(kinderen.get(p, []))
-    return uit
-
-
 def _machine_ticks() -> tuple[int, int]:
     """(busy, total) jiffies of the whole machine."""
     velden = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -180,13 +155,13 @@ def _machine_ticks() -> tuple[int, int]:
 def _postgres_ticks(pids: list[int] | None = None) -> dict[int, int]:
     """CPU jiffies of these PostgreSQL processes, or of every one on the machine."""
     if pids is not None:
-        return {p: _cpu_ticks(p) for p in pids}
+        return {p: _server.cpu_ticks(p) for p in pids}
     uit = {}
     for p in Path("/proc").iterdir():
         if p.name.isdigit():
             try:
                 if (p / "comm").read_text().strip() == "postgres":
-                    uit[int(p.name)] = _cpu_ticks(int(p.name))
+                    uit[int(p.name)] = _server.cpu_ticks(int(p.name))
             except OSError:
                 continue
     return uit
@@ -238,7 +213,7 @@ class Cpu:
         )
 
     def _server(self) -> int:
-        return sum(_cpu_ticks(p) for p in self.server_pids)
+        return sum(_server.cpu_ticks(p) for p in self.server_pids)
 
     def regel(self, seconden: float, aantal: int) -> str:
         hz = os.sysconf("SC_CLK_TCK")
@@ -476,7 +451,7 @@ def main() -> None:
             n = int(args.opwarmen * DOEL)
             loop.run_until_complete(belast(port, verzoeken[:n], args.clients, args.opwarmen, None))
             vooraf = machine_bezig()
-            cpu = Cpu(_afstammelingen(proc.pid), bench_backends(url))
+            cpu = Cpu(_server.afstammelingen(proc.pid), bench_backends(url))
             uitslag = Uitslag()
             voor = emmers(metrics(port))
             cpu.begin()
