@@ -39,3 +39,6 @@ def tijdelijke_database() -> Iterator[str]:
     finally:
         with create_engine(admin, isolation_level="AUTOCOMMIT").connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        from stelsel.wegwijzer import opslag
+
+        opslag.vergeet(admin.rsplit("/", 1)[0] + f"/{name}")

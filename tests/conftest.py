@@ -30,6 +30,38 @@ PERSOONSGEGEVENS_IN_TESTS = ["Jan de Vries", "jan.devries@example.nl", "06123456
 _PRIVE_CODE = re.compile(r"/(?:mijn-hulpvraag|aanbieder-link)/(?!\*\*\*)[A-Za-z0-9_.-]{8,}")
 
 
+_INDEXEN_VOOR: set[Path] = set()
+
+
+def _is_controller(config: pytest.Config) -> bool:
+    return not hasattr(config, "workerinput")  # pytest-xdist's workers have it
+
+
+def _index_map() -> Path | None:
+    from stelsel.config import get_settings
+    from stelsel.wegwijzer import opslag
+
+    try:
+        return opslag.map_()
+    finally:
+        get_settings.cache_clear()  # read as the tests will read it, not cached before them
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    map_pad = _index_map()
+    if _is_controller(session.config) and map_pad is not None:
+        _INDEXEN_VOOR.update(map_pad.iterdir())
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The wegwijzer indexes that the run's servers stored, one per scratch database, go when
+    the whole run (every xdist worker) is done; what was there before stays."""
+    map_pad = _index_map()
+    if _is_controller(session.config) and map_pad is not None:
+        for p in set(map_pad.iterdir()) - _INDEXEN_VOOR:
+            p.unlink(missing_ok=True)
+
+
 class _Verzamel(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)

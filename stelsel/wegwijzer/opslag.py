@@ -18,6 +18,7 @@ import os
 import re
 import tempfile
 import threading
+import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -56,6 +57,44 @@ def bestand(database: str) -> Path | None:
     """The stored index of a database (by its URL, password hidden)."""
     m = map_()
     return m / f"{hashlib.sha1(database.encode()).hexdigest()[:20]}.npz" if m else None
+
+
+BEWAARDAGEN = 14  # a stored index nobody read or wrote this long: its database is gone
+_TIJDELIJK_UREN = 1  # a half-written file this old: its writer died
+
+
+def vergeet(database: str) -> None:
+    """Remove the stored index of a database that is no more (a dropped scratch database)."""
+    pad = bestand(database)
+    if pad is not None:
+        for p in (pad, pad.with_suffix(".lock")):
+            p.unlink(missing_ok=True)
+
+
+def ruim_op(map_pad: Path, nu: float | None = None) -> list[str]:
+    """Remove from the folder the stored indexes (with their lock files) that were neither
+    read nor written for BEWAARDAGEN days, and half-written files left by a writer that died.
+    Every read and write touches its file, so a database in use keeps its index; without this
+    each database a machine ever served (a test's, a benchmark's) would keep its file, several
+    hundred MB at 100,000 diensten. Returns the names removed."""
+    nu = time.time() if nu is None else nu
+    weg = []
+    for p in map_pad.iterdir():
+        try:
+            if p.suffix == ".npz":
+                oud = nu - p.stat().st_mtime > BEWAARDAGEN * 86400
+            elif p.suffix == ".tmp":
+                oud = nu - p.stat().st_mtime > _TIJDELIJK_UREN * 3600
+            elif p.suffix == ".lock":
+                oud = not p.with_suffix(".npz").exists() and nu - p.stat().st_mtime > 3600
+            else:
+                continue
+            if oud:
+                p.unlink()
+                weg.append(p.name)
+        except OSError:
+            continue  # gone already, or not ours to remove
+    return weg
 
 
 def vingerafdruk(data_dir: Path) -> str:
@@ -189,6 +228,7 @@ def bewaar(pad: Path, m: Matcher, sleutel: dict, geldig_tot: date | None = None)
             os.replace(tijdelijk, pad)
         finally:
             tijdelijk.unlink(missing_ok=True)
+    ruim_op(pad.parent)
     return True
 
 
@@ -234,7 +274,9 @@ def laad(
             if einde is not None and date.fromisoformat(einde) < date.today():
                 return None  # a dienst it holds has ended since: the register must be read
             a = {k: z[k] for k in z.files if k != "kop"}
-        return _matcher(a, kop, termen, stopwoorden, weging)
+        m = _matcher(a, kop, termen, stopwoorden, weging)
+        os.utime(pad)  # in use: kept by ruim_op
+        return m
     except (OSError, ValueError, KeyError):
         log.warning("wegwijzer_index_onleesbaar", exc_info=True)
         return None

@@ -184,3 +184,38 @@ def test_a_replaced_index_is_freed_before_the_next_is_read(session, backend):
     service._laat_los(key, wachten=10)
     assert weg() is None and key not in service._cache
     bezig.join()
+
+
+def test_stored_indexes_nobody_uses_are_removed(session, backend, tmp_path, monkeypatch):
+    """Each database a machine served kept its file for ever (95 files, 516 MB in one day of
+    tests and benchmarks): a write clears what was neither read nor written for two weeks,
+    and half-written files of a writer that died; a read keeps its own file."""
+    alleen_sqlite(backend)
+    monkeypatch.setattr(opslag.tempfile, "gettempdir", lambda: str(tmp_path))
+    m = service.matcher(session=session)
+    map_pad = opslag.map_()
+    assert map_pad is not None
+    oud, gelezen, nieuw = (map_pad / f"{n}.npz" for n in ("oud", "gelezen", "nieuw"))
+    for p in (oud, gelezen):
+        assert opslag.bewaar(p, m, {"versie": p.stem})
+    (map_pad / "oud.lock").touch()
+    (map_pad / "wees.lock").touch()
+    half = map_pad / "nieuw.123.456.tmp"
+    half.write_bytes(b"half")
+    lang_geleden = time.time() - (opslag.BEWAARDAGEN + 1) * 86400
+    for p in (oud, gelezen, half, map_pad / "oud.lock", map_pad / "wees.lock"):
+        os.utime(p, (lang_geleden, lang_geleden))
+    assert opslag.laad(gelezen, {"versie": "gelezen"}, m.termen, m.stopwoorden) is not None
+    assert opslag.bewaar(nieuw, m, {"versie": "nieuw"})
+    assert sorted(p.name for p in map_pad.iterdir()) == ["gelezen.npz", "nieuw.npz"]
+
+
+def test_a_dropped_database_leaves_no_stored_index(tmp_path, monkeypatch):
+    monkeypatch.setattr(opslag.tempfile, "gettempdir", lambda: str(tmp_path))
+    url = "postgresql+psycopg://stelsel@127.0.0.1:55432/stelsel_bench_weg"
+    pad = opslag.bestand(url)
+    assert pad is not None
+    pad.write_bytes(b"index")
+    pad.with_suffix(".lock").touch()
+    opslag.vergeet(url)
+    assert list(pad.parent.iterdir()) == []
