@@ -2,6 +2,8 @@
 unchecked (import-linter's `exhaustive` catches it too; this test names it plainly)."""
 
 import re
+import subprocess
+import sys
 import tomllib
 
 from stelsel.config import PACKAGE_DIR, REPO_DIR
@@ -124,3 +126,20 @@ def test_no_route_or_page_catches_a_domain_error_by_hand():
                 if not isinstance(c, type) or issubclass(c, StelselFout):
                     vangsten.append(f"{pad.relative_to(PACKAGE_DIR)}:{knoop.lineno} {c}")
     assert not vangsten, vangsten
+
+
+def test_a_server_process_does_not_import_what_only_some_requests_need(tmp_path):
+    """scikit-learn, fpdf2 (with fontTools) and openpyxl took 1.5-2 s of each server process's
+    start; they are imported where a proposal is scored, a PDF or a workbook is made."""
+    code = (
+        "import sys\n"
+        "from stelsel.app import create_app\n"
+        "from stelsel.db import make_engine\n"
+        f"create_app(make_engine('sqlite:///{tmp_path}/start.db'))\n"
+        "print(' '.join(m for m in ('sklearn', 'fpdf', 'fontTools', 'openpyxl', 'bm25s')"
+        " if m in sys.modules))\n"
+    )
+    uit = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_DIR, capture_output=True, text=True, check=True
+    )
+    assert uit.stdout.strip() == ""

@@ -6,7 +6,8 @@ from stelsel.analyse.overlap import Toetsrapport
 from stelsel.analyse.scan import BASISREGELS, OVERLAP_DREMPEL, Scan
 from stelsel.analyse.vraagaanbod import VraagAanbodRij
 from stelsel.register import taxonomie as tx
-from stelsel.uitvoer import kaart, pdf, svg
+from stelsel.uitvoer import kaart, svg
+from stelsel.uitvoer.htmlrapport import Kerncijfer
 from stelsel.uitvoer.tabel import Tabel, csv_bytes, xlsx_bytes
 
 STATUS = {"lokaal": "aanwezig", "landelijk": "alleen landelijk", "ontbreekt": "ontbreekt"}
@@ -156,6 +157,8 @@ def scan_xlsx(s: Scan) -> bytes:
 
 
 def scan_pdf(s: Scan) -> bytes:
+    from stelsel.uitvoer import pdf  # fpdf2 only when a PDF is made
+
     r = pdf.Rapport(
         f"Ecosysteemscan {s.naam}",
         f"{s.soort} {s.code}, {len(s.gemeenten)} gemeenten",
@@ -163,9 +166,9 @@ def scan_pdf(s: Scan) -> bytes:
     )
     r.kerncijfers(
         [
-            pdf.Kerncijfer("Diensten", str(s.aantal_diensten)),
-            pdf.Kerncijfer("Regionaal en lokaal", str(s.regionaal)),
-            pdf.Kerncijfer("Gini van de dekking", f"{s.gini:.2f}".replace(".", ",")),
+            Kerncijfer("Diensten", str(s.aantal_diensten)),
+            Kerncijfer("Regionaal en lokaal", str(s.regionaal)),
+            Kerncijfer("Gini van de dekking", f"{s.gini:.2f}".replace(".", ",")),
         ]
     )
     r.kop("Thema en fase")
@@ -211,6 +214,8 @@ def tabel_vraag_aanbod(naam: str, rijen: list[VraagAanbodRij], minimum: int) -> 
 
 
 def toets_pdf(naam: str, r: Toetsrapport) -> bytes:
+    from stelsel.uitvoer import pdf
+
     rap = pdf.Rapport(
         f"Consistentietoets: {naam}", OORDEEL[r.oordeel], onderwerp="Consistentietoets"
     )

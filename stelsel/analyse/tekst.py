@@ -17,7 +17,6 @@ from functools import cached_property
 import numpy as np
 import Stemmer
 from scipy import sparse  # type: ignore[import-untyped]
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 _WOORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _STEMMER = Stemmer.Stemmer("dutch")
@@ -53,6 +52,10 @@ class Tekstindex:
     text touches only those columns, not the whole matrix."""
 
     def __init__(self, teksten: Iterable[str]):
+        # imported here, not with the module: scikit-learn takes about a second to import, and
+        # every server process and CLI command imports this module without needing it
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         self.vectorizer = TfidfVectorizer(
             analyzer=termen, sublinear_tf=True, min_df=1, dtype=np.float32
         )

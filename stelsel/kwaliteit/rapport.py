@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 
 from stelsel.kwaliteit import cijfers, queries
 from stelsel.uitvoer import kaart, svg
-from stelsel.uitvoer.htmlrapport import HtmlRapport, Verslag
-from stelsel.uitvoer.pdf import Kerncijfer, Rapport
+from stelsel.uitvoer.htmlrapport import HtmlRapport, Kerncijfer, Verslag
 from stelsel.uitvoer.tabel import Tabel
 
 # The 2021 baseline (KplusV 2021, Bijlage 5, 606 responses; data/kwaliteit/baseline_2021.json
@@ -365,6 +364,8 @@ def vul(r: Verslag, s: Staat, figuur: str = "csat") -> None:
 
 
 def als_pdf(s: Staat, figuur: str = "csat") -> bytes:
+    from stelsel.uitvoer.pdf import Rapport  # fpdf2 only when a PDF is made
+
     r = Rapport(s.titel, s.ondertitel, onderwerp="Kwaliteit van de dienstverlening aan het mkb")
     vul(r, s, figuur)
     return r.bytes()

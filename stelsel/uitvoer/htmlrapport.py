@@ -17,12 +17,15 @@ captions and header cells, and key figures as a description list.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from stelsel.uitvoer.pdf import Kerncijfer, Rapport
 from stelsel.uitvoer.svg import attribuut, figuur, tekst
 from stelsel.uitvoer.tabel import Tabel, html
+
+if TYPE_CHECKING:  # the PDF side (fpdf2) is imported only by what makes a PDF
+    from stelsel.uitvoer.pdf import Rapport
 
 _LIJF = (
     "margin:0;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;"
@@ -38,6 +41,15 @@ _CIJFER = (
     "flex:1 1 12rem;margin:0;padding:.5rem .75rem;background:#f3f6f9;"
     "border:1px solid #c5d0da;border-left:6px solid #004b87"
 )
+
+
+@dataclass(frozen=True)
+class Kerncijfer:
+    """A key figure: a label, the value as text, and a line of context (interval, n, trend)."""
+
+    label: str
+    waarde: str
+    toelichting: str = ""
 
 
 class Verslag(Protocol):

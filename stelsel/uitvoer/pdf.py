@@ -25,7 +25,6 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -44,6 +43,7 @@ from fpdf.enums import (
 from fpdf.prefs import ViewerPreferences
 from fpdf.svg import SVGObject
 
+from stelsel.uitvoer.htmlrapport import Kerncijfer
 from stelsel.uitvoer.svg import LETTERTYPE
 from stelsel.uitvoer.tabel import Tabel, tekst_van
 
@@ -91,15 +91,6 @@ _TITEL = re.compile(r"<title[^>]*>(.*?)</title>", re.S)
 _DESC = re.compile(r"<desc[^>]*>(.*?)</desc>", re.S)
 # fpdf2 cannot draw <title>/<desc> (it logs a warning for each); they become the alt text instead
 _TITELS_EN_DESC = re.compile(r"<(title|desc)\b[^>]*>.*?</\1>", re.S)
-
-
-@dataclass(frozen=True)
-class Kerncijfer:
-    """A key figure: a label, the value as text, and a line of context (interval, n, trend)."""
-
-    label: str
-    waarde: str
-    toelichting: str = ""
 
 
 # Control and invisible format characters (zero-width, bidi overrides) a PDF line cannot show.

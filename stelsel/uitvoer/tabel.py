@@ -20,11 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from html import escape
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
-from openpyxl.styles import Font  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-
 # A cell a spreadsheet would run as a formula. The same rule as stelsel/register/csvformaat.py
 # (FORMULE): a `'` goes in front, also of a cell that already starts with `'`s before such a
 # character, so an importer can take exactly one `'` off again and the round trip is lossless.
@@ -144,6 +139,8 @@ _BLADNAAM_VERBODEN = re.compile(r"[\[\]:*?/\\]")
 
 
 def _bladnaam(naam: str, gebruikt: set[str]) -> str:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
+
     basis = _BLADNAAM_VERBODEN.sub(" ", ILLEGAL_CHARACTERS_RE.sub("", naam)).strip(" '")[:31]
     basis = basis or "Tabel"
     kandidaat, i = basis, 2
@@ -157,6 +154,8 @@ def _bladnaam(naam: str, gebruikt: set[str]) -> str:
 
 def _xlsx_tekst(waarde: str) -> str:
     # openpyxl refuses control characters a worksheet cannot hold; drop them.
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     return neutraliseer(ILLEGAL_CHARACTERS_RE.sub("", waarde))
 
 
@@ -167,6 +166,13 @@ def xlsx_bytes(*tabellen: Tabel, titel: str = "") -> bytes:
     table's decimals as number format); dates as dates; every text cell a string (never a
     formula), formula-like text with a leading `'`.
     """
+    # openpyxl is imported here, not with the module: every server process imports this module
+    # and most never write a workbook
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+
     if not tabellen:
         raise ValueError("geen tabel om te schrijven")
     wb = Workbook()

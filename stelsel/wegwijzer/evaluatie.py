@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import bm25s
 import numpy as np
 
 from stelsel.wegwijzer.matching import (
@@ -126,6 +125,8 @@ class Baseline:
     no lexicon, no region. Thema's and soort are those of the top result."""
 
     def __init__(self, documenten: Sequence[Document]):
+        import bm25s  # here, not with the module: the CLI imports this module at every start
+
         self.docs = list(documenten)
         corpus = [re.findall(r"\w+", f"{d.naam} {d.omschrijving}".lower()) for d in self.docs]
         self.bm25 = bm25s.BM25()
