@@ -1,5 +1,7 @@
 """Geography API routes."""
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.orm import Session
 
@@ -80,12 +82,14 @@ def _regio_routes(pad: str, soort: str, meervoud: str, enkel: str, lijst: str, e
         regios, totaal = service.get_all_regios(
             session=session, soort=soort, offset=p.offset, limit=p.per_pagina
         )
+        # the route's URL once, not per item: each url_for walks the whole route table
+        basis = str(request.url_for(f"get{enkel}", code="-")).removesuffix("-")
         items = [
             RegioKort(
                 code=r.code,
                 naam=r.naam,
                 aantalGemeenten=r.aantal_gemeenten,
-                url=str(request.url_for(f"get{enkel}", code=r.code)),
+                url=basis + quote(r.code, safe=""),
             )
             for r in regios
         ]
