@@ -71,22 +71,22 @@ def vergeet(database: str) -> None:
             p.unlink(missing_ok=True)
 
 
-def ruim_op(map_pad: Path, nu: float | None = None) -> list[str]:
+def ruim_op(map_pad: Path) -> list[str]:
     """Remove from the folder the stored indexes (with their lock files) that were neither
     read nor written for BEWAARDAGEN days, and half-written files left by a writer that died.
     Every read and write touches its file, so a database in use keeps its index; without this
     each database a machine ever served (a test's, a benchmark's) would keep its file, several
     hundred MB at 100,000 diensten. Returns the names removed."""
-    nu = time.time() if nu is None else nu
+    nu, uur = time.time(), 3600
     weg = []
     for p in map_pad.iterdir():
         try:
             if p.suffix == ".npz":
-                oud = nu - p.stat().st_mtime > BEWAARDAGEN * 86400
+                oud = nu - p.stat().st_mtime > BEWAARDAGEN * 24 * uur
             elif p.suffix == ".tmp":
-                oud = nu - p.stat().st_mtime > _TIJDELIJK_UREN * 3600
-            elif p.suffix == ".lock":
-                oud = not p.with_suffix(".npz").exists() and nu - p.stat().st_mtime > 3600
+                oud = nu - p.stat().st_mtime > _TIJDELIJK_UREN * uur
+            elif p.suffix == ".lock":  # of an index that was never written or is gone
+                oud = not p.with_suffix(".npz").exists() and nu - p.stat().st_mtime > uur
             else:
                 continue
             if oud:
