@@ -19,8 +19,7 @@ log = logging.getLogger(__name__)
 
 
 def _commit(session: Session) -> None:
-    if session.in_transaction():
-        session.commit()
+    session.commit()
 
 
 class CommitVoorAntwoord:
@@ -41,7 +40,9 @@ class CommitVoorAntwoord:
                 return  # the original response was replaced by an error
             if message["type"] == "http.response.start":
                 session = scope.get("state", {}).pop("sessie", None)
-                if session is not None:
+                # a session that never began a transaction has nothing to commit: no trip to
+                # the thread pool (0.1-0.2 ms of CPU each)
+                if session is not None and session.in_transaction():
                     try:
                         await run_in_threadpool(_commit, session)
                     except SQLAlchemyError as e:
