@@ -34,11 +34,12 @@ def tijdelijke_database() -> Iterator[str]:
     name = f"stelsel_bench_{uuid.uuid4().hex[:8]}"
     with create_engine(admin, isolation_level="AUTOCOMMIT").connect() as c:
         c.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin.rsplit("/", 1)[0] + f"/{name}"
     try:
-        yield admin.rsplit("/", 1)[0] + f"/{name}"
+        yield url
     finally:
         with create_engine(admin, isolation_level="AUTOCOMMIT").connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         from stelsel.wegwijzer import opslag
 
-        opslag.vergeet(admin.rsplit("/", 1)[0] + f"/{name}")
+        opslag.vergeet(url)

@@ -63,16 +63,16 @@ def _index_map() -> Path | None:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    map_pad = _index_map()
-    if _is_controller(session.config) and map_pad is not None:
+    map_pad = _index_map() if _is_controller(session.config) else None
+    if map_pad is not None:
         _INDEXEN_VOOR.update(map_pad.iterdir())
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """The wegwijzer indexes that the run's servers stored, one per scratch database, go when
     the whole run (every xdist worker) is done; what was there before stays."""
-    map_pad = _index_map()
-    if _is_controller(session.config) and map_pad is not None:
+    map_pad = _index_map() if _is_controller(session.config) else None
+    if map_pad is not None:
         for p in set(map_pad.iterdir()) - _INDEXEN_VOOR:
             p.unlink(missing_ok=True)
 

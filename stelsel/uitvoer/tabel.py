@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from html import escape
 
 # A cell a spreadsheet would run as a formula. The same rule as stelsel/register/csvformaat.py
@@ -138,10 +139,17 @@ def csv_bytes(tabel: Tabel) -> bytes:
 _BLADNAAM_VERBODEN = re.compile(r"[\[\]:*?/\\]")
 
 
-def _bladnaam(naam: str, gebruikt: set[str]) -> str:
+@cache
+def _onleesbaar() -> re.Pattern[str]:
+    """The control characters openpyxl refuses in a worksheet (imported on first use, as all
+    of openpyxl: every server process imports this module and most never write a workbook)."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
 
-    basis = _BLADNAAM_VERBODEN.sub(" ", ILLEGAL_CHARACTERS_RE.sub("", naam)).strip(" '")[:31]
+    return ILLEGAL_CHARACTERS_RE
+
+
+def _bladnaam(naam: str, gebruikt: set[str]) -> str:
+    basis = _BLADNAAM_VERBODEN.sub(" ", _onleesbaar().sub("", naam)).strip(" '")[:31]
     basis = basis or "Tabel"
     kandidaat, i = basis, 2
     while kandidaat.lower() in gebruikt:
@@ -154,9 +162,7 @@ def _bladnaam(naam: str, gebruikt: set[str]) -> str:
 
 def _xlsx_tekst(waarde: str) -> str:
     # openpyxl refuses control characters a worksheet cannot hold; drop them.
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return neutraliseer(ILLEGAL_CHARACTERS_RE.sub("", waarde))
+    return neutraliseer(_onleesbaar().sub("", waarde))
 
 
 def xlsx_bytes(*tabellen: Tabel, titel: str = "") -> bytes:
@@ -166,10 +172,7 @@ def xlsx_bytes(*tabellen: Tabel, titel: str = "") -> bytes:
     table's decimals as number format); dates as dates; every text cell a string (never a
     formula), formula-like text with a leading `'`.
     """
-    # openpyxl is imported here, not with the module: every server process imports this module
-    # and most never write a workbook
     from openpyxl import Workbook  # type: ignore[import-untyped]
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font  # type: ignore[import-untyped]
     from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
@@ -178,7 +181,7 @@ def xlsx_bytes(*tabellen: Tabel, titel: str = "") -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     if titel:
-        wb.properties.title = ILLEGAL_CHARACTERS_RE.sub("", titel)
+        wb.properties.title = _onleesbaar().sub("", titel)
     wb.properties.language = "nl-NL"
     gebruikt: set[str] = set()
     vet = Font(bold=True)

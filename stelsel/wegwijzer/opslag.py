@@ -71,14 +71,13 @@ def vergeet(database: str) -> None:
             p.unlink(missing_ok=True)
 
 
-def ruim_op(map_pad: Path) -> list[str]:
+def ruim_op(map_pad: Path) -> None:
     """Remove from the folder the stored indexes (with their lock files) that were neither
     read nor written for BEWAARDAGEN days, and half-written files left by a writer that died.
     Every read and write touches its file, so a database in use keeps its index; without this
     each database a machine ever served (a test's, a benchmark's) would keep its file, several
-    hundred MB at 100,000 diensten. Returns the names removed."""
+    hundred MB at 100,000 diensten."""
     nu, uur = time.time(), 3600
-    weg = []
     for p in map_pad.iterdir():
         try:
             if p.suffix == ".npz":
@@ -91,10 +90,8 @@ def ruim_op(map_pad: Path) -> list[str]:
                 continue
             if oud:
                 p.unlink()
-                weg.append(p.name)
         except OSError:
             continue  # gone already, or not ours to remove
-    return weg
 
 
 def vingerafdruk(data_dir: Path) -> str:
