@@ -19,7 +19,7 @@ from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
 
 from stelsel.register import taxonomie as tx
 from stelsel.wegwijzer import lexicon as lx
-from stelsel.wegwijzer.semantiek import Semantiek, encode
+from stelsel.wegwijzer.semantiek import Semantiek, encode, grootste
 from stelsel.wegwijzer.tekst import stam, stammen, woorden
 
 THEMAS = tx.codes(tx.THEMAS)
@@ -1002,8 +1002,8 @@ def _beste(scores: np.ndarray, k: int) -> np.ndarray:
     """Indices of the k highest finite scores, best first (ties in index order)."""
     eindig = np.isfinite(scores)
     if len(scores) > 4 * k:
-        deel = np.argpartition(-np.where(eindig, scores, -np.inf), k)[:k]
-        deel = deel[np.isfinite(scores[deel])]
+        deel = grootste(np.where(eindig, scores, -np.inf), k)
+        deel = deel[eindig[deel]]
         return deel[np.lexsort((deel, -scores[deel]))]
     orde = np.argsort(-scores, kind="stable")
     return orde[eindig[orde]][:k]

@@ -34,6 +34,28 @@ _tekstvectoren: dict[str, np.ndarray] = {}  # sha1 of a text → its unit vector
 _geladen: set[Path] = set()
 
 
+def grootste(x: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k largest values of `x`, in no particular order (ties at the boundary in
+    index order). np.argpartition is 40 times slower when most values are equal, as when
+    most diensten of a large register have no encoder vector yet and all score 0 (15 ms
+    instead of 0.4 at 100,000), so the values above the k-th are found by a comparison
+    against a threshold read from a sample first."""
+    n = len(x)
+    if k >= n:
+        return np.arange(n)
+    stap = max(1, n // 4096)
+    monster = x[::stap]
+    plek = max(0, len(monster) - 1 - 2 * k // stap)  # about 2k values lie above it
+    drempel = np.partition(monster, plek)[plek]
+    boven = np.flatnonzero(x > drempel)
+    if len(boven) >= k:
+        return boven[np.argpartition(-x[boven], k - 1)[:k]]
+    gelijk = np.flatnonzero(x == drempel)
+    if len(boven) + len(gelijk) >= k:
+        return np.concatenate([boven, gelijk[: k - len(boven)]])
+    return np.argpartition(-x, k - 1)[:k]  # the sample missed: the threshold was too high
+
+
 def sleutel(tekst: str) -> str:
     return hashlib.sha1(tekst.encode("utf-8")).hexdigest()
 
@@ -178,7 +200,7 @@ class Semantiek:
         if len(self.deel_docs) > GROOT:
             # a large register: the best part only for the documents whose whole text is
             # among the closest (the rest keep the whole-text cosine)
-            top = np.argpartition(-heel[self.deel_docs], GROOT)[:GROOT]
+            top = grootste(heel[self.deel_docs], GROOT)
             docs = self.deel_docs[top]
             begin, eind = self._begin[top], self._eind[top]
             lengte = eind - begin

@@ -16,6 +16,7 @@ from stelsel.wegwijzer.matching import (
     uitleg,
     uitleg_kaarten,
 )
+from stelsel.wegwijzer.semantiek import grootste
 from stelsel.wegwijzer.tekst import lees_stopwoorden, stam, woorden
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "wegwijzer"
@@ -485,3 +486,30 @@ def test_a_context_word_names_a_thema_only_when_nothing_else_does(tmp_path):
     assert m.analyseer("mijn winkel")[0].themas[0] == "bedrijfsvoering"
     zonder = Matcher(DOCS, lx.lees(pad), frozenset(), weging=Weging(context=False))
     assert "bedrijfsvoering" in zonder.analyseer("stoppen met mijn winkel")[0].themas
+
+
+@pytest.mark.parametrize(
+    "soort",
+    ["verschillend", "bijna alle gelijk", "alle gelijk", "bijna alle -inf", "klein", "k >= n"],
+)
+def test_the_k_largest_are_found_whatever_the_values(soort):
+    """semantiek.grootste returns the k largest values (what a full sort gives), also when most
+    values are equal (diensten without an encoder vector all score 0) or -inf (masked)."""
+    rng = np.random.default_rng(3)
+    n, k = 100_000, 2000
+    x = rng.random(n).astype(np.float32)
+    if soort == "bijna alle gelijk":
+        x[rng.random(n) < 0.99] = 0.0
+    elif soort == "alle gelijk":
+        x[:] = 0.5
+    elif soort == "bijna alle -inf":
+        x[rng.random(n) < 0.995] = -np.inf
+    elif soort == "klein":
+        x, k = x[:900], 10
+    elif soort == "k >= n":
+        x, k = x[:50], 60
+    gevonden = grootste(x, k)
+    assert len(gevonden) == min(k, len(x)) == len(set(gevonden.tolist()))
+    assert np.array_equal(np.sort(x[gevonden]), np.sort(x)[len(x) - len(gevonden) :])
+    if soort == "alle gelijk":  # ties at the boundary in index order
+        assert gevonden.tolist() == list(range(k))
