@@ -201,15 +201,21 @@ def synthetische_documenten(docs: list, aantal: int, seed: int = 7) -> list:
     return uit
 
 
-def meet_index(aantal: int, verzoeken: int) -> None:
+def meet_index(aantal: int, verzoeken: int, alle_vectoren: bool = False) -> None:
     """Build the matcher in process over `aantal` documents: build time, the rebuild after one
-    edited dienst (the incremental path a publish takes), resident memory and search latency."""
+    edited dienst (the incremental path a publish takes), resident memory and search latency.
+    With `alle_vectoren` every text of the synthetic register gets an encoder vector (random:
+    this measures cost, not quality), as a register whose vectors were all precomputed has;
+    without, only the bundled texts have one (the synthetic texts are more than
+    semantiek.MAX_NIEUW, so they are searched without the encoder)."""
     import dataclasses
+
+    import numpy as np
 
     from stelsel.bootstrap import prepare
     from stelsel.db import get_engine, session_scope
     from stelsel.geo import service as geo
-    from stelsel.wegwijzer import service
+    from stelsel.wegwijzer import semantiek, service
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = get_engine(f"sqlite:///{Path(tmp) / 'i.db'}")
@@ -222,6 +228,12 @@ def meet_index(aantal: int, verzoeken: int) -> None:
                     g = geo.resolve(session=session, tekst=gemeente)
                     gebieden[gemeente] = geo.gebied(g).codes()
     docs = synthetische_documenten(docs, aantal)
+    if alle_vectoren:
+        semantiek.laad_voorraad(REPO / "data" / "wegwijzer" / "vectoren.npz")
+        rng = np.random.default_rng(7)
+        for tekst in service.semantische_teksten(docs):
+            v = rng.standard_normal(semantiek.DIM).astype(np.float32)
+            semantiek._tekstvectoren.setdefault(semantiek.sleutel(tekst), v / np.linalg.norm(v))
     rss0 = rss_mb(os.getpid())[0]
     begin = time.perf_counter()
     m = service.bouw_matcher(docs)
@@ -244,10 +256,13 @@ def meet_index(aantal: int, verzoeken: int) -> None:
     tijden.sort()
     rss2, piek = rss_mb(os.getpid())
     print(
-        f"index in proces, {aantal} diensten: bouwen {bouw:.1f} s, na één gewijzigde dienst "
+        f"index in proces, {aantal} diensten"
+        f"{' (elke tekst een encodervector)' if alle_vectoren else ''}: bouwen {bouw:.1f} s, "
+        "na één gewijzigde dienst "
         f"{herbouw:.2f} s; zoeken p50 {statistics.median(tijden):.1f} ms, "
         f"p95 {tijden[int(0.95 * len(tijden)) - 1]:.1f} ms; geheugen {rss0:.0f} MB voor, "
-        f"{rss1:.0f} MB na bouwen, {rss2:.0f} MB nu, piek {piek:.0f} MB"
+        f"{rss1:.0f} MB na bouwen, {rss2:.0f} MB nu, piek {piek:.0f} MB; encodermatrix "
+        f"{m2.semantiek.matrix.nbytes / 1e6 if m2.semantiek else 0:.0f} MB"
     )
 
 
@@ -262,12 +277,15 @@ def main() -> None:
     parser.add_argument(
         "--index", type=int, default=0, help="only the index in process, at this many diensten"
     )
+    parser.add_argument(
+        "--alle-vectoren", action="store_true", help="with --index: every text has a vector"
+    )
     args = parser.parse_args()
     if args.vectoren:
         schrijf_vectoren()
         return
     if args.index:
-        meet_index(args.index, args.verzoeken)
+        meet_index(args.index, args.verzoeken, args.alle_vectoren)
         return
     from sqlalchemy import make_url
 

@@ -131,8 +131,8 @@ class Semantiek:
             encode(nieuw)
         elif nieuw:
             log.warning("wegwijzer_vectoren_ontbreken", extra={"aantal": len(nieuw)})
-        # one row per distinct known text (networks of desks share theirs); a text without a
-        # vector points at the zero row at the end and so adds nothing
+        # one row per distinct known text, the whole texts first (networks of desks share
+        # theirs); a text without a vector points at the zero row at the end: it adds nothing
         bekend = [t for t in alle if sleutels[t] in _tekstvectoren]
         rij = {t: i for i, t in enumerate(bekend)}
         nul = len(bekend)
@@ -149,6 +149,11 @@ class Semantiek:
         self._delen()
 
     def _delen(self) -> None:
+        # the whole texts' rows come first, the zero row (no vector) is the last
+        nul = len(self.matrix) - 1
+        bekend = self.rij[self.rij < nul]
+        self._heel = int(bekend.max()) + 1 if len(bekend) else 0
+        self._heel_rij = np.where(self.rij < nul, self.rij, self._heel)
         self.deel_docs, self._begin = np.unique(self.deel_doc, return_index=True)
         self._eind = np.append(self._begin[1:], len(self.deel_doc))
         self._vragen: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -192,24 +197,30 @@ class Semantiek:
 
     def scores(self, tekst: str) -> np.ndarray:
         """Similarity of the question with every document, in document order."""
-        cos = self.matrix @ self.vraag(tekst)
-        heel = cos[self.rij]
-        if not len(self.deel_rij):
-            return heel
-        uit = heel.copy()
-        if len(self.deel_docs) > GROOT:
-            # a large register: the best part only for the documents whose whole text is
-            # among the closest (the rest keep the whole-text cosine)
-            top = grootste(heel[self.deel_docs], GROOT)
-            docs = self.deel_docs[top]
-            begin, eind = self._begin[top], self._eind[top]
-            lengte = eind - begin
-            plek = np.repeat(begin - np.cumsum(lengte) + lengte, lengte) + np.arange(lengte.sum())
-            beste = np.maximum.reduceat(cos[self.deel_rij[plek]], np.cumsum(lengte) - lengte)
-            uit[docs] = 0.5 * heel[docs] + 0.5 * beste
+        v = self.vraag(tekst)
+        if len(self.deel_docs) <= GROOT:
+            cos = self.matrix @ v
+            heel = cos[self.rij]
+            if not len(self.deel_rij):
+                return heel
+            uit = heel.copy()
+            beste = np.maximum.reduceat(cos[self.deel_rij], self._begin)
+            uit[self.deel_docs] = 0.5 * heel[self.deel_docs] + 0.5 * beste
             return uit
-        beste = np.maximum.reduceat(cos[self.deel_rij], self._begin)
-        uit[self.deel_docs] = 0.5 * heel[self.deel_docs] + 0.5 * beste
+        # a large register: the whole texts (the matrix's first rows) for every document, the
+        # best part only for the documents whose whole text is among the closest (the rest
+        # keep the whole-text cosine), so the parts' rows are not multiplied at all
+        heel = np.append(self.matrix[: self._heel] @ v, np.float32(0.0))[self._heel_rij]
+        uit = heel.copy()
+        top = grootste(heel[self.deel_docs], GROOT)
+        docs = self.deel_docs[top]
+        begin, eind = self._begin[top], self._eind[top]
+        lengte = eind - begin
+        plek = np.repeat(begin - np.cumsum(lengte) + lengte, lengte) + np.arange(lengte.sum())
+        beste = np.maximum.reduceat(
+            self.matrix[self.deel_rij[plek]] @ v, np.cumsum(lengte) - lengte
+        )
+        uit[docs] = 0.5 * heel[docs] + 0.5 * beste
         return uit
 
 

@@ -213,6 +213,32 @@ def test_the_encoder_generalises_past_shared_words_and_caches_questions():
     assert np.isclose(np.linalg.norm(v1), 1.0, atol=1e-3)
 
 
+def test_a_large_register_scores_the_best_part_of_the_closest_documents_only():
+    """Above semantiek.GROOT documents only the whole texts are compared with every document;
+    the best part counts for the GROOT documents whose whole text is closest. Random vectors
+    stand in for the encoder's; some documents have no whole-text vector (the zero row)."""
+    rng = np.random.default_rng(5)
+    n = semantiek.GROOT + 500
+    eenheid = rng.standard_normal((3 * n + 1, semantiek.DIM)).astype(np.float32)
+    eenheid /= np.linalg.norm(eenheid, axis=1, keepdims=True)
+    eenheid[-1] = 0.0  # the zero row
+    nul = 3 * n
+    rij = np.where(rng.random(n) < 0.1, nul, np.arange(n)).astype(np.int32)
+    deel_doc = np.repeat(np.arange(n, dtype=np.int32), 2)
+    deel_rij = (n + np.arange(2 * n)).astype(np.int32)
+    s = semantiek.Semantiek.uit(eenheid, rij, deel_doc, deel_rij)
+    v = eenheid[0] * 0.6 + eenheid[n] * 0.8
+    s._vragen["vraag"] = v
+
+    cos = eenheid @ v
+    heel = cos[rij]
+    verwacht = heel.copy()
+    dichtst = np.argsort(-heel, kind="stable")[: semantiek.GROOT]
+    beste = np.maximum(cos[n + 2 * dichtst], cos[n + 2 * dichtst + 1])
+    verwacht[dichtst] = 0.5 * heel[dichtst] + 0.5 * beste
+    assert np.allclose(s.scores("vraag"), verwacht, atol=1e-6)
+
+
 @pytest.mark.parametrize(
     ("vraag", "plaats", "deur"),
     [
