@@ -153,16 +153,36 @@ class Plaatsen:
     def suggesties_in_vraag(self, vraag: str, aantal: int = 3) -> list[str]:
         """Nearest names for a word after a place word that is no known place but looks like
         one: written with a capital ("in Snek"), not a stop word."""
-        tokens = [m.group() for m in _TOKEN.finditer(vraag)]
+        verschreven = self._verschreven(vraag, aantal)
+        return verschreven[0] if verschreven else []
+
+    def _verschreven(self, vraag: str, aantal: int = 3) -> tuple[list[str], int, int] | None:
+        """The suggestions for a misspelled place and its span (with the place word)."""
+        tokens = list(_TOKEN.finditer(vraag))
         for i in range(1, len(tokens)):
-            tok = tokens[i]
-            if normaal(tokens[i - 1]) not in PLAATSWOORDEN or not tok[:1].isupper():
+            tok = tokens[i].group()
+            if normaal(tokens[i - 1].group()) not in PLAATSWOORDEN or not tok[:1].isupper():
                 continue
             if normaal(tok) in self.stopwoorden:
                 continue
             if s := self.suggesties(tok, aantal):
-                return s
-        return []
+                return s, tokens[i - 1].start(), tokens[i].end()
+        return None
+
+    def zonder(self, vraag: str, code: str) -> str:
+        """The question without the words that name this gemeente: read as a place, or
+        misspelled with one of its names among the suggestions (the user chose it after
+        "Bedoelt u …?"). The place is the gemeente, not what the question is about."""
+        vondst = self.vind(vraag)
+        if vondst is not None and vondst.code == code:
+            begin, eind = vondst.begin, vondst.eind
+        elif (verschreven := self._verschreven(vraag)) and any(
+            code in self.namen[normaal(naam)].codes for naam in verschreven[0]
+        ):
+            begin, eind = verschreven[1:]
+        else:
+            return vraag
+        return (vraag[:begin] + " " + vraag[eind:]).strip() or vraag
 
 
 @lru_cache(maxsize=4)

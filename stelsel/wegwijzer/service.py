@@ -82,12 +82,13 @@ def _gemeente(
 ) -> tuple[GemeenteWaarde | None, dict | None, list[str], str]:
     """The gemeente of a question: the given one, else a place read in the text. Returns
     (gemeente, place read, suggestions, the question without the place words)."""
+    p = plaatsen()
     if gemeente and gemeente.strip():
         try:
-            return geo.resolve(session=session, tekst=gemeente), None, [], vraag
+            g = geo.resolve(session=session, tekst=gemeente)
         except geo.GemeenteOnbekend as e:
-            raise PlaatsOnbekend(e, plaatsen().suggesties(gemeente)) from None
-    p = plaatsen()
+            raise PlaatsOnbekend(e, p.suggesties(gemeente)) from None
+        return g, None, [], p.zonder(vraag, g.code)
     vondst = p.vind(vraag)
     if vondst is not None:
         g = geo.get(session=session, code=vondst.code)

@@ -334,3 +334,22 @@ def _volgt(engine, sleutel: str) -> None:
     versie_nu, m = service._cache[sleutel]
     assert versie_nu == versie
     assert "luchtschipwerf" in m.vocab and slug in {x.slug for x in m.docs}
+
+
+def test_the_place_chosen_after_bedoelt_u_is_not_searched_for(session, backend):
+    """After "Bedoelt u Zwolle?" the form sends the same question with the gemeente: the
+    misspelled place in it is the gemeente, not a word to search on ("zwole" found diensten
+    of the region Zwolle on innovation and schooling). So is a correctly written one."""
+    alleen_sqlite(backend)
+
+    def kaarten(vraag: str) -> list[str]:
+        a = service.advies(session=session, vraag=vraag, gemeente="Zwolle", registreer=False)
+        return [r.dienst_id for r in a.resultaten]
+
+    zonder = kaarten("ik wil een terrasvergunning voor mijn cafe")
+    assert kaarten("ik wil een terrasvergunning voor mijn cafe in Zwole") == zonder
+    assert kaarten("ik wil een terrasvergunning voor mijn cafe in Zwolle") == zonder
+    # a place that is not the chosen gemeente stays in the question
+    plaatsen = service.plaatsen()
+    assert plaatsen.zonder("personeel in Emmen", "GM0193") == "personeel in Emmen"
+    assert plaatsen.zonder("personeel in Emmen", "GM0114") == "personeel"
