@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from stelsel.accounts import service as accounts
 from stelsel.accounts.rollen import Actor
 from stelsel.config import get_settings
-from stelsel.doorverwijzing import berichten
+from stelsel.doorverwijzing import berichten, toestemmingen
 from stelsel.doorverwijzing import levenscyclus as lc
 from stelsel.doorverwijzing.doorverwijzingen import _zet, aanbieder_naam, tijdlijn
 from stelsel.doorverwijzing.hulpvragen import keten
@@ -136,9 +136,27 @@ def inzage(*, session: Session, hulpvraag: Hulpvraag, door: Actor | None) -> dic
     }
 
 
+def trek_in(*, session: Session, hulpvraag: Hulpvraag, door: Actor | None) -> None:
+    """Withdraw every consent of the case, and close its open referrals (`sluit_open`)."""
+    toestemmingen.trek_in(session=session, hulpvraag=hulpvraag, door=door)
+    sluit_open(session, hulpvraag, "toestemming ingetrokken")
+
+
+def sluit_open(session: Session, hulpvraag: Hulpvraag, doel: str) -> None:
+    """Close the case's open referrals as geannuleerd (`ingetrokken`): once the entrepreneur
+    withdrew consent or had their data deleted, nobody may act on data they can no longer
+    see, nobody is to contact them, and no deadline, reminder or escalation runs on. The
+    chain hears it; a new consent lets the provider that took the question refer anew."""
+    for d in keten(session=session, hulpvraag_id=hulpvraag.id):
+        if d.status in lc.OPEN_STATUSSEN:
+            _zet(session, None, d, lc.GEANNULEERD, reden_code=lc.INGETROKKEN, doel=doel)
+
+
 def anonimiseer(*, session: Session, hulpvraag: Hulpvraag, door: Actor | None, doel: str) -> None:
     """Remove the entrepreneur's personal data; aggregates (thema, gemeente, status) remain.
-    Notes, reasons in free text, messages to them and the names on provider links go too."""
+    Notes, reasons in free text, messages to them and the names on provider links go too.
+    Referrals still open are closed (`sluit_open`; retention closes them as verlopen first)."""
+    sluit_open(session, hulpvraag, doel)
     nu = _now()
     hulpvraag.ondernemer_naam = None
     hulpvraag.ondernemer_email = None

@@ -289,6 +289,10 @@ def bij_status(session: Session, dv: Doorverwijzing, h: Hulpvraag, gebeurtenis: 
     onderwerp = f"Doorverwijzing is nu: {status.replace('_', ' ')}"
     if status == lc.GEANNULEERD:
         aan_ontvanger(session, dv, status, onderwerp, gebeurtenis)
+        if dv.reden_code == lc.INGETROKKEN:  # the system's step: the sender hears it too
+            aan_aanbieder(
+                session, dv.van_aanbieder_id, dv, status, onderwerp, f"{gebeurtenis}:verzender"
+            )
     else:
         aan_aanbieder(session, dv.van_aanbieder_id, dv, status, onderwerp, gebeurtenis)
     naam = register_naam(session, dv.naar_aanbieder_id)

@@ -524,10 +524,11 @@ def _zet(
     reden_code: str | None = None,
     reden: str | None = None,
     uitkomst: str | None = None,
+    doel: str | None = None,
 ) -> None:
     """Apply a checked transition with a conditional UPDATE, so concurrent changes cannot both
     win: the row changes only if its status is still the one it was read with. `actor` None:
-    the system (expiry, retention)."""
+    the system (expiry, retention, withdrawal); `doel` the audit's purpose."""
     nu = _now()
     values: dict[str, Any] = {"status": status, "bijgewerkt_op": nu}
     if reden_code is not None:
@@ -571,7 +572,7 @@ def _zet(
         actie=f"status_{status}",
         object_type="doorverwijzing",
         object_id=str(dv.id),
-        doel="behandelen doorverwijzing" if actor else "termijn verstreken",
+        doel=doel or ("behandelen doorverwijzing" if actor else "termijn verstreken"),
     )
     session.flush()
 

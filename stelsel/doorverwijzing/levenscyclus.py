@@ -58,8 +58,10 @@ FHIR = {
 }
 
 # Coded reasons for declining, cancelling and failing (FHIR Task.statusReason); `anders`
-# needs a text. `verlopen` is set by the system only.
+# needs a text. `verlopen` and `ingetrokken` are set by the system only: a referral nobody
+# answered in time, one the entrepreneur withdrew consent for (or had their data deleted).
 VERLOPEN = "verlopen"
+INGETROKKEN = "ingetrokken"
 ANDERS = "anders"
 REDENEN = {
     "geen_capaciteit": "Geen capaciteit",
@@ -68,7 +70,7 @@ REDENEN = {
     "verkeerde_doorverwijzing": "Verkeerde doorverwijzing",
     ANDERS: "Anders",
 }
-ALLE_REDENEN = (*REDENEN, VERLOPEN)
+ALLE_REDENEN = (*REDENEN, VERLOPEN, INGETROKKEN)
 MET_REDEN = frozenset({GEWEIGERD, GEANNULEERD, MISLUKT})
 
 ONTVANGER, VERZENDER = "ontvanger", "verzender"

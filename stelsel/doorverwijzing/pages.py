@@ -79,7 +79,11 @@ KANAAL_LABELS = {
 THEMA_LABELS = {t.code: t.naam for t in (*tx.THEMAS, *tx.TRANSITIETHEMAS)}
 templates.env.globals.update(
     STATUS_LABELS=STATUS_LABELS,
-    REDEN_LABELS={**lc.REDENEN, lc.VERLOPEN: "Verlopen: geen antwoord"},
+    REDEN_LABELS={
+        **lc.REDENEN,
+        lc.VERLOPEN: "Verlopen: geen antwoord",
+        lc.INGETROKKEN: "De ondernemer trok de toestemming in",
+    },
     UITKOMST_LABELS=UITKOMST_LABELS,
     STAP_LABELS=STAP_LABELS,
     THEMA_LABELS=THEMA_LABELS,

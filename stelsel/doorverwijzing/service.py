@@ -12,6 +12,7 @@ what this module exports.
 from stelsel.doorverwijzing import analysebron as analysebron
 from stelsel.doorverwijzing import kwaliteit_cijfers as kwaliteit_cijfers
 from stelsel.doorverwijzing.avg import anonimiseer, inzage, opschonen
+from stelsel.doorverwijzing.avg import trek_in as trek_toestemming_in
 from stelsel.doorverwijzing.berichten import EMAIL, GEEN, INBOX, bereikbaarheid
 from stelsel.doorverwijzing.doorverwijzingen import (
     KETEN,
@@ -66,7 +67,6 @@ from stelsel.doorverwijzing.toegang import (
     op_keten,
 )
 from stelsel.doorverwijzing.toestemmingen import KANALEN, beantwoord
-from stelsel.doorverwijzing.toestemmingen import trek_in as trek_toestemming_in
 from stelsel.doorverwijzing.toestemmingen import vraag as vraag_toestemming
 from stelsel.doorverwijzing.zelfverwijzing import aanbieder_naam  # noqa: F811 (also names ZELF)
 from stelsel.errors import NietGevonden, Ongeldig, Verboden

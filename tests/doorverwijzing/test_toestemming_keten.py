@@ -274,3 +274,36 @@ def test_a_request_is_no_consent_until_the_entrepreneur_says_yes(client, session
     session.flush()
     r = _verwijs(client, tokens["ontvanger"], hid, "rvo")
     assert r.status_code == 201, r.text
+
+
+def test_withdrawal_closes_the_open_referrals_so_nobody_acts_or_promises_contact(
+    client, session, tokens, zaak, keten
+):
+    """After a withdrawal the receiver could still accept, and the entrepreneur's page said
+    RVO would contact them: the open hop is now cancelled by the system (reason
+    `ingetrokken`), the receiver cannot accept it, and both ends of the hop are told."""
+    code = _code(zaak)
+    r = client.post(
+        f"/mijn-hulpvraag/{code}/intrekken",
+        data={"csrf": _csrf(client, code)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    dv = session.get(Doorverwijzing, uuid.UUID(keten[1]))
+    session.refresh(dv)
+    assert (dv.status, dv.reden_code) == (lc.GEANNULEERD, lc.INGETROKKEN)
+    r = client.patch(
+        f"/api/v1/doorverwijzingen/{keten[1]}",
+        json={"status": "geaccepteerd"},
+        headers=bearer(tokens["derde"]),
+    )
+    assert r.status_code in (403, 409), r.text
+    pagina = client.get(f"/mijn-hulpvraag/{code}").text
+    assert "contact met u op" not in pagina
+    gehoord = {
+        b.bestemming
+        for b in session.scalars(select(Bericht))
+        if json.loads(b.inhoud).get("doorverwijzing") == keten[1]
+        and json.loads(b.inhoud).get("status") == lc.GEANNULEERD
+    }
+    assert {"b@qredits.example.nl", "c@rvo.example.nl"} <= gehoord
