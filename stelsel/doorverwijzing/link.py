@@ -59,16 +59,33 @@ def open_link(*, session: Session, token: str) -> LinkToegang:
     )
 
 
+GENOMEN = (
+    "deze link is al in gebruik. Ga verder in de browser waarin de link eerst is geopend, "
+    "of vraag de organisatie die doorverwees om een nieuwe link"
+)
+
+
 def neem(*, session: Session, token: str, naam: str, email: str) -> AanbiederLink:
-    """The one person who takes the link gives their name and work e-mail address."""
+    """The one person who takes the link gives their name and work e-mail address. Only the
+    first may: the address is not verified, so typing the same one again in another browser
+    is no proof of being that person (it would open the entrepreneur's data to anyone who
+    knows a colleague's address)."""
     link = _link(session, token)
     naam, email = naam.strip(), email.strip().lower()
     if not naam:
         raise Ongeldig("naam", "verplicht")
     if "@" not in email or len(email) > 200:
         raise Ongeldig("email", "geen geldig e-mailadres")
-    if link.email is not None and link.email != email:
-        raise Ongeldig("email", "deze link is al in gebruik door een collega")
+    if link.email is not None:
+        accounts.audit(
+            session=session,
+            actor=None,
+            actie="toegang",
+            object_type="aanbieder_link",
+            object_id=str(link.id),
+            toegestaan=False,
+        )
+        raise Ongeldig("email", GENOMEN)
     link.naam, link.email, link.gebruikt_op = naam[:200], email, link.gebruikt_op or _now()
     return link
 

@@ -826,7 +826,7 @@ def link_neem(
         if not gevonden.fout:
             request.session[_link_sleutel(token)] = True
             return _terug(f"/aanbieder-link/{token}")
-        fouten = {v: r + "." for v, r in _formvelden(gevonden).items()}
+        fouten = {v: r[:1].upper() + r[1:] + "." for v, r in _formvelden(gevonden).items()}
     if link_van_token(session, token) is None:
         return _link_onbekend(request)
     return _link_formulier(request, token, fouten, invoer, 400)

@@ -92,3 +92,26 @@ def test_a_valid_link_works_for_each_action(mensen, session, client):  # noqa: F
         assert r.status_code in (200, 303), (actie, r.status_code, r.text[:300])
     session.expire_all()
     assert session.scalars(select(Doorverwijzing)).one().status == "geaccepteerd"
+
+
+def test_typing_the_claimers_address_in_another_browser_does_not_open_the_link(
+    mensen,  # noqa: F811
+    session,
+    client,
+):
+    """The address is not verified: a second browser that types the same one (in capitals)
+    got the entrepreneur's data and renamed the claimer. Now only the first browser goes on."""
+    kvk = mensen["kvk"]
+    verwijs(kvk, intake(kvk), "rvo")
+    url = "/" + _link(session)
+    eerste = TestClient(client.app)
+    assert post(eerste, f"{url}/neem", ACTIES["neem"], url).status_code == 303
+    ander = TestClient(client.app)
+    r = post(ander, f"{url}/neem", {"naam": "Iemand anders", "email": "RIET@rvo.example.nl"}, url)
+    assert r.status_code == 400 and "al in gebruik" in r.text
+    for pagina in (r, ander.get(url)):
+        for waarde in PERSOONSGEGEVENS:
+            assert waarde not in pagina.text
+    session.expire_all()
+    assert session.scalars(select(AanbiederLink)).one().naam == "Riet Balie"
+    assert "Jan de Vries" in eerste.get(url).text  # the one who took it goes on

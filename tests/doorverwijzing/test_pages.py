@@ -451,7 +451,7 @@ def test_a_provider_without_users_answers_through_the_link(mensen, session, clie
 
     collega = TestClient(client.app)
     r = post(collega, f"{url}/neem", {"naam": "Piet", "email": "piet@rvo.example.nl"}, url)
-    assert r.status_code == 400 and "in gebruik door een collega" in r.text
+    assert r.status_code == 400 and "al in gebruik" in r.text
     assert "Jan de Vries" not in collega.get(url).text
     assert post(collega, f"{url}/status", {"status": "mislukt"}, url).status_code == 303
 
