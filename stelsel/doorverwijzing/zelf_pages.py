@@ -66,6 +66,7 @@ def _formulier(
             "invoer": invoer,
             "fouten": fouten or {},
             "csrf": csrf_token(request),
+            "formulier": invoer.get("formulier") or zv.nieuw_formulier(),
             "wat": TOESTEMMING_WAT,
             "actie": f"{PAD}/{o.slug}",
             "werkdagen": get_settings().eerste_contact_werkdagen,
@@ -124,9 +125,10 @@ def verstuur(
     dienst: str = Form(""),
     toestemming: str = Form(""),
     berichten: str = Form(""),
+    formulier: str = Form(""),
 ):
     """Send the question: every problem at once, or the case and its referral, then the
-    confirmation page."""
+    confirmation page. The same form sent twice (a double tap) makes one case."""
     o = _ontvanger(session, aanbieder)
     sleutel = Limiet.sleutel("zelfverwijzing", request.client.host if request.client else "")
     if wacht := limiet.wacht(sleutel):
@@ -149,6 +151,7 @@ def verstuur(
         dienst=dienst.strip() or None,
         toestemming=toestemming == "ja",
         berichten=berichten == "ja",
+        formulier=formulier[:64],
     )
     invoer = {
         "naam": naam,
@@ -160,6 +163,7 @@ def verstuur(
         "dienst": dienst,
         "toestemming": data.toestemming,
         "berichten": data.berichten,
+        "formulier": data.formulier,
     }
     if not o.mogelijk:
         return _formulier(request, o, invoer, {}, 400)

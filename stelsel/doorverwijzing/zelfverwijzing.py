@@ -15,13 +15,17 @@ toegang.houdt) and the entrepreneur (private link) ever see the data; messages m
 sender go nowhere. Audit entries have no actor ("anoniem", like the private page).
 """
 
+import base64
+import hashlib
+import hmac
 import re
 import secrets
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from stelsel.accounts import service as accounts
@@ -130,6 +134,45 @@ class NieuweZelfverwijzing:
     dienst: str | None = None
     toestemming: bool = False
     berichten: bool = False
+    # the id of the form as it was shown (FORMULIER): sending it twice makes one case
+    formulier: str = ""
+
+
+FORMULIER = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def nieuw_formulier() -> str:
+    """The id a new form carries, so a double tap on "Verstuur" sends one question."""
+    return secrets.token_urlsafe(16)
+
+
+def _code(formulier: str) -> str:
+    """The private link's code. For a form with an id it follows from that id and the server's
+    secret (HMAC), so a second send of the same form names the same case: it is not made
+    twice, and the confirmation shows the link of the one that was."""
+    if not FORMULIER.fullmatch(formulier):
+        return secrets.token_urlsafe(24)
+    sleutel = get_settings().secret_key.encode()
+    digest = hmac.new(sleutel, b"zelfverwijzing:" + formulier.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode()
+
+
+def _al_verstuurd(session: Session, code: str) -> "Verstuurd | None":
+    """The confirmation of a case already made from this form, or None."""
+    h = session.scalar(select(Hulpvraag).where(Hulpvraag.toegangscode_hash == _hash(code)))
+    if h is None:
+        return None
+    dv = session.scalar(select(Doorverwijzing).where(Doorverwijzing.hulpvraag_id == h.id))
+    if dv is None:
+        return None
+    return Verstuurd(
+        h.id,
+        dv.id,
+        code,
+        aanbieder_naam(session=session, aanbieder_id=dv.naar_aanbieder_id),
+        dv.eerste_contact_voor.strftime("%d-%m-%Y"),
+        h.mag_berichten(),
+    )
 
 
 def controleer(data: NieuweZelfverwijzing, naar_naam: str) -> dict[str, str]:
@@ -216,8 +259,10 @@ def create_zelfverwijzing(*, session: Session, data: NieuweZelfverwijzing) -> Ve
         registreer=False,
     ).themas
 
+    code = _code(data.formulier)
+    if (eerder := _al_verstuurd(session, code)) is not None:
+        return eerder
     nu = _now()
-    code = secrets.token_urlsafe(24)
     email = data.email.strip().lower() or None
     h = Hulpvraag(
         id=uuid.uuid4(),
@@ -258,8 +303,14 @@ def create_zelfverwijzing(*, session: Session, data: NieuweZelfverwijzing) -> Ve
                 gegeven_op=nu,
             )
         )
-    session.add(h)
-    session.flush()
+    try:
+        with session.begin_nested():  # the same form sent at the same moment: one wins
+            session.add(h)
+            session.flush()
+    except IntegrityError:
+        if (eerder := _al_verstuurd(session, code)) is not None:
+            return eerder
+        raise
     dv = Doorverwijzing(
         id=uuid.uuid4(),
         hulpvraag_id=h.id,

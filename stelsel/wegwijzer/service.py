@@ -85,10 +85,10 @@ def _gemeente(
     p = plaatsen()
     if gemeente and gemeente.strip():
         try:
-            g = geo.resolve(session=session, tekst=gemeente)
+            gekozen = geo.resolve(session=session, tekst=gemeente)
         except geo.GemeenteOnbekend as e:
             raise PlaatsOnbekend(e, p.suggesties(gemeente)) from None
-        return g, None, [], p.zonder(vraag, g.code)
+        return gekozen, None, [], p.zonder(vraag, gekozen.code)
     vondst = p.vind(vraag)
     if vondst is not None:
         g = geo.get(session=session, code=vondst.code)

@@ -319,3 +319,37 @@ def test_the_receivers_pages_name_the_entrepreneur_as_sender(app, client, sessio
     pagina = ontvanger.get(f"/doorverwijzingen/{dv.id}").text
     assert f"Doorverwijzing van {zv.ZELF_NAAM} naar Qredits" in pagina
     assert "Jan de Vries" in pagina and "onbekend" not in pagina
+
+
+def test_the_same_form_sent_twice_makes_one_case_and_shows_its_link_both_times(
+    client, session, tokens
+):
+    """A double tap on "Verstuur" made two cases and showed the link of one: the other case's
+    data (name, e-mail, question) had a private code nobody ever saw, so the entrepreneur could
+    not view, withdraw or delete it. The form carries an id; the code follows from it."""
+    r = client.post(
+        "/neem-contact-op/qredits/formulier",
+        data={"vraag": VRAAG, "gemeente": "Leeuwarden", "dienst": ""},
+    )
+    formulier = r.text.split('name="formulier" value="')[1].split('"')[0]
+    data = {**FORMULIER, "csrf": _csrf(r.text), "formulier": formulier}
+    links = []
+    for _ in range(2):
+        r = client.post("/neem-contact-op/qredits", data=data, follow_redirects=False)
+        assert r.status_code == 303, r.text
+        pagina = client.get("/neem-contact-op/verstuurd").text
+        links.append(pagina.split("/mijn-hulpvraag/")[1].split('"')[0])
+    assert len(session.scalars(select(Hulpvraag)).all()) == 1
+    assert len(session.scalars(select(Doorverwijzing)).all()) == 1
+    assert links[0] == links[1]
+    assert client.get(f"/mijn-hulpvraag/{links[0]}").status_code == 200
+    # another form (a new question) is another case
+    r = client.post(
+        "/neem-contact-op/qredits/formulier",
+        data={"vraag": VRAAG, "gemeente": "Leeuwarden", "dienst": ""},
+    )
+    nieuw = r.text.split('name="formulier" value="')[1].split('"')[0]
+    assert nieuw != formulier
+    data = {**FORMULIER, "csrf": _csrf(r.text), "formulier": nieuw}
+    assert client.post("/neem-contact-op/qredits", data=data).status_code == 200
+    assert len(session.scalars(select(Hulpvraag)).all()) == 2
