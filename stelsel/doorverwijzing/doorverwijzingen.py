@@ -22,6 +22,8 @@ from stelsel.doorverwijzing.models import Doorverwijzing, Gebeurtenis, Hulpvraag
 from stelsel.doorverwijzing.toegang import (
     GEEN_DOORVERWIJZING,
     GEEN_HULPVRAAG,
+    GEEN_VRAAG_ZELF,
+    ZELF,
     _adviseur,
     _geweigerd,
     _now,
@@ -427,8 +429,12 @@ def notitie(
     soort: str = "notitie",
 ) -> Gebeurtenis:
     """A note on a referral's timeline, by its sender or receiver (`vraag`: a question to the
-    sender, which it is told about)."""
+    sender, which it is told about: who asks and how to reach them, never the text, which only
+    who holds the case reads). A self-referral has no sender to ask: the receiver has the
+    entrepreneur's own contact data."""
     dv, partij, _ = _van_partij(session, actor, doorverwijzing_id)
+    if soort == "vraag" and dv.van_aanbieder_id == ZELF:
+        raise Ongeldig("tekst", GEEN_VRAAG_ZELF)
     if partij == KETEN:
         raise _geweigerd(
             session,
@@ -453,7 +459,16 @@ def notitie(
     session.add(g)
     if soort == "vraag":
         berichten.aan_aanbieder(
-            session, dv.van_aanbieder_id, dv, "vraag", "Een vraag over uw doorverwijzing", g.id
+            session,
+            dv.van_aanbieder_id,
+            dv,
+            "vraag",
+            "Een vraag over uw doorverwijzing",
+            g.id,
+            extra={
+                "organisatie": aanbieder_naam(session=session, aanbieder_id=dv.naar_aanbieder_id),
+                "van": actor.email,
+            },
         )
     accounts.audit(
         session=session,

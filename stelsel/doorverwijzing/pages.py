@@ -799,6 +799,7 @@ def link(token: str, request: Request, session: Sessie):
         "token": token,
         "link": toegang.link,
         "actie": f"/aanbieder-link/{token}",
+        "zelf": toegang.inzicht.doorverwijzing.van_aanbieder_id == service.ZELF,
         "fout": request.session.pop("fout", None),
         "melding": request.session.pop("melding", None),
     }
@@ -904,7 +905,9 @@ def link_vraag(
 
     if (antwoord := _op_link(request, session, token, stap)) is not None:
         return antwoord
-    request.session["melding"] = "Uw vraag is verstuurd naar de organisatie die doorverwees."
+    request.session["melding"] = (
+        "Wij hebben de organisatie die doorverwees gevraagd contact met u op te nemen."
+    )
     return _terug(f"/aanbieder-link/{token}")
 
 

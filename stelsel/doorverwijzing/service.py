@@ -63,6 +63,7 @@ from stelsel.doorverwijzing.toegang import (
     GEEN_HULPVRAAG,
     TOESTEMMING_DOEL,
     TOESTEMMING_WAT,
+    ZELF,
     houdt,
     op_keten,
 )
@@ -72,6 +73,7 @@ from stelsel.doorverwijzing.zelfverwijzing import aanbieder_naam  # noqa: F811 (
 from stelsel.errors import NietGevonden, Ongeldig, Verboden
 
 __all__ = [
+    "ZELF",
     "Bewaakt",
     "EMAIL",
     "GEEN",

@@ -54,6 +54,10 @@ def delen_met(
 
 
 GEEN_HULPVRAAG = "Deze hulpvraag bestaat niet."
+# The sender of every self-referral: no aanbieder, no user (uuid5 of a fixed name, so it is the
+# same in every database and export).
+ZELF = uuid.uuid5(uuid.NAMESPACE_URL, "urn:stelsel:ondernemer-zelf")
+GEEN_VRAAG_ZELF = "de ondernemer stuurde deze vraag zelf: neem direct contact op met de ondernemer"
 GEEN_DOORVERWIJZING = "Deze doorverwijzing bestaat niet."
 
 

@@ -43,6 +43,7 @@ from stelsel.doorverwijzing.models import (
 from stelsel.doorverwijzing.toegang import (
     CONTACT_DOEL,
     CONTACT_WAT,
+    ZELF,
     _hash,
     _now,
     delen_met,
@@ -52,9 +53,6 @@ from stelsel.geo import service as geo
 from stelsel.register import service as register
 from stelsel.wegwijzer import service as wegwijzer
 
-# The sender of every self-referral: no aanbieder, no user (uuid5 of a fixed name, so it is the
-# same in every database and export).
-ZELF = uuid.uuid5(uuid.NAMESPACE_URL, "urn:stelsel:ondernemer-zelf")
 ZELF_NAAM = "de ondernemer zelf (via de wegwijzer)"
 KANAAL = "zelf"  # toestemming.kanaal: given by the entrepreneur on the self-referral form
 TEKST_VERSIE = "2026-12-zelf-v1"

@@ -442,7 +442,11 @@ def test_a_provider_without_users_answers_through_the_link(mensen, session, clie
     assert 'id="status">Geaccepteerd' in balie.get(url).text
     assert berichten(session, "ondernemer.geaccepteerd"), "the entrepreneur hears of it"
     r = post(balie, f"{url}/vraag", {"tekst": "Mag ik de jaarcijfers zien?"}, url)
-    assert r.status_code == 303 and berichten(session, "doorverwijzing.vraag")
+    assert r.status_code == 303
+    # the sender is told who asks and how to reach them, not the question (it cannot read it)
+    (vraag,) = berichten(session, "doorverwijzing.vraag")
+    tekst = kanalen.mailtekst(vraag.onderwerp, vraag.inhoud)
+    assert "riet@rvo.example.nl" in tekst and "jaarcijfers" not in tekst
     post(balie, f"{url}/status", {"status": "afgerond", "uitkomst": "opgelost"}, url)
     assert (
         'id="status">Afgerond: opgelost' in kvk.get(zaak).text.replace("", "")

@@ -353,3 +353,31 @@ def test_the_same_form_sent_twice_makes_one_case_and_shows_its_link_both_times(
     data = {**FORMULIER, "csrf": _csrf(r.text), "formulier": nieuw}
     assert client.post("/neem-contact-op/qredits", data=data).status_code == 200
     assert len(session.scalars(select(Hulpvraag)).all()) == 2
+
+
+def test_a_desk_with_a_self_referral_is_not_offered_a_question_to_nobody(client, session):
+    """The desk's "Een vraag aan ..." on a self-referral said "verstuurd naar de organisatie die
+    doorverwees": there is none, and nothing was sent. The entrepreneur gave their own contact
+    data, so the desk is told to contact them; the e-mail row is left out when none was given
+    (it read "mailto:None")."""
+    r = stuur(client, aanbieder="gemeente-zwolle", email="", berichten="", gemeente="Zwolle")
+    assert r.status_code == 303, r.text
+    (b,) = [
+        b
+        for b in session.scalars(select(Bericht))
+        if json.loads(b.inhoud)["type"] == "doorverwijzing.link"
+    ]
+    tekst = kanalen.mailtekst(b.onderwerp, b.inhoud)
+    url = "/" + re.search(r"https?://\S+/aanbieder-link/(\S+)", tekst).group(0).split("/", 3)[3]
+    balie = TestClient(client.app)
+    pagina = balie.get(url).text
+    csrf = _csrf(pagina)
+    data = {"naam": "Riet Balie", "email": "riet@zwolle.example.nl", "csrf": csrf}
+    assert balie.post(f"{url}/neem", data=data, follow_redirects=False).status_code == 303
+    pagina = balie.get(url).text
+    assert "Jan de Vries" in pagina and "direct contact op met de ondernemer" in pagina
+    assert "Vraag versturen" not in pagina and "mailto:None" not in pagina
+    r = balie.post(f"{url}/vraag", data={"tekst": "Eenmanszaak of bv?", "csrf": _csrf(pagina)})
+    assert "direct contact op met de ondernemer" in r.text
+    soorten = [json.loads(b.inhoud)["type"] for b in session.scalars(select(Bericht))]
+    assert "doorverwijzing.vraag" not in soorten
