@@ -77,6 +77,7 @@ def inzage(*, session: Session, hulpvraag: Hulpvraag, door: Actor | None) -> dic
             "urgentie": hulpvraag.urgentie,
             "aangemaakt_op": hulpvraag.aangemaakt_op.isoformat(),
             "toestemming_ingetrokken_op": _iso(hulpvraag.ingetrokken_op),
+            "gegevens_verwijderd_op": _iso(hulpvraag.geanonimiseerd_op),
         },
         "toestemmingen": [
             {

@@ -35,6 +35,7 @@ from stelsel.doorverwijzing.toegang import (
     _now,
     houdt,
     op_keten,
+    telefoon_geldig,
 )
 from stelsel.errors import NietGevonden, Ongeldig
 from stelsel.geo import service as geo
@@ -65,6 +66,8 @@ def create_hulpvraag(
         raise Ongeldig("ondernemer.naam", "verplicht")
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", data.email.strip()):
         raise Ongeldig("ondernemer.email", "geen geldig e-mailadres")
+    if data.telefoon and data.telefoon.strip() and not telefoon_geldig(data.telefoon):
+        raise Ongeldig("ondernemer.telefoon", "een telefoonnummer heeft 10 tot 15 cijfers")
     if data.kvk_nummer and not re.fullmatch(r"\d{8}", data.kvk_nummer):
         raise Ongeldig("ondernemer.kvk_nummer", "een KVK-nummer heeft 8 cijfers")
     if not data.vraag.strip() or len(data.vraag) > 5000:

@@ -272,8 +272,8 @@ def _controleer_intake(session: Session, invoer: dict) -> dict[str, str]:
         fouten["email"] = "Vul het e-mailadres van de ondernemer in."
     elif not EMAIL.fullmatch(email) or len(email) > 200:
         fouten["email"] = "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl."
-    if len(invoer["telefoon"]) > 50:
-        fouten["telefoon"] = "Het telefoonnummer is te lang."
+    if invoer["telefoon"].strip() and not service.telefoon_geldig(invoer["telefoon"]):
+        fouten["telefoon"] = "Vul een telefoonnummer in van 10 cijfers, zoals 06 12345678."
     kvk = invoer["kvk_nummer"].strip()
     if kvk and not re.fullmatch(r"\d{8}", kvk):
         fouten["kvk_nummer"] = "Een KVK-nummer heeft 8 cijfers, zonder spaties."

@@ -66,6 +66,7 @@ from stelsel.doorverwijzing.toegang import (
     ZELF,
     houdt,
     op_keten,
+    telefoon_geldig,
 )
 from stelsel.doorverwijzing.toestemmingen import KANALEN, beantwoord
 from stelsel.doorverwijzing.toestemmingen import vraag as vraag_toestemming
@@ -74,6 +75,7 @@ from stelsel.errors import NietGevonden, Ongeldig, Verboden
 
 __all__ = [
     "ZELF",
+    "telefoon_geldig",
     "Bewaakt",
     "EMAIL",
     "GEEN",

@@ -2,6 +2,7 @@
 and who may see what of a case (its chain, and who holds it now)."""
 
 import hashlib
+import re
 import uuid
 from datetime import UTC, datetime
 
@@ -54,6 +55,16 @@ def delen_met(
 
 
 GEEN_HULPVRAAG = "Deze hulpvraag bestaat niet."
+TELEFOON = re.compile(r"\+?[\d\s().-]{10,20}")
+
+
+def telefoon_geldig(telefoon: str) -> bool:
+    """A phone number as people write it: digits, spaces, ( ) . - and a leading +; 10 to 15
+    digits (06 12345678, 030-1234567, +31 6 12345678)."""
+    t = telefoon.strip()
+    return bool(TELEFOON.fullmatch(t)) and 10 <= sum(c.isdigit() for c in t) <= 15
+
+
 # The sender of every self-referral: no aanbieder, no user (uuid5 of a fixed name, so it is the
 # same in every database and export).
 ZELF = uuid.uuid5(uuid.NAMESPACE_URL, "urn:stelsel:ondernemer-zelf")

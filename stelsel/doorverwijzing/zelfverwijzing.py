@@ -47,6 +47,7 @@ from stelsel.doorverwijzing.toegang import (
     _hash,
     _now,
     delen_met,
+    telefoon_geldig,
 )
 from stelsel.errors import Ongeldig
 from stelsel.geo import service as geo
@@ -59,7 +60,6 @@ TEKST_VERSIE = "2026-12-zelf-v1"
 MAX_VRAAG = 2000
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
-TELEFOON = re.compile(r"\+?[\d\s().-]{10,20}")
 KVK = re.compile(r"\d{8}")
 
 
@@ -184,9 +184,7 @@ def controleer(data: NieuweZelfverwijzing, naar_naam: str) -> dict[str, str]:
     email, telefoon = data.email.strip(), data.telefoon.strip()
     if email and (not EMAIL.fullmatch(email) or len(email) > 200):
         fouten["email"] = "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl."
-    if telefoon and (
-        not TELEFOON.fullmatch(telefoon) or not 10 <= sum(c.isdigit() for c in telefoon) <= 15
-    ):
+    if telefoon and not telefoon_geldig(telefoon):
         fouten["telefoon"] = "Vul een telefoonnummer in van 10 cijfers, zoals 06 12345678."
     if not email and not telefoon:
         fouten["email"] = "Vul uw e-mailadres of uw telefoonnummer in, zodat men u kan bereiken."

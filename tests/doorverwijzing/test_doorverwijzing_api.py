@@ -162,6 +162,10 @@ def test_withdrawing_consent_hides_personal_data(client, tokens, zaak):
             {**HULPVRAAG, "ondernemer": {**HULPVRAAG["ondernemer"], "email": "geen-mail"}},
             "ondernemer.email",
         ),
+        (
+            {**HULPVRAAG, "ondernemer": {**HULPVRAAG["ondernemer"], "telefoon": "abc!!"}},
+            "ondernemer.telefoon",
+        ),
         ({**HULPVRAAG, "gemeente": "Atlantis"}, "gemeente"),
         ({**HULPVRAAG, "vraag": " "}, "vraag"),
         ({k: v for k, v in HULPVRAAG.items() if k != "toestemming"}, "toestemming"),

@@ -147,12 +147,19 @@ def test_intake_shows_every_error_at_once_in_a_focused_summary(mensen):
     r = post(
         kvk,
         "/hulpvragen/nieuw",
-        {"naam": "", "email": "jan@", "kvk_nummer": "1234", "vraag": "", "gemeente": "Xqzwyk"},
+        {
+            "naam": "",
+            "email": "jan@",
+            "telefoon": "abc",
+            "kvk_nummer": "1234",
+            "vraag": "",
+            "gemeente": "Xqzwyk",
+        },
     )
     assert r.status_code == 400
     summary = r.text.split('id="foutoverzicht"')[1].split("</div>")[0]
     links = re.findall(r'<a href="#(\w+)">', summary)
-    assert links == ["naam", "email", "kvk_nummer", "gemeente", "vraag"]
+    assert links == ["naam", "email", "telefoon", "kvk_nummer", "gemeente", "vraag"]
     assert (
         'autofocus aria-labelledby="foutoverzicht-titel"' in r.text.split('id="foutoverzicht"')[0]
     )
@@ -380,6 +387,9 @@ def test_withdraw_and_remove_ask_for_confirmation_first(mensen, session, client,
     session.refresh(h)
     assert h.ingetrokken_op is not None
     assert (h.ondernemer_naam is None) == (actie == "verwijderen")
+    if actie == "verwijderen":  # what was given and removed does not read as never given
+        gegevens = ondernemer.get(f"/mijn-hulpvraag/{code}/inzage").text.split("</dl>")[0]
+        assert gegevens.count("(verwijderd)") == 5 and "(niet opgegeven)" not in gegevens
 
 
 def test_inzage_is_a_readable_page_and_a_file(mensen, session, client):
