@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 import anyio
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Connection, Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -54,6 +54,13 @@ async def _geen_nul_tekens(request: Request) -> None:
     """Dependency of every page: text with a NUL character is refused (see parameter_met_nul)."""
     if await parameter_met_nul(request) is not None:
         raise StarletteHTTPException(400, "Uw invoer bevat een teken dat we niet kunnen lezen.")
+
+
+# Starlette's own texts of the errors it raises itself, for the pages
+_NL = {
+    "Not Found": "Deze pagina bestaat niet.",
+    "Method Not Allowed": "Dit kan op dit adres niet.",
+}
 
 
 def create_app(engine: Engine | Connection | None = None) -> FastAPI:
@@ -119,14 +126,19 @@ def create_app(engine: Engine | Connection | None = None) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def _page_error(
         request: Request, exc: StarletteHTTPException
-    ) -> HTMLResponse | JSONResponse:
+    ) -> HTMLResponse | JSONResponse | RedirectResponse:
         if request.url.path == "/api/v1" or request.url.path.startswith("/api/v1/"):
             # An API path the mount does not match (one with a newline, say) still gets a problem.
             return http_problem(request, exc)
+        if exc.status_code == 405 and request.method in ("GET", "HEAD"):
+            # the address a form posts to, opened by a reload or a shared link: the page
+            # that holds the form (its parent path), not a dead end
+            ouder = request.url.path.rstrip("/").rsplit("/", 1)[0] or "/"
+            return RedirectResponse(ouder, status_code=303)
         return render(
             request,
             "fout.html",
-            {"status": exc.status_code, "detail": exc.detail},
+            {"status": exc.status_code, "detail": _NL.get(str(exc.detail), exc.detail)},
             status_code=exc.status_code,
         )
 

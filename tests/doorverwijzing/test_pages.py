@@ -522,3 +522,14 @@ def test_every_message_renders_and_none_carries_the_question(mensen, session):
         "doorverwijzing.nieuw",
         "doorverwijzing.link",
     } <= soorten, soorten
+
+
+def test_reloading_a_form_address_goes_back_to_its_page_not_a_405(mensen, session):
+    """After an error the browser shows the form's POST address; a reload or a shared link of
+    it (a GET) gave an English 405 'Method Not Allowed'."""
+    kvk = mensen["kvk"]
+    zaak = intake(kvk)
+    r = kvk.get(f"{zaak}/doorverwijzen", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == zaak
+    r = kvk.put(zaak)  # another method the page does not take: a Dutch page
+    assert r.status_code == 405 and "Dit kan op dit adres niet." in r.text
