@@ -158,6 +158,13 @@ class Semantiek:
 
     def _delen(self) -> None:
         self.deel_docs, self._begin = np.unique(self.deel_doc, return_index=True)
+        # a small register compares the question with every row: its parts in float32 once
+        # (a few MB) rather than converted on every question
+        self._alle = (
+            np.concatenate([self.matrix, self.delen.astype(np.float32)])
+            if len(self.deel_docs) <= GROOT
+            else None
+        )
         self._eind = np.append(self._begin[1:], len(self.deel_doc))
         self._vragen: OrderedDict[str, np.ndarray] = OrderedDict()
         self._vlock = threading.Lock()
@@ -212,27 +219,28 @@ class Semantiek:
     def scores(self, tekst: str) -> np.ndarray:
         """Similarity of the question with every document, in document order."""
         v = self.vraag(tekst)
-        # the whole texts' cosines, and 0 for the zero row (a document without a vector)
+        if self._alle is not None:  # a small register: every row at once
+            cos = self._alle @ v
+            heel = cos[self.rij]
+            if not len(self.deel_rij):
+                return heel
+            uit = heel.copy()
+            beste = np.maximum.reduceat(cos[self.deel_rij], self._begin)
+            uit[self.deel_docs] = 0.5 * heel[self.deel_docs] + 0.5 * beste
+            return uit
+        # a large register: the whole texts for every document (0 for one without a vector),
+        # the best part only for the documents whose whole text is among the closest (the
+        # rest keep the whole-text cosine), so most parts' rows are not multiplied at all
         heel = np.append(self.matrix @ v, np.float32(0.0))
         heel = heel[np.minimum(self.rij, len(self.matrix))]
-        if not len(self.deel_rij):
-            return heel
         uit = heel.copy()
-        if len(self.deel_docs) > GROOT:
-            # a large register: the best part only for the documents whose whole text is
-            # among the closest (the rest keep the whole-text cosine)
-            top = grootste(heel[self.deel_docs], GROOT)
-            docs = self.deel_docs[top]
-            begin, eind = self._begin[top], self._eind[top]
-            lengte = eind - begin
-            plek = np.repeat(begin - np.cumsum(lengte) + lengte, lengte) + np.arange(lengte.sum())
-            beste = np.maximum.reduceat(
-                self._cos(self.deel_rij[plek], v), np.cumsum(lengte) - lengte
-            )
-            uit[docs] = 0.5 * heel[docs] + 0.5 * beste
-            return uit
-        beste = np.maximum.reduceat(self._cos(self.deel_rij, v), self._begin)
-        uit[self.deel_docs] = 0.5 * heel[self.deel_docs] + 0.5 * beste
+        top = grootste(heel[self.deel_docs], GROOT)
+        docs = self.deel_docs[top]
+        begin, eind = self._begin[top], self._eind[top]
+        lengte = eind - begin
+        plek = np.repeat(begin - np.cumsum(lengte) + lengte, lengte) + np.arange(lengte.sum())
+        beste = np.maximum.reduceat(self._cos(self.deel_rij[plek], v), np.cumsum(lengte) - lengte)
+        uit[docs] = 0.5 * heel[docs] + 0.5 * beste
         return uit
 
 
