@@ -255,8 +255,6 @@ def meet_index(aantal: int, verzoeken: int, alle_vectoren: bool = False) -> None
         tijden.append((time.perf_counter() - begin) * 1000)
     tijden.sort()
     rss2, piek = rss_mb(os.getpid())
-    sem = m2.semantiek
-    matrix_mb = (sem.matrix.nbytes + sem.delen.nbytes) / 1e6 if sem else 0.0
     print(
         f"index in proces, {aantal} diensten"
         f"{' (elke tekst een encodervector)' if alle_vectoren else ''}: bouwen {bouw:.1f} s, "
@@ -264,7 +262,7 @@ def meet_index(aantal: int, verzoeken: int, alle_vectoren: bool = False) -> None
         f"{herbouw:.2f} s; zoeken p50 {statistics.median(tijden):.1f} ms, "
         f"p95 {tijden[int(0.95 * len(tijden)) - 1]:.1f} ms; geheugen {rss0:.0f} MB voor, "
         f"{rss1:.0f} MB na bouwen, {rss2:.0f} MB nu, piek {piek:.0f} MB; encodermatrix "
-        f"{matrix_mb:.0f} MB"
+        f"{m2.semantiek.matrix.nbytes / 1e6 if m2.semantiek else 0:.0f} MB"
     )
 
 

@@ -212,7 +212,6 @@ def bewaar(pad: Path, m: Matcher, sleutel: dict, geldig_tot: date | None = None)
     if sem is not None and m.thema_vectoren is not None:
         arrays |= {
             "sem_matrix": sem.matrix,
-            "sem_delen": sem.delen,
             "sem_rij": sem.rij,
             "sem_deel_doc": sem.deel_doc,
             "sem_deel_rij": sem.deel_rij,
@@ -324,7 +323,6 @@ def _matcher(a: dict, kop: dict, termen, stopwoorden, weging) -> Matcher:
     if "sem_matrix" in a:
         m.semantiek = sm.Semantiek.uit(
             a["sem_matrix"],
-            a["sem_delen"],
             a["sem_rij"],
             a["sem_deel_doc"],
             a["sem_deel_rij"],

@@ -131,24 +131,16 @@ class Semantiek:
             encode(nieuw)
         elif nieuw:
             log.warning("wegwijzer_vectoren_ontbreken", extra={"aantal": len(nieuw)})
-        # one row per distinct known text (networks of desks share theirs): the whole texts'
-        # in `matrix` (float32: every question is compared with all of them), then the other
-        # parts' in `delen` (float16, half the memory: a large register compares a question
-        # only with the parts of its closest documents). A text without a vector points at
-        # the zero row at the end of `delen`: it adds nothing.
+        # one row per distinct known text, the whole texts first (networks of desks share
+        # theirs); a text without a vector points at the zero row at the end: it adds nothing
         bekend = [t for t in alle if sleutels[t] in _tekstvectoren]
         rij = {t: i for i, t in enumerate(bekend)}
-        heel = sum(1 for t in dict.fromkeys(teksten) if t in rij)
-        self.matrix = np.zeros((heel, DIM), dtype=np.float32)
-        self.delen = np.zeros((len(bekend) - heel + 1, DIM), dtype=np.float16)
-        vectoren = [_tekstvectoren[sleutels[t]] for t in bekend]
-        if heel:
-            self.matrix[:] = np.stack(vectoren[:heel])
-        if len(vectoren) > heel:
-            self.delen[:-1] = np.stack(vectoren[heel:])
-        del vectoren
+        nul = len(bekend)
+        self.matrix = np.zeros((nul + 1, DIM), dtype=np.float32)
+        if bekend:
+            self.matrix[:nul] = np.stack([_tekstvectoren[sleutels[t]] for t in bekend])
         self.ontbreekt = len(nieuw) if len(nieuw) > MAX_NIEUW else 0
-        self.rij = np.array([rij.get(t, len(bekend)) for t in teksten], dtype=np.int32)
+        self.rij = np.array([rij.get(t, nul) for t in teksten], dtype=np.int32)
         # only the parts with a vector take part; they are in document order
         paren = [(i, rij[d]) for i, ds in enumerate(delen) for d in ds if d in rij]
         self.deel_doc = np.array([i for i, _ in paren], dtype=np.int32)
@@ -157,14 +149,12 @@ class Semantiek:
         self._delen()
 
     def _delen(self) -> None:
+        # the whole texts' rows come first, the zero row (no vector) is the last
+        nul = len(self.matrix) - 1
+        bekend = self.rij[self.rij < nul]
+        self._heel = int(bekend.max()) + 1 if len(bekend) else 0
+        self._heel_rij = np.where(self.rij < nul, self.rij, self._heel)
         self.deel_docs, self._begin = np.unique(self.deel_doc, return_index=True)
-        # a small register compares the question with every row: its parts in float32 once
-        # (a few MB) rather than converted on every question
-        self._alle = (
-            np.concatenate([self.matrix, self.delen.astype(np.float32)])
-            if len(self.deel_docs) <= GROOT
-            else None
-        )
         self._eind = np.append(self._begin[1:], len(self.deel_doc))
         self._vragen: OrderedDict[str, np.ndarray] = OrderedDict()
         self._vlock = threading.Lock()
@@ -173,7 +163,6 @@ class Semantiek:
     def uit(
         cls,
         matrix: np.ndarray,
-        delen: np.ndarray,
         rij: np.ndarray,
         deel_doc: np.ndarray,
         deel_rij: np.ndarray,
@@ -181,9 +170,8 @@ class Semantiek:
     ) -> "Semantiek":
         """A Semantiek from the arrays of one that was built before (the stored index)."""
         s = cls.__new__(cls)
-        s.matrix, s.delen, s.rij, s.deel_doc, s.deel_rij, s.ontbreekt = (
+        s.matrix, s.rij, s.deel_doc, s.deel_rij, s.ontbreekt = (
             matrix,
-            delen,
             rij,
             deel_doc,
             deel_rij,
@@ -191,15 +179,6 @@ class Semantiek:
         )
         s._delen()
         return s
-
-    def _cos(self, rijen: np.ndarray, v: np.ndarray) -> np.ndarray:
-        """The cosine of the question with these rows (numbers over `matrix` then `delen`)."""
-        heel = len(self.matrix)
-        uit = np.empty(len(rijen), dtype=np.float32)
-        eerst = rijen < heel
-        uit[eerst] = self.matrix[rijen[eerst]] @ v
-        uit[~eerst] = self.delen[rijen[~eerst] - heel].astype(np.float32) @ v
-        return uit
 
     def vraag(self, tekst: str) -> np.ndarray:
         """The question's vector, cached by its normalised text."""
@@ -219,8 +198,8 @@ class Semantiek:
     def scores(self, tekst: str) -> np.ndarray:
         """Similarity of the question with every document, in document order."""
         v = self.vraag(tekst)
-        if self._alle is not None:  # a small register: every row at once
-            cos = self._alle @ v
+        if len(self.deel_docs) <= GROOT:
+            cos = self.matrix @ v
             heel = cos[self.rij]
             if not len(self.deel_rij):
                 return heel
@@ -228,18 +207,19 @@ class Semantiek:
             beste = np.maximum.reduceat(cos[self.deel_rij], self._begin)
             uit[self.deel_docs] = 0.5 * heel[self.deel_docs] + 0.5 * beste
             return uit
-        # a large register: the whole texts for every document (0 for one without a vector),
-        # the best part only for the documents whose whole text is among the closest (the
-        # rest keep the whole-text cosine), so most parts' rows are not multiplied at all
-        heel = np.append(self.matrix @ v, np.float32(0.0))
-        heel = heel[np.minimum(self.rij, len(self.matrix))]
+        # a large register: the whole texts (the matrix's first rows) for every document, the
+        # best part only for the documents whose whole text is among the closest (the rest
+        # keep the whole-text cosine), so the parts' rows are not multiplied at all
+        heel = np.append(self.matrix[: self._heel] @ v, np.float32(0.0))[self._heel_rij]
         uit = heel.copy()
         top = grootste(heel[self.deel_docs], GROOT)
         docs = self.deel_docs[top]
         begin, eind = self._begin[top], self._eind[top]
         lengte = eind - begin
         plek = np.repeat(begin - np.cumsum(lengte) + lengte, lengte) + np.arange(lengte.sum())
-        beste = np.maximum.reduceat(self._cos(self.deel_rij[plek], v), np.cumsum(lengte) - lengte)
+        beste = np.maximum.reduceat(
+            self.matrix[self.deel_rij[plek]] @ v, np.cumsum(lengte) - lengte
+        )
         uit[docs] = 0.5 * heel[docs] + 0.5 * beste
         return uit
 
