@@ -433,8 +433,6 @@ def notitie(
     who holds the case reads). A self-referral has no sender to ask: the receiver has the
     entrepreneur's own contact data."""
     dv, partij, _ = _van_partij(session, actor, doorverwijzing_id)
-    if soort == "vraag" and dv.van_aanbieder_id == ZELF:
-        raise Ongeldig("tekst", GEEN_VRAAG_ZELF)
     if partij == KETEN:
         raise _geweigerd(
             session,
@@ -443,6 +441,8 @@ def notitie(
             "doorverwijzing",
             dv.id,
         )
+    if soort == "vraag" and dv.van_aanbieder_id == ZELF:
+        raise Ongeldig("tekst", GEEN_VRAAG_ZELF)
     tekst = (tekst or "").strip()
     if not tekst or len(tekst) > 2000:
         raise Ongeldig("tekst", "verplicht, hooguit 2000 tekens")
