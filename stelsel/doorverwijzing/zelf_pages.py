@@ -168,6 +168,8 @@ def verstuur(
     if not o.mogelijk:
         return _formulier(request, o, invoer, {}, 400)
     fouten = zv.controleer(data, o.naam)
+    if fouten:  # the gemeente's problem too, so every problem shows at once
+        fouten |= zv.gemeente_fout(session=session, gemeente=gemeente)
     uit = None
     if not fouten:
         with formulierfouten() as gevangen:

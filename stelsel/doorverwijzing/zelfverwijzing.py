@@ -50,7 +50,6 @@ from stelsel.doorverwijzing.toegang import (
     telefoon_geldig,
 )
 from stelsel.errors import Ongeldig
-from stelsel.geo import service as geo
 from stelsel.register import service as register
 from stelsel.wegwijzer import service as wegwijzer
 
@@ -204,6 +203,17 @@ def controleer(data: NieuweZelfverwijzing, naar_naam: str) -> dict[str, str]:
     return fouten
 
 
+def gemeente_fout(*, session: Session, gemeente: str) -> dict[str, str]:
+    """The gemeente field's problem, if any, for showing it with the others at once."""
+    if not gemeente.strip():
+        return {}
+    try:
+        wegwijzer.gemeente_van(session=session, tekst=gemeente)
+    except Ongeldig as e:
+        return {"gemeente": e.reden if e.reden.endswith("?") else e.reden + "."}
+    return {}
+
+
 NIET_MOGELIJK = (
     "{naam} kan via deze website geen vragen ontvangen. Neem zelf contact op met {naam}, "
     "of kies een andere organisatie."
@@ -246,7 +256,11 @@ def create_zelfverwijzing(*, session: Session, data: NieuweZelfverwijzing) -> Ve
         if d is None or d.aanbieder_id != naar.id:
             raise Ongeldig("dienst", "onbekende dienst of niet van deze aanbieder")
         dienst_id = d.id
-    g = geo.resolve(session=session, tekst=data.gemeente) if data.gemeente.strip() else None
+    g = (
+        wegwijzer.gemeente_van(session=session, tekst=data.gemeente)
+        if data.gemeente.strip()
+        else None
+    )
     vraag = data.vraag.strip()
     themas = wegwijzer.advies(
         session=session,

@@ -82,6 +82,15 @@ def _plaatsen(data_dir: Path) -> pl.Plaatsen:
     return pl.lees(data_dir / "geo", lees_stopwoorden(data_dir / "wegwijzer" / "stopwoorden.txt"))
 
 
+def gemeente_van(*, session: Session, tekst: str) -> GemeenteWaarde:
+    """The gemeente a user typed in a field; raises PlaatsOnbekend, which suggests the nearest
+    names for a misspelled one ("Bedoelt u Sneek?")."""
+    try:
+        return geo.resolve(session=session, tekst=tekst)
+    except geo.GemeenteOnbekend as e:
+        raise PlaatsOnbekend(e, plaatsen().suggesties(tekst)) from None
+
+
 def _gemeente(
     session: Session, vraag: str, gemeente: str | None
 ) -> tuple[GemeenteWaarde | None, dict | None, list[str], str]:
@@ -89,10 +98,7 @@ def _gemeente(
     (gemeente, place read, suggestions, the question without the place words)."""
     p = plaatsen()
     if gemeente and gemeente.strip():
-        try:
-            gekozen = geo.resolve(session=session, tekst=gemeente)
-        except geo.GemeenteOnbekend as e:
-            raise PlaatsOnbekend(e, p.suggesties(gemeente)) from None
+        gekozen = gemeente_van(session=session, tekst=gemeente)
         return gekozen, None, [], p.zonder(vraag, gekozen.code)
     vondst = p.vind(vraag)
     if vondst is not None:

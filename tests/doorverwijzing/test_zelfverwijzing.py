@@ -248,6 +248,9 @@ def test_every_problem_at_once_and_nothing_written(client, session, tokens):
     r = stuur(client, email="", telefoon="", berichten="ja", gemeente="Xqzwyk")
     assert r.status_code == 400
     assert "e-mailadres of uw telefoonnummer" in r.text and 'id="berichten-fout"' in r.text
+    assert 'id="gemeente-fout"' in r.text, "the gemeente's problem with the others, not after"
+    r = stuur(client, email="piet@", gemeente="Zwoll")
+    assert 'id="email-fout"' in r.text and "Bedoelt u Zwolle?" in r.text
     r = stuur(client, gemeente="Xqzwyk")
     assert r.status_code == 400 and 'id="gemeente-fout"' in r.text
     assert session.scalar(select(func.count()).select_from(Hulpvraag)) == 0
