@@ -792,6 +792,18 @@ def link(token: str, request: Request, session: Sessie):
         return _link_onbekend(request)
     if link.email is None or not request.session.get(_link_sleutel(token)):
         return _link_formulier(request, token, {}, {})
+    return _link_pagina(request, session, token)
+
+
+def _link_pagina(
+    request: Request,
+    session: Session,
+    token: str,
+    fouten: dict[str, str] | None = None,
+    invoer: dict[str, str] | None = None,
+):
+    """The referral behind the link; with `fouten` (field id -> sentence) a form on it was
+    refused: 400, every error in the focused summary and beside its field, the text kept."""
     toegang = service.open_link(session=session, token=token)
     ctx = _doorverwijzing_context(session, toegang.inzicht)
     ctx |= {
@@ -802,8 +814,30 @@ def link(token: str, request: Request, session: Sessie):
         "zelf": toegang.inzicht.doorverwijzing.van_aanbieder_id == service.ZELF,
         "fout": request.session.pop("fout", None),
         "melding": request.session.pop("melding", None),
+        "fouten": fouten or {},
+        "invoer": invoer or {},
     }
-    return _page(request, "doorverwijzing/link.html", ctx)
+    return _page(request, "doorverwijzing/link.html", ctx, 400 if fouten else 200)
+
+
+def _link_formulierstap(
+    request: Request,
+    session: Session,
+    token: str,
+    stap: Callable[[], object],
+    velden: dict[str, str],
+    invoer: dict[str, str],
+) -> Response | None:
+    """A form on the link page: None when its step is done; a refusal of a field shows on
+    the page itself (`velden`: the service's field -> the form's field id)."""
+    if (terug := _link_actie(request, session, token)) is not None:
+        return terug
+    with formulierfouten() as gevangen:
+        stap()
+    if not gevangen.fout:
+        return None
+    fouten = {velden.get(v, v): _zin(r).rstrip(".") + "." for v, r in gevangen.velden.items()}
+    return _link_pagina(request, session, token, fouten, invoer)
 
 
 @router.post("/aanbieder-link/{token}/neem", dependencies=MET_CSRF)
@@ -903,7 +937,8 @@ def link_vraag(
             raise Ongeldig("tekst", "Schrijf eerst uw vraag.")
         service.stel_vraag(session=session, token=token, tekst=tekst)
 
-    if (antwoord := _op_link(request, session, token, stap)) is not None:
+    velden = {"tekst": "vraag-tekst"}
+    if antwoord := _link_formulierstap(request, session, token, stap, velden, {"tekst": tekst}):
         return antwoord
     request.session["melding"] = (
         "Wij hebben de organisatie die doorverwees gevraagd contact met u op te nemen."
@@ -927,7 +962,7 @@ def link_account(
             raise Ongeldig("wachtwoord", "De twee wachtwoorden zijn niet gelijk.")
         service.claim_account(session=session, token=token, wachtwoord=wachtwoord)
 
-    if (antwoord := _op_link(request, session, token, stap, (Ongeldig,))) is not None:
+    if (antwoord := _link_formulierstap(request, session, token, stap, {}, {})) is not None:
         return antwoord
     request.session.pop(_link_sleutel(token), None)
     return _page(

@@ -482,7 +482,12 @@ def test_a_claimed_link_stops_and_the_person_logs_in(mensen, session, client):
     balie = TestClient(client.app)
     post(balie, f"{url}/neem", {"naam": "Riet Balie", "email": "riet@rvo.example.nl"}, url)
     r = post(balie, f"{url}/account", {"wachtwoord": "kort", "herhaal": "kort"}, url)
-    assert r.status_code == 303 and "minstens 12 tekens" in balie.get(url).text
+    # the form's pattern: a focused summary that links to the field, the error beside it
+    assert r.status_code == 400 and 'id="foutoverzicht"' in r.text
+    assert '<a href="#wachtwoord">Minstens 12 tekens' in r.text
+    assert 'id="wachtwoord-fout"' in r.text
+    r = post(balie, f"{url}/vraag", {"tekst": "  "}, url)
+    assert r.status_code == 400 and '<a href="#vraag-tekst">Schrijf eerst uw vraag.' in r.text
     zin = "paarse olifant fietst naar zee"
     r = post(balie, f"{url}/account", {"wachtwoord": zin, "herhaal": zin}, url)
     assert r.status_code == 200 and "Uw account is gemaakt" in r.text

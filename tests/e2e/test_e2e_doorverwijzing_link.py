@@ -112,6 +112,11 @@ def test_refer_to_a_provider_without_users_through_its_e_mail(
     b.get_by_role("button", name="Accepteren").click()
     expect(b.locator("#status")).to_have_text("Geaccepteerd")
     geen_overtredingen(b, axe_check)
+    # an empty question: the summary has focus and links to the field
+    b.get_by_role("button", name="Vraag versturen").click()
+    expect(b.locator("#foutoverzicht")).to_be_focused()
+    expect(b.locator("#vraag-tekst-fout")).to_have_text("Schrijf eerst uw vraag.")
+    geen_overtredingen(b, axe_check)
 
     # the entrepreneur hears who helps them, and sees it on their private page
     verwerk_outbox()
