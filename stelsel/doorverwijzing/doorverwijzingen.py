@@ -567,7 +567,9 @@ def _zet(
     )
     if result.rowcount != 1:
         session.refresh(dv)
-        raise lc.OngeldigeOvergang(f"de status is intussen gewijzigd naar '{dv.status}'")
+        raise lc.OngeldigeOvergang(
+            f"Iemand was u net voor: de doorverwijzing is intussen {lc.woord(dv.status)}."
+        )
     session.refresh(dv)
     g = Gebeurtenis(
         id=uuid.uuid4(),

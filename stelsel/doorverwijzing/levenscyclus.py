@@ -100,6 +100,11 @@ OVERGANGEN: dict[tuple[str, str], str] = {
 }
 
 
+def woord(status: str) -> str:
+    """A status as a word in a sentence ('in_behandeling' -> 'in behandeling')."""
+    return status.replace("_", " ")
+
+
 class OngeldigeOvergang(Conflict):
     """This step is not allowed from the current status (HTTP 409)."""
 
@@ -130,7 +135,10 @@ def controleer(
         raise Ongeldig("status", f"'{nieuw}' is onbekend; kies uit {', '.join(STATUSSEN)}")
     wie = OVERGANGEN.get((huidig, nieuw))
     if wie is None:
-        raise OngeldigeOvergang(f"van '{huidig}' naar '{nieuw}' kan niet")
+        raise OngeldigeOvergang(
+            f"Dit kan niet: de doorverwijzing is {woord(huidig)}, "
+            f"en van daar kan zij niet naar {woord(nieuw)}."
+        )
     if wie != partij:
         raise GeenRecht(f"alleen de {wie} mag '{nieuw}' zetten")
     tekst = (reden or "").strip() or None

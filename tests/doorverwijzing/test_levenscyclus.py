@@ -103,3 +103,14 @@ def test_chain_hops_and_pingpong():
     assert lc.keten_kenmerken(["A", "B", "C"]) == {"hops": 2, "pingpong": False}
     assert lc.keten_kenmerken(["A", "B", "A"]) == {"hops": 2, "pingpong": True}
     assert lc.keten_kenmerken(["A"]) == {"hops": 0, "pingpong": False}
+
+
+def test_a_step_that_cannot_be_made_is_said_in_words():
+    """The page showed "van 'geannuleerd' naar 'geaccepteerd' kan niet" after the sender had
+    cancelled: codes, quotes and underscores, no sentence."""
+    with pytest.raises(lc.OngeldigeOvergang) as e:
+        lc.controleer(lc.GEANNULEERD, lc.IN_BEHANDELING, lc.ONTVANGER)
+    assert e.value.detail == (
+        "Dit kan niet: de doorverwijzing is geannuleerd, en van daar kan zij niet naar "
+        "in behandeling."
+    )
