@@ -27,6 +27,8 @@ from stelsel.doorverwijzing.models import Doorverwijzing, Hulpvraag, Toestemming
 from stelsel.errors import Conflict, NietGevonden, Ongeldig, StelselFout, Verboden
 from stelsel.geo import service as geo
 from stelsel.register import taxonomie as tx
+from stelsel.uitvoer import tabel
+from stelsel.uitvoer.tabel import Tabel
 from stelsel.web.afhankelijkheden import Sessie
 from stelsel.web.csrf import MET_CSRF, csrf_token
 from stelsel.web.pages import (
@@ -77,13 +79,14 @@ KANAAL_LABELS = {
     "intake": "bij het vastleggen van de vraag",
 }
 THEMA_LABELS = {t.code: t.naam for t in (*tx.THEMAS, *tx.TRANSITIETHEMAS)}
+REDEN_LABELS = {
+    **lc.REDENEN,
+    lc.VERLOPEN: "Verlopen: geen antwoord",
+    lc.INGETROKKEN: "De ondernemer trok de toestemming in",
+}
 templates.env.globals.update(
     STATUS_LABELS=STATUS_LABELS,
-    REDEN_LABELS={
-        **lc.REDENEN,
-        lc.VERLOPEN: "Verlopen: geen antwoord",
-        lc.INGETROKKEN: "De ondernemer trok de toestemming in",
-    },
+    REDEN_LABELS=REDEN_LABELS,
     UITKOMST_LABELS=UITKOMST_LABELS,
     STAP_LABELS=STAP_LABELS,
     THEMA_LABELS=THEMA_LABELS,
@@ -187,6 +190,44 @@ def _rijen(
             continue
         uit.append(Rij(d, ander, themas, service.te_laat(d, vandaag)))
     return uit
+
+
+@router.get("/doorverwijzingen/cijfers")
+def cijfers(request: Request, actor: PaginaActor, session: Sessie):
+    """The referral figures of a region (regiocoördinator) or the nation (stelselregisseur):
+    counts per status and outcome, and the coded reasons of declined, cancelled and failed
+    referrals. Aggregates only; other roles get 403 (service.statistieken)."""
+    c = service.statistieken(session=session, actor=actor)
+    eind = sorted(lc.MET_REDEN)
+    tabellen = [
+        Tabel(
+            kolommen=["Status", "Aantal"],
+            rijen=[[STATUS_LABELS.get(k, k), v] for k, v in c["per_status"].items()],
+            bijschrift="Doorverwijzingen per status",
+        ),
+        Tabel(
+            kolommen=["Uitkomst", "Aantal"],
+            rijen=[[UITKOMST_LABELS.get(k, k), v] for k, v in c["per_uitkomst"].items()],
+            bijschrift="Afgeronde doorverwijzingen per uitkomst",
+        ),
+        Tabel(
+            kolommen=["Reden", *(STATUS_LABELS[s] for s in eind)],
+            rijen=[
+                [REDEN_LABELS.get(r, r), *(c["per_reden"][s].get(r, 0) for s in eind)]
+                for r in lc.ALLE_REDENEN
+            ],
+            bijschrift="Redenen van geweigerde, geannuleerde en mislukte doorverwijzingen",
+        ),
+    ]
+    return _page(
+        request,
+        "doorverwijzing/cijfers.html",
+        {
+            "menu": "kwaliteit",
+            "c": c,
+            "tabellen": [tabel.html(t) for t in tabellen],
+        },
+    )
 
 
 @router.get("/doorverwijzingen")

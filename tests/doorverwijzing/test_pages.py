@@ -538,3 +538,26 @@ def test_reloading_a_form_address_goes_back_to_its_page_not_a_405(mensen, sessio
     assert r.status_code == 303 and r.headers["location"] == zaak
     r = kvk.put(zaak)  # another method the page does not take: a Dutch page
     assert r.status_code == 405 and "Dit kan op dit adres niet." in r.text
+
+
+def test_the_referral_figures_page_counts_the_reasons_and_shows_no_personal_data(
+    app, mensen, session
+):
+    """The reasons were reported only in the API: a regiocoördinator or stelselregisseur had
+    no page. Advisers get 403 there."""
+    kvk, qredits = mensen["kvk"], mensen["qredits"]
+    dv = verwijs(kvk, intake(kvk), "qredits").headers["location"]
+    r = post(qredits, f"{dv}/status", {"status": "geweigerd", "reden_code": "geen_capaciteit"}, dv)
+    assert r.status_code == 303
+    accounts.create(
+        session=session, email="s@ezk.example.nl", rol="stelselregisseur", wachtwoord=WACHTWOORD
+    )
+    regisseur = TestClient(app)
+    inloggen(regisseur, "s@ezk.example.nl")
+    pagina = regisseur.get("/doorverwijzingen/cijfers")
+    assert pagina.status_code == 200 and "Heel Nederland" in pagina.text
+    reden = pagina.text.split("Geen capaciteit</th>")[1].split("</tr>")[0]
+    assert re.findall(r">(\d+)<", reden) == ["0", "1", "0"]  # geannuleerd, geweigerd, mislukt
+    for waarde in (INTAKE["naam"], INTAKE["email"], INTAKE["vraag"]):
+        assert waarde not in pagina.text
+    assert kvk.get("/doorverwijzingen/cijfers").status_code == 403

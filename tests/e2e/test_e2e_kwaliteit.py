@@ -136,6 +136,10 @@ def _invitation_to_report(page: Page, url: str, axe_check) -> None:
     expect(page.locator("h1")).to_have_text("Kwaliteit van de dienstverlening")
     voor = _n(page)
     assert voor >= 10
+    # the referral figures, one link away
+    page.get_by_role("link", name="Cijfers over doorverwijzingen").click()
+    expect(page.locator("h1")).to_have_text("Cijfers over doorverwijzingen")
+    assert axe_check(page) == []
 
     page.goto(pad)
     assert axe_check(page) == []
