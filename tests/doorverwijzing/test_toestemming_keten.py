@@ -46,6 +46,18 @@ def _csrf(client, code) -> str:
     return pagina.split('name="csrf" value="')[1].split('"')[0]
 
 
+def _trek_in(client, zaak) -> str:
+    """The entrepreneur withdraws consent on their private page; returns its code."""
+    code = _code(zaak)
+    r = client.post(
+        f"/mijn-hulpvraag/{code}/intrekken",
+        data={"csrf": _csrf(client, code)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    return code
+
+
 def _alles_wat_een_partij_leest(client, token, zaak, verwijzingen) -> list:
     """Every read an adviser can try on a case: the referrals, the chain, the inzage."""
     hid = zaak["hulpvraag"]["id"]
@@ -77,13 +89,7 @@ def test_withdrawal_stops_all_sharing_for_everyone_on_the_chain(client, tokens, 
     # before: RVO holds the case and sees the data
     r = client.get(f"/api/v1/doorverwijzingen/{keten[1]}", headers=bearer(tokens["derde"]))
     assert r.json()["gegevens"]["ondernemer"]["naam"] == "Jan de Vries"
-    code = _code(zaak)
-    r = client.post(
-        f"/mijn-hulpvraag/{code}/intrekken",
-        data={"csrf": _csrf(client, code)},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303
+    code = _trek_in(client, zaak)
     for wie in ADVISEURS:
         antwoorden = _alles_wat_een_partij_leest(client, tokens[wie], zaak, keten)
         _geen_persoonsgegevens(antwoorden, wie)
@@ -282,13 +288,7 @@ def test_withdrawal_closes_the_open_referrals_so_nobody_acts_or_promises_contact
     """After a withdrawal the receiver could still accept, and the entrepreneur's page said
     RVO would contact them: the open hop is now cancelled by the system (reason
     `ingetrokken`), the receiver cannot accept it, and both ends of the hop are told."""
-    code = _code(zaak)
-    r = client.post(
-        f"/mijn-hulpvraag/{code}/intrekken",
-        data={"csrf": _csrf(client, code)},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303
+    code = _trek_in(client, zaak)
     dv = session.get(Doorverwijzing, uuid.UUID(keten[1]))
     session.refresh(dv)
     assert (dv.status, dv.reden_code) == (lc.GEANNULEERD, lc.INGETROKKEN)
