@@ -217,7 +217,7 @@ def thema(
     gekozen = None
     if gemeente and gemeente.strip():
         with formulierfouten() as gevangen:
-            gekozen = geo.resolve(session=session, tekst=gemeente[:100])
+            gekozen = service.gemeente_van(session=session, tekst=gemeente[:100])
         fouten.update(gevangen.velden)
     gebied = set(geo.gebied(gekozen).codes()) if gekozen else None
     deuren, regionaal = thema_deuren(service.matcher(session=session).docs, code, gebied)

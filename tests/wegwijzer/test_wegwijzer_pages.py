@@ -271,6 +271,8 @@ def test_the_thema_page_shows_national_doors_first_and_asks_for_the_place(client
     met = client.get("/wegwijzer/thema/zwaar-weer", params={"gemeente": "Sneek"}).text
     kaarten = re.findall(r"<h3>(?:<a [^>]*>)?([^<]+)", met)
     assert kaarten[0] == "Gemeente Súdwest-Fryslân" and "Hulp voor Súdwest-Fryslân" in met
+    verschreven = client.get("/wegwijzer/thema/zwaar-weer", params={"gemeente": "Emen"})
+    assert verschreven.status_code == 400 and "Bedoelt u Emmen" in verschreven.text
     fout = client.get("/wegwijzer/thema/zwaar-weer", params={"gemeente": "Xqzwyk"})
     assert fout.status_code == 400 and 'aria-invalid="true"' in fout.text
     assert client.get("/wegwijzer/thema/bestaat-niet").status_code == 404
